@@ -1,0 +1,162 @@
+package auth
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"fyr/internal/fail"
+)
+
+// Action is something a role may be allowed to do.
+type Action string
+
+const (
+	ReadIncidents  Action = "read_incidents"  // incident list, levels, banner
+	ReadJournal    Action = "read_journal"    // the staff journal (may hold personal data)
+	WriteIncidents Action = "write_incidents" // open, change level, journal, close
+	ManageUsers    Action = "manage_users"
+)
+
+var grants = map[Role][]Action{
+	Admin:  {ReadIncidents, ReadJournal, WriteIncidents, ManageUsers},
+	Staff:  {ReadIncidents, ReadJournal, WriteIncidents},
+	Unit:   {ReadIncidents},
+	Viewer: {ReadIncidents, ReadJournal},
+}
+
+// Can reports whether role may do action.
+func Can(role Role, action Action) bool {
+	for _, a := range grants[role] {
+		if a == action {
+			return true
+		}
+	}
+	return false
+}
+
+// Principal is the authenticated caller of a request.
+type Principal struct {
+	Username string
+	Name     string
+	Role     Role
+	Function string
+	Token    string
+}
+
+// Require returns a Forbidden error unless p may do action.
+func (p Principal) Require(action Action) error {
+	if !Can(p.Role, action) {
+		return fail.New(fail.Forbidden, "the role %q may not %s", p.Role, strings.ReplaceAll(string(action), "_", " "))
+	}
+	return nil
+}
+
+// SessionTTL is how long a login lasts: a long shift and then some.
+const SessionTTL = 16 * time.Hour
+
+// Sessions issues and checks signed session tokens. They are stateless so
+// that they survive a restart; logout and disabling are honoured through a
+// revocation list and the account's state.
+type Sessions struct {
+	key     []byte
+	mu      sync.Mutex
+	revoked map[string]time.Time
+}
+
+// LoadSessions reads the signing key from dir/session.key, creating it once.
+func LoadSessions(dir string) (*Sessions, error) {
+	path := filepath.Join(dir, "session.key")
+	key, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		key = make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, fmt.Errorf("generate session key: %w", err)
+		}
+		if err := os.WriteFile(path, key, 0o600); err != nil {
+			return nil, fmt.Errorf("write session key: %w", err)
+		}
+	} else if err != nil {
+		return nil, fmt.Errorf("read session key: %w", err)
+	}
+	if len(key) < 32 {
+		return nil, fmt.Errorf("session key %s is shorter than 32 bytes", path)
+	}
+	return &Sessions{key: key, revoked: map[string]time.Time{}}, nil
+}
+
+func (s *Sessions) sign(msg string) string {
+	m := hmac.New(sha256.New, s.key)
+	m.Write([]byte(msg))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// Issue returns a token for username valid from now for SessionTTL.
+func (s *Sessions) Issue(username string, now time.Time) string {
+	nonce := make([]byte, 9)
+	rand.Read(nonce)
+	body := base64.RawURLEncoding.EncodeToString([]byte(username + "|" + strconv.FormatInt(now.UnixMilli(), 10) + "|" +
+		base64.RawURLEncoding.EncodeToString(nonce)))
+	return body + "." + s.sign(body)
+}
+
+// Check verifies a token and returns the account it belongs to.
+func (s *Sessions) Check(token string, users *Users, now time.Time) (User, error) {
+	bad := fail.New(fail.Unauthorized, "not logged in or the session has expired")
+	body, sig, ok := strings.Cut(token, ".")
+	if !ok || !hmac.Equal([]byte(sig), []byte(s.sign(body))) {
+		return User{}, bad
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(body)
+	if err != nil {
+		return User{}, bad
+	}
+	parts := strings.Split(string(raw), "|")
+	if len(parts) != 3 {
+		return User{}, bad
+	}
+	ms, err := strconv.ParseInt(parts[1], 10, 64)
+	issued := time.UnixMilli(ms)
+	if err != nil || now.Sub(issued) > SessionTTL || issued.After(now.Add(time.Minute)) {
+		return User{}, bad
+	}
+	s.mu.Lock()
+	_, revoked := s.revoked[token]
+	s.mu.Unlock()
+	if revoked {
+		return User{}, bad
+	}
+	u, ok := users.Get(parts[0])
+	if !ok || u.Disabled || issued.Before(u.PasswordSet.Truncate(time.Millisecond)) {
+		return User{}, bad
+	}
+	return u, nil
+}
+
+// Revoke ends a session (logout). Expired revocations are forgotten.
+func (s *Sessions) Revoke(token string, now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for t, exp := range s.revoked {
+		if now.After(exp) {
+			delete(s.revoked, t)
+		}
+	}
+	s.revoked[token] = now.Add(SessionTTL)
+}
+
+// CSRF returns the form token bound to a session token.
+func (s *Sessions) CSRF(session string) string { return s.sign("csrf|" + session) }
+
+// CheckCSRF reports whether got is the form token of session.
+func (s *Sessions) CheckCSRF(session, got string) bool {
+	return got != "" && hmac.Equal([]byte(got), []byte(s.CSRF(session)))
+}

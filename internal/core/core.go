@@ -1,0 +1,209 @@
+// Package core wires the capabilities to the log: it owns the write model,
+// the read model (projection) and the one service through which the web UI,
+// the JSON API and the CLI all issue commands and queries.
+package core
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"fyr/internal/auth"
+	"fyr/internal/directory"
+	"fyr/internal/event"
+	"fyr/internal/incident"
+	"fyr/internal/store"
+)
+
+// Facts is the write model of one organisation.
+type Facts struct {
+	Incidents *incident.Facts
+	Units     *directory.Directory
+	Users     *auth.Users
+}
+
+// NewFacts returns an empty write model.
+func NewFacts() *Facts {
+	return &Facts{Incidents: incident.NewFacts(), Units: directory.New(), Users: auth.NewUsers()}
+}
+
+// Apply folds an event into every capability's write model.
+func (f *Facts) Apply(e event.Envelope) {
+	f.Incidents.Apply(e)
+	f.Units.Apply(e)
+	f.Users.Apply(e)
+}
+
+// Projection is the read model, fed only from the log subscription so that
+// a node sees every event whether or not it took the write.
+type Projection struct {
+	org       string
+	Incidents *incident.View
+	Units     *directory.Directory
+	Users     *auth.Users
+
+	mu        sync.Mutex
+	seq       uint64
+	changed   chan struct{} // closed and replaced on every event
+	listeners []func(event.Envelope)
+}
+
+// NewProjection returns an empty read model of org.
+func NewProjection(org string) *Projection {
+	return &Projection{org: org, Incidents: incident.NewView(), Units: directory.New(), Users: auth.NewUsers(),
+		changed: make(chan struct{})}
+}
+
+// Listen registers fn to be called after each event is applied, on the
+// projection's goroutine: it must not block.
+func (p *Projection) Listen(fn func(event.Envelope)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.listeners = append(p.listeners, fn)
+}
+
+// Apply folds one event from the log.
+func (p *Projection) Apply(e event.Envelope) {
+	if e.Org == p.org {
+		p.Incidents.Apply(e)
+		p.Units.Apply(e)
+		p.Users.Apply(e)
+	}
+	p.mu.Lock()
+	p.seq = e.Seq
+	close(p.changed)
+	p.changed = make(chan struct{})
+	listeners := p.listeners
+	p.mu.Unlock()
+	if e.Org == p.org {
+		for _, fn := range listeners {
+			fn(e)
+		}
+	}
+}
+
+// Seq is the log sequence of the last event applied.
+func (p *Projection) Seq() uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.seq
+}
+
+// WaitFor returns once the projection has applied the event at seq.
+func (p *Projection) WaitFor(ctx context.Context, seq uint64) error {
+	for {
+		p.mu.Lock()
+		cur, ch := p.seq, p.changed
+		p.mu.Unlock()
+		if cur >= seq {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("wait for projection to reach seq %d (at %d): %w", seq, cur, ctx.Err())
+		}
+	}
+}
+
+// Config configures a Service.
+type Config struct {
+	Dir    string
+	Org    string
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+// Service is Fyr's one orchestration of commands and queries.
+type Service struct {
+	Org      string
+	P        *Projection
+	Sessions *auth.Sessions
+	Limiter  *auth.Limiter
+
+	st     *store.Store
+	w      *store.Writer[*Facts]
+	now    func() time.Time
+	log    *slog.Logger
+	cancel context.CancelFunc
+	stop   func()
+	ready  chan struct{}
+}
+
+// Open opens the data directory, starts the writer and the projection, and
+// returns at once; Ready is closed when the projection has caught up with
+// the log as it was at start.
+func Open(ctx context.Context, cfg Config) (*Service, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Org == "" {
+		return nil, fmt.Errorf("core: no organisation configured")
+	}
+	st, err := store.Open(ctx, store.Config{Dir: cfg.Dir, Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	sessions, err := auth.LoadSessions(cfg.Dir)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	bg, cancel := context.WithCancel(context.Background())
+	s := &Service{Org: cfg.Org, P: NewProjection(cfg.Org), Sessions: sessions, Limiter: auth.NewLimiter(2),
+		st: st, now: cfg.Now, log: cfg.Logger, cancel: cancel, ready: make(chan struct{})}
+	last, err := st.LastSeq(ctx)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.stop, err = st.Subscribe(bg, 1, s.P.Apply); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.w, err = store.NewWriter(bg, st, cfg.Org, NewFacts, cfg.Now, cfg.Logger); err != nil {
+		s.Close()
+		return nil, err
+	}
+	go func() {
+		if s.P.WaitFor(bg, last) == nil {
+			close(s.ready)
+		}
+	}()
+	return s, nil
+}
+
+// Ready is closed once the projection has caught up with the log.
+func (s *Service) Ready() <-chan struct{} { return s.ready }
+
+// Close stops the writer and the subscription and closes the log.
+func (s *Service) Close() {
+	s.cancel()
+	if s.stop != nil {
+		s.stop()
+	}
+	s.st.Close()
+}
+
+// Now is the service clock.
+func (s *Service) Now() time.Time { return s.now() }
+
+// do runs a command through the writer and waits until the projection
+// reflects it, so that the caller's response shows its own write.
+func (s *Service) do(ctx context.Context, cmd store.Command[*Facts]) ([]event.Envelope, error) {
+	evs, err := s.w.Do(ctx, cmd)
+	if err != nil {
+		return nil, err
+	}
+	if len(evs) > 0 {
+		if err := s.P.WaitFor(ctx, evs[len(evs)-1].Seq); err != nil {
+			return evs, err
+		}
+	}
+	return evs, nil
+}

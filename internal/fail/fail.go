@@ -1,0 +1,60 @@
+// Package fail is Fyr's one error type: a code that maps to an HTTP status and
+// an exit code, the field at fault when there is one, and a message for people.
+package fail
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an error. The list is append-only: clients depend on it.
+type Code string
+
+const (
+	Invalid      Code = "invalid"      // the request is wrong; Field names what
+	NotFound     Code = "not_found"    // the thing asked for does not exist
+	Conflict     Code = "conflict"     // the request does not fit the current state
+	Unauthorized Code = "unauthorized" // not logged in, or bad credentials
+	Forbidden    Code = "forbidden"    // logged in, but the role does not allow it
+	TooMany      Code = "too_many"     // rate limited
+	Internal     Code = "internal"     // our fault; details are logged, not shown
+)
+
+// Error is an error a user can act on.
+type Error struct {
+	Code    Code   `json:"code"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%s: %s", e.Field, e.Message)
+	}
+	return e.Message
+}
+
+// Field returns an Invalid error about one field.
+func Field(field, format string, args ...any) error {
+	return &Error{Code: Invalid, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// New returns an error with a code and no field.
+func New(code Code, format string, args ...any) error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// As finds the *Error in err's chain; anything else is an internal error.
+func As(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Code: Internal, Message: "internal error"}
+}
+
+// Is reports whether err carries the code.
+func Is(err error, code Code) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == code
+}

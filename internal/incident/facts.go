@@ -1,0 +1,96 @@
+package incident
+
+import (
+	"slices"
+	"time"
+
+	"fyr/internal/event"
+)
+
+// Facts is the write model: just what commands are checked against.
+type Facts struct {
+	incidents map[ID]*incidentFacts
+	entries   map[string]entryFacts
+}
+
+type incidentFacts struct {
+	closed bool
+	levels map[string]scopeLevel
+}
+
+type scopeLevel struct {
+	level      Level
+	occurredAt time.Time
+}
+
+type entryFacts struct {
+	incident ID
+	kind     Kind
+}
+
+// NewFacts returns an empty write model.
+func NewFacts() *Facts {
+	return &Facts{incidents: map[ID]*incidentFacts{}, entries: map[string]entryFacts{}}
+}
+
+// Apply folds one event into the write model.
+func (f *Facts) Apply(e event.Envelope) {
+	switch e.Type {
+	case TypeOpened:
+		var p Opened
+		if e.Unmarshal(&p) != nil {
+			return
+		}
+		f.incidents[p.Incident] = &incidentFacts{levels: map[string]scopeLevel{}}
+		f.entries[p.EntryID] = entryFacts{p.Incident, InfoIn}
+	case TypeLevelChanged:
+		var p LevelChanged
+		if e.Unmarshal(&p) != nil {
+			return
+		}
+		if inc := f.incidents[p.Incident]; inc != nil {
+			inc.setLevel(p.Scope, p.Level, e.OccurredAt)
+		}
+		f.entries[p.EntryID] = entryFacts{p.Incident, LevelChange}
+	case TypeEntryRecorded:
+		var p EntryRecorded
+		if e.Unmarshal(&p) != nil {
+			return
+		}
+		f.entries[p.ID] = entryFacts{p.Incident, p.Kind}
+	case TypeClosed:
+		var p Closed
+		if e.Unmarshal(&p) != nil {
+			return
+		}
+		if inc := f.incidents[p.Incident]; inc != nil {
+			inc.closed = true
+		}
+		f.entries[p.EntryID] = entryFacts{p.Incident, LevelChange}
+	}
+}
+
+// setLevel keeps, per scope, the change that occurred last: a level change
+// recorded late does not override one that happened after it.
+func (inc *incidentFacts) setLevel(scope string, l Level, at time.Time) {
+	if cur, ok := inc.levels[scope]; ok && at.Before(cur.occurredAt) {
+		return
+	}
+	inc.levels[scope] = scopeLevel{l, at}
+}
+
+func (inc *incidentFacts) level(scope string) Level {
+	if l, ok := inc.levels[scope]; ok {
+		return l.level
+	}
+	return Normal
+}
+
+func sortedScopes(m map[string]scopeLevel) []string {
+	out := make([]string, 0, len(m))
+	for s := range m {
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,303 @@
+// Package store keeps Fyr's event log in NATS JetStream: an embedded server
+// with file storage in the data directory, atomic batch appends that are on
+// disk before they are acknowledged, and ordered replay and subscription.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"fyr/internal/event"
+)
+
+// StreamName is the JetStream stream that holds every event.
+const StreamName = "FYR"
+
+// MaxBatch bounds one atomic batch (the server's own limit is 1,000).
+const MaxBatch = 500
+
+// ErrConflict means another writer appended to the organisation's chain
+// since this writer last read it.
+var ErrConflict = errors.New("store: the log moved on (another writer appended)")
+
+// ErrLocked means another process has the data directory open.
+var ErrLocked = errors.New("store: data directory is in use by another fyr process")
+
+// Config says where the log lives.
+type Config struct {
+	Dir    string
+	Logger *slog.Logger
+}
+
+// Store is an open event log.
+type Store struct {
+	ns     *server.Server
+	nc     *nats.Conn
+	js     jetstream.JetStream
+	stream jetstream.Stream
+	lock   *os.File
+	log    *slog.Logger
+}
+
+// Subject is the NATS subject that carries an organisation's events.
+func Subject(org string) string { return "fyr.ev." + org }
+
+// Open starts the embedded NATS server on dir and makes sure the stream exists.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	lock, err := lockDir(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	ns, err := server.NewServer(&server.Options{
+		ServerName: "fyr",
+		JetStream:  true,
+		StoreDir:   filepath.Join(cfg.Dir, "jetstream"),
+		SyncAlways: true, // fsync before every acknowledgement
+		DontListen: true,
+		NoSigs:     true,
+		NoLog:      true,
+	})
+	if err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("configure embedded nats: %w", err)
+	}
+	go ns.Start()
+	if !ns.ReadyForConnections(30 * time.Second) {
+		ns.Shutdown()
+		lock.Close()
+		return nil, errors.New("embedded nats did not become ready within 30s")
+	}
+	s := &Store{ns: ns, lock: lock, log: logger}
+	if err := s.connect(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) connect(ctx context.Context) error {
+	nc, err := nats.Connect("", nats.InProcessServer(s.ns), nats.Name("fyr"))
+	if err != nil {
+		return fmt.Errorf("connect to embedded nats: %w", err)
+	}
+	s.nc = nc
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return fmt.Errorf("jetstream context: %w", err)
+	}
+	s.js = js
+	stream, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:               StreamName,
+		Subjects:           []string{"fyr.ev.*"},
+		Storage:            jetstream.FileStorage,
+		Retention:          jetstream.LimitsPolicy,
+		Discard:            jetstream.DiscardNew,
+		DenyDelete:         true,
+		DenyPurge:          true,
+		AllowAtomicPublish: true,
+		Duplicates:         2 * time.Minute,
+		Replicas:           1,
+	})
+	if err != nil {
+		return fmt.Errorf("create stream %s: %w", StreamName, err)
+	}
+	s.stream = stream
+	return nil
+}
+
+func lockDir(dir string) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(dir, "LOCK"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open lock file: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w (%s)", ErrLocked, dir)
+	}
+	return f, nil
+}
+
+// Close drains the connection and shuts the embedded server down cleanly.
+func (s *Store) Close() {
+	if s.nc != nil {
+		s.nc.Close()
+	}
+	if s.ns != nil {
+		s.ns.Shutdown()
+		s.ns.WaitForShutdown()
+	}
+	if s.lock != nil {
+		s.lock.Close()
+	}
+}
+
+// LastSeq is the sequence number of the newest event in the log (0 if empty).
+func (s *Store) LastSeq(ctx context.Context) (uint64, error) {
+	info, err := s.stream.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("stream info: %w", err)
+	}
+	return info.State.LastSeq, nil
+}
+
+// Last returns the newest event of an organisation, or ok=false if it has none.
+func (s *Store) Last(ctx context.Context, org string) (event.Envelope, bool, error) {
+	msg, err := s.stream.GetLastMsgForSubject(ctx, Subject(org))
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return event.Envelope{}, false, nil
+	}
+	if err != nil {
+		return event.Envelope{}, false, fmt.Errorf("read last event of %s: %w", org, err)
+	}
+	e, err := event.Decode(msg.Data, msg.Sequence)
+	return e, err == nil, err
+}
+
+type pubAck struct {
+	Stream string `json:"stream"`
+	Seq    uint64 `json:"seq"`
+	Count  int    `json:"count"`
+	Error  *struct {
+		Code        int    `json:"code"`
+		ErrCode     int    `json:"err_code"`
+		Description string `json:"description"`
+	} `json:"error"`
+}
+
+// JetStream's error code for a failed expected-last-sequence check.
+const errCodeWrongLastSeq = 10071
+
+// Commit appends events atomically: all are stored, fsynced and acknowledged
+// together, or none is. expectLast is the sequence of the org's newest event
+// as the writer knows it (0 for none); a different value means another
+// writer got there first and Commit returns ErrConflict.
+func (s *Store) Commit(ctx context.Context, org string, expectLast uint64, evs []event.Envelope) (uint64, error) {
+	if len(evs) == 0 || len(evs) > MaxBatch {
+		return 0, fmt.Errorf("commit: batch of %d events (allowed 1..%d)", len(evs), MaxBatch)
+	}
+	subj := Subject(org)
+	batchID := evs[0].ID
+	var ack pubAck
+	for i, e := range evs {
+		data, err := json.Marshal(e)
+		if err != nil {
+			return 0, fmt.Errorf("encode event %s: %w", e.ID, err)
+		}
+		m := nats.NewMsg(subj)
+		m.Data = data
+		m.Header.Set("Nats-Batch-Id", batchID)
+		m.Header.Set("Nats-Batch-Sequence", strconv.Itoa(i+1))
+		m.Header.Set(jetstream.MsgIDHeader, e.ID)
+		if i == 0 {
+			m.Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(expectLast, 10))
+		}
+		if i < len(evs)-1 {
+			if err := s.nc.PublishMsg(m); err != nil {
+				return 0, fmt.Errorf("publish event %s: %w", e.ID, err)
+			}
+			continue
+		}
+		m.Header.Set("Nats-Batch-Commit", "1")
+		reply, err := s.nc.RequestMsgWithContext(ctx, m)
+		if err != nil {
+			return 0, fmt.Errorf("commit batch of %d events: %w", len(evs), err)
+		}
+		if err := json.Unmarshal(reply.Data, &ack); err != nil {
+			return 0, fmt.Errorf("commit batch: bad acknowledgement %q: %w", reply.Data, err)
+		}
+	}
+	if ack.Error != nil {
+		if ack.Error.ErrCode == errCodeWrongLastSeq {
+			return 0, fmt.Errorf("%w: %s", ErrConflict, ack.Error.Description)
+		}
+		return 0, fmt.Errorf("commit batch: %s (code %d)", ack.Error.Description, ack.Error.ErrCode)
+	}
+	return ack.Seq, nil
+}
+
+// Subscribe delivers every event from seq fromSeq on, in order, first the
+// stored ones and then new ones as they are appended, until ctx ends. fn runs
+// on one goroutine. The returned function stops the subscription.
+func (s *Store) Subscribe(ctx context.Context, fromSeq uint64, fn func(event.Envelope)) (stop func(), err error) {
+	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
+	if fromSeq > 1 {
+		cfg = jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: fromSeq}
+	}
+	cons, err := s.stream.OrderedConsumer(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("create ordered consumer: %w", err)
+	}
+	cc, err := cons.Consume(func(m jetstream.Msg) {
+		meta, err := m.Metadata()
+		if err != nil {
+			s.log.Error("event metadata", "err", err)
+			return
+		}
+		e, err := event.Decode(m.Data(), meta.Sequence.Stream)
+		if err != nil {
+			s.log.Error("skip undecodable event", "seq", meta.Sequence.Stream, "err", err)
+			return
+		}
+		fn(e)
+	}, jetstream.PullMaxMessages(4096))
+	if err != nil {
+		return nil, fmt.Errorf("consume: %w", err)
+	}
+	return cc.Stop, nil
+}
+
+// Replay reads every stored event in order and returns once it has passed the
+// newest one present when it started. It is what `fyr verify` walks.
+func (s *Store) Replay(ctx context.Context, fn func(event.Envelope) error) error {
+	last, err := s.LastSeq(ctx)
+	if err != nil || last == 0 {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	finish := func(err error) {
+		select {
+		case done <- err:
+		default:
+		}
+	}
+	stop, err := s.Subscribe(ctx, 1, func(e event.Envelope) {
+		if err := fn(e); err != nil {
+			finish(err)
+			return
+		}
+		if e.Seq >= last {
+			finish(nil)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	defer stop()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,97 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"fyr/internal/event"
+	"fyr/internal/store"
+)
+
+type counter struct{ n int }
+
+func (c *counter) Apply(event.Envelope) { c.n++ }
+
+func open(t *testing.T, dir string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Config{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestWriterGroupCommitsAndChains(t *testing.T) {
+	dir := t.TempDir()
+	st := open(t, dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	w, err := store.NewWriter(ctx, st, "org1", func() *counter { return &counter{} }, time.Now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	const writers, each = 16, 25
+	errs := make(chan error, writers*each)
+	for i := 0; i < writers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < each; j++ {
+				_, err := w.Do(ctx, func(m *counter, now time.Time) ([]event.Draft, error) {
+					return []event.Draft{{Type: "test.happened", Subject: "s", Payload: map[string]int{"n": m.n}}}, nil
+				})
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A refused command writes nothing.
+	_, err = w.Do(ctx, func(m *counter, now time.Time) ([]event.Draft, error) { return nil, errors.New("no") })
+	if err == nil {
+		t.Fatal("refused command did not return its error")
+	}
+	cancel()
+	st.Close()
+
+	st = open(t, dir)
+	defer st.Close()
+	v := event.NewVerifier()
+	if err := st.Replay(context.Background(), v.Check); err != nil {
+		t.Fatal(err)
+	}
+	if v.Count != writers*each {
+		t.Fatalf("replayed %d events, want %d", v.Count, writers*each)
+	}
+}
+
+func TestCommitRejectsStaleWriter(t *testing.T) {
+	st := open(t, t.TempDir())
+	defer st.Close()
+	ctx := context.Background()
+	e1, _ := event.Seal(event.Draft{Type: "t", Payload: 1}, event.NewID(), "o", "", time.Now())
+	if _, err := st.Commit(ctx, "o", 0, []event.Envelope{e1}); err != nil {
+		t.Fatal(err)
+	}
+	e2, _ := event.Seal(event.Draft{Type: "t", Payload: 2}, event.NewID(), "o", "", time.Now())
+	if _, err := st.Commit(ctx, "o", 0, []event.Envelope{e2}); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("stale commit: got %v, want ErrConflict", err)
+	}
+}
+
+func TestOpenRefusesADirectoryInUse(t *testing.T) {
+	dir := t.TempDir()
+	st := open(t, dir)
+	defer st.Close()
+	if _, err := store.Open(context.Background(), store.Config{Dir: dir}); !errors.Is(err, store.ErrLocked) {
+		t.Fatalf("second open: got %v, want ErrLocked", err)
+	}
+}

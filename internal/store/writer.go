@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"fyr/internal/event"
+)
+
+// Model is a write-side state: what commands are checked against.
+type Model interface{ Apply(event.Envelope) }
+
+// Command checks itself against the current state m and returns the events
+// it wants appended, or an error and no events.
+type Command[M Model] func(m M, now time.Time) ([]event.Draft, error)
+
+type request[M Model] struct {
+	ctx   context.Context
+	cmd   Command[M]
+	reply chan result
+}
+
+type result struct {
+	evs []event.Envelope
+	err error
+}
+
+// Writer is the one appender of an organisation. It runs commands one at a
+// time against its model, chains their events and group-commits whatever is
+// waiting in one atomic batch, so one fsync serves many concurrent writers.
+type Writer[M Model] struct {
+	st      *Store
+	org     string
+	newM    func() M
+	model   M
+	now     func() time.Time
+	log     *slog.Logger
+	reqs    chan request[M]
+	prev    string // hash of the org's newest event
+	lastSeq uint64 // log sequence of the org's newest event
+	done    chan struct{}
+}
+
+// NewWriter builds the model by replaying the log and starts the appender.
+// It stops when ctx ends.
+func NewWriter[M Model](ctx context.Context, st *Store, org string, newModel func() M, now func() time.Time, logger *slog.Logger) (*Writer[M], error) {
+	w := &Writer[M]{st: st, org: org, newM: newModel, now: now, log: logger,
+		reqs: make(chan request[M], 1024), done: make(chan struct{})}
+	if err := w.load(ctx); err != nil {
+		return nil, err
+	}
+	go w.run(ctx)
+	return w, nil
+}
+
+// load rebuilds the model from the log: at start, and after a failed commit
+// left it holding events that never made it to disk.
+func (w *Writer[M]) load(ctx context.Context) error {
+	m := w.newM()
+	var prev string
+	var last uint64
+	err := w.st.Replay(ctx, func(e event.Envelope) error {
+		if e.Org != w.org {
+			return nil
+		}
+		m.Apply(e)
+		prev, last = e.Hash, e.Seq
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load write model of %s: %w", w.org, err)
+	}
+	w.model, w.prev, w.lastSeq = m, prev, last
+	return nil
+}
+
+// Do runs cmd and returns its events once they are durably stored.
+func (w *Writer[M]) Do(ctx context.Context, cmd Command[M]) ([]event.Envelope, error) {
+	req := request[M]{ctx: ctx, cmd: cmd, reply: make(chan result, 1)}
+	select {
+	case w.reqs <- req:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-w.done:
+		return nil, errors.New("store: writer stopped")
+	}
+	select {
+	case r := <-req.reply:
+		return r.evs, r.err
+	case <-w.done:
+		return nil, errors.New("store: writer stopped")
+	}
+}
+
+func (w *Writer[M]) run(ctx context.Context) {
+	defer close(w.done)
+	for {
+		var first request[M]
+		select {
+		case <-ctx.Done():
+			return
+		case first = <-w.reqs:
+		}
+		batch := []request[M]{first}
+	drain:
+		for len(batch) < MaxBatch {
+			select {
+			case r := <-w.reqs:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		w.commit(ctx, batch)
+	}
+}
+
+type pending[M Model] struct {
+	req  request[M]
+	from int // index of its first event in evs
+	n    int
+}
+
+func (w *Writer[M]) commit(ctx context.Context, batch []request[M]) {
+	now := w.now().UTC()
+	var evs []event.Envelope
+	var accepted []pending[M]
+	prev := w.prev
+	for _, req := range batch {
+		if req.ctx.Err() != nil {
+			req.reply <- result{err: req.ctx.Err()}
+			continue
+		}
+		drafts, err := req.cmd(w.model, now)
+		if err == nil && len(evs)+len(drafts) > MaxBatch {
+			err = fmt.Errorf("store: command produced %d events, more than one batch holds", len(drafts))
+		}
+		if err != nil {
+			req.reply <- result{err: err}
+			continue
+		}
+		sealed, err := seal(drafts, w.org, prev, now)
+		if err != nil {
+			req.reply <- result{err: err} // an unencodable payload: a programming error
+			continue
+		}
+		accepted = append(accepted, pending[M]{req: req, from: len(evs), n: len(sealed)})
+		for _, e := range sealed {
+			// Applied at once so that the next command in the batch sees it.
+			w.model.Apply(e)
+			evs = append(evs, e)
+			prev = e.Hash
+		}
+	}
+	if len(evs) == 0 {
+		return
+	}
+	lastSeq, err := w.st.Commit(ctx, w.org, w.lastSeq, evs)
+	if err != nil {
+		w.log.Error("commit failed; reloading write model", "org", w.org, "events", len(evs), "err", err)
+		for _, p := range accepted {
+			p.req.reply <- result{err: fmt.Errorf("append: %w", err)}
+		}
+		if lerr := w.load(ctx); lerr != nil {
+			w.log.Error("reload write model", "org", w.org, "err", lerr)
+		}
+		return
+	}
+	first := lastSeq - uint64(len(evs)) + 1
+	for i := range evs {
+		evs[i].Seq = first + uint64(i)
+	}
+	w.prev, w.lastSeq = prev, lastSeq
+	for _, p := range accepted {
+		p.req.reply <- result{evs: evs[p.from : p.from+p.n]}
+	}
+}
+
+func seal(drafts []event.Draft, org, prev string, now time.Time) ([]event.Envelope, error) {
+	out := make([]event.Envelope, 0, len(drafts))
+	for _, d := range drafts {
+		e, err := event.Seal(d, event.NewID(), org, prev, now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+		prev = e.Hash
+	}
+	return out, nil
+}
