@@ -1,0 +1,323 @@
+// Command fyr is Fyr's one binary: `fyr serve` runs the server; the other
+// subcommands are operator tools.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"fyr/internal/auth"
+	"fyr/internal/core"
+	"fyr/internal/demo"
+	"fyr/internal/event"
+	"fyr/internal/fail"
+	"fyr/internal/store"
+	"fyr/internal/web"
+)
+
+const usage = `fyr – crisis management for a healthcare region
+
+Usage:
+  fyr serve  [--data DIR] [--listen ADDR] [--org ID] [--demo]
+  fyr verify --data DIR
+  fyr user add --data DIR --username NAME --name "Full Name" --role admin|staff|unit|viewer [--function F]
+  fyr user list|disable|passwd --data DIR [--username NAME]
+
+Environment: FYR_DATA, FYR_LISTEN, FYR_ORG, FYR_ADMIN_PASSWORD, FYR_PASSWORD (for user add/passwd).
+`
+
+func main() {
+	code := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)
+	os.Exit(code)
+}
+
+// Exit codes: 0 ok, 1 failure, 2 usage, 3 the chain does not verify.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serve(ctx, args[1:], stdout, stderr)
+	case "verify":
+		return verify(ctx, args[1:], stdout, stderr)
+	case "user":
+		err = user(ctx, args[1:], stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "fyr: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "fyr %s: %v\n", args[0], err)
+		if errors.Is(err, flag.ErrHelp) {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", env("FYR_DATA", "fyr-data"), "data directory (event log, session key)")
+	listen := fs.String("listen", env("FYR_LISTEN", "127.0.0.1:8080"), "address to listen on (use 0.0.0.0:8080 to serve the network)")
+	org := fs.String("org", env("FYR_ORG", "region"), "organisation id")
+	withDemo := fs.Bool("demo", false, "seed the demo organisation Region Exempel on first start")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *withDemo && *org == "region" {
+		*org = "exempel"
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+
+	started := time.Now()
+	svc, err := core.Open(ctx, core.Config{Dir: *data, Org: *org, Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	select {
+	case <-svc.Ready():
+	case <-ctx.Done():
+		return nil
+	}
+	logger.Info("log replayed", "seq", svc.P.Seq(), "took_ms", time.Since(started).Milliseconds())
+
+	var firstLogin string
+	if svc.Empty() {
+		if firstLogin, err = firstStart(ctx, svc, *withDemo); err != nil {
+			return err
+		}
+	}
+	srv, err := web.New(svc, logger)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *listen, err)
+	}
+	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	fmt.Fprintf(stdout, "Fyr is serving http://%s/ (data: %s, org: %s)\n", ln.Addr(), *data, *org)
+	if firstLogin != "" {
+		fmt.Fprint(stdout, firstLogin)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// SSE connections never finish on their own: close them after the grace period.
+	if err := httpSrv.Shutdown(sctx); err != nil {
+		httpSrv.Close()
+	}
+	return nil
+}
+
+// firstStart seeds the demo, or creates the admin account, and returns what
+// to tell the operator.
+func firstStart(ctx context.Context, svc *core.Service, withDemo bool) (string, error) {
+	if withDemo {
+		if err := demo.Seed(ctx, svc); err != nil {
+			return "", err
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "Demo data seeded (Region Exempel). Log in with any of these, password %q:\n", demo.Password)
+		for _, a := range demo.Accounts {
+			fmt.Fprintf(&b, "  %-16s %-7s %s\n", a.Username, a.Role, a.Function)
+		}
+		return b.String(), nil
+	}
+	password := os.Getenv("FYR_ADMIN_PASSWORD")
+	generated := password == ""
+	if generated {
+		password = auth.GeneratePassword()
+	}
+	if _, err := svc.AddUser(ctx, nil, auth.AddUser{Username: "admin", Name: "Administratör", Role: auth.Admin, Password: password}); err != nil {
+		return "", fmt.Errorf("create admin account: %w", err)
+	}
+	if generated {
+		return fmt.Sprintf("First start: created account admin with password %s\nIt is shown only this once; change it with `fyr user passwd`.\n", password), nil
+	}
+	return "First start: created account admin with the password from FYR_ADMIN_PASSWORD.\n", nil
+}
+
+// verify walks the hash chain of a data directory and names the first
+// event that was altered, removed or reordered.
+func verify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", env("FYR_DATA", ""), "data directory of a stopped server, or a copy of one")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *data == "" {
+		fmt.Fprintln(stderr, "fyr verify: --data is required")
+		return 2
+	}
+	if _, err := os.Stat(*data); err != nil {
+		fmt.Fprintf(stderr, "fyr verify: %v\n", err)
+		return 1
+	}
+	st, err := store.Open(ctx, store.Config{Dir: *data})
+	if err != nil {
+		fmt.Fprintf(stderr, "fyr verify: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	v := event.NewVerifier()
+	err = st.Replay(ctx, v.Check)
+	var ce *event.ChainError
+	switch {
+	case errors.As(err, &ce):
+		fmt.Fprintf(stdout, "FAILED after %d intact events: %v\n", v.Count, ce)
+		return 3
+	case err != nil:
+		fmt.Fprintf(stderr, "fyr verify: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "OK: %d events, hash chain intact\n", v.Count)
+	return 0
+}
+
+func user(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%w: fyr user add|list|disable|passwd", flag.ErrHelp)
+	}
+	fs := flag.NewFlagSet("user "+args[0], flag.ContinueOnError)
+	data := fs.String("data", env("FYR_DATA", "fyr-data"), "data directory (the server must be stopped; or use the API)")
+	org := fs.String("org", env("FYR_ORG", ""), "organisation id (default: the only one in the log)")
+	username := fs.String("username", "", "account name")
+	name := fs.String("name", "", "full name")
+	role := fs.String("role", "", "admin, staff, unit or viewer")
+	function := fs.String("function", "", "staff function, e.g. TiB")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *org == "" {
+		o, err := onlyOrg(ctx, *data)
+		if err != nil {
+			return err
+		}
+		*org = o
+	}
+	svc, err := core.Open(ctx, core.Config{Dir: *data, Org: *org})
+	if err != nil {
+		if errors.Is(err, store.ErrLocked) {
+			return fmt.Errorf("%w: stop the server first, or manage accounts through the API (/api/v1/users)", err)
+		}
+		return err
+	}
+	defer svc.Close()
+	<-svc.Ready()
+	password := func() (string, error) {
+		if pw := os.Getenv("FYR_PASSWORD"); pw != "" {
+			return pw, nil
+		}
+		return "", errors.New("set the new password in FYR_PASSWORD (it is never taken as an argument, which other users could see)")
+	}
+	switch args[0] {
+	case "add":
+		pw, err := password()
+		if err != nil {
+			return err
+		}
+		u, err := svc.AddUser(ctx, nil, auth.AddUser{Username: *username, Name: *name, Role: auth.Role(*role), Function: *function, Password: pw})
+		if err != nil {
+			return explain(err)
+		}
+		fmt.Fprintf(stdout, "created %s (%s)\n", u.Username, u.Role)
+	case "list":
+		users, _ := svc.Users(nil)
+		fmt.Fprintf(stdout, "%-20s %-8s %-9s %s\n", "USERNAME", "ROLE", "STATE", "NAME")
+		for _, u := range users {
+			state := "active"
+			if u.Disabled {
+				state = "disabled"
+			}
+			fmt.Fprintf(stdout, "%-20s %-8s %-9s %s\n", u.Username, u.Role, state, u.Name)
+		}
+	case "disable":
+		if err := svc.DisableUser(ctx, nil, *username); err != nil {
+			return explain(err)
+		}
+		fmt.Fprintf(stdout, "disabled %s\n", *username)
+	case "passwd":
+		pw, err := password()
+		if err != nil {
+			return err
+		}
+		if err := svc.SetPassword(ctx, nil, *username, pw); err != nil {
+			return explain(err)
+		}
+		fmt.Fprintf(stdout, "password changed for %s\n", *username)
+	default:
+		return fmt.Errorf("%w: unknown user command %q", flag.ErrHelp, args[0])
+	}
+	return nil
+}
+
+func explain(err error) error {
+	fe := fail.As(err)
+	if fe.Code == fail.Internal {
+		return err
+	}
+	if fe.Field != "" {
+		return fmt.Errorf("--%s: %s", strings.ReplaceAll(fe.Field, "_", "-"), fe.Message)
+	}
+	return errors.New(fe.Message)
+}
+
+// onlyOrg finds the organisation of a data directory that holds one.
+func onlyOrg(ctx context.Context, dir string) (string, error) {
+	st, err := store.Open(ctx, store.Config{Dir: dir})
+	if err != nil {
+		return "", err
+	}
+	defer st.Close()
+	orgs := map[string]bool{}
+	if err := st.Replay(ctx, func(e event.Envelope) error { orgs[e.Org] = true; return nil }); err != nil {
+		return "", err
+	}
+	switch len(orgs) {
+	case 0:
+		return "region", nil
+	case 1:
+		for o := range orgs {
+			return o, nil
+		}
+	}
+	return "", errors.New("the log holds several organisations: name one with --org")
+}

@@ -1,0 +1,157 @@
+// Package demo seeds the fictitious organisation "Region Exempel": units,
+// staff accounts and a closed exercise that replays the Kronoberg DNS outage
+// of 21 September 2018 with its real times.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyr/internal/auth"
+	"fyr/internal/core"
+	"fyr/internal/directory"
+	"fyr/internal/incident"
+)
+
+// Password is the password of every demo account. Demo data only.
+const Password = "fyr-demo-2018"
+
+// Account is a demo login.
+type Account struct {
+	Username, Name, Function string
+	Role                     auth.Role
+	Unit                     string
+}
+
+// Accounts are the demo logins, printed at start.
+var Accounts = []Account{
+	{"admin", "Alva Admin", "Systemförvaltare", auth.Admin, ""},
+	{"tib", "Tove Isaksson", "TiB", auth.Staff, ""},
+	{"sjukvardsledare", "Sven Ledin", "Sjukvårdsledare", auth.Staff, ""},
+	{"stabschef", "Stina Chef", "Stabschef", auth.Staff, ""},
+	{"avd", "Amir Avdelning", "Avdelningschef", auth.Unit, "cs-akut"},
+	{"observator", "Olle Observatör", "Observatör", auth.Viewer, ""},
+}
+
+// Units is the demo organisation tree.
+var Units = []directory.Unit{
+	{ID: "region", Name: "Region Exempel", Type: directory.Region},
+	{ID: "cs", Name: "Centralsjukhuset Exempelstad", Type: directory.Hospital, Parent: "region"},
+	{ID: "cs-akut", Name: "Akutkliniken CS", Type: directory.Clinic, Parent: "cs"},
+	{ID: "cs-akutmott", Name: "Akutmottagningen CS", Type: directory.Ward, Parent: "cs-akut"},
+	{ID: "cs-iva", Name: "IVA CS", Type: directory.Ward, Parent: "cs-akut"},
+	{ID: "cs-kir", Name: "Kirurgkliniken CS", Type: directory.Clinic, Parent: "cs"},
+	{ID: "cs-kir1", Name: "Kirurgavdelning 1", Type: directory.Ward, Parent: "cs-kir"},
+	{ID: "cs-op", Name: "Operation CS", Type: directory.Ward, Parent: "cs-kir"},
+	{ID: "cs-med", Name: "Medicinkliniken CS", Type: directory.Clinic, Parent: "cs"},
+	{ID: "cs-med1", Name: "Medicinavdelning 1", Type: directory.Ward, Parent: "cs-med"},
+	{ID: "ls", Name: "Länssjukhuset Norrby", Type: directory.Hospital, Parent: "region"},
+	{ID: "ls-akut", Name: "Akutmottagningen Norrby", Type: directory.Ward, Parent: "ls"},
+	{ID: "ls-med", Name: "Medicinavdelningen Norrby", Type: directory.Ward, Parent: "ls"},
+	{ID: "ls-bb", Name: "BB Norrby", Type: directory.Ward, Parent: "ls"},
+	{ID: "vc-syd", Name: "Vårdcentralen Söderby", Type: directory.Clinic, Parent: "region"},
+	{ID: "kommun-exempelstad", Name: "Exempelstads kommun", Type: directory.Municipality},
+}
+
+var stockholm = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		panic(err) // time/tzdata is embedded in the binary
+	}
+	return loc
+}()
+
+func at(day, hour, minute int) time.Time {
+	return time.Date(2018, time.September, day, hour, minute, 0, 0, stockholm)
+}
+
+// Seed writes the demo organisation into an empty service.
+func Seed(ctx context.Context, s *core.Service) error {
+	for _, u := range Units {
+		if err := s.AddUnit(ctx, "demo", u); err != nil {
+			return fmt.Errorf("seed unit %s: %w", u.ID, err)
+		}
+	}
+	hash, err := auth.HashPassword(Password)
+	if err != nil {
+		return err
+	}
+	for _, a := range Accounts {
+		if _, err := s.AddUser(ctx, nil, auth.AddUser{Username: a.Username, Name: a.Name, Role: a.Role,
+			Function: a.Function, Unit: a.Unit, Hash: hash}); err != nil {
+			return fmt.Errorf("seed account %s: %w", a.Username, err)
+		}
+	}
+	return seedKronoberg(ctx, s)
+}
+
+func seedKronoberg(ctx context.Context, s *core.Service) error {
+	tib := auth.Principal{Username: "tib", Name: "Tove Isaksson", Role: auth.Staff, Function: "TiB"}
+	leader := auth.Principal{Username: "sjukvardsledare", Name: "Sven Ledin", Role: auth.Staff, Function: "Sjukvårdsledare"}
+	const src = "Övning: återskapad från Region Kronobergs redovisning av IT-avbrottet 21 sep 2018"
+	inc, err := s.OpenIncident(ctx, tib, incident.Open{
+		Title:       "ÖVNING: IT-avbrott 21 sep (DNS-fel vid planerad uppgradering)",
+		Description: "Övning som återskapar Region Kronobergs IT-avbrott den 21 september 2018: ett DNS-fel vid en planerad uppgradering slog ut större delen av regionens interna IT.",
+		Scope:       incident.RegionScope, Level: incident.Staff, Exercise: true,
+		Reason:    "Omfattande IT-störning; särskild sjukvårdsledning startad av TiB.",
+		DecidedBy: "Tove Isaksson", Function: "TiB", OccurredAt: at(21, 4, 10),
+	})
+	if err != nil {
+		return fmt.Errorf("seed exercise: %w", err)
+	}
+	id := inc.ID
+	steps := []func() error{
+		func() error {
+			_, err := s.Record(ctx, tib, incident.Record{Incident: id, Kind: incident.InfoIn, OccurredAt: at(21, 3, 0),
+				Text:   "Problem med interna IT-tjänster börjar under planerad uppgradering. Många system nås inte.",
+				Source: src, Channel: "Telefon", From: "IT-avdelningen", To: "TiB", Verified: true})
+			return err
+		},
+		func() error {
+			_, err := s.ChangeLevel(ctx, leader, incident.ChangeLevel{Incident: id, Scope: incident.RegionScope,
+				Level: incident.Reinforcement, Reason: "Störningen påverkar vården i hela regionen.",
+				DecidedBy: "Sven Ledin", Function: "Sjukvårdsledare", OccurredAt: at(21, 6, 30)})
+			return err
+		},
+		func() error {
+			_, err := s.Record(ctx, leader, incident.Record{Incident: id, Kind: incident.Decision, OccurredAt: at(21, 8, 3),
+				Text:     "All icke-akut vård ställs in.",
+				Source:   src, Channel: "Stabsmöte", Verified: true,
+				Decision: &incident.DecisionInfo{DecisionMaker: "Sven Ledin, sjukvårdsledare", Mandate: "Särskild sjukvårdsledning",
+					Rationale: "Journalsystem och övriga stödsystem otillgängliga; patientsäkerheten kräver att resurser koncentreras till akut vård.",
+					Inform:    []string{"Alla kliniker och avdelningar", "Vårdcentraler", "Kommunerna"}}})
+			return err
+		},
+		func() error {
+			_, err := s.Record(ctx, tib, incident.Record{Incident: id, Kind: incident.InfoIn, OccurredAt: at(21, 11, 0),
+				Text:   "Felet hittat: DNS-konfigurationen. Åtgärd pågår.",
+				Source: src, Channel: "Telefon", From: "IT-avdelningen", Verified: true})
+			return err
+		},
+		func() error {
+			_, err := s.ChangeLevel(ctx, leader, incident.ChangeLevel{Incident: id, Scope: incident.RegionScope,
+				Level: incident.Staff, Reason: "Systemen återkommer; fortsatt bevakning i stabsläge.",
+				DecidedBy: "Sven Ledin", Function: "Sjukvårdsledare", OccurredAt: at(21, 11, 7)})
+			return err
+		},
+		func() error {
+			_, err := s.Record(ctx, tib, incident.Record{Incident: id, Kind: incident.InfoIn, OccurredAt: at(25, 15, 37),
+				Text:   "Pressmeddelandet den 25 september anger att den särskilda sjukvårdsledningen avslutades kl. 15.37. Sammanfattningen av den 8 november 2018 anger 15.27. Båda tiderna är registrerade med sina källor.",
+				Source: "Pressmeddelande, Region Kronoberg, 25 sep 2018", Channel: "Webb", Verified: true})
+			return err
+		},
+		func() error {
+			_, err := s.CloseIncident(ctx, leader, incident.Close{Incident: id, OccurredAt: at(25, 15, 27),
+				Reason:   "Särskild sjukvårdsledning avslutad; åter till normalläge.",
+				Function: "Sjukvårdsledare", Source: "Sammanfattning, Region Kronoberg, 8 nov 2018"})
+			return err
+		},
+	}
+	for i, step := range steps {
+		if err := step(); err != nil {
+			return fmt.Errorf("seed exercise step %d: %w", i+1, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,162 @@
+// Package fyrtest holds the test helpers every package shares: a real
+// service on an embedded JetStream log in a temporary directory, served over
+// real HTTP, with one account per role.
+package fyrtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"fyr/internal/auth"
+	"fyr/internal/core"
+	"fyr/internal/directory"
+	"fyr/internal/web"
+)
+
+// Password is the password of every test account.
+const Password = "test-password-123"
+
+// Org is the test organisation.
+const Org = "test"
+
+// Hospital is the id of the test hospital (a scope besides the region).
+const Hospital = "sjukhus"
+
+// Env is a running Fyr: service, HTTP server and one account per role,
+// named after the role ("admin", "staff", "unit", "viewer").
+type Env struct {
+	T   testing.TB
+	Dir string
+	Svc *core.Service
+	Web *web.Server
+	URL string
+}
+
+// Start runs a service in t.TempDir() and serves it; both stop with the test.
+func Start(t testing.TB) *Env {
+	t.Helper()
+	return StartIn(t, t.TempDir())
+}
+
+// StartIn is Start on a given data directory (to restart on the same log).
+func StartIn(t testing.TB, dir string) *Env {
+	t.Helper()
+	ctx := context.Background()
+	svc, err := core.Open(ctx, core.Config{Dir: dir, Org: Org})
+	if err != nil {
+		t.Fatalf("open service: %v", err)
+	}
+	select {
+	case <-svc.Ready():
+	case <-time.After(30 * time.Second):
+		t.Fatal("service not ready within 30s")
+	}
+	if svc.Empty() {
+		seed(t, svc)
+	}
+	srv, err := web.New(svc, nil)
+	if err != nil {
+		t.Fatalf("web: %v", err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		hs.CloseClientConnections()
+		hs.Close()
+		svc.Close()
+	})
+	return &Env{T: t, Dir: dir, Svc: svc, Web: srv, URL: hs.URL}
+}
+
+func seed(t testing.TB, svc *core.Service) {
+	ctx := context.Background()
+	for _, u := range []directory.Unit{
+		{ID: "region", Name: "Testregionen", Type: directory.Region},
+		{ID: Hospital, Name: "Testsjukhuset", Type: directory.Hospital, Parent: "region"},
+		{ID: "avd1", Name: "Avdelning 1", Type: directory.Ward, Parent: Hospital},
+	} {
+		if err := svc.AddUnit(ctx, "test", u); err != nil {
+			t.Fatalf("seed unit: %v", err)
+		}
+	}
+	hash, err := auth.HashPassword(Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range auth.Roles {
+		if _, err := svc.AddUser(ctx, nil, auth.AddUser{Username: string(r), Name: "Test " + string(r), Role: r,
+			Function: "Funktion " + string(r), Hash: hash}); err != nil {
+			t.Fatalf("seed user: %v", err)
+		}
+	}
+}
+
+// Principal returns the caller for a role's test account without logging in.
+func (e *Env) Principal(role auth.Role) auth.Principal {
+	u, ok := e.Svc.P.Users.Get(string(role))
+	if !ok {
+		e.T.Fatalf("no test account %q", role)
+	}
+	return auth.Principal{Username: u.Username, Name: u.Name, Role: u.Role, Function: u.Function}
+}
+
+// Token logs in over the API and returns a bearer token.
+func (e *Env) Token(role auth.Role) string {
+	e.T.Helper()
+	var out struct{ Token string }
+	code := e.Do("", "POST", "/api/v1/login", map[string]string{"username": string(role), "password": Password}, &out)
+	if code != 200 || out.Token == "" {
+		e.T.Fatalf("login as %s: status %d", role, code)
+	}
+	return out.Token
+}
+
+// Do sends a JSON request (body nil for none) with a bearer token ("" for
+// none), decodes the response into out (when not nil) and returns the status.
+func (e *Env) Do(token, method, path string, body, out any) int {
+	e.T.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			e.T.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, e.URL+path, rd)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.T.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			e.T.Fatalf("%s %s: decode %q: %v", method, path, data, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// APIError is the error body of the API.
+type APIError struct {
+	Error struct {
+		Code    string `json:"code"`
+		Field   string `json:"field"`
+		Message string `json:"message"`
+	} `json:"error"`
+}

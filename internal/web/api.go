@@ -1,0 +1,416 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"fyr/internal/auth"
+	"fyr/internal/fail"
+	"fyr/internal/incident"
+)
+
+// apiRoute is one JSON endpoint. The table below is both what the mux serves
+// and what the OpenAPI document describes.
+type apiRoute struct {
+	Method, Path, Summary string
+	Action                auth.Action // "" for the login endpoint
+	Body                  any         // request body type, nil for none
+	Response              any         // success body type
+	Status                int         // success status
+	Query                 []queryParam
+	handle                func(w http.ResponseWriter, r *http.Request, p auth.Principal) error
+}
+
+type queryParam struct{ Name, Description string }
+
+// Response bodies.
+type (
+	loginRequest struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+	}
+	loginResponse struct {
+		Token    string    `json:"token"`
+		Username string    `json:"username"`
+		Role     auth.Role `json:"role"`
+		Expires  time.Time `json:"expires"`
+	}
+	incidentList struct {
+		Incidents []incident.Incident `json:"incidents"`
+	}
+	journalResponse struct {
+		Incident incident.ID      `json:"incident"`
+		At       *time.Time       `json:"at,omitempty"`
+		KnownAt  *time.Time       `json:"known_at,omitempty"`
+		Entries  []incident.Entry `json:"entries"`
+	}
+	errorResponse struct {
+		Error fail.Error `json:"error"`
+	}
+	userList struct {
+		Users []auth.User `json:"users"`
+	}
+	passwordRequest struct {
+		Password string `json:"password"`
+	}
+)
+
+var journalQuery = []queryParam{
+	{"at", "Point in time (RFC 3339): entries that had occurred by then, as known now"},
+	{"known_at", "Point in time (RFC 3339): entries the staff had recorded by then"},
+	{"q", "Text to find in text, author, function, source, from or to"},
+	{"kind", "One entry kind"},
+	{"author", "Part of the author's name"},
+	{"from", "Occurred at or after (RFC 3339)"},
+	{"to", "Occurred at or before (RFC 3339)"},
+	{"order", "`serial` (default) or `time`"},
+}
+
+func apiRoutes(s *Server) []apiRoute {
+	return []apiRoute{
+		{Method: "POST", Path: "/api/v1/login", Summary: "Log in with a local account; returns a bearer token",
+			Body: loginRequest{}, Response: loginResponse{}, Status: 200, handle: s.apiLogin},
+		{Method: "GET", Path: "/api/v1/incidents", Summary: "List incidents, newest first",
+			Action: auth.ReadIncidents, Response: incidentList{}, Status: 200, handle: s.apiListIncidents},
+		{Method: "POST", Path: "/api/v1/incidents", Summary: "Open an incident",
+			Action: auth.WriteIncidents, Body: incident.Open{}, Response: incident.Incident{}, Status: 201, handle: s.apiOpenIncident},
+		{Method: "GET", Path: "/api/v1/incidents/{id}", Summary: "One incident with its current level per scope (or at a point in time)",
+			Action: auth.ReadIncidents, Response: incident.Incident{}, Status: 200, handle: s.apiGetIncident,
+			Query: journalQuery[:2]},
+		{Method: "POST", Path: "/api/v1/incidents/{id}/levels", Summary: "Change the readiness level of one scope",
+			Action: auth.WriteIncidents, Body: incident.ChangeLevel{}, Response: incident.Incident{}, Status: 200, handle: s.apiChangeLevel},
+		{Method: "GET", Path: "/api/v1/incidents/{id}/journal", Summary: "The staff journal, filtered or at a point in time",
+			Action: auth.ReadJournal, Response: journalResponse{}, Status: 200, handle: s.apiJournal, Query: journalQuery},
+		{Method: "POST", Path: "/api/v1/incidents/{id}/journal", Summary: "Add a journal entry",
+			Action: auth.WriteIncidents, Body: incident.Record{}, Response: incident.Entry{}, Status: 201, handle: s.apiRecord},
+		{Method: "POST", Path: "/api/v1/incidents/{id}/close", Summary: "Close an incident: every scope back to normal",
+			Action: auth.WriteIncidents, Body: incident.Close{}, Response: incident.Incident{}, Status: 200, handle: s.apiClose},
+		{Method: "GET", Path: "/api/v1/users", Summary: "List accounts",
+			Action: auth.ManageUsers, Response: userList{}, Status: 200, handle: s.apiUsers},
+		{Method: "POST", Path: "/api/v1/users", Summary: "Create an account",
+			Action: auth.ManageUsers, Body: auth.AddUser{}, Response: auth.User{}, Status: 201, handle: s.apiAddUser},
+		{Method: "POST", Path: "/api/v1/users/{username}/disable", Summary: "Disable an account",
+			Action: auth.ManageUsers, Response: auth.User{}, Status: 200, handle: s.apiDisableUser},
+		{Method: "POST", Path: "/api/v1/users/{username}/password", Summary: "Set an account's password",
+			Action: auth.ManageUsers, Body: passwordRequest{}, Response: auth.User{}, Status: 200, handle: s.apiSetPassword},
+	}
+}
+
+// api wraps a route: authentication, authorisation and error mapping.
+func (s *Server) api(rt apiRoute) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p auth.Principal
+		err := func() error {
+			if rt.Action != "" {
+				var err error
+				if p, err = s.authenticate(r); err != nil {
+					return err
+				}
+				if err := p.Require(rt.Action); err != nil {
+					return err
+				}
+			}
+			return rt.handle(w, r, p)
+		}()
+		if err != nil {
+			fe := s.report(r, err)
+			if fe.Code == fail.Unauthorized {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="fyr"`)
+			}
+			writeJSON(w, status(fe.Code), errorResponse{*fe})
+		}
+	})
+}
+
+// decode reads a JSON body strictly: the right content type, at most 1 MiB,
+// no unknown fields, and errors that name the field.
+func decode(r *http.Request, dst any) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return &fail.Error{Code: fail.Invalid, Field: "Content-Type", Message: "must be application/json"}
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20+1))
+	if err != nil {
+		return fail.Field("body", "could not be read: %v", err)
+	}
+	if len(body) > 1<<20 {
+		return fail.Field("body", "is larger than 1 MiB")
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err, body)
+	}
+	if dec.More() {
+		return fail.Field("body", "holds more than one JSON value")
+	}
+	return nil
+}
+
+func jsonError(err error, body []byte) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var perr *time.ParseError
+	switch {
+	case errors.As(err, &syn):
+		return fail.Field("body", "is not valid JSON (at byte %d): %v", syn.Offset, syn)
+	case errors.As(err, &typ):
+		return fail.Field(typ.Field, "must be a %s, not %s", typ.Type.Kind(), typ.Value)
+	case errors.As(err, &perr):
+		return fail.Field(badTimeField(body), "is not a time in RFC 3339 form (e.g. 2026-11-23T08:03:00+01:00)")
+	case errors.Is(err, io.EOF):
+		return fail.Field("body", "is empty; a JSON object is required")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return fail.Field(name, "is not a known field")
+	}
+	return fail.Field("body", "is not valid: %v", err)
+}
+
+// badTimeField finds the first string field that looks like a time field
+// and does not parse, to name it in the error.
+func badTimeField(body []byte) string {
+	var m map[string]any
+	if json.Unmarshal(body, &m) != nil {
+		return "body"
+	}
+	var walk func(prefix string, m map[string]any) string
+	walk = func(prefix string, m map[string]any) string {
+		for k, v := range m {
+			switch x := v.(type) {
+			case string:
+				if _, err := time.Parse(time.RFC3339, x); err != nil && (strings.HasSuffix(k, "_at") || strings.HasSuffix(k, "_until") || k == "deadline") {
+					return prefix + k
+				}
+			case map[string]any:
+				if f := walk(prefix+k+".", x); f != "" {
+					return f
+				}
+			}
+		}
+		return ""
+	}
+	if f := walk("", m); f != "" {
+		return f
+	}
+	return "body"
+}
+
+func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+	var req loginRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	if req.Username == "" {
+		return fail.Field("username", "is required")
+	}
+	token, u, err := s.svc.Login(r.Context(), req.Username, req.Password, clientAddr(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 200, loginResponse{Token: token, Username: u.Username, Role: u.Role, Expires: s.svc.Now().Add(auth.SessionTTL).UTC()})
+	return nil
+}
+
+func (s *Server) apiListIncidents(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	list, err := s.svc.Incidents(p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 200, incidentList{list})
+	return nil
+}
+
+func (s *Server) apiOpenIncident(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	var cmd incident.Open
+	if err := decode(r, &cmd); err != nil {
+		return err
+	}
+	inc, err := s.svc.OpenIncident(r.Context(), p, cmd)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/incidents/"+string(inc.ID))
+	writeJSON(w, 201, inc)
+	return nil
+}
+
+func (s *Server) apiGetIncident(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	q, err := parseQuery(r, "")
+	if err != nil {
+		return err
+	}
+	inc, err := s.svc.Incident(p, incident.ID(r.PathValue("id")), q.AsOf)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 200, inc)
+	return nil
+}
+
+func (s *Server) apiChangeLevel(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	var cmd incident.ChangeLevel
+	if err := decode(r, &cmd); err != nil {
+		return err
+	}
+	cmd.Incident = incident.ID(r.PathValue("id"))
+	inc, err := s.svc.ChangeLevel(r.Context(), p, cmd)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 200, inc)
+	return nil
+}
+
+func (s *Server) apiJournal(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	q, err := parseQuery(r, "")
+	if err != nil {
+		return err
+	}
+	id := incident.ID(r.PathValue("id"))
+	entries, err := s.svc.Journal(p, id, q, "api")
+	if err != nil {
+		return err
+	}
+	resp := journalResponse{Incident: id, Entries: entries}
+	if resp.Entries == nil {
+		resp.Entries = []incident.Entry{}
+	}
+	if !q.At.IsZero() {
+		resp.At = &q.At
+	}
+	if !q.KnownAt.IsZero() {
+		resp.KnownAt = &q.KnownAt
+	}
+	writeJSON(w, 200, resp)
+	return nil
+}
+
+func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	var cmd incident.Record
+	if err := decode(r, &cmd); err != nil {
+		return err
+	}
+	cmd.Incident = incident.ID(r.PathValue("id"))
+	e, err := s.svc.Record(r.Context(), p, cmd)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/incidents/%s/journal#%s", cmd.Incident, e.ID))
+	writeJSON(w, 201, e)
+	return nil
+}
+
+func (s *Server) apiClose(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	var cmd incident.Close
+	if err := decode(r, &cmd); err != nil {
+		return err
+	}
+	cmd.Incident = incident.ID(r.PathValue("id"))
+	inc, err := s.svc.CloseIncident(r.Context(), p, cmd)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 200, inc)
+	return nil
+}
+
+func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	users, err := s.svc.Users(&p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 200, userList{users})
+	return nil
+}
+
+func (s *Server) apiAddUser(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	var cmd auth.AddUser
+	if err := decode(r, &cmd); err != nil {
+		return err
+	}
+	u, err := s.svc.AddUser(r.Context(), &p, cmd)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 201, u)
+	return nil
+}
+
+func (s *Server) apiDisableUser(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	name := r.PathValue("username")
+	if err := s.svc.DisableUser(r.Context(), &p, name); err != nil {
+		return err
+	}
+	u, _ := s.svc.P.Users.Get(name)
+	writeJSON(w, 200, u)
+	return nil
+}
+
+func (s *Server) apiSetPassword(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	var req passwordRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	name := r.PathValue("username")
+	if err := s.svc.SetPassword(r.Context(), &p, name, req.Password); err != nil {
+		return err
+	}
+	u, _ := s.svc.P.Users.Get(name)
+	writeJSON(w, 200, u)
+	return nil
+}
+
+// parseQuery reads the journal filters shared by the API and the pages. In
+// the pages, times come from datetime-local inputs in Swedish time.
+func parseQuery(r *http.Request, _ string) (incident.Query, error) {
+	v := r.URL.Query()
+	var q incident.Query
+	var err error
+	for _, f := range []struct {
+		name string
+		dst  *time.Time
+	}{{"at", &q.At}, {"known_at", &q.KnownAt}, {"from", &q.From}, {"to", &q.To}} {
+		if *f.dst, err = parseTime(f.name, v.Get(f.name)); err != nil {
+			return q, err
+		}
+	}
+	q.Text, q.Author = v.Get("q"), v.Get("author")
+	if k := v.Get("kind"); k != "" {
+		q.Kind = incident.Kind(k)
+		if !q.Kind.Valid() {
+			return q, fail.Field("kind", "unknown kind %q", k)
+		}
+	}
+	switch v.Get("order") {
+	case "", "serial":
+	case "time":
+		q.ByTime = true
+	default:
+		return q, fail.Field("order", "must be serial or time")
+	}
+	return q, nil
+}
+
+// parseTime accepts RFC 3339, or a local Swedish time as a datetime-local
+// input sends it (2026-11-23T08:03).
+func parseTime(field, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, s, Stockholm); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fail.Field(field, "%q is not a time (use 2026-11-23T08:03 or RFC 3339)", s)
+}

@@ -1,0 +1,211 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"fyr/internal/auth"
+	"fyr/internal/event"
+	"fyr/internal/incident"
+)
+
+// liveMsg is one pre-encoded Server-Sent Event.
+type liveMsg struct {
+	seq      uint64
+	incident incident.ID
+	journal  bool // carries journal content: only for roles that may read it
+	frame    []byte
+}
+
+type subscriber struct {
+	incident incident.ID // "" for the banner only
+	journal  bool
+	lang     Lang
+	ch       chan liveMsg
+}
+
+// hub fans live updates out to the SSE connections. Each message is rendered
+// once per language, not once per connection.
+type hub struct {
+	s    *Server
+	mu   sync.Mutex
+	subs map[*subscriber]struct{}
+}
+
+func newHub(s *Server) *hub { return &hub{s: s, subs: map[*subscriber]struct{}{}} }
+
+func (h *hub) add(sub *subscriber) {
+	h.mu.Lock()
+	h.subs[sub] = struct{}{}
+	h.mu.Unlock()
+}
+
+func (h *hub) remove(sub *subscriber) {
+	h.mu.Lock()
+	delete(h.subs, sub)
+	h.mu.Unlock()
+}
+
+// sseFrame encodes one event; data is JSON, so it is always one line.
+func sseFrame(seq uint64, name string, data any) []byte {
+	b, _ := json.Marshal(data)
+	return fmt.Appendf(nil, "id: %d\nevent: %s\ndata: %s\n\n", seq, name, b)
+}
+
+type entryData struct {
+	ID   string `json:"id"`
+	HTML string `json:"html"`
+}
+
+type levelsData struct {
+	Incident incident.ID `json:"incident"`
+	Banner   string      `json:"banner"`
+	Levels   string      `json:"levels"`
+	Closed   bool        `json:"closed"`
+}
+
+// publish runs on the projection's goroutine after each event is applied.
+// It never blocks: a connection that cannot keep up is dropped and resumes
+// from its Last-Event-ID.
+func (h *hub) publish(e event.Envelope) {
+	var ref struct {
+		Incident incident.ID `json:"incident"`
+		EntryID  string      `json:"entry_id"`
+		ID       string      `json:"id"`
+	}
+	if len(e.Type) < 9 || e.Type[:9] != "incident." || e.Unmarshal(&ref) != nil {
+		return
+	}
+	if ref.EntryID == "" {
+		ref.EntryID = ref.ID
+	}
+	msgs := map[Lang][]liveMsg{}
+	for _, lang := range []Lang{Swedish, English} {
+		if entry, ok := h.s.svc.P.Incidents.Entry(ref.Incident, ref.EntryID); ok {
+			msgs[lang] = append(msgs[lang], liveMsg{seq: e.Seq, incident: ref.Incident, journal: true,
+				frame: sseFrame(e.Seq, "entry", entryData{entry.ID, h.s.renderPartial("entry", entryView{lang, entry, ref.Incident})})})
+		}
+		if e.Type != incident.TypeEntryRecorded {
+			msgs[lang] = append(msgs[lang], h.s.levelsMsg(lang, e.Seq, ref.Incident))
+		}
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for sub := range h.subs {
+		for _, m := range msgs[sub.lang] {
+			if m.journal && (!sub.journal || sub.incident != m.incident) {
+				continue
+			}
+			select {
+			case sub.ch <- m:
+			default:
+				delete(h.subs, sub)
+				close(sub.ch)
+			}
+		}
+	}
+}
+
+func (s *Server) levelsMsg(lang Lang, seq uint64, id incident.ID) liveMsg {
+	inc, _ := s.svc.P.Incidents.Get(id, incident.AsOf{})
+	return liveMsg{seq: seq, incident: id, frame: sseFrame(seq, "levels", levelsData{
+		Incident: id,
+		Banner:   s.renderPartial("banner", bannerView{lang, s.svc.Active()}),
+		Levels:   s.renderPartial("levels", levelsView{lang, inc, s.scopeNames()}),
+		Closed:   inc.Closed,
+	})}
+}
+
+func (s *Server) renderPartial(name string, data any) string {
+	var b bytes.Buffer
+	if err := s.pages.ExecuteTemplate(&b, name, data); err != nil {
+		s.log.Error("render partial", "template", name, "err", err)
+	}
+	return b.String()
+}
+
+// live is the SSE endpoint: GET /live?incident=ID&since=SEQ. It first sends
+// what the client missed since its Last-Event-ID (or since), then follows.
+func (s *Server) live(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	fl, ok := w.(http.Flusher)
+	if !ok {
+		return fmt.Errorf("live: response writer cannot flush")
+	}
+	id := incident.ID(r.URL.Query().Get("incident"))
+	since, _ := strconv.ParseUint(r.URL.Query().Get("since"), 10, 64)
+	if h := r.Header.Get("Last-Event-ID"); h != "" {
+		since, _ = strconv.ParseUint(h, 10, 64)
+	}
+	sub := &subscriber{incident: id, journal: auth.Can(p.Role, auth.ReadJournal) && id != "", lang: langOf(r),
+		ch: make(chan liveMsg, 256)}
+	s.hub.add(sub)
+	defer s.hub.remove(sub)
+
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(200)
+
+	// Catch up from the read model; live messages already queued that this
+	// covers are skipped by sequence number.
+	sent := s.svc.P.Seq()
+	var buf bytes.Buffer
+	buf.WriteString("retry: 2000\n\n")
+	if id != "" {
+		if sub.journal && since > 0 {
+			entries, err := s.svc.Journal(p, id, incident.Query{}, "live")
+			if err == nil {
+				for _, e := range entries {
+					if e.Seq > since {
+						buf.Write(sseFrame(e.Seq, "entry", entryData{e.ID, s.renderPartial("entry", entryView{sub.lang, e, id})}))
+						sent = max(sent, e.Seq)
+					}
+				}
+			}
+		}
+		if since > 0 {
+			buf.Write(s.levelsMsg(sub.lang, sent, id).frame)
+		}
+	}
+	w.Write(buf.Bytes())
+	fl.Flush()
+
+	heartbeat := time.NewTicker(25 * time.Second)
+	defer heartbeat.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return nil
+		case <-heartbeat.C:
+			w.Write([]byte(": keepalive\n\n"))
+			fl.Flush()
+		case m, ok := <-sub.ch:
+			if !ok {
+				return nil // too slow: the client reconnects with Last-Event-ID
+			}
+			// Coalesce whatever is queued into one flush.
+			for {
+				if m.seq > sent || !m.journal {
+					w.Write(m.frame)
+				}
+				select {
+				case m, ok = <-sub.ch:
+					if ok {
+						continue
+					}
+				default:
+				}
+				break
+			}
+			fl.Flush()
+			if !ok {
+				return nil
+			}
+		}
+	}
+}

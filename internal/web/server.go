@@ -1,0 +1,199 @@
+// Package web serves Fyr over HTTP: server-rendered pages that work without
+// JavaScript, the JSON API under /api/v1 with its OpenAPI document, and live
+// updates over Server-Sent Events.
+package web
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"fyr/internal/auth"
+	"fyr/internal/core"
+	"fyr/internal/fail"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Server is Fyr's HTTP handler.
+type Server struct {
+	svc   *core.Service
+	log   *slog.Logger
+	pages *template.Template
+	hub   *hub
+	mux   *http.ServeMux
+	// openapiJSON is the encoded OpenAPI document, built once.
+	openapiJSON []byte
+	// Secure marks cookies Secure (set when served over TLS).
+	Secure bool
+}
+
+// New builds the handler and starts feeding live updates from svc.
+func New(svc *core.Service, logger *slog.Logger) (*Server, error) {
+	s := &Server{svc: svc, log: logger, mux: http.NewServeMux()}
+	t, err := template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	s.pages = t
+	s.hub = newHub(s)
+	svc.P.Listen(s.hub.publish)
+	s.routes()
+	if s.openapiJSON, err = json.MarshalIndent(s.openapiDoc(), "", "  "); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ctxKey keys the request context.
+type ctxKey int
+
+const principalKey ctxKey = 1
+
+func principalOf(r *http.Request) (auth.Principal, bool) {
+	p, ok := r.Context().Value(principalKey).(auth.Principal)
+	return p, ok
+}
+
+const sessionCookie = "fyr_session"
+
+func (s *Server) routes() {
+	static, _ := fs.Sub(staticFS, "static")
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /api/v1/openapi.json", s.openapi)
+	for _, rt := range apiRoutes(s) {
+		s.mux.Handle(rt.Method+" "+rt.Path, s.api(rt))
+	}
+	s.pageRoutes()
+}
+
+// ServeHTTP adds the security headers every response carries.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	s.mux.ServeHTTP(w, r)
+}
+
+func cacheStatic(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	select {
+	case <-s.svc.Ready():
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	default:
+		http.Error(w, "starting: replaying the log", http.StatusServiceUnavailable)
+	}
+}
+
+// authenticate finds the caller from a bearer token or the session cookie.
+// Cookie-authenticated requests that change state must carry the CSRF token.
+func (s *Server) authenticate(r *http.Request) (auth.Principal, error) {
+	var token string
+	fromCookie := false
+	if h := r.Header.Get("Authorization"); h != "" {
+		t, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return auth.Principal{}, fail.New(fail.Unauthorized, "Authorization must be a Bearer token")
+		}
+		token = t
+	} else if c, err := r.Cookie(sessionCookie); err == nil {
+		token, fromCookie = c.Value, true
+	}
+	if token == "" {
+		return auth.Principal{}, fail.New(fail.Unauthorized, "not logged in")
+	}
+	p, err := s.svc.Authenticate(token)
+	if err != nil {
+		return p, err
+	}
+	if fromCookie && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		got := r.Header.Get("X-CSRF-Token")
+		if got == "" {
+			got = r.PostFormValue("csrf")
+		}
+		if !s.svc.Sessions.CheckCSRF(token, got) {
+			return auth.Principal{}, fail.New(fail.Forbidden, "missing or wrong CSRF token: reload the page and try again")
+		}
+	}
+	return p, nil
+}
+
+// status maps an error code to its HTTP status: the one place that does.
+func status(code fail.Code) int {
+	switch code {
+	case fail.Invalid:
+		return http.StatusBadRequest
+	case fail.NotFound:
+		return http.StatusNotFound
+	case fail.Conflict:
+		return http.StatusConflict
+	case fail.Unauthorized:
+		return http.StatusUnauthorized
+	case fail.Forbidden:
+		return http.StatusForbidden
+	case fail.TooMany:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// report logs internal errors and returns what the user may see.
+func (s *Server) report(r *http.Request, err error) *fail.Error {
+	fe := fail.As(err)
+	if fe.Code == fail.Internal {
+		if errors.Is(err, context.Canceled) {
+			s.log.Info("request cancelled", "path", r.URL.Path)
+		} else {
+			s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+	}
+	return fe
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) setSession(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.Secure, MaxAge: int(auth.SessionTTL / time.Second)})
+}
+
+func (s *Server) clearSession(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.Secure, MaxAge: -1})
+}

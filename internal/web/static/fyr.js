@@ -1,0 +1,54 @@
+// Fyr: a little progressive enhancement. Every page works without this file.
+(function () {
+  "use strict";
+  var body = document.body;
+
+  // Show only the decision or task fields that fit the chosen kind.
+  var kind = document.getElementById("r-kind");
+  function showKindFields() {
+    document.querySelectorAll(".kind-extra").forEach(function (fs) {
+      fs.hidden = fs.getAttribute("data-kind") !== kind.value;
+    });
+  }
+  if (kind) { kind.addEventListener("change", showKindFields); showKindFields(); }
+
+  // Live updates over Server-Sent Events. The browser resends the last event
+  // id on reconnect, and the server replays what was missed.
+  if (!body.dataset.live || !window.EventSource) return;
+  var incident = body.dataset.incident || "";
+  var url = "/live?since=" + encodeURIComponent(body.dataset.seq || "0");
+  if (incident) url += "&incident=" + encodeURIComponent(incident);
+  var es = new EventSource(url);
+  var state = document.getElementById("live-state");
+  es.onopen = function () { if (state) state.classList.remove("off"); };
+  es.onerror = function () { if (state) state.classList.add("off"); };
+
+  function fragment(html) {
+    var t = document.createElement("template");
+    t.innerHTML = html;
+    return t.content.firstElementChild;
+  }
+
+  es.addEventListener("entry", function (ev) {
+    var d = JSON.parse(ev.data);
+    var list = document.getElementById("journal-list");
+    if (!list || document.getElementById("e-" + d.id)) return; // already shown
+    var params = new URLSearchParams(location.search);
+    if (params.toString() !== "") return; // a filtered or historical view stays as it is
+    var li = fragment(d.html);
+    li.classList.add("fresh");
+    list.insertBefore(li, list.firstChild);
+    var empty = document.getElementById("journal-empty");
+    if (empty) empty.remove();
+  });
+
+  es.addEventListener("levels", function (ev) {
+    var d = JSON.parse(ev.data);
+    document.getElementById("banner").innerHTML = d.banner;
+    if (d.incident === incident && location.search === "") {
+      var box = document.getElementById("levels-box");
+      if (box) box.innerHTML = d.levels;
+      if (d.closed && !document.getElementById("closed-note")) location.reload();
+    }
+  });
+})();
