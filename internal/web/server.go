@@ -42,6 +42,9 @@ type Server struct {
 
 // New builds the handler and starts feeding live updates from svc.
 func New(svc *core.Service, logger *slog.Logger) (*Server, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	s := &Server{svc: svc, log: logger, mux: http.NewServeMux()}
 	t, err := template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
