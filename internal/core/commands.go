@@ -227,4 +227,3 @@ func (s *Service) Users(p *auth.Principal) ([]auth.User, error) {
 
 // Empty reports whether the organisation has no accounts yet (first start).
 func (s *Service) Empty() bool { return s.P.Users.Len() == 0 }
-

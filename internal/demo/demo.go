@@ -116,8 +116,8 @@ func seedKronoberg(ctx context.Context, s *core.Service) error {
 		},
 		func() error {
 			_, err := s.Record(ctx, leader, incident.Record{Incident: id, Kind: incident.Decision, OccurredAt: at(21, 8, 3),
-				Text:     "All icke-akut vård ställs in.",
-				Source:   src, Channel: "Stabsmöte", Verified: true,
+				Text:   "All icke-akut vård ställs in.",
+				Source: src, Channel: "Stabsmöte", Verified: true,
 				Decision: &incident.DecisionInfo{DecisionMaker: "Sven Ledin, sjukvårdsledare", Mandate: "Särskild sjukvårdsledning",
 					Rationale: "Journalsystem och övriga stödsystem otillgängliga; patientsäkerheten kräver att resurser koncentreras till akut vård.",
 					Inform:    []string{"Alla kliniker och avdelningar", "Vårdcentraler", "Kommunerna"}}})

@@ -42,10 +42,10 @@ type EntryRecorded struct {
 // Closed ends an incident; every scope has been set back to normal by
 // LevelChanged events in the same batch.
 type Closed struct {
-	Incident ID        `json:"incident"`
-	EntryID  string    `json:"entry_id"`
-	Reason   string    `json:"reason"`
-	Author   string    `json:"author"`
-	Function string    `json:"function,omitempty"`
-	Source   string    `json:"source,omitempty"`
+	Incident ID     `json:"incident"`
+	EntryID  string `json:"entry_id"`
+	Reason   string `json:"reason"`
+	Author   string `json:"author"`
+	Function string `json:"function,omitempty"`
+	Source   string `json:"source,omitempty"`
 }

@@ -53,7 +53,10 @@ func routeCases() map[string]routeCase {
 		}
 	}
 	with := func(f func(t *testing.T, env *fyrtest.Env, admin string) (string, any), body any) func(t *testing.T, env *fyrtest.Env, admin string) (string, any) {
-		return func(t *testing.T, env *fyrtest.Env, admin string) (string, any) { p, _ := f(t, env, admin); return p, body }
+		return func(t *testing.T, env *fyrtest.Env, admin string) (string, any) {
+			p, _ := f(t, env, admin)
+			return p, body
+		}
 	}
 	newUser := func(t *testing.T, env *fyrtest.Env, admin string) (string, any) {
 		name := fresh()

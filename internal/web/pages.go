@@ -48,11 +48,11 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return scope
 		},
-		"other":  otherLang,
-		"levels": func() []incident.Level { return incident.Levels },
-		"kinds":  func() []incident.Kind { return incident.Kinds },
-		"lines":  func(s string) []string { return strings.Split(s, "\n") },
-		"join":   strings.Join,
+		"other":        otherLang,
+		"levels":       func() []incident.Level { return incident.Levels },
+		"kinds":        func() []incident.Kind { return incident.Kinds },
+		"lines":        func(s string) []string { return strings.Split(s, "\n") },
+		"join":         strings.Join,
 		"taskStatuses": func() []incident.TaskStatus { return incident.TaskStatuses },
 		"entryOf":      func(l Lang, e incident.Entry) entryView { return entryView{l, e, e.Incident} },
 		"bannerOf":     func(b Base) bannerView { return bannerView{b.Lang, b.Active} },
@@ -120,20 +120,20 @@ type incidentsPage struct {
 
 type incidentPage struct {
 	Base
-	Incident  incident.Incident
-	Levels    levelsView
-	Entries   []incident.Entry
-	Serials   map[string]int
-	CanWrite  bool
-	CanRead   bool
-	Names     map[string]string
-	Query     url.Values
-	AsOf      incident.AsOf
-	Error     *formError
-	Form      url.Values
-	Exported  time.Time
-	Filtered  bool
-	Printing  bool
+	Incident incident.Incident
+	Levels   levelsView
+	Entries  []incident.Entry
+	Serials  map[string]int
+	CanWrite bool
+	CanRead  bool
+	Names    map[string]string
+	Query    url.Values
+	AsOf     incident.AsOf
+	Error    *formError
+	Form     url.Values
+	Exported time.Time
+	Filtered bool
+	Printing bool
 }
 
 func (s *Server) pageRoutes() {
@@ -311,7 +311,7 @@ func (s *Server) loadIncident(r *http.Request, p auth.Principal, printing bool) 
 	names := s.scopeNames()
 	pg := incidentPage{Base: s.base(r, &p, inc.Title), Incident: inc, Levels: levelsView{langOf(r), inc, names},
 		CanWrite: auth.Can(p.Role, auth.WriteIncidents) && !inc.Closed && q.IsNow(),
-		CanRead: auth.Can(p.Role, auth.ReadJournal), Names: names, Query: r.URL.Query(), AsOf: q.AsOf,
+		CanRead:  auth.Can(p.Role, auth.ReadJournal), Names: names, Query: r.URL.Query(), AsOf: q.AsOf,
 		Exported: s.svc.Now(), Printing: printing,
 		Filtered: q.Text != "" || q.Kind != "" || q.Author != "" || !q.From.IsZero() || !q.To.IsZero()}
 	if q.IsNow() && !printing {
