@@ -161,13 +161,20 @@ func jsonError(err error, body []byte) error {
 	case errors.As(err, &syn):
 		return fail.Field("body", "is not valid JSON (at byte %d): %v", syn.Offset, syn)
 	case errors.As(err, &typ):
-		return fail.Field(typ.Field, "must be a %s, not %s", typ.Type.Kind(), typ.Value)
+		field := typ.Field
+		if field == "" {
+			field = "body"
+		}
+		return fail.Field(field, "must be a %s, not %s", typ.Type.Kind(), typ.Value)
 	case errors.As(err, &perr):
 		return fail.Field(badTimeField(body), "is not a time in RFC 3339 form (e.g. 2026-11-23T08:03:00+01:00)")
 	case errors.Is(err, io.EOF):
 		return fail.Field("body", "is empty; a JSON object is required")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		if name == "" {
+			return fail.Field("body", "has a field with an empty name")
+		}
 		return fail.Field(name, "is not a known field")
 	}
 	return fail.Field("body", "is not valid: %v", err)

@@ -1,0 +1,115 @@
+package auth_test
+
+import (
+	"testing"
+	"time"
+
+	"fyr/internal/auth"
+	"fyr/internal/event"
+	"fyr/internal/fail"
+)
+
+func users(t testing.TB, hash string) *auth.Users {
+	u := auth.NewUsers()
+	e, err := event.Seal(event.Draft{Type: auth.TypeUserCreated, Payload: auth.UserCreated{Username: "tib", Name: "Tove", Role: auth.Staff, Hash: hash}},
+		event.NewID(), "o", "", time.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Apply(e)
+	return u
+}
+
+func TestPasswordHashRoundTrip(t *testing.T) {
+	h, err := auth.HashPassword("rätt lösenord")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !auth.CheckPassword(h, "rätt lösenord") || auth.CheckPassword(h, "fel lösenord") {
+		t.Fatal("password check is wrong")
+	}
+	h2, _ := auth.HashPassword("rätt lösenord")
+	if h == h2 {
+		t.Fatal("two hashes of one password are equal: no salt")
+	}
+}
+
+func TestSessionsRejectForgedExpiredAndRevoked(t *testing.T) {
+	h, _ := auth.HashPassword("a-long-password")
+	u := users(t, h)
+	s, err := auth.LoadSessions(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	tok := s.Issue("tib", now)
+	if got, err := s.Check(tok, u, now); err != nil || got.Username != "tib" {
+		t.Fatalf("fresh token: %v", err)
+	}
+	other, _ := auth.LoadSessions(t.TempDir())
+	for name, check := range map[string]func() error{
+		"forged (other key)": func() error { _, err := s.Check(other.Issue("tib", now), u, now); return err },
+		"expired":            func() error { _, err := s.Check(tok, u, now.Add(auth.SessionTTL+time.Second)); return err },
+		"unknown user":       func() error { _, err := s.Check(s.Issue("nobody", now), u, now); return err },
+		"tampered":           func() error { _, err := s.Check("x"+tok, u, now); return err },
+		"revoked": func() error {
+			t2 := s.Issue("tib", now)
+			s.Revoke(t2, now)
+			_, err := s.Check(t2, u, now)
+			return err
+		},
+	} {
+		if !fail.Is(check(), fail.Unauthorized) {
+			t.Errorf("%s token accepted", name)
+		}
+	}
+	if s.CheckCSRF(tok, s.CSRF("another session")) || !s.CheckCSRF(tok, s.CSRF(tok)) {
+		t.Error("CSRF tokens are not bound to their session")
+	}
+}
+
+func TestLimiterWindow(t *testing.T) {
+	l := auth.NewLimiter(1)
+	now := time.Now()
+	for range auth.MaxFailures {
+		if err := l.Allow("tib", "10.0.0.1", now); err != nil {
+			t.Fatal(err)
+		}
+		l.Fail("tib", "10.0.0.1", now)
+	}
+	if !fail.Is(l.Allow("tib", "10.0.0.9", now), fail.TooMany) {
+		t.Fatal("the username is not limited from another address")
+	}
+	if !fail.Is(l.Allow("other", "10.0.0.1", now), fail.TooMany) {
+		t.Fatal("the address is not limited for another username")
+	}
+	if err := l.Allow("tib", "10.0.0.1", now.Add(auth.Window+time.Second)); err != nil {
+		t.Fatalf("still limited after the window: %v", err)
+	}
+}
+
+func FuzzSessionCheck(f *testing.F) {
+	dir := f.TempDir()
+	s, err := auth.LoadSessions(dir)
+	if err != nil {
+		f.Fatal(err)
+	}
+	u := users(f, "$argon2id$v=19$m=65536,t=1,p=2$c2FsdA$a2V5")
+	f.Add(s.Issue("tib", time.Now())[:10])
+	f.Add("a.b")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, token string) {
+		if _, err := s.Check(token, u, time.Now()); err == nil {
+			t.Fatalf("random token %q accepted", token)
+		}
+	})
+}
+
+func FuzzCheckPassword(f *testing.F) {
+	f.Add("$argon2id$v=19$m=65536,t=1,p=2$c2FsdHNhbHRzYWx0$a2V5a2V5a2V5a2V5a2V5a2V5", "pw")
+	f.Add("$argon2id$v=19$m=4294967295,t=1,p=2$c2FsdA$a2V5", "pw")
+	f.Add("$$$$$", "")
+	f.Fuzz(func(t *testing.T, encoded, pw string) {
+		auth.CheckPassword(encoded, pw) // must not panic or allocate unbounded memory
+	})
+}
