@@ -1,0 +1,52 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, env []string, args ...string) (int, string, string) {
+	t.Helper()
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestUserCommands(t *testing.T) {
+	dir := t.TempDir()
+	pw := []string{"FYR_PASSWORD=ett-langt-losenord"}
+	if code, _, stderr := runCLI(t, pw, "user", "add", "--data", dir, "--username", "tib", "--name", "Tove Isaksson", "--role", "staff", "--function", "TiB"); code != 0 {
+		t.Fatalf("add: %d %s", code, stderr)
+	}
+	code, _, stderr := runCLI(t, pw, "user", "add", "--data", dir, "--username", "tib", "--name", "Igen", "--role", "staff")
+	if code == 0 || !strings.Contains(stderr, "--username") {
+		t.Fatalf("duplicate add: %d %q; want an error naming --username", code, stderr)
+	}
+	code, _, stderr = runCLI(t, pw, "user", "add", "--data", dir, "--username", "x1", "--name", "X", "--role", "king")
+	if code == 0 || !strings.Contains(stderr, "--role") {
+		t.Fatalf("bad role: %d %q", code, stderr)
+	}
+	code, _, stderr = runCLI(t, []string{"FYR_PASSWORD=kort"}, "user", "add", "--data", dir, "--username", "x2", "--name", "X", "--role", "viewer")
+	if code == 0 || !strings.Contains(stderr, "--password") {
+		t.Fatalf("short password: %d %q", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, []string{"FYR_PASSWORD=ett-annat-losenord"}, "user", "passwd", "--data", dir, "--username", "tib"); code != 0 {
+		t.Fatalf("passwd: %d %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, nil, "user", "disable", "--data", dir, "--username", "tib"); code != 0 {
+		t.Fatalf("disable: %d %s", code, stderr)
+	}
+	code, out, _ := runCLI(t, nil, "user", "list", "--data", dir)
+	if code != 0 || !strings.Contains(out, "tib") || !strings.Contains(out, "disabled") || strings.Contains(out, "x1") {
+		t.Fatalf("list: %d\n%s", code, out)
+	}
+	if code, out, _ := runCLI(t, nil, "verify", "--data", dir); code != 0 || !strings.Contains(out, "OK: 3 events") {
+		t.Fatalf("verify after user commands: %d %s", code, out)
+	}
+}
