@@ -79,6 +79,7 @@ func routeCases() map[string]routeCase {
 		"GET /api/v1/incidents/{id}/journal":  {readers, 200, incidentPath("/journal")},
 		"POST /api/v1/incidents/{id}/journal": {writers, 201, with(incidentPath("/journal"), map[string]any{"kind": "info_in", "text": "x"})},
 		"POST /api/v1/incidents/{id}/close":   {writers, 200, with(incidentPath("/close"), map[string]any{"reason": "klart"})},
+		"GET /api/v1/export":                  {admins, 200, func(*testing.T, *fyrtest.Env, string) (string, any) { return "/api/v1/export", nil }},
 		"GET /api/v1/users":                   {admins, 200, func(*testing.T, *fyrtest.Env, string) (string, any) { return "/api/v1/users", nil }},
 		"POST /api/v1/users": {admins, 201, func(*testing.T, *fyrtest.Env, string) (string, any) {
 			return "/api/v1/users", map[string]any{"username": fresh(), "name": "N", "role": "staff", "password": "a-long-password-1"}

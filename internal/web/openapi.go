@@ -19,7 +19,7 @@ func (s *Server) openapiDoc() map[string]any {
 			"operationId": operationID(rt),
 			"responses": map[string]any{
 				strconv.Itoa(rt.Status): map[string]any{"description": "Success",
-					"content": map[string]any{"application/json": map[string]any{"schema": schemaRef(rt.Response, schemas)}}},
+					"content": map[string]any{contentType(rt): map[string]any{"schema": schemaRef(rt.Response, schemas)}}},
 				"default": map[string]any{"description": "Error: the code, the field at fault and a message",
 					"content": map[string]any{"application/json": map[string]any{"schema": schemaRef(errorResponse{}, schemas)}}},
 			},
@@ -146,4 +146,11 @@ func structSchema(t reflect.Type, schemas map[string]any) map[string]any {
 func (s *Server) openapi(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Write(s.openapiJSON)
+}
+
+func contentType(rt apiRoute) string {
+	if rt.ContentType != "" {
+		return rt.ContentType
+	}
+	return "application/json"
 }
