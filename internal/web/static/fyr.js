@@ -19,9 +19,16 @@
   var url = "/live?since=" + encodeURIComponent(body.dataset.seq || "0");
   if (incident) url += "&incident=" + encodeURIComponent(incident);
   var es = new EventSource(url);
+  // The live marker says so in words, not only in colour, when the link drops.
   var state = document.getElementById("live-state");
-  es.onopen = function () { if (state) state.classList.remove("off"); };
-  es.onerror = function () { if (state) state.classList.add("off"); };
+  var onText = state ? state.textContent : "";
+  function live(on) {
+    if (!state) return;
+    state.classList.toggle("off", !on);
+    state.textContent = on ? onText : (state.dataset.off || onText);
+  }
+  es.onopen = function () { live(true); };
+  es.onerror = function () { live(false); };
 
   function fragment(html) {
     var t = document.createElement("template");
