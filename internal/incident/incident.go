@@ -138,6 +138,7 @@ type Entry struct {
 	System      string     `json:"system,omitempty"` // "opened" or "closed" for entries Fyr writes itself
 	Level       *LevelInfo `json:"level,omitempty"`
 	CorrectedBy []string   `json:"corrected_by,omitempty"`
+	UpdatedBy   []string   `json:"updated_by,omitempty"` // later entries that update this task
 	Seq         uint64     `json:"seq"`
 }
 

@@ -102,6 +102,11 @@ func (v *View) Apply(e event.Envelope) {
 		if orig := st.byID[p.Corrects]; p.Corrects != "" && orig != nil {
 			orig.CorrectedBy = append(orig.CorrectedBy, p.ID)
 		}
+		if p.Task != nil && p.Task.Updates != "" {
+			if orig := st.byID[p.Task.Updates]; orig != nil {
+				orig.UpdatedBy = append(orig.UpdatedBy, p.ID)
+			}
+		}
 	case TypeClosed:
 		var p Closed
 		st := v.state(e, &p, func() ID { return p.Incident })
@@ -251,12 +256,14 @@ func (v *View) Journal(id ID, q Query) ([]Entry, error) {
 			continue
 		}
 		c := *e
-		c.CorrectedBy = slices.Clone(e.CorrectedBy)
-		if !q.IsNow() { // corrections made after the point in time are not shown
-			c.CorrectedBy = slices.DeleteFunc(c.CorrectedBy, func(id string) bool {
+		c.CorrectedBy, c.UpdatedBy = slices.Clone(e.CorrectedBy), slices.Clone(e.UpdatedBy)
+		if !q.IsNow() { // corrections and updates made after the point in time are not shown
+			later := func(id string) bool {
 				x := st.byID[id]
 				return x == nil || !q.keeps(x.OccurredAt, x.RecordedAt)
-			})
+			}
+			c.CorrectedBy = slices.DeleteFunc(c.CorrectedBy, later)
+			c.UpdatedBy = slices.DeleteFunc(c.UpdatedBy, later)
 		}
 		out = append(out, c)
 	}
@@ -274,7 +281,9 @@ func (v *View) Entry(id ID, entryID string) (Entry, bool) {
 	if st == nil || st.byID[entryID] == nil {
 		return Entry{}, false
 	}
-	return *st.byID[entryID], true
+	e := *st.byID[entryID]
+	e.CorrectedBy, e.UpdatedBy = slices.Clone(e.CorrectedBy), slices.Clone(e.UpdatedBy)
+	return e, true
 }
 
 func (e *Entry) matches(needle string) bool {

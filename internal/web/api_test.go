@@ -372,8 +372,37 @@ func TestLiveResumesWithoutLossOrDuplicates(t *testing.T) {
 	if code := env.Do(staff, "POST", "/api/v1/incidents/"+id+"/levels", map[string]any{"scope": "region", "level": "disaster", "reason": "r", "decided_by": "d"}, nil); code != 200 {
 		t.Fatalf("level: %d", code)
 	}
-	lv := readSSE(t, ur, "levels", 1)
-	if !strings.Contains(lv[0].data, "lvl-disaster") {
-		t.Fatalf("unit's levels event lacks the new level: %s", lv[0].data)
+	lv := readSSE(t, ur, "levels", 2) // the state on connecting, then the change
+	if !strings.Contains(lv[1].data, "lvl-disaster") {
+		t.Fatalf("unit's levels event lacks the new level: %s", lv[1].data)
+	}
+}
+
+// A correction re-sends the corrected entry, which now links to it.
+func TestLiveCorrectionUpdatesTheOriginal(t *testing.T) {
+	env := fyrtest.Start(t)
+	staff, viewer := env.Token(auth.Staff), env.Token(auth.Viewer)
+	var inc created
+	env.Do(staff, "POST", "/api/v1/incidents", map[string]any{"title": "t", "scope": fyrtest.Hospital, "level": "reinforcement"}, &inc)
+	var orig created
+	env.Do(staff, "POST", "/api/v1/incidents/"+inc.ID+"/journal", map[string]any{"kind": "info_in", "text": "fel"}, &orig)
+	r, body := openSSE(t, env, viewer, inc.ID, "")
+	defer body.Close()
+	var fix created
+	env.Do(staff, "POST", "/api/v1/incidents/"+inc.ID+"/journal", map[string]any{"kind": "info_in", "text": "rätt", "corrects": orig.ID}, &fix)
+	got := readSSE(t, r, "entry", 2)
+	if !strings.Contains(got[0].data, fix.ID) || !strings.Contains(got[1].data, orig.ID) || !strings.Contains(got[1].data, `#4`) {
+		t.Fatalf("after a correction the stream sent %q and %q; want the correction, then the original linking to #4", got[0].data, got[1].data)
+	}
+	// Scopes are named, not shown as ids.
+	var list struct {
+		Entries []struct{ ID string } `json:"entries"`
+	}
+	env.Do(staff, "GET", "/api/v1/incidents/"+inc.ID+"/journal", nil, &list)
+	b := newBrowser(t, env)
+	b.login(auth.Viewer)
+	_, page := b.get("/incidents/" + inc.ID)
+	if !strings.Contains(page, "(Testsjukhuset)") || !strings.Contains(page, "rättad av <a href=\"#e-"+fix.ID+"\">#4</a>") {
+		t.Fatal("the journal shows scope ids or correction ULIDs instead of names and entry numbers")
 	}
 }

@@ -84,11 +84,31 @@ func (h *hub) publish(e event.Envelope) {
 	if ref.EntryID == "" {
 		ref.EntryID = ref.ID
 	}
+	// The new entry, and an earlier one it corrects or updates: that one
+	// now shows its link, so it is sent again (the page replaces it).
+	ids := []string{ref.EntryID}
+	var links struct {
+		Corrects string `json:"corrects"`
+		Task     *struct {
+			Updates string `json:"updates"`
+		} `json:"task"`
+	}
+	if e.Type == incident.TypeEntryRecorded && e.Unmarshal(&links) == nil {
+		if links.Corrects != "" {
+			ids = append(ids, links.Corrects)
+		}
+		if links.Task != nil && links.Task.Updates != "" {
+			ids = append(ids, links.Task.Updates)
+		}
+	}
+	names := h.s.scopeNames()
 	msgs := map[Lang][]liveMsg{}
 	for _, lang := range []Lang{Swedish, English} {
-		if entry, ok := h.s.svc.P.Incidents.Entry(ref.Incident, ref.EntryID); ok {
-			msgs[lang] = append(msgs[lang], liveMsg{seq: e.Seq, incident: ref.Incident, journal: true,
-				frame: sseFrame(e.Seq, "entry", entryData{entry.ID, h.s.renderPartial("entry", entryView{lang, entry, ref.Incident})})})
+		for _, id := range ids {
+			if entry, ok := h.s.svc.P.Incidents.Entry(ref.Incident, id); ok {
+				msgs[lang] = append(msgs[lang], liveMsg{seq: e.Seq, incident: ref.Incident, journal: true,
+					frame: sseFrame(e.Seq, "entry", entryData{entry.ID, h.s.renderPartial("entry", h.s.entryViewOf(lang, entry, names))})})
+			}
 		}
 		if e.Type != incident.TypeEntryRecorded {
 			msgs[lang] = append(msgs[lang], h.s.levelsMsg(lang, e.Seq, ref.Incident))
@@ -111,8 +131,15 @@ func (h *hub) publish(e event.Envelope) {
 	}
 }
 
+// levelsMsg carries the banner and, for an incident, its levels box.
 func (s *Server) levelsMsg(lang Lang, seq uint64, id incident.ID) liveMsg {
-	inc, _ := s.svc.P.Incidents.Get(id, incident.AsOf{})
+	if id == "" {
+		return liveMsg{seq: seq, frame: sseFrame(seq, "levels", levelsData{Banner: s.renderPartial("banner", bannerView{lang, s.svc.Active()})})}
+	}
+	inc, err := s.svc.P.Incidents.Get(id, incident.AsOf{})
+	if err != nil {
+		return s.levelsMsg(lang, seq, "")
+	}
 	return liveMsg{seq: seq, incident: id, frame: sseFrame(seq, "levels", levelsData{
 		Incident: id,
 		Banner:   s.renderPartial("banner", bannerView{lang, s.svc.Active()}),
@@ -156,22 +183,14 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p auth.Principal) 
 	sent := s.svc.P.Seq()
 	var buf bytes.Buffer
 	buf.WriteString("retry: 2000\n\n")
-	if id != "" {
-		if sub.journal && since > 0 {
-			entries, err := s.svc.Journal(p, id, incident.Query{}, "live")
-			if err == nil {
-				for _, e := range entries {
-					if e.Seq > since {
-						buf.Write(sseFrame(e.Seq, "entry", entryData{e.ID, s.renderPartial("entry", entryView{sub.lang, e, id})}))
-						sent = max(sent, e.Seq)
-					}
-				}
-			}
-		}
-		if since > 0 {
-			buf.Write(s.levelsMsg(sub.lang, sent, id).frame)
+	if sub.journal && since > 0 {
+		if entries, err := s.svc.Journal(p, id, incident.Query{}, "live"); err == nil {
+			s.catchUp(&buf, sub.lang, entries, since, &sent)
 		}
 	}
+	// The levels and the banner as they are now: cheap, and it covers any
+	// change between rendering the page and connecting.
+	buf.Write(s.levelsMsg(sub.lang, sent, id).frame)
 	w.Write(buf.Bytes())
 	fl.Flush()
 
@@ -206,6 +225,28 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p auth.Principal) 
 			if !ok {
 				return nil
 			}
+		}
+	}
+}
+
+// catchUp writes the entries recorded after since, and the earlier entries
+// they correct or update (which now show a link to them), in journal order.
+func (s *Server) catchUp(buf *bytes.Buffer, lang Lang, entries []incident.Entry, since uint64, sent *uint64) {
+	resend := map[string]bool{}
+	for _, e := range entries {
+		if e.Seq > since {
+			resend[e.ID] = true
+			resend[e.Corrects] = true
+			if e.Task != nil {
+				resend[e.Task.Updates] = true
+			}
+		}
+	}
+	names := s.scopeNames()
+	for _, e := range entries {
+		if resend[e.ID] {
+			buf.Write(sseFrame(e.Seq, "entry", entryData{e.ID, s.renderPartial("entry", s.entryViewOf(lang, e, names))}))
+			*sent = max(*sent, e.Seq)
 		}
 	}
 }

@@ -54,9 +54,11 @@ func (s *Server) funcs() template.FuncMap {
 		"lines":        func(s string) []string { return strings.Split(s, "\n") },
 		"join":         strings.Join,
 		"taskStatuses": func() []incident.TaskStatus { return incident.TaskStatuses },
-		"entryOf":      func(l Lang, e incident.Entry) entryView { return entryView{l, e, e.Incident} },
-		"bannerOf":     func(b Base) bannerView { return bannerView{b.Lang, b.Active} },
-		"sel":          func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+		"entryOf": func(l Lang, e incident.Entry, serials map[string]int, names map[string]string) entryView {
+			return entryView{Lang: l, Entry: e, Refs: serials, Names: names}
+		},
+		"bannerOf": func(b Base) bannerView { return bannerView{b.Lang, b.Active} },
+		"sel":      func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 		"errFor": func(e *formError, form, field string) string {
 			if e != nil && e.Form == form && (e.Field == field || (field == "" && e.Field == "")) {
 				return e.Msg
@@ -98,9 +100,27 @@ type levelsView struct {
 }
 
 type entryView struct {
-	Lang     Lang
-	Entry    incident.Entry
-	Incident incident.ID
+	Lang  Lang
+	Entry incident.Entry
+	// Refs holds the serial numbers of the entries this one links to; Names
+	// the names of hospital scopes.
+	Refs  map[string]int
+	Names map[string]string
+}
+
+// entryViewOf prepares one entry for the entry template.
+func (s *Server) entryViewOf(lang Lang, e incident.Entry, names map[string]string) entryView {
+	refs := map[string]int{}
+	ids := append(append([]string{e.Corrects}, e.CorrectedBy...), e.UpdatedBy...)
+	if e.Task != nil {
+		ids = append(ids, e.Task.Updates)
+	}
+	for _, id := range ids {
+		if x, ok := s.svc.P.Incidents.Entry(e.Incident, id); id != "" && ok {
+			refs[id] = x.Serial
+		}
+	}
+	return entryView{Lang: lang, Entry: e, Refs: refs, Names: names}
 }
 
 type formError struct {
@@ -177,7 +197,10 @@ func (s *Server) page(h func(w http.ResponseWriter, r *http.Request, p auth.Prin
 }
 
 func (s *Server) base(r *http.Request, p *auth.Principal, title string) Base {
-	b := Base{Lang: langOf(r), User: p, Active: s.svc.Active(), Path: r.URL.RequestURI(), Title: title, Seq: s.svc.P.Seq()}
+	// Seq first: an event applied between the two reads is then sent again
+	// by the live stream rather than missed.
+	seq := s.svc.P.Seq()
+	b := Base{Lang: langOf(r), User: p, Active: s.svc.Active(), Path: r.URL.RequestURI(), Title: title, Seq: seq}
 	if p != nil {
 		b.CSRF = s.svc.Sessions.CSRF(p.Token)
 	}

@@ -39,11 +39,16 @@
   es.addEventListener("entry", function (ev) {
     var d = JSON.parse(ev.data);
     var list = document.getElementById("journal-list");
-    if (!list || document.getElementById("e-" + d.id)) return; // already shown
+    if (!list) return;
     var params = new URLSearchParams(location.search);
     if (params.toString() !== "") return; // a filtered or historical view stays as it is
     var li = fragment(d.html);
     li.classList.add("fresh");
+    var old = document.getElementById("e-" + d.id);
+    if (old) { // shown already: replace it (it may now show a correction)
+      old.replaceWith(li);
+      return;
+    }
     list.insertBefore(li, list.firstChild);
     var empty = document.getElementById("journal-empty");
     if (empty) empty.remove();
