@@ -54,6 +54,33 @@ var Units = []directory.Unit{
 	{ID: "kommun-exempelstad", Name: "Exempelstads kommun", Type: directory.Municipality},
 }
 
+// People are made-up contacts. Mobile numbers are from the series the Swedish
+// telecom regulator (PTS) reserves for fiction (070-174 06 05 – 070-174 06 99);
+// e-mail is under the reserved .example domain.
+var People = []directory.Person{
+	{ID: "p-tib1", Name: "Tove Isaksson", Unit: "region", Function: "TiB", Mobile: "+46701740605", Email: "tove.isaksson@regionexempel.example"},
+	{ID: "p-tib2", Name: "Tage Berg", Unit: "region", Function: "TiB", Mobile: "+46701740606", Email: "tage.berg@regionexempel.example"},
+	{ID: "p-kib", Name: "Karin Ibsen", Unit: "region", Function: "KiB", Mobile: "+46701740607", Email: "karin.ibsen@regionexempel.example"},
+	{ID: "p-sjl", Name: "Sven Ledin", Unit: "region", Function: "Sjukvårdsledare", Mobile: "+46701740608", Email: "sven.ledin@regionexempel.example"},
+	{ID: "p-stc", Name: "Stina Chef", Unit: "region", Function: "Stabschef", Mobile: "+46701740609", Email: "stina.chef@regionexempel.example"},
+	{ID: "p-mla", Name: "Maria Lund", Unit: "region", Function: "Medicinskt ansvarig", Mobile: "+46701740610", Email: "maria.lund@regionexempel.example"},
+	{ID: "p-kom", Name: "Kalle Ord", Unit: "region", Function: "Kommunikation", Mobile: "+46701740611", Email: "kalle.ord@regionexempel.example"},
+	{ID: "p-it", Name: "Ida Teknik", Unit: "region", Function: "IT", Mobile: "+46701740612", Email: "ida.teknik@regionexempel.example"},
+	{ID: "p-dok", Name: "Doris Dokument", Unit: "region", Function: "Dokumentationsansvarig", Mobile: "+46701740613", Email: "doris.dokument@regionexempel.example"},
+	{ID: "p-cs-cl", Name: "Erik Lund", Unit: "cs", Function: "Chefläkare", Mobile: "+46701740614", Email: "erik.lund@regionexempel.example"},
+	{ID: "p-cs-akut", Name: "Amir Avdelning", Unit: "cs-akut", Function: "Verksamhetschef", Mobile: "+46701740615", Email: "amir.avdelning@regionexempel.example"},
+	{ID: "p-cs-am", Name: "Anna Mott", Unit: "cs-akutmott", Function: "Avdelningschef", Mobile: "+46701740616", Email: "anna.mott@regionexempel.example"},
+	{ID: "p-cs-iva", Name: "Ivar Vaka", Unit: "cs-iva", Function: "Avdelningschef", Mobile: "+46701740617", Email: "ivar.vaka@regionexempel.example"},
+	{ID: "p-cs-kir1", Name: "Kim Kirurg", Unit: "cs-kir1", Function: "Avdelningschef", Mobile: "+46701740618", Email: "kim.kirurg@regionexempel.example"},
+	{ID: "p-cs-op", Name: "Olga Operation", Unit: "cs-op", Function: "Avdelningschef", Mobile: "+46701740619", Email: "olga.operation@regionexempel.example"},
+	{ID: "p-cs-med1", Name: "Mats Medicin", Unit: "cs-med1", Function: "Avdelningschef", Mobile: "+46701740620", Email: "mats.medicin@regionexempel.example"},
+	{ID: "p-ls-cl", Name: "Lena Norrby", Unit: "ls", Function: "Chefläkare", Mobile: "+46701740621", Email: "lena.norrby@regionexempel.example"},
+	{ID: "p-ls-akut", Name: "Nils Akut", Unit: "ls-akut", Function: "Avdelningschef", Mobile: "+46701740622", Email: "nils.akut@regionexempel.example"},
+	{ID: "p-ls-bb", Name: "Britt Barn", Unit: "ls-bb", Function: "Avdelningschef", Mobile: "+46701740623", Email: "britt.barn@regionexempel.example"},
+	{ID: "p-vc", Name: "Vera Central", Unit: "vc-syd", Function: "Verksamhetschef", Mobile: "+46701740624", Email: "vera.central@regionexempel.example"},
+	{ID: "p-kommun", Name: "Kurt Kommun", Unit: "kommun-exempelstad", Function: "Tjänsteman i beredskap (kommun)", Mobile: "+46701740625", Email: "kurt.kommun@exempelstad.example"},
+}
+
 var stockholm = func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Stockholm")
 	if err != nil {
@@ -71,6 +98,11 @@ func Seed(ctx context.Context, s *core.Service) error {
 	for _, u := range Units {
 		if err := s.AddUnit(ctx, "demo", u); err != nil {
 			return fmt.Errorf("seed unit %s: %w", u.ID, err)
+		}
+	}
+	for _, p := range People {
+		if err := s.AddPerson(ctx, "demo", p); err != nil {
+			return fmt.Errorf("seed person %s: %w", p.ID, err)
 		}
 	}
 	hash, err := auth.HashPassword(Password)

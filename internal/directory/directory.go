@@ -33,8 +33,26 @@ type Unit struct {
 	Parent string   `json:"parent,omitempty"`
 }
 
-// TypeUnitAdded is the event that adds a unit. Append-only contract.
-const TypeUnitAdded = "directory.unit_added"
+// Event types (append-only contract).
+const (
+	TypeUnitAdded   = "directory.unit_added"
+	TypePersonAdded = "directory.person_added"
+)
+
+// Person is someone who can be reached for a unit or a staff function.
+type Person struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Unit     string `json:"unit,omitempty"`
+	Function string `json:"function,omitempty"` // e.g. TiB, avdelningschef
+	Mobile   string `json:"mobile,omitempty"`   // E.164
+	Email    string `json:"email,omitempty"`
+}
+
+// PersonAdded adds a person.
+type PersonAdded struct {
+	Person
+}
 
 // UnitAdded adds a unit to the tree.
 type UnitAdded struct {
@@ -43,9 +61,10 @@ type UnitAdded struct {
 
 // Directory is the units read and write model (it is small: one type serves both).
 type Directory struct {
-	mu    sync.RWMutex
-	units map[string]Unit
-	order []string
+	mu     sync.RWMutex
+	units  map[string]Unit
+	order  []string
+	people []Person
 }
 
 // New returns an empty directory.
@@ -53,6 +72,15 @@ func New() *Directory { return &Directory{units: map[string]Unit{}} }
 
 // Apply folds one event.
 func (d *Directory) Apply(e event.Envelope) {
+	if e.Type == TypePersonAdded {
+		var p PersonAdded
+		if e.Unmarshal(&p) == nil {
+			d.mu.Lock()
+			d.people = append(d.people, p.Person)
+			d.mu.Unlock()
+		}
+		return
+	}
 	if e.Type != TypeUnitAdded {
 		return
 	}
@@ -134,4 +162,67 @@ func (c AddUnit) Decide(d *Directory, actor string, now time.Time) ([]event.Draf
 		}
 	}
 	return []event.Draft{{Type: TypeUnitAdded, Subject: "unit/" + u.ID, Actor: actor, Payload: UnitAdded{u}}}, nil
+}
+
+// People returns everyone, in the order they were added.
+func (d *Directory) People() []Person {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return slices.Clone(d.people)
+}
+
+// Functions returns the distinct staff functions people hold, sorted.
+func (d *Directory) Functions() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range d.People() {
+		if p.Function != "" && !seen[p.Function] {
+			seen[p.Function] = true
+			out = append(out, p.Function)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// AddPerson is the command that adds a person. The full directory import
+// (CSV, phone normalisation, deputies) builds on it.
+type AddPerson struct{ Person }
+
+// Decide checks the person against the directory.
+func (c AddPerson) Decide(d *Directory, actor string) ([]event.Draft, error) {
+	p := c.Person
+	switch {
+	case strings.TrimSpace(p.ID) == "":
+		return nil, fail.Field("id", "is required")
+	case strings.TrimSpace(p.Name) == "":
+		return nil, fail.Field("name", "is required")
+	case p.Email != "" && (!strings.Contains(p.Email, "@") || strings.ContainsAny(p.Email, " <>")):
+		return nil, fail.Field("email", "%q is not an e-mail address", p.Email)
+	case p.Mobile != "" && !isE164(p.Mobile):
+		return nil, fail.Field("mobile", "%q is not a phone number in E.164 form (+46701234567)", p.Mobile)
+	}
+	if p.Unit != "" {
+		if _, ok := d.Unit(p.Unit); !ok {
+			return nil, fail.Field("unit", "unknown unit %q", p.Unit)
+		}
+	}
+	for _, x := range d.People() {
+		if x.ID == p.ID {
+			return nil, fail.Field("id", "person %q already exists", p.ID)
+		}
+	}
+	return []event.Draft{{Type: TypePersonAdded, Subject: "person/" + p.ID, Actor: actor, Payload: PersonAdded{p}}}, nil
+}
+
+func isE164(s string) bool {
+	if len(s) < 8 || len(s) > 16 || s[0] != '+' {
+		return false
+	}
+	for _, r := range s[1:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -84,6 +84,10 @@ func seed(t testing.TB, svc *core.Service) {
 			t.Fatalf("seed unit: %v", err)
 		}
 	}
+	if err := svc.AddPerson(ctx, "test", directory.Person{ID: "p1", Name: "Anna Test", Unit: "avd1", Function: "Avdelningschef",
+		Mobile: "+46701740605", Email: "anna@test.example"}); err != nil {
+		t.Fatalf("seed person: %v", err)
+	}
 	hash, err := auth.HashPassword(Password)
 	if err != nil {
 		t.Fatal(err)

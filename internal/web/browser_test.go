@@ -670,6 +670,7 @@ func TestBrowserPhoneLayout(t *testing.T) {
 	for _, p := range []struct{ name, path, ready string }{
 		{"incident page", "/incidents/" + string(id), "#journal-list li"},
 		{"incident list", "/", "#o-title"},
+		{"directory", "/directory", ".tree"},
 	} {
 		b.do(p.name, chromedp.Navigate(env.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready)))
 		r := cdpEval[struct {

@@ -57,6 +57,16 @@ func (s *Server) funcs() template.FuncMap {
 		"entryOf": func(l Lang, e incident.Entry, serials map[string]int, names map[string]string) entryView {
 			return entryView{Lang: l, Entry: e, Refs: serials, Names: names}
 		},
+		// tel builds a tel: link; html/template allows only http(s) and mailto by
+		// itself, and the number was checked as E.164 when it was added.
+		"tel": func(number string) template.URL {
+			for _, r := range strings.TrimPrefix(number, "+") {
+				if r < '0' || r > '9' {
+					return ""
+				}
+			}
+			return template.URL("tel:" + number)
+		},
 		"bannerOf": func(b Base) bannerView { return bannerView{b.Lang, b.Active} },
 		"sel":      func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 		"errFor": func(e *formError, form, field string) string {
@@ -170,6 +180,7 @@ func (s *Server) pageRoutes() {
 	s.mux.Handle("POST /incidents/{id}/journal", s.page(s.recordSubmit))
 	s.mux.Handle("POST /incidents/{id}/close", s.page(s.closeSubmit))
 	s.mux.Handle("GET /live", s.page(s.live))
+	s.mux.Handle("GET /directory", s.page(s.directoryPage))
 }
 
 // page wraps an HTML handler: a caller who is not logged in goes to the
