@@ -191,6 +191,12 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "fyr verify: %v\n", err)
 		return 1
 	}
+	// Opening the store would create an empty log: a mistyped directory
+	// must not verify as "OK: 0 events".
+	if _, err := os.Stat(*data + string(os.PathSeparator) + "jetstream"); err != nil {
+		fmt.Fprintf(stderr, "fyr verify: %s holds no Fyr event log (%v)\n", *data, err)
+		return 1
+	}
 	st, err := store.Open(ctx, store.Config{Dir: *data})
 	if err != nil {
 		fmt.Fprintf(stderr, "fyr verify: %v\n", err)

@@ -265,39 +265,168 @@ func (s *Store) Subscribe(ctx context.Context, fromSeq uint64, fn func(event.Env
 	return cc.Stop, nil
 }
 
+// replayBatch is how many events one pull request of Replay asks for.
+const replayBatch = 4096
+
+// replayIdle is how long the server keeps a replay consumer nobody pulls
+// from (fn may be slow, e.g. an export to a client on a poor link); Replay
+// makes a new one where the old one stopped if it is gone.
+const replayIdle = time.Minute
+
 // Replay reads every stored event in order and returns once it has passed the
 // newest one present when it started. It is what `fyr verify` walks.
+//
+// Stored events that cannot be read are not hidden: one that does not decode
+// ends the replay with an *event.ChainError naming its sequence number; one
+// that JetStream cannot deliver (it drops records whose checksum fails) shows
+// as a gap in the sequence numbers fn sees, or, if it is among the newest,
+// ends the replay with an *event.ChainError naming the first of them.
 func (s *Store) Replay(ctx context.Context, fn func(event.Envelope) error) error {
 	last, err := s.LastSeq(ctx)
 	if err != nil || last == 0 {
 		return err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	done := make(chan error, 1)
-	finish := func(err error) {
-		select {
-		case done <- err:
-		default:
+	// A plain pull consumer rather than an ordered one: it keeps its place on
+	// the server between requests, so a record the server skips stays
+	// skipped instead of stopping the replay.
+	var cons jetstream.Consumer
+	open := func(from uint64) error {
+		cfg := jetstream.ConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy, AckPolicy: jetstream.AckNonePolicy,
+			MemoryStorage: true, InactiveThreshold: replayIdle}
+		if from > 1 {
+			cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, from
 		}
+		c, err := s.stream.CreateConsumer(ctx, cfg)
+		if err != nil {
+			return fmt.Errorf("create replay consumer from seq %d: %w", from, err)
+		}
+		cons = c
+		return nil
 	}
-	stop, err := s.Subscribe(ctx, 1, func(e event.Envelope) {
+	if err := open(1); err != nil {
+		return err
+	}
+	defer func() {
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := s.stream.DeleteConsumer(dctx, cons.CachedInfo().Name); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
+			s.log.Warn("delete replay consumer", "err", err)
+		}
+	}()
+
+	// Each batch is received whole before the next is asked for (the server
+	// interleaves open requests) and is decoded while the server gathers the
+	// next one.
+	type fetched struct {
+		msgs []jetstream.Msg
+		err  error
+	}
+	ahead := make(chan fetched, 1)
+	fetchAhead := func(c jetstream.Consumer) {
+		go func() {
+			var f fetched
+			batch, err := c.FetchNoWait(replayBatch)
+			if err != nil {
+				ahead <- fetched{err: err}
+				return
+			}
+			for m := range batch.Messages() {
+				f.msgs = append(f.msgs, m)
+			}
+			f.err = batch.Error()
+			ahead <- f
+		}()
+	}
+
+	next := uint64(1) // the lowest sequence number not yet passed
+	var delivered uint64
+	deliver := func(seq uint64, data []byte) error {
+		e, err := event.Decode(data, seq)
+		if err != nil {
+			return &event.ChainError{Seq: seq, Reason: fmt.Sprintf("unreadable: %v", err)}
+		}
 		if err := fn(e); err != nil {
-			finish(err)
-			return
+			return err
 		}
-		if e.Seq >= last {
-			finish(nil)
+		next, delivered = seq+1, seq
+		return nil
+	}
+	// pass reads the event at next straight from the stream, when the
+	// consumer did not deliver it: it is unreadable (and stays a gap), or
+	// its delivery went astray.
+	pass := func() error {
+		m, err := s.stream.GetMsg(ctx, next)
+		switch {
+		case err == nil:
+			return deliver(m.Sequence, m.Data)
+		case errors.Is(err, jetstream.ErrMsgNotFound):
+			next++
+			return nil
+		default:
+			return fmt.Errorf("replay: read seq %d: %w", next, err)
 		}
-	})
-	if err != nil {
-		return err
 	}
-	defer stop()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
+
+	fetchAhead(cons)
+	reopened := false
+	for next <= last {
+		var f fetched
+		select {
+		case f = <-ahead:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if f.err != nil {
+			gone := errors.Is(f.err, nats.ErrNoResponders) || errors.Is(f.err, jetstream.ErrConsumerDeleted) || errors.Is(f.err, jetstream.ErrConsumerNotFound)
+			if !gone || reopened {
+				return fmt.Errorf("replay from seq %d: %w", next, f.err)
+			}
+			// The server dropped the idle consumer: go on where it stopped.
+			if err := open(next); err != nil {
+				return err
+			}
+			reopened = true
+			fetchAhead(cons)
+			continue
+		}
+		if len(f.msgs) == 0 {
+			// Nothing came although events up to last are stored: the
+			// server skipped an unreadable one. Each empty answer passes
+			// at least one, so this ends.
+			if err := pass(); err != nil {
+				return err
+			}
+			fetchAhead(cons)
+			continue
+		}
+		reopened = false
+		if meta, err := f.msgs[len(f.msgs)-1].Metadata(); err != nil || meta.Sequence.Stream < last {
+			fetchAhead(cons)
+		}
+		for _, m := range f.msgs {
+			meta, err := m.Metadata()
+			if err != nil {
+				return fmt.Errorf("replay after seq %d: event metadata: %w", next-1, err)
+			}
+			seq := meta.Sequence.Stream
+			for next < seq {
+				if err := pass(); err != nil {
+					return err
+				}
+			}
+			if seq < next {
+				continue // passed already
+			}
+			if err := deliver(seq, m.Data()); err != nil {
+				return err
+			}
+			if next > last {
+				return nil
+			}
+		}
 	}
+	if delivered < last {
+		return &event.ChainError{Seq: delivered + 1, Reason: fmt.Sprintf("events at seq %d..%d are missing (removed or unreadable): the log cannot deliver them", delivered+1, last)}
+	}
+	return nil
 }
