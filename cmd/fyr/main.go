@@ -30,7 +30,8 @@ const usage = `fyr – crisis management for a healthcare region
 
 Usage:
   fyr serve  [--data DIR] [--listen ADDR] [--org ID] [--demo]
-  fyr verify --data DIR
+  fyr verify --data DIR | --file BACKUP
+  fyr restore --file BACKUP --data NEWDIR
   fyr user add --data DIR --username NAME --name "Full Name" --role admin|staff|unit|viewer [--function F]
   fyr user list|disable|passwd --data DIR [--username NAME]
 
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return verify(ctx, args[1:], stdout, stderr)
 	case "user":
 		err = user(ctx, args[1:], stdout)
+	case "restore":
+		err = restore(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -180,11 +183,15 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", env("FYR_DATA", ""), "data directory of a stopped server, or a copy of one")
+	file := fs.String("file", "", "a backup file from GET /api/v1/export, instead of --data")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	if *file != "" {
+		return verifyFile(*file, stdout, stderr)
+	}
 	if *data == "" {
-		fmt.Fprintln(stderr, "fyr verify: --data is required")
+		fmt.Fprintln(stderr, "fyr verify: --data or --file is required")
 		return 2
 	}
 	if _, err := os.Stat(*data); err != nil {
