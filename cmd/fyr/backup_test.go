@@ -78,4 +78,3 @@ func TestExportVerifyRestore(t *testing.T) {
 		t.Fatal("an altered backup was restored")
 	}
 }
-
