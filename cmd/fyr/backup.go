@@ -18,9 +18,15 @@ import (
 // per line), numbering the events from 1 as the log did, and checks each
 // against the hash chain before handing it to fn.
 func readBackup(path string, fn func(event.Envelope) error) (int, error) {
+	n, _, err := readBackupHead(path, fn)
+	return n, err
+}
+
+// readBackupHead is readBackup that also returns the verified head (seq, hash).
+func readBackupHead(path string, fn func(event.Envelope) error) (int, [2]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, err
+		return 0, [2]string{}, err
 	}
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 1<<20)
@@ -28,21 +34,22 @@ func readBackup(path string, fn func(event.Envelope) error) (int, error) {
 	for seq := uint64(1); ; seq++ {
 		line, err := r.ReadBytes('\n')
 		if len(line) == 0 && errors.Is(err, io.EOF) {
-			return v.Count, nil
+			s, h := v.Head()
+			return v.Count, [2]string{fmt.Sprint(s), h}, nil
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
-			return v.Count, fmt.Errorf("read %s: %w", path, err)
+			return v.Count, [2]string{}, fmt.Errorf("read %s: %w", path, err)
 		}
 		e, derr := event.Decode(line, seq)
 		if derr != nil {
-			return v.Count, &event.ChainError{Seq: seq, Reason: fmt.Sprintf("line %d is not an event: %v", seq, derr)}
+			return v.Count, [2]string{}, &event.ChainError{Seq: seq, Reason: fmt.Sprintf("line %d is not an event: %v", seq, derr)}
 		}
 		if err := v.Check(e); err != nil {
-			return v.Count, err
+			return v.Count, [2]string{}, err
 		}
 		if fn != nil {
 			if err := fn(e); err != nil {
-				return v.Count, err
+				return v.Count, [2]string{}, err
 			}
 		}
 	}
@@ -50,7 +57,7 @@ func readBackup(path string, fn func(event.Envelope) error) (int, error) {
 
 // verifyFile is `fyr verify --file`: the chain of a backup file.
 func verifyFile(path string, stdout, stderr io.Writer) int {
-	n, err := readBackup(path, nil)
+	n, head, err := readBackupHead(path, nil)
 	var ce *event.ChainError
 	switch {
 	case errors.As(err, &ce):
@@ -60,7 +67,7 @@ func verifyFile(path string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "fyr verify: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "OK: %d events, hash chain intact\n", n)
+	fmt.Fprintf(stdout, "OK: %d events, hash chain intact\nlast event: seq %s, hash %s\n", n, head[0], head[1])
 	return 0
 }
 

@@ -221,7 +221,8 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "fyr verify: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "OK: %d events, hash chain intact\n", v.Count)
+	seq, hash := v.Head()
+	fmt.Fprintf(stdout, "OK: %d events, hash chain intact\nlast event: seq %d, hash %s\n", v.Count, seq, hash)
 	return 0
 }
 

@@ -20,8 +20,9 @@ func (e *ChainError) Error() string {
 // Verifier checks events one at a time, in log order, against each
 // organisation's hash chain and the log's gap-free sequence numbers.
 type Verifier struct {
-	last    map[string]string // org -> hash of its previous event
-	lastSeq uint64
+	last     map[string]string // org -> hash of its previous event
+	lastSeq  uint64
+	lastHash string
 	Count   int
 }
 
@@ -45,7 +46,7 @@ func (v *Verifier) Check(e Envelope) error {
 		return &ChainError{Seq: e.Seq, ID: e.ID, Reason: fmt.Sprintf("does not follow the previous event of org %q (expected prev %s, has %s): an event was removed, inserted or reordered", e.Org, short(want), short(e.Prev))}
 	}
 	v.last[e.Org] = e.Hash
-	v.lastSeq = e.Seq
+	v.lastSeq, v.lastHash = e.Seq, e.Hash
 	v.Count++
 	return nil
 }
@@ -59,4 +60,10 @@ func short(hash string) string {
 		return hash[:12] + "…"
 	}
 	return hash
+}
+
+// Head returns the sequence and hash of the last event checked: what to keep
+// beside a backup, since a chain cannot show that its own end was cut off.
+func (v *Verifier) Head() (uint64, string) {
+	return v.lastSeq, v.lastHash
 }
