@@ -23,7 +23,7 @@ type Verifier struct {
 	last     map[string]string // org -> hash of its previous event
 	lastSeq  uint64
 	lastHash string
-	Count   int
+	Count    int
 }
 
 // NewVerifier returns a verifier for a log that starts at sequence 1.
