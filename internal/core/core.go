@@ -132,9 +132,9 @@ type Service struct {
 	ready  chan struct{}
 }
 
-// Open opens the data directory, starts the writer and the projection, and
-// returns at once; Ready is closed when the projection has caught up with
-// the log as it was at start.
+// Open opens the data directory, replays the log into the write and read
+// models, and starts the writer and the subscription. Ready is closed when
+// it returns.
 func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -157,24 +157,29 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	bg, cancel := context.WithCancel(context.Background())
 	s := &Service{Org: cfg.Org, P: NewProjection(cfg.Org), Sessions: sessions, Limiter: auth.NewLimiter(2),
 		st: st, now: cfg.Now, log: cfg.Logger, cancel: cancel, ready: make(chan struct{})}
-	last, err := st.LastSeq(ctx)
-	if err != nil {
-		s.Close()
-		return nil, err
-	}
-	if s.stop, err = st.Subscribe(bg, 1, s.P.Apply); err != nil {
-		s.Close()
-		return nil, err
-	}
-	if s.w, err = store.NewWriter(bg, st, cfg.Org, NewFacts, cfg.Now, cfg.Logger); err != nil {
-		s.Close()
-		return nil, err
-	}
-	go func() {
-		if s.P.WaitFor(bg, last) == nil {
-			close(s.ready)
+	// One pass over the log builds both the write model and the read model;
+	// the subscription then follows from the next event on.
+	facts := NewFacts()
+	var head store.Head
+	var replayed uint64
+	if err := st.Replay(ctx, func(e event.Envelope) error {
+		if e.Org == cfg.Org {
+			facts.Apply(e)
 		}
-	}()
+		s.P.Apply(e)
+		head = head.Track(cfg.Org, e)
+		replayed = e.Seq
+		return nil
+	}); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("replay the log: %w", err)
+	}
+	if s.stop, err = st.Subscribe(bg, replayed+1, s.P.Apply); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.w = store.StartWriter(bg, st, cfg.Org, facts, head, NewFacts, cfg.Now, cfg.Logger)
+	close(s.ready)
 	return s, nil
 }
 

@@ -56,6 +56,31 @@ func NewWriter[M Model](ctx context.Context, st *Store, org string, newModel fun
 	return w, nil
 }
 
+// Head is where an organisation's chain ends: its newest event's log
+// sequence and hash (zero values for an empty chain).
+type Head struct {
+	Seq  uint64
+	Hash string
+}
+
+// Track returns the head after e, if e belongs to org.
+func (h Head) Track(org string, e event.Envelope) Head {
+	if e.Org != org {
+		return h
+	}
+	return Head{e.Seq, e.Hash}
+}
+
+// StartWriter starts the appender on a model the caller has already built
+// from the log up to head, so that a start replays the log once for every
+// model instead of once per model.
+func StartWriter[M Model](ctx context.Context, st *Store, org string, model M, head Head, newModel func() M, now func() time.Time, logger *slog.Logger) *Writer[M] {
+	w := &Writer[M]{st: st, org: org, newM: newModel, model: model, prev: head.Hash, lastSeq: head.Seq, now: now, log: logger,
+		reqs: make(chan request[M], 1024), done: make(chan struct{})}
+	go w.run(ctx)
+	return w
+}
+
 // load rebuilds the model from the log: at start, and after a failed commit
 // left it holding events that never made it to disk.
 func (w *Writer[M]) load(ctx context.Context) error {
