@@ -94,6 +94,9 @@ type Base struct {
 	Path   string
 	Title  string
 	Seq    uint64
+	// Functions are the staff functions known from the directory, offered
+	// when a form asks for one.
+	Functions []string
 	// LiveIncident is the incident whose updates the page follows; "" for the banner only.
 	LiveIncident incident.ID
 }
@@ -211,7 +214,8 @@ func (s *Server) base(r *http.Request, p *auth.Principal, title string) Base {
 	// Seq first: an event applied between the two reads is then sent again
 	// by the live stream rather than missed.
 	seq := s.svc.P.Seq()
-	b := Base{Lang: langOf(r), User: p, Active: s.svc.Active(), Path: r.URL.RequestURI(), Title: title, Seq: seq}
+	b := Base{Lang: langOf(r), User: p, Active: s.svc.Active(), Path: r.URL.RequestURI(), Title: title, Seq: seq,
+		Functions: s.svc.P.Units.Functions()}
 	if p != nil {
 		b.CSRF = s.svc.Sessions.CSRF(p.Token)
 	}
