@@ -204,11 +204,16 @@ func (s *Store) Commit(ctx context.Context, org string, expectLast uint64, evs [
 		}
 		m := nats.NewMsg(subj)
 		m.Data = data
-		m.Header.Set("Nats-Batch-Id", batchID)
-		m.Header.Set("Nats-Batch-Sequence", strconv.Itoa(i+1))
 		m.Header.Set(jetstream.MsgIDHeader, e.ID)
 		if i == 0 {
 			m.Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(expectLast, 10))
+		}
+		// One message is atomic by itself. An atomic batch costs ~2 ms more
+		// even for one event: the server stages every batch in a temporary
+		// file store (docs/benchmarks.md, finding 1).
+		if len(evs) > 1 {
+			m.Header.Set("Nats-Batch-Id", batchID)
+			m.Header.Set("Nats-Batch-Sequence", strconv.Itoa(i+1))
 		}
 		if i < len(evs)-1 {
 			if err := s.nc.PublishMsg(m); err != nil {
@@ -216,7 +221,9 @@ func (s *Store) Commit(ctx context.Context, org string, expectLast uint64, evs [
 			}
 			continue
 		}
-		m.Header.Set("Nats-Batch-Commit", "1")
+		if len(evs) > 1 {
+			m.Header.Set("Nats-Batch-Commit", "1")
+		}
 		reply, err := s.nc.RequestMsgWithContext(ctx, m)
 		if err != nil {
 			return 0, fmt.Errorf("commit batch of %d events: %w", len(evs), err)

@@ -101,9 +101,21 @@ func (h *hub) publish(e event.Envelope) {
 			ids = append(ids, links.Task.Updates)
 		}
 	}
+	// Render only what a connected subscriber will receive, once per
+	// language: this runs on the projection goroutine, which every writer's
+	// acknowledgement waits for.
+	h.mu.Lock()
+	langs := map[Lang]bool{}
+	for sub := range h.subs {
+		langs[sub.lang] = true
+	}
+	h.mu.Unlock()
+	if len(langs) == 0 {
+		return
+	}
 	names := h.s.scopeNames()
 	msgs := map[Lang][]liveMsg{}
-	for _, lang := range []Lang{Swedish, English} {
+	for lang := range langs {
 		for _, id := range ids {
 			if entry, ok := h.s.svc.P.Incidents.Entry(ref.Incident, id); ok {
 				msgs[lang] = append(msgs[lang], liveMsg{seq: e.Seq, incident: ref.Incident, journal: true,
