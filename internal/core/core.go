@@ -30,8 +30,10 @@ func NewFacts() *Facts {
 }
 
 // Apply folds an event into every capability's write model.
-func (f *Facts) Apply(e event.Envelope) {
-	f.Incidents.Apply(e)
+func (f *Facts) Apply(e event.Envelope) { f.apply(e, incident.Decode(e)) }
+
+func (f *Facts) apply(e event.Envelope, inc any) {
+	f.Incidents.ApplyDecoded(e, inc)
 	f.Units.Apply(e)
 	f.Users.Apply(e)
 }
@@ -65,9 +67,11 @@ func (p *Projection) Listen(fn func(event.Envelope)) {
 }
 
 // Apply folds one event from the log.
-func (p *Projection) Apply(e event.Envelope) {
+func (p *Projection) Apply(e event.Envelope) { p.apply(e, incident.Decode(e)) }
+
+func (p *Projection) apply(e event.Envelope, inc any) {
 	if e.Org == p.org {
-		p.Incidents.Apply(e)
+		p.Incidents.ApplyDecoded(e, inc)
 		p.Units.Apply(e)
 		p.Users.Apply(e)
 	}
@@ -163,10 +167,11 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	var head store.Head
 	var replayed uint64
 	if err := st.Replay(ctx, func(e event.Envelope) error {
+		inc := incident.Decode(e) // once, for both models
 		if e.Org == cfg.Org {
-			facts.Apply(e)
+			facts.apply(e, inc)
 		}
-		s.P.Apply(e)
+		s.P.apply(e, inc)
 		head = head.Track(cfg.Org, e)
 		replayed = e.Seq
 		return nil

@@ -1,5 +1,7 @@
 package incident
 
+import "fyr/internal/event"
+
 // Event types. The names and payload fields are a contract: append only.
 const (
 	TypeOpened        = "incident.opened"
@@ -48,4 +50,27 @@ type Closed struct {
 	Author   string `json:"author"`
 	Function string `json:"function,omitempty"`
 	Source   string `json:"source,omitempty"`
+}
+
+// Decode returns the typed payload of an incident event, as a pointer, or
+// nil for any other event (or an undecodable one). Replay decodes each
+// payload once and hands it to both models.
+func Decode(e event.Envelope) any {
+	var p any
+	switch e.Type {
+	case TypeOpened:
+		p = new(Opened)
+	case TypeLevelChanged:
+		p = new(LevelChanged)
+	case TypeEntryRecorded:
+		p = new(EntryRecorded)
+	case TypeClosed:
+		p = new(Closed)
+	default:
+		return nil
+	}
+	if e.Unmarshal(p) != nil {
+		return nil
+	}
+	return p
 }

@@ -34,35 +34,22 @@ func NewFacts() *Facts {
 }
 
 // Apply folds one event into the write model.
-func (f *Facts) Apply(e event.Envelope) {
-	switch e.Type {
-	case TypeOpened:
-		var p Opened
-		if e.Unmarshal(&p) != nil {
-			return
-		}
+func (f *Facts) Apply(e event.Envelope) { f.ApplyDecoded(e, Decode(e)) }
+
+// ApplyDecoded folds an event whose payload Decode has already decoded.
+func (f *Facts) ApplyDecoded(e event.Envelope, payload any) {
+	switch p := payload.(type) {
+	case *Opened:
 		f.incidents[p.Incident] = &incidentFacts{levels: map[string]scopeLevel{}}
 		f.entries[p.EntryID] = entryFacts{p.Incident, InfoIn}
-	case TypeLevelChanged:
-		var p LevelChanged
-		if e.Unmarshal(&p) != nil {
-			return
-		}
+	case *LevelChanged:
 		if inc := f.incidents[p.Incident]; inc != nil {
 			inc.setLevel(p.Scope, p.Level, e.OccurredAt)
 		}
 		f.entries[p.EntryID] = entryFacts{p.Incident, LevelChange}
-	case TypeEntryRecorded:
-		var p EntryRecorded
-		if e.Unmarshal(&p) != nil {
-			return
-		}
+	case *EntryRecorded:
 		f.entries[p.ID] = entryFacts{p.Incident, p.Kind}
-	case TypeClosed:
-		var p Closed
-		if e.Unmarshal(&p) != nil {
-			return
-		}
+	case *Closed:
 		if inc := f.incidents[p.Incident]; inc != nil {
 			inc.closed = true
 		}

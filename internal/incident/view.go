@@ -63,15 +63,17 @@ type View struct {
 func NewView() *View { return &View{incidents: map[ID]*incidentState{}} }
 
 // Apply folds one event into the read model.
-func (v *View) Apply(e event.Envelope) {
+func (v *View) Apply(e event.Envelope) { v.ApplyDecoded(e, Decode(e)) }
+
+// ApplyDecoded folds an event whose payload Decode has already decoded.
+func (v *View) ApplyDecoded(e event.Envelope, payload any) {
+	if payload == nil {
+		return
+	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	switch e.Type {
-	case TypeOpened:
-		var p Opened
-		if e.Unmarshal(&p) != nil {
-			return
-		}
+	switch p := payload.(type) {
+	case *Opened:
 		st := &incidentState{Incident: Incident{ID: p.Incident, Title: p.Title, Description: p.Description,
 			Exercise: p.Exercise, OpenedAt: e.OccurredAt, OpenedBy: p.Author}, openedRecorded: e.RecordedAt,
 			byID: map[string]*Entry{}}
@@ -79,9 +81,8 @@ func (v *View) Apply(e event.Envelope) {
 		v.order = append(v.order, p.Incident)
 		st.add(&Entry{Fields: Fields{ID: p.EntryID, Incident: p.Incident, Kind: InfoIn, Text: p.Description,
 			Author: p.Author, Function: p.Function, Verified: true}, System: "opened"}, e)
-	case TypeLevelChanged:
-		var p LevelChanged
-		st := v.state(e, &p, func() ID { return p.Incident })
+	case *LevelChanged:
+		st := v.incidents[p.Incident]
 		if st == nil {
 			return
 		}
@@ -92,9 +93,8 @@ func (v *View) Apply(e event.Envelope) {
 		st.add(&Entry{Fields: Fields{ID: p.EntryID, Incident: p.Incident, Kind: LevelChange, Text: p.Reason,
 			Author: p.Author, Function: p.Function, Channel: p.Channel, Verified: true},
 			Level: &LevelInfo{Scope: p.Scope, From: p.Previous, To: p.Level, DecidedBy: p.DecidedBy}}, e)
-	case TypeEntryRecorded:
-		var p EntryRecorded
-		st := v.state(e, &p, func() ID { return p.Incident })
+	case *EntryRecorded:
+		st := v.incidents[p.Incident]
 		if st == nil {
 			return
 		}
@@ -107,9 +107,8 @@ func (v *View) Apply(e event.Envelope) {
 				orig.UpdatedBy = append(orig.UpdatedBy, p.ID)
 			}
 		}
-	case TypeClosed:
-		var p Closed
-		st := v.state(e, &p, func() ID { return p.Incident })
+	case *Closed:
+		st := v.incidents[p.Incident]
 		if st == nil {
 			return
 		}
@@ -117,13 +116,6 @@ func (v *View) Apply(e event.Envelope) {
 		st.add(&Entry{Fields: Fields{ID: p.EntryID, Incident: p.Incident, Kind: LevelChange, Text: p.Reason,
 			Author: p.Author, Function: p.Function, Source: p.Source, Verified: true}, System: "closed"}, e)
 	}
-}
-
-func (v *View) state(e event.Envelope, payload any, id func() ID) *incidentState {
-	if e.Unmarshal(payload) != nil {
-		return nil
-	}
-	return v.incidents[id()]
 }
 
 func (st *incidentState) add(en *Entry, e event.Envelope) {
