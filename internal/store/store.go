@@ -325,7 +325,7 @@ func (s *Store) Replay(ctx context.Context, fn func(event.Envelope) error) error
 	// interleaves open requests) and is decoded while the server gathers the
 	// next one.
 	type fetched struct {
-		msgs []jetstream.Msg
+		msgs []decoded
 		err  error
 	}
 	ahead := make(chan fetched, 1)
@@ -337,8 +337,10 @@ func (s *Store) Replay(ctx context.Context, fn func(event.Envelope) error) error
 				ahead <- fetched{err: err}
 				return
 			}
+			// Decoding here, on the fetching goroutine, overlaps it with
+			// applying the previous batch on the caller's.
 			for m := range batch.Messages() {
-				f.msgs = append(f.msgs, m)
+				f.msgs = append(f.msgs, decodeMsg(m))
 			}
 			f.err = batch.Error()
 			ahead <- f
@@ -347,8 +349,7 @@ func (s *Store) Replay(ctx context.Context, fn func(event.Envelope) error) error
 
 	next := uint64(1) // the lowest sequence number not yet passed
 	var delivered uint64
-	deliver := func(seq uint64, data []byte) error {
-		e, err := event.Decode(data, seq)
+	deliver := func(seq uint64, e event.Envelope, err error) error {
 		if err != nil {
 			return &event.ChainError{Seq: seq, Reason: fmt.Sprintf("unreadable: %v", err)}
 		}
@@ -365,7 +366,8 @@ func (s *Store) Replay(ctx context.Context, fn func(event.Envelope) error) error
 		m, err := s.stream.GetMsg(ctx, next)
 		switch {
 		case err == nil:
-			return deliver(m.Sequence, m.Data)
+			e, err := event.Decode(m.Data, m.Sequence)
+			return deliver(m.Sequence, e, err)
 		case errors.Is(err, jetstream.ErrMsgNotFound):
 			next++
 			return nil
@@ -407,15 +409,14 @@ func (s *Store) Replay(ctx context.Context, fn func(event.Envelope) error) error
 			continue
 		}
 		reopened = false
-		if meta, err := f.msgs[len(f.msgs)-1].Metadata(); err != nil || meta.Sequence.Stream < last {
+		if lm := f.msgs[len(f.msgs)-1]; lm.metaErr != nil || lm.seq < last {
 			fetchAhead(cons)
 		}
 		for _, m := range f.msgs {
-			meta, err := m.Metadata()
-			if err != nil {
-				return fmt.Errorf("replay after seq %d: event metadata: %w", next-1, err)
+			if m.metaErr != nil {
+				return fmt.Errorf("replay after seq %d: event metadata: %w", next-1, m.metaErr)
 			}
-			seq := meta.Sequence.Stream
+			seq := m.seq
 			for next < seq {
 				if err := pass(); err != nil {
 					return err
@@ -424,7 +425,7 @@ func (s *Store) Replay(ctx context.Context, fn func(event.Envelope) error) error
 			if seq < next {
 				continue // passed already
 			}
-			if err := deliver(seq, m.Data()); err != nil {
+			if err := deliver(seq, m.e, m.err); err != nil {
 				return err
 			}
 			if next > last {
@@ -436,4 +437,22 @@ func (s *Store) Replay(ctx context.Context, fn func(event.Envelope) error) error
 		return &event.ChainError{Seq: delivered + 1, Reason: fmt.Sprintf("events at seq %d..%d are missing (removed or unreadable): the log cannot deliver them", delivered+1, last)}
 	}
 	return nil
+}
+
+// decoded is a fetched message, decoded ahead of its turn.
+type decoded struct {
+	seq     uint64
+	e       event.Envelope
+	err     error // the envelope did not decode
+	metaErr error // the message had no JetStream metadata
+}
+
+func decodeMsg(m jetstream.Msg) decoded {
+	meta, err := m.Metadata()
+	if err != nil {
+		return decoded{metaErr: err}
+	}
+	d := decoded{seq: meta.Sequence.Stream}
+	d.e, d.err = event.Decode(m.Data(), d.seq)
+	return d
 }
