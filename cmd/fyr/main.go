@@ -106,11 +106,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer svc.Close()
-	select {
-	case <-svc.Ready():
-	case <-ctx.Done():
-		return nil
-	}
 	logger.Info("log replayed", "seq", svc.P.Seq(), "took_ms", time.Since(started).Milliseconds())
 
 	var firstLogin string
@@ -255,7 +250,6 @@ func user(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer svc.Close()
-	<-svc.Ready()
 	password := func() (string, error) {
 		if pw := os.Getenv("FYR_PASSWORD"); pw != "" {
 			return pw, nil

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"fyr/internal/auth"
 	"fyr/internal/core"
@@ -51,11 +50,6 @@ func StartIn(t testing.TB, dir string) *Env {
 	svc, err := core.Open(ctx, core.Config{Dir: dir, Org: Org})
 	if err != nil {
 		t.Fatalf("open service: %v", err)
-	}
-	select {
-	case <-svc.Ready():
-	case <-time.After(30 * time.Second):
-		t.Fatal("service not ready within 30s")
 	}
 	if svc.Empty() {
 		seed(t, svc)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"fyr/internal/auth"
+	"fyr/internal/event"
 	"fyr/internal/fail"
 	"fyr/internal/incident"
 )
@@ -60,20 +61,6 @@ type (
 	passwordRequest struct {
 		Password string `json:"password"`
 	}
-	// eventLine is one line of an export: a stored event envelope.
-	eventLine struct {
-		ID         string         `json:"id"`
-		Org        string         `json:"org"`
-		Type       string         `json:"type"`
-		Subject    string         `json:"subject"`
-		OccurredAt time.Time      `json:"occurred_at"`
-		RecordedAt time.Time      `json:"recorded_at"`
-		Actor      string         `json:"actor"`
-		Source     string         `json:"source"`
-		Payload    map[string]any `json:"payload"`
-		Prev       string         `json:"prev"`
-		Hash       string         `json:"hash"`
-	}
 )
 
 var journalQuery = []queryParam{
@@ -107,7 +94,7 @@ func apiRoutes(s *Server) []apiRoute {
 		{Method: "POST", Path: "/api/v1/incidents/{id}/close", Summary: "Close an incident: every scope back to normal",
 			Action: auth.WriteIncidents, Body: incident.Close{}, Response: incident.Incident{}, Status: 200, handle: s.apiClose},
 		{Method: "GET", Path: "/api/v1/export", Summary: "Online backup: every event of the organisation as JSON Lines, hashes included",
-			Action: auth.ManageUsers, ContentType: "application/x-ndjson", Response: eventLine{}, Status: 200, handle: s.apiExport},
+			Action: auth.ManageUsers, ContentType: "application/x-ndjson", Response: event.Envelope{}, Status: 200, handle: s.apiExport},
 		{Method: "GET", Path: "/api/v1/users", Summary: "List accounts",
 			Action: auth.ManageUsers, Response: userList{}, Status: 200, handle: s.apiUsers},
 		{Method: "POST", Path: "/api/v1/users", Summary: "Create an account",
