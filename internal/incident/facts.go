@@ -81,3 +81,16 @@ func sortedScopes(m map[string]scopeLevel) []string {
 	slices.Sort(out)
 	return out
 }
+
+// CheckOpen returns NotFound for an unknown incident and Conflict for a
+// closed one: what any capability acting on an incident must check.
+func (f *Facts) CheckOpen(id ID) error {
+	_, err := f.open(id)
+	return err
+}
+
+// IsDecision reports whether entryID is a decision entry of incident id.
+func (f *Facts) IsDecision(id ID, entryID string) bool {
+	e, ok := f.entries[entryID]
+	return ok && e.incident == id && e.kind == Decision
+}

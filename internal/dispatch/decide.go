@@ -1,0 +1,248 @@
+package dispatch
+
+import (
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"fyr/internal/directory"
+	"fyr/internal/event"
+	"fyr/internal/fail"
+	"fyr/internal/incident"
+)
+
+// UnitLister gives the directory's units, to resolve an audience.
+type UnitLister interface {
+	Units() []directory.Unit
+}
+
+// Create sends a message to an audience.
+type Create struct {
+	Incident   incident.ID `json:"-"`
+	Kind       Kind        `json:"kind"`
+	Title      string      `json:"title"`
+	Body       string      `json:"body"`
+	Decision   string      `json:"decision"`
+	Audience   Audience    `json:"audience"`
+	Question   *Question   `json:"question"`
+	Deadline   time.Time   `json:"deadline"`
+	Escalation *Escalation `json:"escalation"`
+	Channels   []string    `json:"channels"`
+}
+
+// MaxDeadline is how far ahead a receipt deadline may lie.
+const MaxDeadline = 7 * 24 * time.Hour
+
+func text(field, v string, max int, required bool) error {
+	if required && strings.TrimSpace(v) == "" {
+		return fail.Field(field, "is required")
+	}
+	if !utf8.ValidString(v) {
+		return fail.Field(field, "is not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		return fail.Field(field, "is %d characters long; at most %d are allowed", n, max)
+	}
+	return nil
+}
+
+// Resolve turns an audience into the sorted list of units it names, or an
+// error naming the part that is empty or unknown.
+func Resolve(a Audience, units []directory.Unit) ([]string, error) {
+	byID := map[string]directory.Unit{}
+	children := map[string][]string{}
+	for _, u := range units {
+		byID[u.ID] = u
+		children[u.Parent] = append(children[u.Parent], u.ID)
+	}
+	set := map[string]bool{}
+	if a.All {
+		for _, u := range units {
+			set[u.ID] = true
+		}
+	}
+	for _, root := range a.Subtrees {
+		if _, ok := byID[root]; !ok {
+			return nil, fail.Field("audience.subtrees", "unknown unit %q", root)
+		}
+		stack := []string{root}
+		for len(stack) > 0 {
+			id := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if !set[id] {
+				set[id] = true
+				stack = append(stack, children[id]...)
+			}
+		}
+	}
+	for _, t := range a.Types {
+		found := false
+		for _, u := range units {
+			if string(u.Type) == t {
+				set[u.ID], found = true, true
+			}
+		}
+		if !found {
+			return nil, fail.Field("audience.types", "no unit has the type %q", t)
+		}
+	}
+	for _, id := range a.Units {
+		if _, ok := byID[id]; !ok {
+			return nil, fail.Field("audience.units", "unknown unit %q", id)
+		}
+		set[id] = true
+	}
+	if len(set) == 0 {
+		return nil, fail.Field("audience", "names no unit: choose all units, a subtree, a unit type or named units")
+	}
+	out := make([]string, 0, len(set))
+	for id := range set {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// Decide checks Create and returns its event. The incident must be open;
+// a decision dispatch must carry a decision entry of that incident.
+func (c Create) Decide(inc *incident.Facts, units UnitLister, author string, now time.Time) (ID, []event.Draft, error) {
+	if err := firstErr(
+		text("title", c.Title, 200, true),
+		text("body", c.Body, incident.MaxText, false),
+	); err != nil {
+		return "", nil, err
+	}
+	if err := inc.CheckOpen(c.Incident); err != nil {
+		return "", nil, err
+	}
+	switch c.Kind {
+	case KindDecision:
+		if !inc.IsDecision(c.Incident, c.Decision) {
+			return "", nil, fail.Field("decision", "%q is not a decision in this incident's journal", c.Decision)
+		}
+	case KindMessage:
+		if c.Decision != "" {
+			return "", nil, fail.Field("decision", "only a decision dispatch carries a decision")
+		}
+	default:
+		return "", nil, fail.Field("kind", "unknown kind %q: use decision or message", c.Kind)
+	}
+	if c.Question != nil {
+		if err := text("question.text", c.Question.Text, 500, true); err != nil {
+			return "", nil, err
+		}
+		if n := len(c.Question.Answers); n < 2 || n > 6 {
+			return "", nil, fail.Field("question.answers", "has %d answers; give 2 to 6", n)
+		}
+		for _, a := range c.Question.Answers {
+			if err := text("question.answers", a, 100, true); err != nil {
+				return "", nil, err
+			}
+		}
+	}
+	if c.Deadline.IsZero() || !c.Deadline.After(now) {
+		return "", nil, fail.Field("deadline", "must lie in the future")
+	}
+	if c.Deadline.After(now.Add(MaxDeadline)) {
+		return "", nil, fail.Field("deadline", "lies more than %s ahead", MaxDeadline)
+	}
+	esc := DefaultEscalation
+	if c.Escalation != nil {
+		esc = *c.Escalation
+		if esc.Resend <= 0 || esc.Deputies < esc.Resend || esc.Parent < esc.Deputies || esc.Parent > 24*60 {
+			return "", nil, fail.Field("escalation", "steps must be positive and in order: resend ≤ deputies ≤ parent, within 24 hours (in minutes)")
+		}
+	}
+	channels := c.Channels
+	if len(channels) == 0 {
+		channels = Channels
+	}
+	seen := map[string]bool{}
+	for _, ch := range channels {
+		if !slices.Contains(Channels, ch) || seen[ch] {
+			return "", nil, fail.Field("channels", "%q is unknown or named twice: use inapp, email, sms, webhook", ch)
+		}
+		seen[ch] = true
+	}
+	resolved, err := Resolve(c.Audience, units.Units())
+	if err != nil {
+		return "", nil, err
+	}
+	id := ID(event.NewID())
+	return id, []event.Draft{{Type: TypeCreated, Subject: string(id), Actor: author,
+		Payload: Created{Dispatch: id, Incident: c.Incident, Kind: c.Kind, Title: strings.TrimSpace(c.Title), Body: c.Body,
+			Decision: c.Decision, Audience: c.Audience, Units: resolved, Question: c.Question, Deadline: c.Deadline.UTC(),
+			Escalation: esc, Channels: slices.Clone(channels), Author: author}}}, nil
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Acknowledge is a unit's receipt. The first receipt covers the unit; a
+// later one from another contact changes nothing and is not an error.
+type Acknowledge struct {
+	Dispatch ID     `json:"-"`
+	Unit     string `json:"unit"`
+	By       string `json:"-"`
+	Username string `json:"-"`
+	Channel  string `json:"-"`
+	Answer   string `json:"answer"`
+	Readback string `json:"readback"`
+}
+
+// Decide checks a receipt against the dispatch.
+func (c Acknowledge) Decide(b *Book, actor string) ([]event.Draft, error) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	d := b.dispatches[c.Dispatch]
+	if d == nil {
+		return nil, fail.New(fail.NotFound, "dispatch %q does not exist", c.Dispatch)
+	}
+	us := d.State[c.Unit]
+	if us == nil {
+		return nil, fail.Field("unit", "the dispatch is not addressed to unit %q", c.Unit)
+	}
+	if d.Question != nil && !slices.Contains(d.Question.Answers, c.Answer) {
+		return nil, fail.Field("answer", "choose one of: %s", strings.Join(d.Question.Answers, ", "))
+	}
+	if d.Question == nil && c.Answer != "" {
+		return nil, fail.Field("answer", "the dispatch asks no question")
+	}
+	if err := text("readback", c.Readback, 2000, false); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(Channels, c.Channel) {
+		return nil, fail.Field("channel", "unknown channel %q", c.Channel)
+	}
+	if us.Ack != nil {
+		return nil, nil // covered already
+	}
+	return []event.Draft{{Type: TypeAcknowledged, Subject: string(c.Dispatch), Actor: actor,
+		Payload: Acknowledged{Dispatch: c.Dispatch, Unit: c.Unit, By: c.By, Username: c.Username, Channel: c.Channel,
+			Answer: c.Answer, Readback: c.Readback}}}, nil
+}
+
+// Open records that a unit opened the dispatch; only the first opening counts.
+func Open(b *Book, id ID, unit, channel, actor string) ([]event.Draft, error) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	d := b.dispatches[id]
+	if d == nil {
+		return nil, fail.New(fail.NotFound, "dispatch %q does not exist", id)
+	}
+	us := d.State[unit]
+	if us == nil {
+		return nil, fail.Field("unit", "the dispatch is not addressed to unit %q", unit)
+	}
+	if !us.Opened.IsZero() {
+		return nil, nil
+	}
+	return []event.Draft{{Type: TypeOpened, Subject: string(id), Actor: actor, Payload: Opened{Dispatch: id, Unit: unit, Channel: channel}}}, nil
+}

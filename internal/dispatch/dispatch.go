@@ -1,0 +1,345 @@
+// Package dispatch sends a message (first of all a decision) to an audience
+// of units and keeps, per unit, whether it has been received and
+// understood: the receipt (kvittens). The unit, not the person, is what must
+// be reached; the first contact of a unit who acknowledges covers it.
+//
+// This file holds the pure core: commands checked against the Book (the
+// model of every dispatch), the events they produce, and the escalation
+// plan. Channels (in-app, e-mail, SMS, webhook) and the engine that runs the
+// plan live around it.
+package dispatch
+
+import (
+	"math"
+	"slices"
+	"sync"
+	"time"
+
+	"fyr/internal/event"
+	"fyr/internal/incident"
+)
+
+// ID identifies a dispatch.
+type ID string
+
+// Kind says what a dispatch carries.
+type Kind string
+
+const (
+	KindDecision Kind = "decision" // a decision from the journal
+	KindMessage  Kind = "message"  // any other message
+)
+
+// Channel names, tried in this order by default.
+const (
+	InApp   = "inapp"
+	Email   = "email"
+	SMS     = "sms"
+	Webhook = "webhook"
+)
+
+// Channels lists the channels in their default order.
+var Channels = []string{InApp, Email, SMS, Webhook}
+
+// Audience says which units a dispatch is for. The union of its parts is
+// resolved to a fixed list of units when the dispatch is created.
+type Audience struct {
+	All      bool     `json:"all,omitempty"`
+	Subtrees []string `json:"subtrees,omitempty"` // a unit and every unit below it
+	Types    []string `json:"types,omitempty"`    // every unit of a type (hospital, ward …)
+	Units    []string `json:"units,omitempty"`    // named units
+}
+
+// Question is an optional question with fixed answers, e.g. "Can you run
+// acute surgery tonight? Yes / No / Partly".
+type Question struct {
+	Text    string   `json:"text"`
+	Answers []string `json:"answers"`
+}
+
+// Escalation says when an unacknowledged unit is pursued further, in minutes
+// after the dispatch: at Resend on the next channel, at Deputies through the
+// unit's deputies, at Parent through the parent unit's contacts. (Whole
+// minutes, not time.Duration: the JSON of a duration differs between
+// encoders, and people think of these in minutes.)
+type Escalation struct {
+	Resend   int `json:"resend_min"`
+	Deputies int `json:"deputies_min"`
+	Parent   int `json:"parent_min"`
+}
+
+// DefaultEscalation is used when a dispatch names none.
+var DefaultEscalation = Escalation{Resend: 10, Deputies: 20, Parent: 30}
+
+func minutes(n int) time.Duration { return time.Duration(n) * time.Minute }
+
+// Step is a stage of pursuing one unit.
+type Step int
+
+const (
+	StepFirst    Step = iota // first channel, first contacts (on duty, primary)
+	StepResend               // next channel
+	StepDeputies             // the unit's deputies
+	StepParent               // the parent unit's contacts
+)
+
+// Event types (append-only contract).
+const (
+	TypeCreated      = "dispatch.created"
+	TypeOpened       = "dispatch.opened"
+	TypeAcknowledged = "dispatch.acknowledged"
+	TypeEscalated    = "dispatch.escalated"
+)
+
+// Created starts a dispatch to a resolved list of units.
+type Created struct {
+	Dispatch   ID          `json:"dispatch"`
+	Incident   incident.ID `json:"incident"`
+	Kind       Kind        `json:"kind"`
+	Title      string      `json:"title"`
+	Body       string      `json:"body"`
+	Decision   string      `json:"decision,omitempty"` // the decision entry it carries
+	Audience   Audience    `json:"audience"`
+	Units      []string    `json:"units"`
+	Question   *Question   `json:"question,omitempty"`
+	Deadline   time.Time   `json:"deadline"`
+	Escalation Escalation  `json:"escalation"`
+	Channels   []string    `json:"channels"`
+	Author     string      `json:"author"`
+}
+
+// Opened records that a unit's contact opened the dispatch.
+type Opened struct {
+	Dispatch ID     `json:"dispatch"`
+	Unit     string `json:"unit"`
+	Channel  string `json:"channel"`
+}
+
+// Acknowledged is a unit's receipt: received and understood.
+type Acknowledged struct {
+	Dispatch ID     `json:"dispatch"`
+	Unit     string `json:"unit"`
+	By       string `json:"by"`                 // the person's name
+	Username string `json:"username,omitempty"` // the account, when logged in
+	Channel  string `json:"channel"`
+	Answer   string `json:"answer,omitempty"`
+	Readback string `json:"readback,omitempty"`
+}
+
+// Escalated records that a step of pursuing a unit was taken.
+type Escalated struct {
+	Dispatch ID     `json:"dispatch"`
+	Unit     string `json:"unit"`
+	Step     Step   `json:"step"`
+}
+
+// Receipt is a unit's acknowledgement as the model shows it.
+type Receipt struct {
+	By       string    `json:"by"`
+	Username string    `json:"username,omitempty"`
+	Channel  string    `json:"channel"`
+	Answer   string    `json:"answer,omitempty"`
+	Readback string    `json:"readback,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// UnitState is where one unit stands in a dispatch.
+type UnitState struct {
+	Unit   string    `json:"unit"`
+	Opened time.Time `json:"opened,omitzero"`
+	Steps  []Step    `json:"steps,omitempty"` // escalation steps taken
+	Ack    *Receipt  `json:"ack,omitempty"`
+}
+
+// Dispatch is one dispatch with its per-unit state.
+type Dispatch struct {
+	Created
+	CreatedAt time.Time `json:"created_at"`
+	// Acked counts acknowledged units; Reached50/90/100 are when 50 %, 90 %
+	// and every unit had acknowledged.
+	Acked      int                   `json:"acked"`
+	Reached50  time.Time             `json:"reached_50,omitzero"`
+	Reached90  time.Time             `json:"reached_90,omitzero"`
+	Reached100 time.Time             `json:"reached_100,omitzero"`
+	State      map[string]*UnitState `json:"-"`
+}
+
+// Percent is the share of units that have acknowledged.
+func (d *Dispatch) Percent() float64 {
+	if len(d.Units) == 0 {
+		return 0
+	}
+	return 100 * float64(d.Acked) / float64(len(d.Units))
+}
+
+// Book is the model of every dispatch: small enough per dispatch that one
+// type serves as both the write model and the read model.
+type Book struct {
+	mu         sync.RWMutex
+	dispatches map[ID]*Dispatch
+	byIncident map[incident.ID][]ID
+	byUnit     map[string][]ID
+}
+
+// NewBook returns an empty book.
+func NewBook() *Book {
+	return &Book{dispatches: map[ID]*Dispatch{}, byIncident: map[incident.ID][]ID{}, byUnit: map[string][]ID{}}
+}
+
+// Apply folds one event.
+func (b *Book) Apply(e event.Envelope) {
+	switch e.Type {
+	case TypeCreated, TypeOpened, TypeAcknowledged, TypeEscalated:
+	default:
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch e.Type {
+	case TypeCreated:
+		var p Created
+		if e.Unmarshal(&p) != nil {
+			return
+		}
+		d := &Dispatch{Created: p, CreatedAt: e.OccurredAt, State: make(map[string]*UnitState, len(p.Units))}
+		for _, u := range p.Units {
+			d.State[u] = &UnitState{Unit: u}
+			b.byUnit[u] = append(b.byUnit[u], p.Dispatch)
+		}
+		b.dispatches[p.Dispatch] = d
+		b.byIncident[p.Incident] = append(b.byIncident[p.Incident], p.Dispatch)
+	case TypeOpened:
+		var p Opened
+		if e.Unmarshal(&p) != nil {
+			return
+		}
+		if us := b.unit(p.Dispatch, p.Unit); us != nil && us.Opened.IsZero() {
+			us.Opened = e.OccurredAt
+		}
+	case TypeAcknowledged:
+		var p Acknowledged
+		if e.Unmarshal(&p) != nil {
+			return
+		}
+		us := b.unit(p.Dispatch, p.Unit)
+		if us == nil || us.Ack != nil {
+			return
+		}
+		us.Ack = &Receipt{By: p.By, Username: p.Username, Channel: p.Channel, Answer: p.Answer, Readback: p.Readback, At: e.OccurredAt}
+		if us.Opened.IsZero() {
+			us.Opened = e.OccurredAt
+		}
+		d := b.dispatches[p.Dispatch]
+		d.Acked++
+		n := len(d.Units)
+		if d.Reached50.IsZero() && d.Acked >= threshold(n, 0.5) {
+			d.Reached50 = e.OccurredAt
+		}
+		if d.Reached90.IsZero() && d.Acked >= threshold(n, 0.9) {
+			d.Reached90 = e.OccurredAt
+		}
+		if d.Reached100.IsZero() && d.Acked == n {
+			d.Reached100 = e.OccurredAt
+		}
+	case TypeEscalated:
+		var p Escalated
+		if e.Unmarshal(&p) != nil {
+			return
+		}
+		if us := b.unit(p.Dispatch, p.Unit); us != nil && !slices.Contains(us.Steps, p.Step) {
+			us.Steps = append(us.Steps, p.Step)
+		}
+	}
+}
+
+// threshold is how many of n units make a share: 50 % of 3 units is 2.
+func threshold(n int, share float64) int {
+	return int(math.Ceil(float64(n) * share))
+}
+
+func (b *Book) unit(id ID, unit string) *UnitState {
+	d := b.dispatches[id]
+	if d == nil {
+		return nil
+	}
+	return d.State[unit]
+}
+
+// Get returns a copy of one dispatch with its per-unit states.
+func (b *Book) Get(id ID) (Dispatch, []UnitState, bool) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	d := b.dispatches[id]
+	if d == nil {
+		return Dispatch{}, nil, false
+	}
+	states := make([]UnitState, 0, len(d.Units))
+	for _, u := range d.Units {
+		s := *d.State[u]
+		s.Steps = slices.Clone(s.Steps)
+		states = append(states, s)
+	}
+	cp := *d
+	cp.State = nil
+	return cp, states, true
+}
+
+// ForIncident lists an incident's dispatches, newest first.
+func (b *Book) ForIncident(id incident.ID) []Dispatch {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	ids := b.byIncident[id]
+	out := make([]Dispatch, 0, len(ids))
+	for i := len(ids) - 1; i >= 0; i-- {
+		cp := *b.dispatches[ids[i]]
+		cp.State = nil
+		out = append(out, cp)
+	}
+	return out
+}
+
+// ForUnit lists the dispatches addressed to a unit, newest first, with the
+// unit's own state in each.
+func (b *Book) ForUnit(unit string) []UnitView {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	ids := b.byUnit[unit]
+	out := make([]UnitView, 0, len(ids))
+	for i := len(ids) - 1; i >= 0; i-- {
+		d := b.dispatches[ids[i]]
+		cp := *d
+		cp.State = nil
+		out = append(out, UnitView{Dispatch: cp, Mine: *d.State[unit]})
+	}
+	return out
+}
+
+// UnitView is a dispatch as one unit sees it.
+type UnitView struct {
+	Dispatch Dispatch
+	Mine     UnitState
+}
+
+// Due returns the escalation steps that have come due at now and are not
+// yet taken, for every unit that has not acknowledged: the plan the engine
+// carries out. A unit that acknowledges drops out at once.
+func (d *Dispatch) Due(states []UnitState, now time.Time) []Escalated {
+	var out []Escalated
+	at := map[Step]time.Time{
+		StepFirst:    d.CreatedAt,
+		StepResend:   d.CreatedAt.Add(minutes(d.Escalation.Resend)),
+		StepDeputies: d.CreatedAt.Add(minutes(d.Escalation.Deputies)),
+		StepParent:   d.CreatedAt.Add(minutes(d.Escalation.Parent)),
+	}
+	for _, s := range states {
+		if s.Ack != nil {
+			continue
+		}
+		for step := StepFirst; step <= StepParent; step++ {
+			if !now.Before(at[step]) && !slices.Contains(s.Steps, step) {
+				out = append(out, Escalated{Dispatch: d.Dispatch, Unit: s.Unit, Step: step})
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,234 @@
+package dispatch_test
+
+import (
+	"testing"
+	"time"
+
+	"fyr/internal/directory"
+	"fyr/internal/dispatch"
+	"fyr/internal/event"
+	"fyr/internal/fail"
+	"fyr/internal/incident"
+)
+
+type units []directory.Unit
+
+func (u units) Units() []directory.Unit { return u }
+
+var (
+	t0   = time.Date(2018, 9, 21, 6, 3, 0, 0, time.UTC)
+	tree = units{
+		{ID: "region", Name: "R", Type: directory.Region},
+		{ID: "cs", Name: "CS", Type: directory.Hospital, Parent: "region"},
+		{ID: "cs-akut", Name: "Akut", Type: directory.Clinic, Parent: "cs"},
+		{ID: "cs-iva", Name: "IVA", Type: directory.Ward, Parent: "cs-akut"},
+		{ID: "ls", Name: "LS", Type: directory.Hospital, Parent: "region"},
+		{ID: "ls-bb", Name: "BB", Type: directory.Ward, Parent: "ls"},
+	}
+)
+
+// world holds an incident with a decision, and the dispatch book.
+type world struct {
+	t        *testing.T
+	inc      *incident.Facts
+	book     *dispatch.Book
+	id       incident.ID
+	decision string
+	seq      uint64
+}
+
+func newWorld(t *testing.T) *world {
+	w := &world{t: t, inc: incident.NewFacts(), book: dispatch.NewBook()}
+	id, drafts, err := incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff}.Decide(w.inc, nil, incident.Actor{Username: "tib"}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.id = id
+	w.apply(t0, drafts...)
+	d, err := incident.Record{Incident: id, Kind: incident.Decision, Text: "All icke-akut vård ställs in",
+		Decision: &incident.DecisionInfo{DecisionMaker: "Sven"}}.Decide(w.inc, incident.Actor{Username: "sjl"}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.decision = d[0].Payload.(incident.EntryRecorded).ID
+	w.apply(t0, d...)
+	return w
+}
+
+func (w *world) apply(at time.Time, drafts ...event.Draft) {
+	w.t.Helper()
+	for _, d := range drafts {
+		if d.OccurredAt.IsZero() {
+			d.OccurredAt = at
+		}
+		e, err := event.Seal(d, event.NewID(), "o", "", at)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		w.seq++
+		e.Seq = w.seq
+		w.inc.Apply(e)
+		w.book.Apply(e)
+	}
+}
+
+func (w *world) create(c dispatch.Create) dispatch.ID {
+	w.t.Helper()
+	c.Incident = w.id
+	id, drafts, err := c.Decide(w.inc, tree, "stabschef", t0)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.apply(t0, drafts...)
+	return id
+}
+
+func TestResolveAudience(t *testing.T) {
+	cases := []struct {
+		name string
+		a    dispatch.Audience
+		want []string
+	}{
+		{"all", dispatch.Audience{All: true}, []string{"cs", "cs-akut", "cs-iva", "ls", "ls-bb", "region"}},
+		{"subtree", dispatch.Audience{Subtrees: []string{"cs"}}, []string{"cs", "cs-akut", "cs-iva"}},
+		{"type", dispatch.Audience{Types: []string{"ward"}}, []string{"cs-iva", "ls-bb"}},
+		{"union", dispatch.Audience{Types: []string{"hospital"}, Units: []string{"ls-bb"}}, []string{"cs", "ls", "ls-bb"}},
+	}
+	for _, c := range cases {
+		got, err := dispatch.Resolve(c.a, tree)
+		if err != nil || len(got) != len(c.want) {
+			t.Fatalf("%s: %v %v, want %v", c.name, got, err, c.want)
+		}
+		for i := range got {
+			if got[i] != c.want[i] {
+				t.Fatalf("%s: %v, want %v", c.name, got, c.want)
+			}
+		}
+	}
+}
+
+func TestCreateValidation(t *testing.T) {
+	w := newWorld(t)
+	ok := dispatch.Create{Incident: w.id, Kind: dispatch.KindDecision, Title: "Ställ in icke-akut vård", Decision: w.decision,
+		Audience: dispatch.Audience{All: true}, Deadline: t0.Add(30 * time.Minute)}
+	cases := []struct {
+		name  string
+		edit  func(*dispatch.Create)
+		field string
+		code  fail.Code
+	}{
+		{"empty audience", func(c *dispatch.Create) { c.Audience = dispatch.Audience{} }, "audience", fail.Invalid},
+		{"unknown unit", func(c *dispatch.Create) { c.Audience = dispatch.Audience{Units: []string{"mars"}} }, "audience.units", fail.Invalid},
+		{"unknown subtree", func(c *dispatch.Create) { c.Audience = dispatch.Audience{Subtrees: []string{"mars"}} }, "audience.subtrees", fail.Invalid},
+		{"unknown type", func(c *dispatch.Create) { c.Audience = dispatch.Audience{Types: []string{"castle"}} }, "audience.types", fail.Invalid},
+		{"no title", func(c *dispatch.Create) { c.Title = "" }, "title", fail.Invalid},
+		{"not a decision", func(c *dispatch.Create) { c.Decision = "x" }, "decision", fail.Invalid},
+		{"unknown kind", func(c *dispatch.Create) { c.Kind = "rumour" }, "kind", fail.Invalid},
+		{"past deadline", func(c *dispatch.Create) { c.Deadline = t0.Add(-time.Minute) }, "deadline", fail.Invalid},
+		{"far deadline", func(c *dispatch.Create) { c.Deadline = t0.Add(8 * 24 * time.Hour) }, "deadline", fail.Invalid},
+		{"one answer", func(c *dispatch.Create) { c.Question = &dispatch.Question{Text: "?", Answers: []string{"Ja"}} }, "question.answers", fail.Invalid},
+		{"unknown channel", func(c *dispatch.Create) { c.Channels = []string{"pigeon"} }, "channels", fail.Invalid},
+		{"escalation out of order", func(c *dispatch.Create) {
+			c.Escalation = &dispatch.Escalation{Resend: 60, Deputies: 1, Parent: 60}
+		}, "escalation", fail.Invalid},
+		{"unknown incident", func(c *dispatch.Create) { c.Incident = "nope" }, "", fail.NotFound},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cmd := ok
+			c.edit(&cmd)
+			_, drafts, err := cmd.Decide(w.inc, tree, "stabschef", t0)
+			fe := fail.As(err)
+			if err == nil || fe.Field != c.field || fe.Code != c.code {
+				t.Fatalf("got %v, want %s on %q", err, c.code, c.field)
+			}
+			if drafts != nil {
+				t.Fatal("refused command returned events")
+			}
+		})
+	}
+	closeDrafts, _ := incident.Close{Incident: w.id, Reason: "klart"}.Decide(w.inc, incident.Actor{}, t0)
+	w.apply(t0, closeDrafts...)
+	if _, _, err := ok.Decide(w.inc, tree, "stabschef", t0); !fail.Is(err, fail.Conflict) {
+		t.Fatalf("dispatch on a closed incident: %v, want conflict", err)
+	}
+}
+
+func TestReceiptsCoverUnitsAndMilestones(t *testing.T) {
+	w := newWorld(t)
+	id := w.create(dispatch.Create{Kind: dispatch.KindMessage, Title: "Kan ni operera akut i natt?", Audience: dispatch.Audience{Types: []string{"hospital", "ward"}},
+		Question: &dispatch.Question{Text: "Akut kirurgi i natt?", Answers: []string{"Ja", "Nej", "Delvis"}}, Deadline: t0.Add(time.Hour)})
+	ack := func(unit, answer string, at time.Time) error {
+		drafts, err := dispatch.Acknowledge{Dispatch: id, Unit: unit, By: "Anna", Channel: dispatch.InApp, Answer: answer}.Decide(w.book, "anna")
+		if err == nil {
+			w.apply(at, drafts...)
+		}
+		return err
+	}
+	if err := ack("region", "Ja", t0); fail.As(err).Field != "unit" {
+		t.Fatalf("receipt for a unit outside the audience: %v", err)
+	}
+	if err := ack("cs", "Kanske", t0); fail.As(err).Field != "answer" {
+		t.Fatalf("answer outside the fixed ones: %v", err)
+	}
+	for i, u := range []string{"cs", "ls", "cs-iva", "ls-bb"} {
+		if err := ack(u, "Ja", t0.Add(time.Duration(i+1)*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A second contact of a covered unit changes nothing.
+	before := w.seq
+	if err := ack("cs", "Nej", t0.Add(time.Hour)); err != nil || w.seq != before {
+		t.Fatalf("second receipt: %v, %d events", err, w.seq-before)
+	}
+	d, states, _ := w.book.Get(id)
+	if d.Acked != 4 || d.Percent() != 100 {
+		t.Fatalf("acked %d (%.0f %%)", d.Acked, d.Percent())
+	}
+	if !d.Reached50.Equal(t0.Add(2*time.Minute)) || !d.Reached90.Equal(t0.Add(4*time.Minute)) || !d.Reached100.Equal(t0.Add(4*time.Minute)) {
+		t.Fatalf("milestones 50 %% %v, 90 %% %v, 100 %% %v", d.Reached50, d.Reached90, d.Reached100)
+	}
+	for _, s := range states {
+		if s.Unit == "cs" && s.Ack.Answer != "Ja" {
+			t.Fatal("the first receipt does not cover the unit")
+		}
+	}
+	if got := w.book.ForUnit("ls-bb"); len(got) != 1 || got[0].Mine.Ack == nil {
+		t.Fatal("the unit's own view lacks its receipt")
+	}
+}
+
+// Escalation is planned from a clock passed in: no sleeps.
+func TestEscalationPlanStopsAtReceipt(t *testing.T) {
+	w := newWorld(t)
+	id := w.create(dispatch.Create{Kind: dispatch.KindDecision, Decision: w.decision, Title: "Beslut", Audience: dispatch.Audience{Units: []string{"cs", "ls"}},
+		Deadline: t0.Add(time.Hour), Escalation: &dispatch.Escalation{Resend: 5, Deputies: 10, Parent: 15}})
+	due := func(at time.Time) []dispatch.Escalated {
+		d, states, _ := w.book.Get(id)
+		return d.Due(states, at)
+	}
+	take := func(steps []dispatch.Escalated, at time.Time) {
+		for _, s := range steps {
+			w.apply(at, event.Draft{Type: dispatch.TypeEscalated, Subject: string(id), Payload: s})
+		}
+	}
+	first := due(t0)
+	if len(first) != 2 || first[0].Step != dispatch.StepFirst {
+		t.Fatalf("at the start: %+v, want the first step for both units", first)
+	}
+	take(first, t0)
+	if got := due(t0.Add(4 * time.Minute)); len(got) != 0 {
+		t.Fatalf("before T1: %+v", got)
+	}
+	drafts, _ := dispatch.Acknowledge{Dispatch: id, Unit: "cs", By: "A", Channel: dispatch.SMS}.Decide(w.book, "a")
+	w.apply(t0.Add(4*time.Minute), drafts...)
+	got := due(t0.Add(5 * time.Minute))
+	if len(got) != 1 || got[0].Unit != "ls" || got[0].Step != dispatch.StepResend {
+		t.Fatalf("at T1: %+v, want only the unacknowledged unit's resend", got)
+	}
+	take(got, t0.Add(5*time.Minute))
+	got = due(t0.Add(20 * time.Minute))
+	if len(got) != 2 || got[0].Step != dispatch.StepDeputies || got[1].Step != dispatch.StepParent {
+		t.Fatalf("after T3: %+v, want deputies then parent", got)
+	}
+}
