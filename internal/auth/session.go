@@ -49,6 +49,7 @@ type Principal struct {
 	Name     string
 	Role     Role
 	Function string
+	Unit     string // the unit a unit account answers for
 	Token    string
 }
 

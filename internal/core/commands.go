@@ -39,7 +39,7 @@ func (s *Service) Authenticate(token string) (auth.Principal, error) {
 	if err != nil {
 		return auth.Principal{}, err
 	}
-	return auth.Principal{Username: u.Username, Name: u.Name, Role: u.Role, Function: u.Function, Token: token}, nil
+	return auth.Principal{Username: u.Username, Name: u.Name, Role: u.Role, Function: u.Function, Unit: u.Unit, Token: token}, nil
 }
 
 // Logout ends a session.

@@ -12,6 +12,7 @@ import (
 
 	"fyr/internal/auth"
 	"fyr/internal/directory"
+	"fyr/internal/dispatch"
 	"fyr/internal/event"
 	"fyr/internal/incident"
 	"fyr/internal/store"
@@ -19,14 +20,15 @@ import (
 
 // Facts is the write model of one organisation.
 type Facts struct {
-	Incidents *incident.Facts
-	Units     *directory.Directory
-	Users     *auth.Users
+	Incidents  *incident.Facts
+	Units      *directory.Directory
+	Users      *auth.Users
+	Dispatches *dispatch.Book
 }
 
 // NewFacts returns an empty write model.
 func NewFacts() *Facts {
-	return &Facts{Incidents: incident.NewFacts(), Units: directory.New(), Users: auth.NewUsers()}
+	return &Facts{Incidents: incident.NewFacts(), Units: directory.New(), Users: auth.NewUsers(), Dispatches: dispatch.NewBook()}
 }
 
 // Apply folds an event into every capability's write model.
@@ -36,15 +38,17 @@ func (f *Facts) apply(e event.Envelope, inc any) {
 	f.Incidents.ApplyDecoded(e, inc)
 	f.Units.Apply(e)
 	f.Users.Apply(e)
+	f.Dispatches.Apply(e)
 }
 
 // Projection is the read model, fed only from the log subscription so that
 // a node sees every event whether or not it took the write.
 type Projection struct {
-	org       string
-	Incidents *incident.View
-	Units     *directory.Directory
-	Users     *auth.Users
+	org        string
+	Incidents  *incident.View
+	Units      *directory.Directory
+	Users      *auth.Users
+	Dispatches *dispatch.Book
 
 	mu        sync.Mutex
 	seq       uint64
@@ -55,7 +59,7 @@ type Projection struct {
 // NewProjection returns an empty read model of org.
 func NewProjection(org string) *Projection {
 	return &Projection{org: org, Incidents: incident.NewView(), Units: directory.New(), Users: auth.NewUsers(),
-		changed: make(chan struct{})}
+		Dispatches: dispatch.NewBook(), changed: make(chan struct{})}
 }
 
 // Listen registers fn to be called after each event is applied, on the
@@ -74,6 +78,7 @@ func (p *Projection) apply(e event.Envelope, inc any) {
 		p.Incidents.ApplyDecoded(e, inc)
 		p.Units.Apply(e)
 		p.Users.Apply(e)
+		p.Dispatches.Apply(e)
 	}
 	p.mu.Lock()
 	p.seq = e.Seq

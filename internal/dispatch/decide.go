@@ -218,7 +218,7 @@ func (c Acknowledge) Decide(b *Book, actor string) ([]event.Draft, error) {
 	if err := text("readback", c.Readback, 2000, false); err != nil {
 		return nil, err
 	}
-	if !slices.Contains(Channels, c.Channel) {
+	if !slices.Contains(Channels, c.Channel) && c.Channel != Phone {
 		return nil, fail.Field("channel", "unknown channel %q", c.Channel)
 	}
 	if us.Ack != nil {

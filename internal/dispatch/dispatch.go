@@ -41,6 +41,9 @@ const (
 // Channels lists the channels in their default order.
 var Channels = []string{InApp, Email, SMS, Webhook}
 
+// Phone marks a receipt the staff recorded from a phone call.
+const Phone = "phone"
+
 // Audience says which units a dispatch is for. The union of its parts is
 // resolved to a fixed list of units when the dispatch is created.
 type Audience struct {

@@ -87,8 +87,12 @@ func seed(t testing.TB, svc *core.Service) {
 		t.Fatal(err)
 	}
 	for _, r := range auth.Roles {
+		unit := ""
+		if r == auth.Unit {
+			unit = "avd1" // the unit account answers for Avdelning 1
+		}
 		if _, err := svc.AddUser(ctx, nil, auth.AddUser{Username: string(r), Name: "Test " + string(r), Role: r,
-			Function: "Funktion " + string(r), Hash: hash}); err != nil {
+			Function: "Funktion " + string(r), Unit: unit, Hash: hash}); err != nil {
 			t.Fatalf("seed user: %v", err)
 		}
 	}

@@ -114,6 +114,7 @@ type Fields struct {
 	To       string        `json:"to,omitempty"`
 	Verified bool          `json:"verified"`
 	Corrects string        `json:"corrects,omitempty"`
+	Dispatch string        `json:"dispatch,omitempty"` // the dispatch an info_out entry records
 	Decision *DecisionInfo `json:"decision,omitempty"`
 	Task     *TaskInfo     `json:"task,omitempty"`
 }

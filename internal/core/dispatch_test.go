@@ -1,0 +1,60 @@
+package core_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"fyr/internal/auth"
+	"fyr/internal/dispatch"
+	"fyr/internal/fail"
+	"fyr/internal/fyrtest"
+	"fyr/internal/incident"
+)
+
+func TestDispatchIsJournalledAndAcknowledgedPerUnit(t *testing.T) {
+	env := fyrtest.Start(t)
+	ctx := context.Background()
+	staff, unit := env.Principal(auth.Staff), env.Principal(auth.Unit)
+	unit.Unit = "avd1"
+	inc, err := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, err := env.Svc.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Decision, Text: "All icke-akut vård ställs in",
+		Decision: &incident.DecisionInfo{DecisionMaker: "Sven"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindDecision, Decision: dec.ID,
+		Title: "Ställ in icke-akut vård", Audience: dispatch.Audience{Subtrees: []string{fyrtest.Hospital}},
+		Deadline: env.Svc.Now().Add(30 * time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Units) != 2 {
+		t.Fatalf("audience resolved to %v, want the hospital and its ward", d.Units)
+	}
+	out, _ := env.Svc.P.Incidents.Journal(inc.ID, incident.Query{Kind: incident.InfoOut})
+	if len(out) != 1 || out[0].Dispatch != string(d.Dispatch) {
+		t.Fatalf("the dispatch is not in the journal: %+v", out)
+	}
+	if _, err := env.Svc.Acknowledge(ctx, unit, dispatch.Acknowledge{Dispatch: d.Dispatch, Unit: fyrtest.Hospital}); !fail.Is(err, fail.Forbidden) {
+		t.Fatalf("a unit account acknowledging for another unit: %v", err)
+	}
+	st, err := env.Svc.Acknowledge(ctx, unit, dispatch.Acknowledge{Dispatch: d.Dispatch, Readback: "Uppfattat: icke-akut vård ställs in"})
+	if err != nil || st.Ack == nil || st.Ack.Channel != dispatch.InApp || st.Ack.By != unit.Name {
+		t.Fatalf("unit receipt: %+v %v", st, err)
+	}
+	st, err = env.Svc.Acknowledge(ctx, staff, dispatch.Acknowledge{Dispatch: d.Dispatch, Unit: fyrtest.Hospital})
+	if err != nil || st.Ack.Channel != dispatch.Phone {
+		t.Fatalf("receipt taken by phone: %+v %v", st, err)
+	}
+	board, _, _ := env.Svc.Dispatch(staff, d.Dispatch)
+	if board.Acked != 2 || board.Reached100.IsZero() {
+		t.Fatalf("board: %d acknowledged, 100 %% at %v", board.Acked, board.Reached100)
+	}
+	if _, err := env.Svc.CreateDispatch(ctx, env.Principal(auth.Viewer), dispatch.Create{}); !fail.Is(err, fail.Forbidden) {
+		t.Fatalf("viewer creating a dispatch: %v", err)
+	}
+}
