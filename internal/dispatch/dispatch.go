@@ -168,7 +168,7 @@ type Dispatch struct {
 }
 
 // Percent is the share of units that have acknowledged.
-func (d *Dispatch) Percent() float64 {
+func (d Dispatch) Percent() float64 {
 	if len(d.Units) == 0 {
 		return 0
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -78,7 +79,11 @@ func (h *hub) publish(e event.Envelope) {
 		EntryID  string      `json:"entry_id"`
 		ID       string      `json:"id"`
 	}
-	if len(e.Type) < 9 || e.Type[:9] != "incident." || e.Unmarshal(&ref) != nil {
+	if strings.HasPrefix(e.Type, "dispatch.") {
+		h.publishCoverage(e)
+		return
+	}
+	if !strings.HasPrefix(e.Type, "incident.") || e.Unmarshal(&ref) != nil {
 		return
 	}
 	if ref.EntryID == "" {
@@ -130,17 +135,62 @@ func (h *hub) publish(e event.Envelope) {
 	defer h.mu.Unlock()
 	for sub := range h.subs {
 		for _, m := range msgs[sub.lang] {
-			if m.journal && (!sub.journal || sub.incident != m.incident) {
-				continue
-			}
-			select {
-			case sub.ch <- m:
-			default:
-				delete(h.subs, sub)
-				close(sub.ch)
-			}
+			h.offer(sub, m)
 		}
 	}
+}
+
+// send offers one message per language to every subscriber.
+func (h *hub) send(msgs map[Lang]liveMsg) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for sub := range h.subs {
+		if m, ok := msgs[sub.lang]; ok {
+			h.offer(sub, m)
+		}
+	}
+}
+
+// offer queues m for sub unless it is not for sub; a subscriber that cannot
+// keep up is dropped (it reconnects with Last-Event-ID). h.mu is held.
+func (h *hub) offer(sub *subscriber, m liveMsg) {
+	if m.journal && (!sub.journal || sub.incident != m.incident) {
+		return
+	}
+	if _, ok := h.subs[sub]; !ok {
+		return // dropped earlier in this round
+	}
+	select {
+	case sub.ch <- m:
+	default:
+		delete(h.subs, sub)
+		close(sub.ch)
+	}
+}
+
+// publishCoverage sends a dispatch's changed coverage to the journal
+// readers following its incident (the board page follows the incident).
+func (h *hub) publishCoverage(e event.Envelope) {
+	h.mu.Lock()
+	langs := map[Lang]bool{}
+	for sub := range h.subs {
+		if sub.journal {
+			langs[sub.lang] = true
+		}
+	}
+	h.mu.Unlock()
+	if len(langs) == 0 {
+		return
+	}
+	msgs := map[Lang]liveMsg{}
+	for lang := range langs {
+		id, frame := h.s.coverageMsgs(lang, e)
+		if frame == nil {
+			return
+		}
+		msgs[lang] = liveMsg{seq: e.Seq, incident: id, journal: true, frame: frame}
+	}
+	h.send(msgs)
 }
 
 // levelsMsg carries the banner and, for an incident, its levels box.

@@ -81,6 +81,7 @@ func (s *Server) routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.api(rt))
 	}
 	s.pageRoutes()
+	s.dispatchRoutes()
 }
 
 // ServeHTTP adds the security headers every response carries.

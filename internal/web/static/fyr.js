@@ -27,8 +27,14 @@
     state.classList.toggle("off", !on);
     state.textContent = on ? onText : (state.dataset.off || onText);
   }
-  es.onopen = function () { live(true); };
-  es.onerror = function () { live(false); };
+  var dropped = false;
+  es.onopen = function () {
+    live(true);
+    // A coverage board has no replay of its rows: after a dropped
+    // connection, load it whole again.
+    if (dropped && document.querySelector("table.board")) location.reload();
+  };
+  es.onerror = function () { dropped = true; live(false); };
 
   function fragment(html) {
     var t = document.createElement("template");
@@ -52,6 +58,18 @@
     list.insertBefore(li, list.firstChild);
     var empty = document.getElementById("journal-empty");
     if (empty) empty.remove();
+  });
+
+  // The coverage board: the summary and the row of the unit that changed.
+  es.addEventListener("coverage", function (ev) {
+    var d = JSON.parse(ev.data);
+    var summary = document.getElementById("coverage-" + d.dispatch);
+    if (!summary) return;
+    summary.replaceWith(fragment(d.summary));
+    if (!d.row) return;
+    var row = document.getElementById("u-" + d.unit);
+    var fresh = fragment("<table><tbody>" + d.row + "</tbody></table>").querySelector("tr");
+    if (row && fresh) row.replaceWith(fresh);
   });
 
   es.addEventListener("levels", function (ev) {

@@ -1,0 +1,328 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyr/internal/auth"
+	"fyr/internal/directory"
+	"fyr/internal/dispatch"
+	"fyr/internal/event"
+	"fyr/internal/fail"
+	"fyr/internal/incident"
+)
+
+// dispatchMessages are the UI strings of dispatches: Swedish, English.
+var dispatchMessages = map[string][2]string{
+	"nav.inbox":              {"Utskick till enheten", "Dispatches to my unit"},
+	"dispatch.list":          {"Utskick", "Dispatches"},
+	"dispatch.none":          {"Inga utskick ännu.", "No dispatches yet."},
+	"dispatch.new":           {"Nytt utskick", "New dispatch"},
+	"dispatch.kind":          {"Innehåll", "Content"},
+	"dispatch.kind.decision": {"Ett beslut ur journalen", "A decision from the journal"},
+	"dispatch.kind.message":  {"Ett meddelande", "A message"},
+	"dispatch.decision":      {"Beslut", "Decision"},
+	"dispatch.title":         {"Rubrik", "Title"},
+	"dispatch.body":          {"Meddelande", "Message"},
+	"dispatch.audience":      {"Mottagare", "Audience"},
+	"dispatch.all":           {"Alla enheter", "All units"},
+	"dispatch.subtrees":      {"Sjukhus med alla underliggande enheter", "Hospitals with every unit below them"},
+	"dispatch.types":         {"Alla enheter av typen", "Every unit of the type"},
+	"dispatch.units":         {"Enskilda enheter", "Named units"},
+	"dispatch.question":      {"Fråga med fasta svar (valfri)", "Question with fixed answers (optional)"},
+	"dispatch.answers":       {"Svarsalternativ, ett per rad", "Answers, one per line"},
+	"dispatch.deadline":      {"Kvittens senast (minuter från nu)", "Receipt deadline (minutes from now)"},
+	"dispatch.send":          {"Skicka", "Send"},
+	"dispatch.coverage":      {"Kvitterat", "Acknowledged"},
+	"dispatch.of":            {"av", "of"},
+	"dispatch.units.count":   {"enheter", "units"},
+	"dispatch.reached":       {"Uppnått", "Reached"},
+	"dispatch.missing":       {"Ej kvitterat", "Not acknowledged"},
+	"dispatch.unit":          {"Enhet", "Unit"},
+	"dispatch.state":         {"Läge", "State"},
+	"dispatch.acked":         {"kvitterat", "acknowledged"},
+	"dispatch.opened":        {"öppnat", "opened"},
+	"dispatch.waiting":       {"väntar", "waiting"},
+	"dispatch.steps":         {"Eskalering", "Escalation"},
+	"dispatch.ack":           {"Kvittera: mottaget och uppfattat", "Acknowledge: received and understood"},
+	"dispatch.ack.for":       {"Kvittens lämnad per telefon för enheten", "Receipt given by phone for the unit"},
+	"dispatch.readback":      {"Återläsning (valfri): med egna ord, vad gäller?", "Read-back (optional): in your own words, what applies?"},
+	"dispatch.your.ack":      {"Din enhet har kvitterat", "Your unit has acknowledged"},
+	"dispatch.deadline.at":   {"Kvittens senast", "Receipt due by"},
+	"dispatch.inbox.empty":   {"Inga utskick till din enhet.", "No dispatches to your unit."},
+	"dispatch.no.unit":       {"Ditt konto är inte knutet till någon enhet. Kontakta staben.", "Your account is not tied to a unit. Contact the staff."},
+	"dispatch.print":         {"Utskrift", "Print"},
+	"dispatch.answer":        {"Svar", "Answer"},
+	"step.0":                 {"första kanal", "first channel"},
+	"step.1":                 {"nästa kanal", "next channel"},
+	"step.2":                 {"ersättare", "deputies"},
+	"step.3":                 {"överordnad enhet", "parent unit"},
+	"channel.inapp":          {"i Fyr", "in Fyr"},
+	"channel.email":          {"e-post", "e-mail"},
+	"channel.sms":            {"SMS", "SMS"},
+	"channel.webhook":        {"webhook", "webhook"},
+	"channel.phone":          {"telefon (registrerat av staben)", "phone (recorded by the staff)"},
+}
+
+func init() {
+	for k, v := range dispatchMessages {
+		messages[k] = v
+	}
+}
+
+// coverageView is the live part of the coverage board.
+type coverageView struct {
+	Lang     Lang
+	Dispatch dispatch.Dispatch
+}
+
+// unitRowView is one unit's row on the board.
+type unitRowView struct {
+	Lang  Lang
+	State dispatch.UnitState
+	Name  string
+}
+
+type dispatchFormPage struct {
+	Base
+	Incident  incident.Incident
+	Decisions []incident.Entry
+	Hospitals []directory.Unit
+	Units     []directory.Unit
+	Types     []string
+	Error     *formError
+	Form      url.Values
+}
+
+type boardPage struct {
+	Base
+	Incident incident.Incident
+	Coverage coverageView
+	Rows     []unitRowView
+	CanWrite bool
+}
+
+type unitDispatchPage struct {
+	Base
+	View     dispatch.UnitView
+	UnitName string
+	Error    *formError
+}
+
+type inboxPage struct {
+	Base
+	Items    []dispatch.UnitView
+	UnitName string
+}
+
+func (s *Server) dispatchRoutes() {
+	s.mux.Handle("GET /incidents/{id}/dispatch", s.page(s.dispatchForm))
+	s.mux.Handle("POST /incidents/{id}/dispatch", s.page(s.dispatchSubmit))
+	s.mux.Handle("GET /dispatches/{id}", s.page(s.dispatchPage))
+	s.mux.Handle("POST /dispatches/{id}/ack", s.page(s.ackSubmit))
+	s.mux.Handle("GET /inbox", s.page(s.inbox))
+}
+
+func (s *Server) unitName(id string) string {
+	if u, ok := s.svc.P.Units.Unit(id); ok {
+		return u.Name
+	}
+	return id
+}
+
+func (s *Server) dispatchForm(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	return s.showDispatchForm(w, r, p, nil, nil)
+}
+
+func (s *Server) showDispatchForm(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *formError, form url.Values) error {
+	if err := p.Require(auth.WriteIncidents); err != nil {
+		return err
+	}
+	id := incident.ID(r.PathValue("id"))
+	inc, err := s.svc.Incident(p, id, incident.AsOf{})
+	if err != nil {
+		return err
+	}
+	decisions, err := s.svc.Journal(p, id, incident.Query{Kind: incident.Decision}, "dispatch form")
+	if err != nil {
+		return err
+	}
+	reverse(decisions)
+	units := s.svc.P.Units.Units()
+	types := map[string]bool{}
+	var typeList []string
+	for _, u := range units {
+		if !types[string(u.Type)] {
+			types[string(u.Type)] = true
+			typeList = append(typeList, string(u.Type))
+		}
+	}
+	if form == nil {
+		form = url.Values{"deadline": {"30"}}
+		if d := r.URL.Query().Get("decision"); d != "" {
+			form.Set("kind", "decision")
+			form.Set("decision", d)
+		}
+	}
+	if ferr != nil {
+		w.WriteHeader(http.StatusBadRequest)
+	}
+	s.render(w, r, "dispatch-form", dispatchFormPage{Base: s.base(r, &p, T(langOf(r), "dispatch.new")), Incident: inc,
+		Decisions: decisions, Hospitals: s.svc.Hospitals(), Units: units, Types: typeList, Error: ferr, Form: form})
+	return nil
+}
+
+func (s *Server) dispatchSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	id := incident.ID(r.PathValue("id"))
+	f := r.PostForm
+	if f == nil {
+		r.ParseForm()
+		f = r.PostForm
+	}
+	cmd := dispatch.Create{Incident: id, Kind: dispatch.Kind(f.Get("kind")), Title: f.Get("title"), Body: f.Get("body"),
+		Decision: f.Get("decision"),
+		Audience: dispatch.Audience{All: f.Get("all") == "on", Subtrees: f["subtrees"], Types: f["types"], Units: f["units"]}}
+	if cmd.Kind == dispatch.KindMessage {
+		cmd.Decision = ""
+	}
+	if q := strings.TrimSpace(f.Get("question")); q != "" {
+		var answers []string
+		for _, a := range strings.Split(f.Get("answers"), "\n") {
+			if a = strings.TrimSpace(a); a != "" {
+				answers = append(answers, a)
+			}
+		}
+		cmd.Question = &dispatch.Question{Text: q, Answers: answers}
+	}
+	minutes, err := strconv.Atoi(strings.TrimSpace(f.Get("deadline")))
+	if err != nil || minutes < 1 {
+		err = fail.Field("deadline", "give the number of minutes from now (at least 1)")
+	} else {
+		cmd.Deadline = s.svc.Now().Add(time.Duration(minutes) * time.Minute)
+		var d dispatch.Dispatch
+		if d, err = s.svc.CreateDispatch(r.Context(), p, cmd); err == nil {
+			http.Redirect(w, r, "/dispatches/"+string(d.Dispatch), http.StatusSeeOther)
+			return nil
+		}
+	}
+	ferr, err := formFailure("dispatch", err)
+	if err != nil {
+		return err
+	}
+	return s.showDispatchForm(w, r, p, ferr, f)
+}
+
+// dispatchPage is the coverage board for the staff, and the message with
+// its receipt form for a unit's own account.
+func (s *Server) dispatchPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	id := dispatch.ID(r.PathValue("id"))
+	lang := langOf(r)
+	if p.Role == auth.Unit {
+		return s.showUnitDispatch(w, r, p, id, nil)
+	}
+	d, states, err := s.svc.Dispatch(p, id)
+	if err != nil {
+		return err
+	}
+	inc, err := s.svc.Incident(p, d.Incident, incident.AsOf{})
+	if err != nil {
+		return err
+	}
+	pg := boardPage{Base: s.base(r, &p, d.Title), Incident: inc, Coverage: coverageView{lang, d},
+		CanWrite: auth.Can(p.Role, auth.WriteIncidents) && !inc.Closed}
+	pg.LiveIncident = d.Incident
+	// Not yet acknowledged first: those are the units to chase.
+	for _, acked := range []bool{false, true} {
+		for _, st := range states {
+			if (st.Ack != nil) == acked {
+				pg.Rows = append(pg.Rows, unitRowView{lang, st, s.unitName(st.Unit)})
+			}
+		}
+	}
+	s.render(w, r, "dispatch-board", pg)
+	return nil
+}
+
+func (s *Server) showUnitDispatch(w http.ResponseWriter, r *http.Request, p auth.Principal, id dispatch.ID, ferr *formError) error {
+	if p.Unit == "" {
+		return fail.New(fail.Forbidden, "this account is not tied to a unit")
+	}
+	var view *dispatch.UnitView
+	for _, v := range s.svc.Inbox(p) {
+		if v.Dispatch.Dispatch == id {
+			view = &v
+			break
+		}
+	}
+	if view == nil {
+		return fail.New(fail.NotFound, "no dispatch %q to your unit", id)
+	}
+	if view.Mine.Opened.IsZero() && r.Method == http.MethodGet {
+		if err := s.svc.MarkOpened(r.Context(), p, id); err != nil {
+			s.log.Warn("mark opened", "dispatch_id", id, "err", err)
+		}
+	}
+	if ferr != nil {
+		w.WriteHeader(http.StatusBadRequest)
+	}
+	s.render(w, r, "dispatch-unit", unitDispatchPage{Base: s.base(r, &p, view.Dispatch.Title), View: *view,
+		UnitName: s.unitName(p.Unit), Error: ferr})
+	return nil
+}
+
+func (s *Server) ackSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	id := dispatch.ID(r.PathValue("id"))
+	_, err := s.svc.Acknowledge(r.Context(), p, dispatch.Acknowledge{Dispatch: id, Unit: r.PostFormValue("unit"),
+		Answer: r.PostFormValue("answer"), Readback: r.PostFormValue("readback")})
+	if err != nil {
+		ferr, err := formFailure("ack", err)
+		if err != nil {
+			return err
+		}
+		if p.Role == auth.Unit {
+			return s.showUnitDispatch(w, r, p, id, ferr)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/dispatches/"+string(id), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) inbox(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	s.render(w, r, "inbox", inboxPage{Base: s.base(r, &p, T(langOf(r), "nav.inbox")), Items: s.svc.Inbox(p),
+		UnitName: s.unitName(p.Unit)})
+	return nil
+}
+
+// coverageMsgs renders the live update of a dispatch event: the summary,
+// and the row of the unit it concerns.
+func (s *Server) coverageMsgs(lang Lang, e event.Envelope) (incident.ID, []byte) {
+	var ref struct {
+		Dispatch dispatch.ID `json:"dispatch"`
+		Unit     string      `json:"unit"`
+	}
+	if e.Unmarshal(&ref) != nil {
+		return "", nil
+	}
+	d, states, ok := s.svc.P.Dispatches.Get(ref.Dispatch)
+	if !ok {
+		return "", nil
+	}
+	data := coverageData{Dispatch: d.Dispatch, Summary: s.renderPartial("coverage", coverageView{lang, d})}
+	for _, st := range states {
+		if st.Unit == ref.Unit {
+			data.Unit, data.Row = st.Unit, s.renderPartial("unit-row", unitRowView{lang, st, s.unitName(st.Unit)})
+		}
+	}
+	return d.Incident, sseFrame(e.Seq, "coverage", data)
+}
+
+type coverageData struct {
+	Dispatch dispatch.ID `json:"dispatch"`
+	Summary  string      `json:"summary"`
+	Unit     string      `json:"unit,omitempty"`
+	Row      string      `json:"row,omitempty"`
+}

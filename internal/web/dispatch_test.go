@@ -1,0 +1,97 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"fyr/internal/auth"
+	"fyr/internal/fyrtest"
+)
+
+func TestDispatchFromFormToReceipt(t *testing.T) {
+	env := fyrtest.Start(t)
+	id := openIncident(t, env, env.Token(auth.Staff))
+	staff := newBrowser(t, env)
+	staff.login(auth.Staff)
+	staff.get("/incidents/" + id + "/dispatch")
+
+	// Bad input names the field and writes nothing.
+	before := env.Svc.P.Seq()
+	code, _, body := staff.post("/incidents/"+id+"/dispatch", url.Values{"csrf": {staff.csrf}, "kind": {"message"}, "title": {"Ställ in"}, "deadline": {"30"}})
+	if code != 400 || !strings.Contains(body, "<code>audience</code>") || env.Svc.P.Seq() != before {
+		t.Fatalf("empty audience: %d", code)
+	}
+	code, loc, _ := staff.post("/incidents/"+id+"/dispatch", url.Values{"csrf": {staff.csrf}, "kind": {"message"}, "title": {"Kan ni operera i natt?"},
+		"subtrees": {fyrtest.Hospital}, "question": {"Akut kirurgi i natt?"}, "answers": {"Ja\nNej\nDelvis"}, "deadline": {"30"}})
+	if code != 303 || !strings.HasPrefix(loc, "/dispatches/") {
+		t.Fatalf("create: %d %q", code, loc)
+	}
+	_, board := staff.get(loc)
+	if !strings.Contains(board, "0 av 2 enheter") || !strings.Contains(board, `id="u-avd1"`) {
+		t.Fatal("the board does not show 0 of 2 units with a row per unit")
+	}
+	_, page := staff.get("/incidents/" + id)
+	if !strings.Contains(page, "Utskick: Kan ni operera i natt?") {
+		t.Fatal("the dispatch is not in the journal")
+	}
+
+	// The unit's own account: inbox, open, acknowledge with an answer.
+	unit := newBrowser(t, env)
+	unit.login(auth.Unit)
+	_, inbox := unit.get("/inbox")
+	if !strings.Contains(inbox, loc) {
+		t.Fatal("the unit's inbox lacks the dispatch")
+	}
+	unit.get(loc)
+	code, _, body = unit.post(loc+"/ack", url.Values{"csrf": {unit.csrf}, "answer": {"Kanske"}})
+	if code != 400 || !strings.Contains(body, "<code>answer</code>") {
+		t.Fatalf("answer outside the fixed ones: %d", code)
+	}
+	if code, _, _ := unit.post(loc+"/ack", url.Values{"csrf": {unit.csrf}, "answer": {"Delvis"}, "readback": {"En sal öppen"}}); code != 303 {
+		t.Fatalf("ack: %d", code)
+	}
+	if _, mine := unit.get(loc); !strings.Contains(mine, "Din enhet har kvitterat") {
+		t.Fatal("the unit page does not confirm the receipt")
+	}
+	_, board = staff.get(loc)
+	if !strings.Contains(board, "1 av 2 enheter") || !strings.Contains(board, "Delvis") || !strings.Contains(board, "En sal öppen") {
+		t.Fatal("the board does not show the receipt with its answer and read-back")
+	}
+	// The staff takes the hospital's receipt by phone.
+	if code, _, _ := staff.post(loc+"/ack", url.Values{"csrf": {staff.csrf}, "unit": {fyrtest.Hospital}, "answer": {"Ja"}}); code != 303 {
+		t.Fatalf("receipt by phone: %d", code)
+	}
+	if _, board = staff.get(loc); !strings.Contains(board, "2 av 2 enheter (100 %)") || !strings.Contains(board, "100 %:") {
+		t.Fatal("the board does not show full coverage and when it was reached")
+	}
+	// A viewer may read the board but not acknowledge.
+	viewer := newBrowser(t, env)
+	viewer.login(auth.Viewer)
+	if code, _ := viewer.get(loc); code != 200 {
+		t.Fatalf("viewer board: %d", code)
+	}
+	if code, _, _ := viewer.post(loc+"/ack", url.Values{"csrf": {viewer.csrf}, "unit": {"avd1"}}); code != 403 {
+		t.Fatalf("viewer ack: %d", code)
+	}
+}
+
+func TestCoverageIsLive(t *testing.T) {
+	env := fyrtest.Start(t)
+	staff := env.Token(auth.Staff)
+	id := openIncident(t, env, staff)
+	r, body := openSSE(t, env, env.Token(auth.Viewer), id, "")
+	defer body.Close()
+	b := newBrowser(t, env)
+	b.login(auth.Staff)
+	b.get("/incidents/" + id + "/dispatch")
+	_, loc, _ := b.post("/incidents/"+id+"/dispatch", url.Values{"csrf": {b.csrf}, "kind": {"message"}, "title": {"Rapportera läget"}, "units": {"avd1"}, "deadline": {"15"}})
+	u := newBrowser(t, env)
+	u.login(auth.Unit)
+	u.get(loc)
+	u.post(loc+"/ack", url.Values{"csrf": {u.csrf}})
+	got := readSSE(t, r, "coverage", 3) // created, opened, acknowledged
+	if !strings.Contains(got[2].data, "1 av 1 enheter") || !strings.Contains(got[2].data, `u-avd1`) {
+		t.Fatalf("last coverage event: %s", got[2].data)
+	}
+}
