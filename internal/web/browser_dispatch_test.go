@@ -59,4 +59,3 @@ func TestBrowserUnitAcknowledgesOnPhone(t *testing.T) {
 		t.Fatal("the board reloaded instead of updating live")
 	}
 }
-
