@@ -24,12 +24,13 @@ const (
 	ReadJournal    Action = "read_journal"    // the staff journal (may hold personal data)
 	WriteIncidents Action = "write_incidents" // open, change level, journal, close
 	ManageUsers    Action = "manage_users"
+	Acknowledge    Action = "acknowledge" // give a unit's receipt for a dispatch
 )
 
 var grants = map[Role][]Action{
-	Admin:  {ReadIncidents, ReadJournal, WriteIncidents, ManageUsers},
-	Staff:  {ReadIncidents, ReadJournal, WriteIncidents},
-	Unit:   {ReadIncidents},
+	Admin:  {ReadIncidents, ReadJournal, WriteIncidents, ManageUsers, Acknowledge},
+	Staff:  {ReadIncidents, ReadJournal, WriteIncidents, Acknowledge},
+	Unit:   {ReadIncidents, Acknowledge},
 	Viewer: {ReadIncidents, ReadJournal},
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"fyr/internal/auth"
+	"fyr/internal/dispatch"
 	"fyr/internal/event"
 	"fyr/internal/fail"
 	"fyr/internal/incident"
@@ -61,6 +62,13 @@ type (
 	passwordRequest struct {
 		Password string `json:"password"`
 	}
+	dispatchList struct {
+		Dispatches []dispatch.Dispatch `json:"dispatches"`
+	}
+	dispatchBoard struct {
+		Dispatch dispatch.Dispatch    `json:"dispatch"`
+		Units    []dispatch.UnitState `json:"units"`
+	}
 )
 
 var journalQuery = []queryParam{
@@ -93,6 +101,14 @@ func apiRoutes(s *Server) []apiRoute {
 			Action: auth.WriteIncidents, Body: incident.Record{}, Response: incident.Entry{}, Status: 201, handle: s.apiRecord},
 		{Method: "POST", Path: "/api/v1/incidents/{id}/close", Summary: "Close an incident: every scope back to normal",
 			Action: auth.WriteIncidents, Body: incident.Close{}, Response: incident.Incident{}, Status: 200, handle: s.apiClose},
+		{Method: "POST", Path: "/api/v1/incidents/{id}/dispatches", Summary: "Send a dispatch (a decision or message) to an audience of units",
+			Action: auth.WriteIncidents, Body: dispatch.Create{}, Response: dispatch.Dispatch{}, Status: 201, handle: s.apiCreateDispatch},
+		{Method: "GET", Path: "/api/v1/incidents/{id}/dispatches", Summary: "An incident's dispatches with their coverage",
+			Action: auth.ReadJournal, Response: dispatchList{}, Status: 200, handle: s.apiListDispatches},
+		{Method: "GET", Path: "/api/v1/dispatches/{id}", Summary: "The coverage board: a dispatch and where each unit stands",
+			Action: auth.ReadJournal, Response: dispatchBoard{}, Status: 200, handle: s.apiDispatch},
+		{Method: "POST", Path: "/api/v1/dispatches/{id}/ack", Summary: "A unit's receipt (a unit account for its own unit; the staff for a receipt given by phone)",
+			Action: auth.Acknowledge, Body: dispatch.Acknowledge{}, Response: dispatch.UnitState{}, Status: 200, handle: s.apiAcknowledge},
 		{Method: "GET", Path: "/api/v1/export", Summary: "Online backup: every event of the organisation as JSON Lines, hashes included",
 			Action: auth.ManageUsers, ContentType: "application/x-ndjson", Response: event.Envelope{}, Status: 200, handle: s.apiExport},
 		{Method: "GET", Path: "/api/v1/users", Summary: "List accounts",
@@ -441,5 +457,56 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request, p auth.Princi
 		s.log.Error("export interrupted", "events", n, "err", err)
 		panic(http.ErrAbortHandler)
 	}
+	return nil
+}
+
+func (s *Server) apiCreateDispatch(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	var cmd dispatch.Create
+	if err := decode(r, &cmd); err != nil {
+		return err
+	}
+	cmd.Incident = incident.ID(r.PathValue("id"))
+	d, err := s.svc.CreateDispatch(r.Context(), p, cmd)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/dispatches/"+string(d.Dispatch))
+	writeJSON(w, 201, d)
+	return nil
+}
+
+func (s *Server) apiListDispatches(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	id := incident.ID(r.PathValue("id"))
+	if _, err := s.svc.Incident(p, id, incident.AsOf{}); err != nil {
+		return err
+	}
+	list, err := s.svc.Dispatches(p, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 200, dispatchList{list})
+	return nil
+}
+
+func (s *Server) apiDispatch(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	d, states, err := s.svc.Dispatch(p, dispatch.ID(r.PathValue("id")))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 200, dispatchBoard{d, states})
+	return nil
+}
+
+func (s *Server) apiAcknowledge(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	var cmd dispatch.Acknowledge
+	if err := decode(r, &cmd); err != nil {
+		return err
+	}
+	cmd.Dispatch = dispatch.ID(r.PathValue("id"))
+	st, err := s.svc.Acknowledge(r.Context(), p, cmd)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 200, st)
 	return nil
 }

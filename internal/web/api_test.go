@@ -65,7 +65,28 @@ func routeCases() map[string]routeCase {
 		}
 		return "/api/v1/users/" + name, nil
 	}
+	newDispatch := func(t *testing.T, env *fyrtest.Env, admin string) string {
+		id := openIncident(t, env, admin)
+		var d struct{ Dispatch string }
+		if code := env.Do(admin, "POST", "/api/v1/incidents/"+id+"/dispatches", map[string]any{"kind": "message", "title": "t",
+			"audience": map[string]any{"units": []string{"avd1"}}, "deadline": time.Now().Add(time.Hour).Format(time.RFC3339)}, &d); code != 201 {
+			t.Fatalf("create dispatch: %d", code)
+		}
+		return d.Dispatch
+	}
+	acks := []auth.Role{auth.Admin, auth.Staff, auth.Unit}
 	return map[string]routeCase{
+		"POST /api/v1/incidents/{id}/dispatches": {writers, 201, func(t *testing.T, env *fyrtest.Env, admin string) (string, any) {
+			return "/api/v1/incidents/" + openIncident(t, env, admin) + "/dispatches", map[string]any{"kind": "message", "title": "t",
+				"audience": map[string]any{"all": true}, "deadline": time.Now().Add(time.Hour).Format(time.RFC3339)}
+		}},
+		"GET /api/v1/incidents/{id}/dispatches": {readers, 200, incidentPath("/dispatches")},
+		"GET /api/v1/dispatches/{id}": {readers, 200, func(t *testing.T, env *fyrtest.Env, admin string) (string, any) {
+			return "/api/v1/dispatches/" + newDispatch(t, env, admin), nil
+		}},
+		"POST /api/v1/dispatches/{id}/ack": {acks, 200, func(t *testing.T, env *fyrtest.Env, admin string) (string, any) {
+			return "/api/v1/dispatches/" + newDispatch(t, env, admin) + "/ack", map[string]any{"unit": "avd1"}
+		}},
 		"POST /api/v1/login": {all, 200, func(*testing.T, *fyrtest.Env, string) (string, any) {
 			return "/api/v1/login", map[string]string{"username": "viewer", "password": fyrtest.Password}
 		}},
@@ -240,6 +261,10 @@ func TestBadInputNamesTheFieldAndWritesNothing(t *testing.T) {
 		{"closing a closed incident", staff, "/incidents/CLOSED/close", "application/json", `{"reason":"igen"}`, 409, ""},
 		{"entry on a closed incident", staff, "/incidents/CLOSED/journal", "application/json", `{"kind":"info_in","text":"x"}`, 409, ""},
 		{"level change by a viewer", viewer, "/incidents/ID/levels", "application/json", `{"scope":"region","level":"disaster","reason":"r","decided_by":"d"}`, 403, ""},
+		{"dispatch to an empty audience", staff, "/incidents/ID/dispatches", "application/json", `{"kind":"message","title":"t","audience":{},"deadline":"` + future + `"}`, 400, "audience"},
+		{"dispatch to an unknown unit", staff, "/incidents/ID/dispatches", "application/json", `{"kind":"message","title":"t","audience":{"units":["mars"]},"deadline":"` + future + `"}`, 400, "audience.units"},
+		{"dispatch on a closed incident", staff, "/incidents/CLOSED/dispatches", "application/json", `{"kind":"message","title":"t","audience":{"all":true},"deadline":"` + future + `"}`, 409, ""},
+		{"dispatch without a deadline", staff, "/incidents/ID/dispatches", "application/json", `{"kind":"message","title":"t","audience":{"all":true}}`, 400, "deadline"},
 		{"incident without title", staff, "/incidents", "application/json", `{"scope":"region","level":"staff"}`, 400, "title"},
 		{"incident at unknown level", staff, "/incidents", "application/json", `{"title":"t","scope":"region","level":"yellow"}`, 400, "level"},
 	}

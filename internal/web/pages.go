@@ -13,6 +13,7 @@ import (
 	_ "time/tzdata" // Europe/Stockholm without relying on the host's zoneinfo
 
 	"fyr/internal/auth"
+	"fyr/internal/dispatch"
 	"fyr/internal/fail"
 	"fyr/internal/incident"
 )
@@ -167,6 +168,8 @@ type incidentPage struct {
 	Exported time.Time
 	Filtered bool
 	Printing bool
+	// Dispatches of the incident, for the journal's readers.
+	Dispatches []dispatch.Dispatch
 }
 
 func (s *Server) pageRoutes() {
@@ -354,6 +357,9 @@ func (s *Server) loadIncident(r *http.Request, p auth.Principal, printing bool) 
 		Filtered: q.Text != "" || q.Kind != "" || q.Author != "" || !q.From.IsZero() || !q.To.IsZero()}
 	if q.IsNow() && !printing {
 		pg.LiveIncident = id
+	}
+	if pg.CanRead && !printing {
+		pg.Dispatches, _ = s.svc.Dispatches(p, id)
 	}
 	if pg.CanRead {
 		purpose := "page"
