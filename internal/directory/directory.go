@@ -1,6 +1,8 @@
 // Package directory keeps the organisation's units: a tree of region,
-// hospitals, clinics and wards (municipalities and partners too). The unit,
-// not the person, is what a decision must reach.
+// hospitals, clinics and wards (municipalities and partners too), the people
+// who can be reached for them, and who answers for each unit: a primary
+// contact, ordered deputies and on-duty overrides for a shift. The unit, not
+// the person, is what a decision must reach.
 package directory
 
 import (
@@ -10,7 +12,6 @@ import (
 	"time"
 
 	"fyr/internal/event"
-	"fyr/internal/fail"
 )
 
 // UnitType says what kind of unit a unit is.
@@ -25,19 +26,27 @@ const (
 	Partner      UnitType = "partner"
 )
 
-// Unit is one node of the organisation tree.
+// UnitTypes lists every unit type.
+var UnitTypes = []UnitType{Region, Hospital, Clinic, Ward, Municipality, Partner}
+
+// Valid reports whether t is a known unit type.
+func (t UnitType) Valid() bool { return slices.Contains(UnitTypes, t) }
+
+// Unit is one node of the organisation tree, with who answers for it.
 type Unit struct {
 	ID     string   `json:"id"`
 	Name   string   `json:"name"`
 	Type   UnitType `json:"type"`
 	Parent string   `json:"parent,omitempty"`
+	// Phone and Email are the unit's own contact points (its switchboard or
+	// duty phone, a functional mailbox). Phone is E.164; it may be a landline.
+	Phone string `json:"phone,omitempty"`
+	Email string `json:"email,omitempty"`
+	// Primary is the person who answers for the unit; Deputies are tried
+	// after the primary, in order. Both are person ids.
+	Primary  string   `json:"primary,omitempty"`
+	Deputies []string `json:"deputies,omitempty"`
 }
-
-// Event types (append-only contract).
-const (
-	TypeUnitAdded   = "directory.unit_added"
-	TypePersonAdded = "directory.person_added"
-)
 
 // Person is someone who can be reached for a unit or a staff function.
 type Person struct {
@@ -49,51 +58,169 @@ type Person struct {
 	Email    string `json:"email,omitempty"`
 }
 
-// PersonAdded adds a person.
-type PersonAdded struct {
-	Person
+// Shift is an on-duty override: for its time, Person answers for Unit
+// before the primary contact.
+type Shift struct {
+	ID     string    `json:"id"`
+	Unit   string    `json:"unit"`
+	Person string    `json:"person"`
+	From   time.Time `json:"from"`
+	To     time.Time `json:"to"`
 }
+
+// Covers reports whether the shift covers the instant at: From ≤ at < To.
+func (s Shift) Covers(at time.Time) bool { return !at.Before(s.From) && at.Before(s.To) }
+
+// Event types (append-only contract).
+const (
+	TypeUnitAdded     = "directory.unit_added"
+	TypePersonAdded   = "directory.person_added"
+	TypeContactsSet   = "directory.contacts_set"
+	TypeOnDutySet     = "directory.on_duty_set"
+	TypeOnDutyCleared = "directory.on_duty_cleared"
+	// TypeImported is one whole CSV import (units, people or both): one
+	// event, so that an import is atomic in the log.
+	TypeImported = "directory.imported"
+)
 
 // UnitAdded adds a unit to the tree.
 type UnitAdded struct {
 	Unit
 }
 
-// Directory is the units read and write model (it is small: one type serves both).
+// PersonAdded adds a person.
+type PersonAdded struct {
+	Person
+}
+
+// ContactsSet replaces a unit's own contact points and who answers for it.
+type ContactsSet struct {
+	Unit     string   `json:"unit"`
+	Phone    string   `json:"phone,omitempty"`
+	Email    string   `json:"email,omitempty"`
+	Primary  string   `json:"primary,omitempty"`
+	Deputies []string `json:"deputies,omitempty"`
+}
+
+// OnDutySet adds an on-duty override for a shift.
+type OnDutySet struct {
+	Shift
+}
+
+// OnDutyCleared removes an on-duty override.
+type OnDutyCleared struct {
+	Unit  string `json:"unit"`
+	Shift string `json:"shift"`
+}
+
+// Imported upserts units and people by id: a row with a new id adds, a row
+// with a known id replaces. Nothing is removed.
+type Imported struct {
+	Units  []Unit   `json:"units,omitempty"`
+	People []Person `json:"people,omitempty"`
+}
+
+// Directory is the directory's read and write model (it is small: one type
+// serves both).
 type Directory struct {
-	mu     sync.RWMutex
-	units  map[string]Unit
-	order  []string
-	people []Person
+	mu       sync.RWMutex
+	units    map[string]Unit
+	order    []string            // unit ids in the order they were added
+	children map[string][]string // parent id ("" for roots) → child ids, in order
+	people   map[string]Person
+	porder   []string
+	shifts   map[string][]Shift // unit id → its on-duty overrides, in the order set
 }
 
 // New returns an empty directory.
-func New() *Directory { return &Directory{units: map[string]Unit{}} }
+func New() *Directory {
+	return &Directory{units: map[string]Unit{}, children: map[string][]string{}, people: map[string]Person{},
+		shifts: map[string][]Shift{}}
+}
 
 // Apply folds one event.
 func (d *Directory) Apply(e event.Envelope) {
-	if e.Type == TypePersonAdded {
+	if !strings.HasPrefix(e.Type, "directory.") {
+		return
+	}
+	switch e.Type {
+	case TypeUnitAdded:
+		var p UnitAdded
+		if e.Unmarshal(&p) == nil {
+			d.mu.Lock()
+			d.putUnit(p.Unit)
+			d.mu.Unlock()
+		}
+	case TypePersonAdded:
 		var p PersonAdded
 		if e.Unmarshal(&p) == nil {
 			d.mu.Lock()
-			d.people = append(d.people, p.Person)
+			d.putPerson(p.Person)
 			d.mu.Unlock()
 		}
-		return
+	case TypeContactsSet:
+		var p ContactsSet
+		if e.Unmarshal(&p) == nil {
+			d.mu.Lock()
+			if u, ok := d.units[p.Unit]; ok {
+				u.Phone, u.Email, u.Primary, u.Deputies = p.Phone, p.Email, p.Primary, p.Deputies
+				d.units[p.Unit] = u
+			}
+			d.mu.Unlock()
+		}
+	case TypeOnDutySet:
+		var p OnDutySet
+		if e.Unmarshal(&p) == nil {
+			d.mu.Lock()
+			d.shifts[p.Unit] = append(d.shifts[p.Unit], p.Shift)
+			d.mu.Unlock()
+		}
+	case TypeOnDutyCleared:
+		var p OnDutyCleared
+		if e.Unmarshal(&p) == nil {
+			d.mu.Lock()
+			d.shifts[p.Unit] = slices.DeleteFunc(slices.Clone(d.shifts[p.Unit]), func(s Shift) bool { return s.ID == p.Shift })
+			d.mu.Unlock()
+		}
+	case TypeImported:
+		var p Imported
+		if e.Unmarshal(&p) == nil {
+			d.mu.Lock()
+			for _, u := range p.Units {
+				d.putUnit(u)
+			}
+			for _, x := range p.People {
+				d.putPerson(x)
+			}
+			d.mu.Unlock()
+		}
 	}
-	if e.Type != TypeUnitAdded {
-		return
+}
+
+// putUnit adds or replaces a unit; d.mu is held.
+func (d *Directory) putUnit(u Unit) {
+	old, known := d.units[u.ID]
+	d.units[u.ID] = u
+	switch {
+	case !known:
+		d.order = append(d.order, u.ID)
+		d.children[u.Parent] = append(d.children[u.Parent], u.ID)
+	case old.Parent != u.Parent:
+		// Moved: rebuild the child lists so that they keep the order of addition.
+		d.children = make(map[string][]string, len(d.children))
+		for _, id := range d.order {
+			p := d.units[id].Parent
+			d.children[p] = append(d.children[p], id)
+		}
 	}
-	var p UnitAdded
-	if e.Unmarshal(&p) != nil {
-		return
+}
+
+// putPerson adds or replaces a person; d.mu is held.
+func (d *Directory) putPerson(p Person) {
+	if _, known := d.people[p.ID]; !known {
+		d.porder = append(d.porder, p.ID)
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if _, ok := d.units[p.ID]; !ok {
-		d.order = append(d.order, p.ID)
-	}
-	d.units[p.ID] = p.Unit
+	d.people[p.ID] = p
 }
 
 // IsHospital reports whether id names a hospital: a scope of its own (LSSL).
@@ -122,6 +249,76 @@ func (d *Directory) Units() []Unit {
 	return out
 }
 
+// Len returns the number of units and of people.
+func (d *Directory) Len() (units, people int) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return len(d.units), len(d.people)
+}
+
+// Parent returns a unit's parent ("" for a root or an unknown unit).
+func (d *Directory) Parent(unitID string) string {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.units[unitID].Parent
+}
+
+// Children returns the units directly below a unit ("" for the roots), in
+// the order they were added.
+func (d *Directory) Children(unitID string) []Unit {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	out := make([]Unit, 0, len(d.children[unitID]))
+	for _, id := range d.children[unitID] {
+		out = append(out, d.units[id])
+	}
+	return out
+}
+
+// Subtree returns the unit and every unit below it, parents before their
+// children (depth first, siblings in the order they were added). It is
+// empty for an unknown unit.
+func (d *Directory) Subtree(unitID string) []Unit {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	u, ok := d.units[unitID]
+	if !ok {
+		return nil
+	}
+	out := []Unit{u}
+	seen := map[string]bool{unitID: true} // the tree has no cycles; this only guards
+	var walk func(id string)
+	walk = func(id string) {
+		for _, c := range d.children[id] {
+			if !seen[c] {
+				seen[c] = true
+				out = append(out, d.units[c])
+				walk(c)
+			}
+		}
+	}
+	walk(unitID)
+	return out
+}
+
+// Path returns the unit's ancestors from the root down to its parent.
+func (d *Directory) Path(unitID string) []Unit {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	var out []Unit
+	seen := map[string]bool{unitID: true}
+	for p := d.units[unitID].Parent; p != "" && !seen[p]; p = d.units[p].Parent {
+		seen[p] = true
+		u, ok := d.units[p]
+		if !ok {
+			break
+		}
+		out = append(out, u)
+	}
+	slices.Reverse(out)
+	return out
+}
+
 // Hospitals returns the hospital units, by name.
 func (d *Directory) Hospitals() []Unit {
 	var out []Unit
@@ -134,48 +331,32 @@ func (d *Directory) Hospitals() []Unit {
 	return out
 }
 
-// AddUnit is the command that adds a unit.
-type AddUnit struct{ Unit }
-
-// Decide checks the unit against the tree.
-func (c AddUnit) Decide(d *Directory, actor string, now time.Time) ([]event.Draft, error) {
-	u := c.Unit
-	switch {
-	case strings.TrimSpace(u.ID) == "" || strings.ContainsAny(u.ID, " /?#"):
-		return nil, fail.Field("id", "is required and may not contain spaces, '/', '?' or '#'")
-	case u.ID == "region" && u.Type != Region:
-		return nil, fail.Field("id", "%q is reserved for the region", u.ID)
-	case strings.TrimSpace(u.Name) == "":
-		return nil, fail.Field("name", "is required")
-	}
-	switch u.Type {
-	case Region, Hospital, Clinic, Ward, Municipality, Partner:
-	default:
-		return nil, fail.Field("type", "unknown unit type %q", u.Type)
-	}
-	if _, ok := d.Unit(u.ID); ok {
-		return nil, fail.Field("id", "unit %q already exists", u.ID)
-	}
-	if u.Parent != "" {
-		if _, ok := d.Unit(u.Parent); !ok {
-			return nil, fail.Field("parent", "unknown parent unit %q", u.Parent)
-		}
-	}
-	return []event.Draft{{Type: TypeUnitAdded, Subject: "unit/" + u.ID, Actor: actor, Payload: UnitAdded{u}}}, nil
+// Person returns one person.
+func (d *Directory) Person(id string) (Person, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	p, ok := d.people[id]
+	return p, ok
 }
 
 // People returns everyone, in the order they were added.
 func (d *Directory) People() []Person {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	return slices.Clone(d.people)
+	out := make([]Person, 0, len(d.porder))
+	for _, id := range d.porder {
+		out = append(out, d.people[id])
+	}
+	return out
 }
 
 // Functions returns the distinct staff functions people hold, sorted.
 func (d *Directory) Functions() []string {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
 	seen := map[string]bool{}
 	var out []string
-	for _, p := range d.People() {
+	for _, p := range d.people {
 		if p.Function != "" && !seen[p.Function] {
 			seen[p.Function] = true
 			out = append(out, p.Function)
@@ -185,44 +366,88 @@ func (d *Directory) Functions() []string {
 	return out
 }
 
-// AddPerson is the command that adds a person. The full directory import
-// (CSV, phone normalisation, deputies) builds on it.
-type AddPerson struct{ Person }
-
-// Decide checks the person against the directory.
-func (c AddPerson) Decide(d *Directory, actor string) ([]event.Draft, error) {
-	p := c.Person
-	switch {
-	case strings.TrimSpace(p.ID) == "":
-		return nil, fail.Field("id", "is required")
-	case strings.TrimSpace(p.Name) == "":
-		return nil, fail.Field("name", "is required")
-	case p.Email != "" && (!strings.Contains(p.Email, "@") || strings.ContainsAny(p.Email, " <>")):
-		return nil, fail.Field("email", "%q is not an e-mail address", p.Email)
-	case p.Mobile != "" && !isE164(p.Mobile):
-		return nil, fail.Field("mobile", "%q is not a phone number in E.164 form (+46701234567)", p.Mobile)
-	}
-	if p.Unit != "" {
-		if _, ok := d.Unit(p.Unit); !ok {
-			return nil, fail.Field("unit", "unknown unit %q", p.Unit)
+// Shifts returns a unit's on-duty overrides that have not ended by at,
+// by start time.
+func (d *Directory) Shifts(unitID string, at time.Time) []Shift {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	var out []Shift
+	for _, s := range d.shifts[unitID] {
+		if at.Before(s.To) {
+			out = append(out, s)
 		}
 	}
-	for _, x := range d.People() {
-		if x.ID == p.ID {
-			return nil, fail.Field("id", "person %q already exists", p.ID)
-		}
-	}
-	return []event.Draft{{Type: TypePersonAdded, Subject: "person/" + p.ID, Actor: actor, Payload: PersonAdded{p}}}, nil
+	slices.SortStableFunc(out, func(a, b Shift) int { return a.From.Compare(b.From) })
+	return out
 }
 
-func isE164(s string) bool {
-	if len(s) < 8 || len(s) > 16 || s[0] != '+' {
-		return false
-	}
-	for _, r := range s[1:] {
-		if r < '0' || r > '9' {
-			return false
+// shift returns one on-duty override of a unit.
+func (d *Directory) shift(unitID, id string) (Shift, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	for _, s := range d.shifts[unitID] {
+		if s.ID == id {
+			return s, true
 		}
 	}
-	return true
+	return Shift{}, false
+}
+
+// Contact is one way to reach a unit, in escalation order.
+type Contact struct {
+	PersonID string // "" for the unit's own contact points
+	Name     string
+	Role     string // "on_duty", "primary", "deputy", "unit"
+	Mobile   string // E.164 or ""; for the role "unit" the unit's own phone, which may be a landline
+	Email    string
+}
+
+// Contact roles, in escalation order.
+const (
+	RoleOnDuty  = "on_duty"
+	RolePrimary = "primary"
+	RoleDeputy  = "deputy"
+	RoleUnit    = "unit"
+)
+
+// Reach lists, in escalation order, who answers for a unit at time at: the on-duty
+// override covering at (if any), the primary contact, the deputies in order, then the
+// unit's own contact points.
+//
+// When several overrides cover at, the one set last wins. A person appears
+// once, at their first place in that order (an on-duty primary is not
+// contacted twice). The unit's own contact points are left out when it has
+// neither phone nor e-mail. An unknown unit has no contacts.
+func (d *Directory) Reach(unitID string, at time.Time) []Contact {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	u, ok := d.units[unitID]
+	if !ok {
+		return nil
+	}
+	var out []Contact
+	seen := map[string]bool{}
+	add := func(personID, role string) {
+		p, ok := d.people[personID]
+		if personID == "" || !ok || seen[personID] {
+			return
+		}
+		seen[personID] = true
+		out = append(out, Contact{PersonID: p.ID, Name: p.Name, Role: role, Mobile: p.Mobile, Email: p.Email})
+	}
+	shifts := d.shifts[unitID]
+	for i := len(shifts) - 1; i >= 0; i-- {
+		if shifts[i].Covers(at) {
+			add(shifts[i].Person, RoleOnDuty)
+			break
+		}
+	}
+	add(u.Primary, RolePrimary)
+	for _, id := range u.Deputies {
+		add(id, RoleDeputy)
+	}
+	if u.Phone != "" || u.Email != "" {
+		out = append(out, Contact{Name: u.Name, Role: RoleUnit, Mobile: u.Phone, Email: u.Email})
+	}
+	return out
 }

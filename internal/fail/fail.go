@@ -5,6 +5,7 @@ package fail
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code classifies an error. The list is append-only: clients depend on it.
@@ -25,6 +26,32 @@ type Error struct {
 	Code    Code   `json:"code"`
 	Field   string `json:"field,omitempty"`
 	Message string `json:"message"`
+	// Problems lists every fault of a bulk input (a CSV import), each with
+	// its line and field, so that all of them can be fixed in one go.
+	Problems []Problem `json:"problems,omitempty"`
+}
+
+// Problem is one fault of a bulk input.
+type Problem struct {
+	File    string `json:"file,omitempty"` // which input, when there are several
+	Line    int    `json:"line"`           // 1 is the first line (a CSV header); 0 for the whole input
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+func (p Problem) String() string {
+	var b strings.Builder
+	if p.File != "" {
+		b.WriteString(p.File + ": ")
+	}
+	if p.Line > 0 {
+		fmt.Fprintf(&b, "line %d: ", p.Line)
+	}
+	if p.Field != "" {
+		b.WriteString(p.Field + ": ")
+	}
+	b.WriteString(p.Message)
+	return b.String()
 }
 
 func (e *Error) Error() string {

@@ -1,0 +1,304 @@
+package directory
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"fyr/internal/fail"
+)
+
+// The CSV formats of the directory. The first line is the header: these
+// columns, in any order, each exactly once (case does not matter). Cells
+// are separated by ',' or ';' (Swedish Excel), UTF-8 with or without a
+// byte-order mark; an Excel "sep=;" first line is understood.
+var (
+	// UnitColumns: type is region, hospital, clinic, ward, municipality or
+	// partner (Swedish names are accepted too); parent is a unit id ("" for
+	// a root); phone and email are the unit's own; primary is a person id;
+	// deputies are person ids separated by '|', in order.
+	UnitColumns = []string{"id", "name", "type", "parent", "phone", "email", "primary", "deputies"}
+	// PersonColumns: unit is a unit id; mobile is a phone number (Swedish
+	// forms are turned into E.164).
+	PersonColumns = []string{"id", "name", "unit", "function", "mobile", "email"}
+)
+
+// MaxFileBytes bounds an import file.
+const MaxFileBytes = 8 << 20
+
+// typeNames maps what a spreadsheet may say to a unit type.
+var typeNames = map[string]UnitType{
+	"sjukhus": Hospital, "klinik": Clinic, "avdelning": Ward, "kommun": Municipality,
+	"samverkanspart": Partner, "partner": Partner,
+}
+
+// ParseUnits reads a units file. Problems of single rows are in the
+// returned Import's Problems, for Decide to report with its own; an error
+// means the file as a whole cannot be read (encoding, header, quoting).
+func ParseUnits(data []byte) (Import, error) {
+	var imp Import
+	err := readCSV(data, FileUnits, UnitColumns, &imp.Problems, func(line int, cell map[string]string) {
+		t := strings.ToLower(cell["type"])
+		if x, ok := typeNames[t]; ok {
+			t = string(x)
+		}
+		var deputies []string
+		for _, id := range strings.Split(cell["deputies"], "|") {
+			if id = strings.TrimSpace(id); id != "" {
+				deputies = append(deputies, id)
+			}
+		}
+		imp.Units = append(imp.Units, UnitRow{Line: line, Unit: Unit{ID: cell["id"], Name: cell["name"], Type: UnitType(t),
+			Parent: cell["parent"], Phone: cell["phone"], Email: cell["email"], Primary: cell["primary"], Deputies: deputies}})
+	})
+	return imp, err
+}
+
+// ParsePeople reads a people file; see ParseUnits.
+func ParsePeople(data []byte) (Import, error) {
+	var imp Import
+	err := readCSV(data, FilePeople, PersonColumns, &imp.Problems, func(line int, cell map[string]string) {
+		imp.People = append(imp.People, PersonRow{Line: line, Person: Person{ID: cell["id"], Name: cell["name"],
+			Unit: cell["unit"], Function: cell["function"], Mobile: cell["mobile"], Email: cell["email"]}})
+	})
+	return imp, err
+}
+
+// Merge adds another parsed file to the import.
+func (c Import) Merge(o Import) Import {
+	c.Units = append(slices.Clip(c.Units), o.Units...)
+	c.People = append(slices.Clip(c.People), o.People...)
+	c.Problems = append(slices.Clip(c.Problems), o.Problems...)
+	return c
+}
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+func fileError(file string, line int, field, format string, args ...any) error {
+	return ImportError([]fail.Problem{{File: file, Line: line, Field: field, Message: fmt.Sprintf(format, args...)}})
+}
+
+// readCSV checks the encoding and the header and calls row for every
+// non-empty row with its line number and cells by column name.
+func readCSV(data []byte, file string, columns []string, problems *[]fail.Problem, row func(line int, cell map[string]string)) error {
+	if len(data) > MaxFileBytes {
+		return fileError(file, 0, "file", "is larger than %d MB", MaxFileBytes>>20)
+	}
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		return fileError(file, 0, "file", "is UTF-16, not UTF-8; export as 'CSV UTF-8'")
+	}
+	data = bytes.TrimPrefix(data, bom)
+	if !utf8.Valid(data) {
+		line := 1
+		for i := 0; i < len(data); {
+			r, n := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			if r == '\n' {
+				line++
+			}
+			i += n
+		}
+		return fileError(file, line, "file", "not UTF-8 (first bad byte on this line); export as 'CSV UTF-8'")
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return fileError(file, 0, "file", "is empty; the first line must be the header: %s", strings.Join(columns, ","))
+	}
+	sep, skip := separator(data)
+	r := csv.NewReader(bytes.NewReader(data[skip:]))
+	r.Comma = sep
+	r.FieldsPerRecord = -1
+	r.TrimLeadingSpace = true
+	lineOffset := 0
+	if skip > 0 {
+		lineOffset = 1
+	}
+	header, err := r.Read()
+	if err != nil {
+		return csvError(file, err, lineOffset)
+	}
+	index := map[string]int{}
+	var ps []fail.Problem
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		_, dup := index[h]
+		switch {
+		case h == "" && i == len(header)-1 && i > 0:
+			// a trailing separator: a spreadsheet's empty last column
+		case h == "":
+			ps = append(ps, fail.Problem{File: file, Line: 1 + lineOffset, Field: "header",
+				Message: fmt.Sprintf("column %d has no name (the columns are %s)", i+1, strings.Join(columns, ","))})
+		case !slices.Contains(columns, h):
+			ps = append(ps, fail.Problem{File: file, Line: 1 + lineOffset, Field: "header",
+				Message: fmt.Sprintf("unknown column %q (the columns are %s)", h, strings.Join(columns, ","))})
+		case dup:
+			ps = append(ps, fail.Problem{File: file, Line: 1 + lineOffset, Field: "header", Message: fmt.Sprintf("column %q appears twice", h)})
+		default:
+			index[h] = i
+		}
+	}
+	for _, c := range columns {
+		if _, ok := index[c]; !ok {
+			ps = append(ps, fail.Problem{File: file, Line: 1 + lineOffset, Field: "header",
+				Message: fmt.Sprintf("missing column %q (the columns are %s)", c, strings.Join(columns, ","))})
+		}
+	}
+	if len(ps) > 0 {
+		return ImportError(ps)
+	}
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return csvError(file, err, lineOffset)
+		}
+		line, _ := r.FieldPos(0)
+		line += lineOffset
+		if blank(rec) {
+			continue
+		}
+		if len(rec) != len(header) && !(len(rec) == len(header)-1 && strings.TrimSpace(header[len(header)-1]) == "") {
+			if !(len(rec) > len(header) && blank(rec[len(header):])) {
+				*problems = append(*problems, fail.Problem{File: file, Line: line, Field: "row",
+					Message: fmt.Sprintf("has %d cells; the header has %d (a %q inside a cell needs quotes)", len(rec), len(header), sep)})
+				continue
+			}
+		}
+		cell := make(map[string]string, len(columns))
+		for name, i := range index {
+			if i < len(rec) {
+				cell[name] = unescapeCell(strings.TrimSpace(rec[i]))
+			}
+		}
+		row(line, cell)
+	}
+}
+
+func blank(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func csvError(file string, err error, lineOffset int) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fileError(file, pe.Line+lineOffset, "file", "is not valid CSV (column %d): %v", pe.Column, pe.Err)
+	}
+	return fileError(file, 0, "file", "could not be read: %v", err)
+}
+
+// separator picks ',' or ';' from the first line: Excel's "sep=;" line, or
+// whichever occurs more often outside quotes. skip is the length of a
+// "sep=" line to leave out.
+func separator(data []byte) (sep rune, skip int) {
+	first, _, _ := bytes.Cut(data, []byte{'\n'})
+	first = bytes.TrimRight(first, "\r")
+	if len(first) == 5 && bytes.HasPrefix(bytes.ToLower(first), []byte("sep=")) && (first[4] == ',' || first[4] == ';') {
+		nl := bytes.IndexByte(data, '\n')
+		if nl < 0 {
+			nl = len(data) - 1
+		}
+		return rune(first[4]), nl + 1
+	}
+	commas, semis, quoted := 0, 0, false
+	for _, c := range first {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case c == ',' && !quoted:
+			commas++
+		case c == ';' && !quoted:
+			semis++
+		}
+	}
+	if semis > commas {
+		return ';', 0
+	}
+	return ',', 0
+}
+
+// escapeCell defuses spreadsheet formulas (CSV injection) with Excel's text
+// marker; unescapeCell takes it off again on import.
+func escapeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func unescapeCell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+		return s[1:]
+	}
+	return s
+}
+
+// WriteUnitsCSV writes units in the import format: UTF-8 with a
+// byte-order mark, separated by sep (',' or ';'), parents before children.
+// Phone numbers are written as E.164 and not escaped: "+46…" is a number,
+// never a formula.
+func WriteUnitsCSV(w io.Writer, units []Unit, sep rune) error {
+	return writeCSV(w, sep, UnitColumns, len(units), func(i int) []string {
+		u := units[i]
+		return []string{escapeCell(u.ID), escapeCell(u.Name), string(u.Type), escapeCell(u.Parent), u.Phone,
+			escapeCell(u.Email), escapeCell(u.Primary), escapeCell(strings.Join(u.Deputies, "|"))}
+	})
+}
+
+// WritePeopleCSV writes people in the import format; see WriteUnitsCSV.
+func WritePeopleCSV(w io.Writer, people []Person, sep rune) error {
+	return writeCSV(w, sep, PersonColumns, len(people), func(i int) []string {
+		p := people[i]
+		return []string{escapeCell(p.ID), escapeCell(p.Name), escapeCell(p.Unit), escapeCell(p.Function), p.Mobile, escapeCell(p.Email)}
+	})
+}
+
+func writeCSV(w io.Writer, sep rune, header []string, n int, row func(int) []string) error {
+	if sep != ';' {
+		sep = ','
+	}
+	if _, err := w.Write(bom); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.Comma = sep
+	cw.UseCRLF = true // what spreadsheets write; RFC 4180
+	cw.Write(header)
+	for i := range n {
+		cw.Write(row(i))
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// TreeOrder returns units ordered so that every parent comes before its
+// children (depth first from the roots), as an import needs no order but a
+// person reads one.
+func (d *Directory) TreeOrder() []Unit {
+	var out []Unit
+	seen := map[string]bool{}
+	for _, root := range d.Children("") {
+		for _, u := range d.Subtree(root.ID) {
+			seen[u.ID] = true
+			out = append(out, u)
+		}
+	}
+	for _, u := range d.Units() { // units whose parent is unknown
+		if !seen[u.ID] {
+			out = append(out, u)
+		}
+	}
+	return out
+}
