@@ -25,11 +25,18 @@ const (
 	WriteIncidents Action = "write_incidents" // open, change level, journal, close
 	ManageUsers    Action = "manage_users"
 	Acknowledge    Action = "acknowledge" // give a unit's receipt for a dispatch
+	// ManageDirectory: import units and people, set who answers for a unit.
+	ManageDirectory Action = "manage_directory"
+	// SetOnDuty: put someone on duty for a unit for a shift.
+	SetOnDuty Action = "set_on_duty"
+	// ExportDirectory: every unit's and person's contact details in one
+	// file (personal data in bulk; each export is audit-logged).
+	ExportDirectory Action = "export_directory"
 )
 
 var grants = map[Role][]Action{
-	Admin:  {ReadIncidents, ReadJournal, WriteIncidents, ManageUsers, Acknowledge},
-	Staff:  {ReadIncidents, ReadJournal, WriteIncidents, Acknowledge},
+	Admin:  {ReadIncidents, ReadJournal, WriteIncidents, ManageUsers, Acknowledge, ManageDirectory, SetOnDuty, ExportDirectory},
+	Staff:  {ReadIncidents, ReadJournal, WriteIncidents, Acknowledge, SetOnDuty, ExportDirectory},
 	Unit:   {ReadIncidents, Acknowledge},
 	Viewer: {ReadIncidents, ReadJournal},
 }

@@ -174,6 +174,9 @@ type Import struct {
 	People []PersonRow
 	// Problems found while reading the files; Decide reports them with its own.
 	Problems []fail.Problem
+	// MaxBytes bounds the event's payload: what the log takes, less room
+	// for the envelope. 0 means MaxImportBytes.
+	MaxBytes int
 }
 
 // ImportSummary says what an import did.
@@ -184,9 +187,10 @@ type ImportSummary struct {
 	PeopleUpdated int `json:"people_updated"`
 }
 
-// MaxImportBytes bounds the event of one import. The log's messages may be
-// up to 1 MiB; the rest is left for the envelope. About 4,000 units and
-// people fit (see TestLargeImportFitsOneEvent).
+// MaxImportBytes bounds the event of one import unless Import.MaxBytes
+// says otherwise: 900 KB fit NATS's default message limit of 1 MiB with room
+// for the envelope. About 2,000 units and 2,000 people fit (see
+// TestLargeImportFitsOneEvent); Fyr's embedded log takes 4 MiB.
 const MaxImportBytes = 900 << 10
 
 // Files named in problems.
@@ -296,9 +300,13 @@ func (c Import) Decide(d *Directory, actor string) ([]event.Draft, ImportSummary
 		if err != nil {
 			return nil, sum, err
 		}
-		if len(b) > MaxImportBytes {
+		limit := c.MaxBytes
+		if limit <= 0 {
+			limit = MaxImportBytes
+		}
+		if len(b) > limit {
 			add("", 0, "file", "is too large for one import (%d KB of at most %d KB): split it into several files",
-				len(b)>>10, MaxImportBytes>>10)
+				len(b)>>10, limit>>10)
 		}
 	}
 	if len(ps) > 0 {

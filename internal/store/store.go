@@ -28,6 +28,13 @@ const StreamName = "FYR"
 // MaxBatch bounds one atomic batch (the server's own limit is 1,000).
 const MaxBatch = 500
 
+// MaxPayload is the largest message the embedded server takes: 4 MiB
+// rather than NATS's default 1 MiB, so that one directory import (one event,
+// to be atomic) may hold several thousand units and people. An external
+// NATS cluster must allow as much (max_payload); the writer reads the limit
+// the server announces (Store.MaxPayload).
+const MaxPayload = 4 << 20
+
 // ErrConflict means another writer appended to the organisation's chain
 // since this writer last read it.
 var ErrConflict = errors.New("store: the log moved on (another writer appended)")
@@ -72,6 +79,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		JetStream:  true,
 		StoreDir:   filepath.Join(cfg.Dir, "jetstream"),
 		SyncAlways: true, // fsync before every acknowledgement
+		MaxPayload: MaxPayload,
 		DontListen: true,
 		NoSigs:     true,
 		NoLog:      true,
@@ -135,6 +143,9 @@ func lockDir(dir string) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// MaxPayload is the largest event the log takes, as the server announces it.
+func (s *Store) MaxPayload() int { return int(s.nc.MaxPayload()) }
 
 // Close drains the connection and shuts the embedded server down cleanly.
 func (s *Store) Close() {

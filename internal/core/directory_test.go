@@ -1,0 +1,78 @@
+package core_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"fyr/internal/auth"
+	"fyr/internal/core"
+	"fyr/internal/directory"
+	"fyr/internal/fail"
+)
+
+// A big import goes through the real log as one event, survives a restart,
+// and a bad one writes nothing.
+func TestDirectoryImportThroughTheLog(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	svc, err := core.Open(ctx, core.Config{Dir: dir, Org: "o"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ub, pb strings.Builder
+	ub.WriteString("id,name,type,parent,phone,email,primary,deputies\nregion,Region Exempel,region,,,,,\n")
+	pb.WriteString("id,name,unit,function,mobile,email\n")
+	const n = 2000
+	for i := range n {
+		fmt.Fprintf(&ub, "avd-%04d,Medicinavdelning %d Centralsjukhuset Exempelstad,ward,region,08-123 %03d 00,avdelning.%04d@regionexempel.example,p-%04d,p-%04d|p-%04d\n",
+			i, i, i%1000, i, i, (i+1)%n, (i+2)%n)
+		fmt.Fprintf(&pb, "p-%04d,Förnamn Efternamnsson %d,avd-%04d,Avdelningschef,070-174 06 %02d,fornamn.efternamnsson%d@regionexempel.example\n",
+			i, i, i, 5+i%95, i)
+	}
+	units, err := directory.ParseUnits([]byte(ub.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	people, err := directory.ParsePeople([]byte(pb.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := svc.P.Seq()
+	sum, err := svc.ImportDirectory(ctx, nil, units.Merge(people))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if svc.P.Seq() != before+1 || sum.UnitsAdded != n+1 || sum.PeopleAdded != n {
+		t.Fatalf("import wrote %d events, summary %+v", svc.P.Seq()-before, sum)
+	}
+	// Refused: a viewer, and a file with one bad row among good ones.
+	viewer := auth.Principal{Username: "v", Role: auth.Viewer}
+	if _, err := svc.ImportDirectory(ctx, &viewer, units); !fail.Is(err, fail.Forbidden) {
+		t.Fatalf("a viewer imports: %v", err)
+	}
+	bad, _ := directory.ParseUnits([]byte(strings.Replace(ub.String(), "08-123 999 00", "08-123", 1)))
+	if _, err := svc.ImportDirectory(ctx, nil, bad); err == nil || len(fail.As(err).Problems) != 1 {
+		t.Fatalf("bad import: %v", err)
+	}
+	if svc.P.Seq() != before+1 {
+		t.Fatal("a refused import wrote to the log")
+	}
+	at := time.Now()
+	reach := svc.P.Units.Reach("avd-0007", at)
+	svc.Close()
+	svc, err = core.Open(ctx, core.Config{Dir: dir, Org: "o"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	if u, p := svc.P.Units.Len(); u != n+1 || p != n {
+		t.Fatalf("after a restart: %d units, %d people", u, p)
+	}
+	if got := svc.P.Units.Reach("avd-0007", at); !reflect.DeepEqual(got, reach) || len(got) != 4 {
+		t.Fatalf("reach after a restart %+v, before %+v", got, reach)
+	}
+}
