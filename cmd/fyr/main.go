@@ -34,6 +34,8 @@ Usage:
   fyr restore --file BACKUP --data NEWDIR
   fyr user add --data DIR --username NAME --name "Full Name" --role admin|staff|unit|viewer [--function F]
   fyr user list|disable|passwd --data DIR [--username NAME]
+  fyr import units FILE [people FILE] --data DIR   (CSV; all or nothing; prints every bad row)
+  fyr export units|people --data DIR [--sep ';']  (CSV to stdout)
 
 Environment: FYR_DATA, FYR_LISTEN, FYR_ORG, FYR_ADMIN_PASSWORD, FYR_PASSWORD (for user add/passwd).
 `
@@ -59,6 +61,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = user(ctx, args[1:], stdout)
 	case "restore":
 		err = restore(ctx, args[1:], stdout, stderr)
+	case "import":
+		return importDirectory(ctx, args[1:], stdout, stderr)
+	case "export":
+		return exportDirectory(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
