@@ -130,6 +130,7 @@ type Service struct {
 	Org      string
 	P        *Projection
 	Sessions *auth.Sessions
+	links    *dispatch.Links
 	Limiter  *auth.Limiter
 
 	st     *store.Store
@@ -163,8 +164,13 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		st.Close()
 		return nil, err
 	}
+	linkKey, err := loadKey(cfg.Dir, "receipt.key")
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	bg, cancel := context.WithCancel(context.Background())
-	s := &Service{Org: cfg.Org, P: NewProjection(cfg.Org), Sessions: sessions, Limiter: auth.NewLimiter(2),
+	s := &Service{Org: cfg.Org, P: NewProjection(cfg.Org), Sessions: sessions, Limiter: auth.NewLimiter(2), links: dispatch.NewLinks(linkKey),
 		st: st, now: cfg.Now, log: cfg.Logger, cancel: cancel, ready: make(chan struct{})}
 	// One pass over the log builds both the write model and the read model;
 	// the subscription then follows from the next event on.

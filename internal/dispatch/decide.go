@@ -195,6 +195,7 @@ type Acknowledge struct {
 	Channel  string `json:"-"`
 	Answer   string `json:"answer"`
 	Readback string `json:"readback"`
+	Link     string `json:"-"` // the attempt id of a receipt link, when one is used
 }
 
 // Decide checks a receipt against the dispatch.
@@ -221,11 +222,16 @@ func (c Acknowledge) Decide(b *Book, actor string) ([]event.Draft, error) {
 	if !slices.Contains(Channels, c.Channel) && c.Channel != Phone {
 		return nil, fail.Field("channel", "unknown channel %q", c.Channel)
 	}
-	if us.Ack != nil {
+	if c.Link != "" && d.used[c.Link] {
+		return nil, fail.Field("link", "has already been used to acknowledge")
+	}
+	if us.Ack != nil && c.Link == "" {
 		return nil, nil // covered already
 	}
+	// A link's receipt is recorded even when another contact covered the
+	// unit first: it marks the link used.
 	return []event.Draft{{Type: TypeAcknowledged, Subject: string(c.Dispatch), Actor: actor,
-		Payload: Acknowledged{Dispatch: c.Dispatch, Unit: c.Unit, By: c.By, Username: c.Username, Channel: c.Channel,
+		Payload: Acknowledged{Dispatch: c.Dispatch, Unit: c.Unit, Link: c.Link, By: c.By, Username: c.Username, Channel: c.Channel,
 			Answer: c.Answer, Readback: c.Readback}}}, nil
 }
 

@@ -122,6 +122,7 @@ type Opened struct {
 type Acknowledged struct {
 	Dispatch ID     `json:"dispatch"`
 	Unit     string `json:"unit"`
+	Link     string `json:"link,omitempty"`     // the attempt id of the receipt link used, if any
 	By       string `json:"by"`                 // the person's name
 	Username string `json:"username,omitempty"` // the account, when logged in
 	Channel  string `json:"channel"`
@@ -165,6 +166,7 @@ type Dispatch struct {
 	Reached90  time.Time             `json:"reached_90,omitzero"`
 	Reached100 time.Time             `json:"reached_100,omitzero"`
 	State      map[string]*UnitState `json:"-"`
+	used       map[string]bool       // receipt links (attempt ids) already used
 }
 
 // Percent is the share of units that have acknowledged.
@@ -225,7 +227,17 @@ func (b *Book) Apply(e event.Envelope) {
 			return
 		}
 		us := b.unit(p.Dispatch, p.Unit)
-		if us == nil || us.Ack != nil {
+		if us == nil {
+			return
+		}
+		if p.Link != "" {
+			d := b.dispatches[p.Dispatch]
+			if d.used == nil {
+				d.used = map[string]bool{}
+			}
+			d.used[p.Link] = true
+		}
+		if us.Ack != nil {
 			return
 		}
 		us.Ack = &Receipt{By: p.By, Username: p.Username, Channel: p.Channel, Answer: p.Answer, Readback: p.Readback, At: e.OccurredAt}

@@ -65,6 +65,11 @@ var dispatchMessages = map[string][2]string{
 	"channel.sms":            {"SMS", "SMS"},
 	"channel.webhook":        {"webhook", "webhook"},
 	"channel.phone":          {"telefon (registrerat av staben)", "phone (recorded by the staff)"},
+	"receipt.thanks":         {"Tack. Kvittensen är registrerad hos krisledningen.", "Thank you. The crisis staff has your receipt."},
+	"receipt.problem":        {"Länken fungerar inte", "The link does not work"},
+	"receipt.call":           {"Kontakta krisledningen per telefon för att kvittera.", "Call the crisis staff to acknowledge."},
+	"receipt.to":             {"Till", "To"},
+	"receipt.covered":        {"Enheten har redan kvitterat genom", "The unit has already acknowledged through"},
 }
 
 func init() {
@@ -124,6 +129,7 @@ func (s *Server) dispatchRoutes() {
 	s.mux.Handle("GET /dispatches/{id}", s.page(s.dispatchPage))
 	s.mux.Handle("POST /dispatches/{id}/ack", s.page(s.ackSubmit))
 	s.mux.Handle("GET /inbox", s.page(s.inbox))
+	s.receiptRoutes()
 }
 
 func (s *Server) unitName(id string) string {

@@ -4,8 +4,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"fyr/internal/auth"
+	"fyr/internal/dispatch"
 	"fyr/internal/fyrtest"
 )
 
@@ -93,5 +95,55 @@ func TestCoverageIsLive(t *testing.T) {
 	got := readSSE(t, r, "coverage", 3) // created, opened, acknowledged
 	if !strings.Contains(got[2].data, "1 av 1 enheter") || !strings.Contains(got[2].data, `u-avd1`) {
 		t.Fatalf("last coverage event: %s", got[2].data)
+	}
+}
+
+// A signed receipt link works without a login, once; a forged or reused
+// link gets a clear error and changes nothing.
+func TestReceiptLinkWithoutLogin(t *testing.T) {
+	env := fyrtest.Start(t)
+	staff := env.Token(auth.Staff)
+	id := openIncident(t, env, staff)
+	var d struct{ Dispatch string }
+	env.Do(staff, "POST", "/api/v1/incidents/"+id+"/dispatches", map[string]any{"kind": "message", "title": "Ställ in planerade operationer",
+		"audience": map[string]any{"units": []string{"avd1"}}, "question": map[string]any{"text": "Klart?", "answers": []string{"Ja", "Nej"}},
+		"deadline": time.Now().Add(time.Hour).Format(time.RFC3339)}, &d)
+	token := env.Svc.ReceiptLink("attempt-1", dispatch.ID(d.Dispatch), "avd1", "Anna Test", dispatch.SMS)
+	anon := newBrowser(t, env)
+	code, page := anon.get("/r/" + token)
+	if code != 200 || !strings.Contains(page, "Ställ in planerade operationer") || !strings.Contains(page, "Anna Test") {
+		t.Fatalf("following the link: %d", code)
+	}
+	var board struct {
+		Units []dispatch.UnitState `json:"units"`
+	}
+	env.Do(staff, "GET", "/api/v1/dispatches/"+d.Dispatch, nil, &board)
+	if board.Units[0].Opened.IsZero() {
+		t.Fatal("following the link did not mark the dispatch opened")
+	}
+	before := env.Svc.P.Seq()
+	for name, tok := range map[string]string{"forged": "x" + token, "garbage": "abc"} {
+		if code, _, body := anon.post("/r/"+tok, url.Values{"answer": {"Ja"}}); code != 400 || !strings.Contains(body, "receipt link") {
+			t.Errorf("%s link: %d", name, code)
+		}
+	}
+	if env.Svc.P.Seq() != before {
+		t.Fatal("a bad link wrote events")
+	}
+	if code, loc, _ := anon.post("/r/"+token, url.Values{"answer": {"Ja"}, "readback": {"Uppfattat"}}); code != 303 {
+		t.Fatalf("acknowledge by link: %d", code)
+	} else if _, done := anon.get(loc); !strings.Contains(done, "Tack.") {
+		t.Fatal("no confirmation after acknowledging")
+	}
+	env.Do(staff, "GET", "/api/v1/dispatches/"+d.Dispatch, nil, &board)
+	if a := board.Units[0].Ack; a == nil || a.Channel != dispatch.SMS || a.By != "Anna Test" || a.Answer != "Ja" {
+		t.Fatalf("receipt by link: %+v", a)
+	}
+	before = env.Svc.P.Seq()
+	if code, _, body := anon.post("/r/"+token, url.Values{"answer": {"Nej"}}); code != 400 || !strings.Contains(body, "already been used") {
+		t.Fatalf("reused link: %d", code)
+	}
+	if env.Svc.P.Seq() != before {
+		t.Fatal("a reused link wrote events")
 	}
 }

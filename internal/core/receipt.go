@@ -1,0 +1,104 @@
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyr/internal/dispatch"
+	"fyr/internal/event"
+	"fyr/internal/fail"
+)
+
+// loadKey reads a 32-byte secret from dir/name, creating it on first use.
+func loadKey(dir, name string) ([]byte, error) {
+	path := filepath.Join(dir, name)
+	key, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		key = make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, fmt.Errorf("generate %s: %w", name, err)
+		}
+		if err := os.WriteFile(path, key, 0o600); err != nil {
+			return nil, fmt.Errorf("write %s: %w", name, err)
+		}
+		return key, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(key) < 32 {
+		return nil, fmt.Errorf("%s is shorter than 32 bytes", path)
+	}
+	return key, nil
+}
+
+// LinkTTL is how long a receipt link works.
+const LinkTTL = 72 * time.Hour
+
+// ReceiptLink signs a link for one attempt to reach one contact of a unit.
+func (s *Service) ReceiptLink(attempt string, id dispatch.ID, unit, name, channel string) string {
+	return s.links.Sign(dispatch.Link{Attempt: attempt, Dispatch: id, Unit: unit, Name: name, Channel: channel,
+		Expires: s.now().Add(LinkTTL)})
+}
+
+// FollowLink checks a receipt link and records that the unit opened the
+// dispatch. It returns the link and the dispatch as the unit sees it.
+func (s *Service) FollowLink(ctx context.Context, token string) (dispatch.Link, dispatch.UnitView, error) {
+	link, view, err := s.checkLink(token)
+	if err != nil {
+		return link, view, err
+	}
+	if view.Mine.Opened.IsZero() {
+		if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
+			return dispatch.Open(f.Dispatches, link.Dispatch, link.Unit, link.Channel, "link:"+link.Attempt)
+		}); err != nil {
+			return link, view, err
+		}
+	}
+	return link, view, nil
+}
+
+func (s *Service) checkLink(token string) (dispatch.Link, dispatch.UnitView, error) {
+	link, err := s.links.Check(token, s.now())
+	if err != nil {
+		return link, dispatch.UnitView{}, err
+	}
+	if err := s.P.Dispatches.CheckLink(link); err != nil {
+		return link, dispatch.UnitView{}, err
+	}
+	for _, v := range s.P.Dispatches.ForUnit(link.Unit) {
+		if v.Dispatch.Dispatch == link.Dispatch {
+			return link, v, nil
+		}
+	}
+	return link, dispatch.UnitView{}, fail.New(fail.NotFound, "the dispatch of this link does not exist")
+}
+
+// AcknowledgeByLink records a receipt given through a signed link, without
+// a login: the link names the unit and the contact. A forged, expired or
+// used link changes nothing.
+func (s *Service) AcknowledgeByLink(ctx context.Context, token, answer, readback string) (dispatch.UnitState, error) {
+	link, _, err := s.checkLink(token)
+	if err != nil {
+		return dispatch.UnitState{}, err
+	}
+	cmd := dispatch.Acknowledge{Dispatch: link.Dispatch, Unit: link.Unit, By: link.Name, Channel: link.Channel,
+		Answer: answer, Readback: readback, Link: link.Attempt}
+	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
+		return cmd.Decide(f.Dispatches, "link:"+link.Attempt)
+	}); err != nil {
+		return dispatch.UnitState{}, err
+	}
+	s.log.Info("receipt by link", "dispatch_id", link.Dispatch, "unit", link.Unit, "channel", link.Channel)
+	_, states, _ := s.P.Dispatches.Get(link.Dispatch)
+	for _, st := range states {
+		if st.Unit == link.Unit {
+			return st, nil
+		}
+	}
+	return dispatch.UnitState{}, fail.New(fail.Internal, "receipt of unit %q not found after writing it", link.Unit)
+}
