@@ -34,53 +34,6 @@ var Accounts = []Account{
 	{"observator", "Olle Observatör", "Observatör", auth.Viewer, ""},
 }
 
-// Units is the demo organisation tree.
-var Units = []directory.Unit{
-	{ID: "region", Name: "Region Exempel", Type: directory.Region},
-	{ID: "cs", Name: "Centralsjukhuset Exempelstad", Type: directory.Hospital, Parent: "region"},
-	{ID: "cs-akut", Name: "Akutkliniken CS", Type: directory.Clinic, Parent: "cs"},
-	{ID: "cs-akutmott", Name: "Akutmottagningen CS", Type: directory.Ward, Parent: "cs-akut"},
-	{ID: "cs-iva", Name: "IVA CS", Type: directory.Ward, Parent: "cs-akut"},
-	{ID: "cs-kir", Name: "Kirurgkliniken CS", Type: directory.Clinic, Parent: "cs"},
-	{ID: "cs-kir1", Name: "Kirurgavdelning 1", Type: directory.Ward, Parent: "cs-kir"},
-	{ID: "cs-op", Name: "Operation CS", Type: directory.Ward, Parent: "cs-kir"},
-	{ID: "cs-med", Name: "Medicinkliniken CS", Type: directory.Clinic, Parent: "cs"},
-	{ID: "cs-med1", Name: "Medicinavdelning 1", Type: directory.Ward, Parent: "cs-med"},
-	{ID: "ls", Name: "Länssjukhuset Norrby", Type: directory.Hospital, Parent: "region"},
-	{ID: "ls-akut", Name: "Akutmottagningen Norrby", Type: directory.Ward, Parent: "ls"},
-	{ID: "ls-med", Name: "Medicinavdelningen Norrby", Type: directory.Ward, Parent: "ls"},
-	{ID: "ls-bb", Name: "BB Norrby", Type: directory.Ward, Parent: "ls"},
-	{ID: "vc-syd", Name: "Vårdcentralen Söderby", Type: directory.Clinic, Parent: "region"},
-	{ID: "kommun-exempelstad", Name: "Exempelstads kommun", Type: directory.Municipality},
-}
-
-// People are made-up contacts. Mobile numbers are from the series the Swedish
-// telecom regulator (PTS) reserves for fiction (070-174 06 05 – 070-174 06 99);
-// e-mail is under the reserved .example domain.
-var People = []directory.Person{
-	{ID: "p-tib1", Name: "Tove Isaksson", Unit: "region", Function: "TiB", Mobile: "+46701740605", Email: "tove.isaksson@regionexempel.example"},
-	{ID: "p-tib2", Name: "Tage Berg", Unit: "region", Function: "TiB", Mobile: "+46701740606", Email: "tage.berg@regionexempel.example"},
-	{ID: "p-kib", Name: "Karin Ibsen", Unit: "region", Function: "KiB", Mobile: "+46701740607", Email: "karin.ibsen@regionexempel.example"},
-	{ID: "p-sjl", Name: "Sven Ledin", Unit: "region", Function: "Sjukvårdsledare", Mobile: "+46701740608", Email: "sven.ledin@regionexempel.example"},
-	{ID: "p-stc", Name: "Stina Chef", Unit: "region", Function: "Stabschef", Mobile: "+46701740609", Email: "stina.chef@regionexempel.example"},
-	{ID: "p-mla", Name: "Maria Lund", Unit: "region", Function: "Medicinskt ansvarig", Mobile: "+46701740610", Email: "maria.lund@regionexempel.example"},
-	{ID: "p-kom", Name: "Kalle Ord", Unit: "region", Function: "Kommunikation", Mobile: "+46701740611", Email: "kalle.ord@regionexempel.example"},
-	{ID: "p-it", Name: "Ida Teknik", Unit: "region", Function: "IT", Mobile: "+46701740612", Email: "ida.teknik@regionexempel.example"},
-	{ID: "p-dok", Name: "Doris Dokument", Unit: "region", Function: "Dokumentationsansvarig", Mobile: "+46701740613", Email: "doris.dokument@regionexempel.example"},
-	{ID: "p-cs-cl", Name: "Erik Lund", Unit: "cs", Function: "Chefläkare", Mobile: "+46701740614", Email: "erik.lund@regionexempel.example"},
-	{ID: "p-cs-akut", Name: "Amir Avdelning", Unit: "cs-akut", Function: "Verksamhetschef", Mobile: "+46701740615", Email: "amir.avdelning@regionexempel.example"},
-	{ID: "p-cs-am", Name: "Anna Mott", Unit: "cs-akutmott", Function: "Avdelningschef", Mobile: "+46701740616", Email: "anna.mott@regionexempel.example"},
-	{ID: "p-cs-iva", Name: "Ivar Vaka", Unit: "cs-iva", Function: "Avdelningschef", Mobile: "+46701740617", Email: "ivar.vaka@regionexempel.example"},
-	{ID: "p-cs-kir1", Name: "Kim Kirurg", Unit: "cs-kir1", Function: "Avdelningschef", Mobile: "+46701740618", Email: "kim.kirurg@regionexempel.example"},
-	{ID: "p-cs-op", Name: "Olga Operation", Unit: "cs-op", Function: "Avdelningschef", Mobile: "+46701740619", Email: "olga.operation@regionexempel.example"},
-	{ID: "p-cs-med1", Name: "Mats Medicin", Unit: "cs-med1", Function: "Avdelningschef", Mobile: "+46701740620", Email: "mats.medicin@regionexempel.example"},
-	{ID: "p-ls-cl", Name: "Lena Norrby", Unit: "ls", Function: "Chefläkare", Mobile: "+46701740621", Email: "lena.norrby@regionexempel.example"},
-	{ID: "p-ls-akut", Name: "Nils Akut", Unit: "ls-akut", Function: "Avdelningschef", Mobile: "+46701740622", Email: "nils.akut@regionexempel.example"},
-	{ID: "p-ls-bb", Name: "Britt Barn", Unit: "ls-bb", Function: "Avdelningschef", Mobile: "+46701740623", Email: "britt.barn@regionexempel.example"},
-	{ID: "p-vc", Name: "Vera Central", Unit: "vc-syd", Function: "Verksamhetschef", Mobile: "+46701740624", Email: "vera.central@regionexempel.example"},
-	{ID: "p-kommun", Name: "Kurt Kommun", Unit: "kommun-exempelstad", Function: "Tjänsteman i beredskap (kommun)", Mobile: "+46701740625", Email: "kurt.kommun@exempelstad.example"},
-}
-
 var stockholm = func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Stockholm")
 	if err != nil {
@@ -93,17 +46,23 @@ func at(day, hour, minute int) time.Time {
 	return time.Date(2018, time.September, day, hour, minute, 0, 0, stockholm)
 }
 
-// Seed writes the demo organisation into an empty service.
+// Seed writes the demo organisation into an empty service. The directory
+// (about 1,800 units and people) is one import: one event, so that the
+// first start stays quick.
 func Seed(ctx context.Context, s *core.Service) error {
-	for _, u := range Units {
-		if err := s.AddUnit(ctx, "demo", u); err != nil {
-			return fmt.Errorf("seed unit %s: %w", u.ID, err)
-		}
+	var imp directory.Import
+	for i, u := range Units {
+		imp.Units = append(imp.Units, directory.UnitRow{Line: i + 2, Unit: u})
 	}
-	for _, p := range People {
-		if err := s.AddPerson(ctx, "demo", p); err != nil {
-			return fmt.Errorf("seed person %s: %w", p.ID, err)
-		}
+	for i, p := range People {
+		imp.People = append(imp.People, directory.PersonRow{Line: i + 2, Person: p})
+	}
+	seeder := &auth.Principal{Username: "demo", Role: auth.Admin}
+	if _, err := s.ImportDirectory(ctx, seeder, imp); err != nil {
+		return fmt.Errorf("seed directory: %w", err)
+	}
+	if err := seedOnDuty(ctx, s, seeder); err != nil {
+		return err
 	}
 	hash, err := auth.HashPassword(Password)
 	if err != nil {
@@ -116,6 +75,34 @@ func Seed(ctx context.Context, s *core.Service) error {
 		}
 	}
 	return seedKronoberg(ctx, s)
+}
+
+// seedOnDuty puts deputies on duty for today's and tonight's shifts in the
+// central hospital's acute care, so that the directory shows overrides.
+func seedOnDuty(ctx context.Context, s *core.Service, seeder *auth.Principal) error {
+	now := s.Now().In(stockholm)
+	day := time.Date(now.Year(), now.Month(), now.Day(), 7, 0, 0, 0, stockholm)
+	if now.Hour() < 7 {
+		day = day.AddDate(0, 0, -1)
+	}
+	for _, shift := range []struct {
+		unit     string
+		from, to time.Time
+	}{
+		{"cs-akutmott", day, day.Add(12 * time.Hour)},
+		{"cs-akutmott", day.Add(12 * time.Hour), day.Add(24 * time.Hour)},
+		{"cs-iva", day, day.Add(24 * time.Hour)},
+	} {
+		u, _ := s.P.Units.Unit(shift.unit)
+		person := u.Deputies[len(u.Deputies)-1]
+		if shift.from.Hour() != 7 {
+			person = u.Deputies[0]
+		}
+		if _, err := s.SetOnDuty(ctx, seeder, directory.SetOnDuty{Unit: shift.unit, Person: person, From: shift.from, To: shift.to}); err != nil {
+			return fmt.Errorf("seed on-duty shift: %w", err)
+		}
+	}
+	return nil
 }
 
 func seedKronoberg(ctx context.Context, s *core.Service) error {

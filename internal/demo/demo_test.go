@@ -8,6 +8,7 @@ import (
 
 	"fyr/internal/core"
 	"fyr/internal/demo"
+	"fyr/internal/directory"
 	"fyr/internal/incident"
 )
 
@@ -56,7 +57,62 @@ func TestSeedReplaysKronoberg(t *testing.T) {
 	if !strings.Contains(sources["15:27"], "8 nov") || !strings.Contains(sources["15:37"], "Pressmeddelande") {
 		t.Fatalf("end times and sources: %v", sources)
 	}
-	if len(svc.P.Units.Hospitals()) < 2 || len(svc.P.Units.People()) < 10 || svc.P.Users.Len() != len(demo.Accounts) {
+	if len(svc.P.Units.Hospitals()) != 5 || svc.P.Users.Len() != len(demo.Accounts) {
 		t.Fatal("demo organisation incomplete")
+	}
+}
+
+// The demo directory: about 300 units and 1,500 people, everyone reachable
+// only at made-up addresses, every unit with a primary and one or two
+// deputies; seeded as one import, not thousands of events.
+func TestSeedDirectory(t *testing.T) {
+	ctx := context.Background()
+	svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: "exempel"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	if err := demo.Seed(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
+	d := svc.P.Units
+	units, people := d.Len()
+	if units < 280 || units > 320 || people < 1400 || people > 1600 {
+		t.Fatalf("%d units and %d people; want about 300 and 1,500", units, people)
+	}
+	if seq := svc.P.Seq(); seq > 30 {
+		t.Fatalf("the demo took %d events; the directory must be one import", seq)
+	}
+	fiction := func(n string) bool {
+		return strings.HasPrefix(n, "+467017406") && len(n) == 12 && n[10:] >= "05" && n[10:] <= "99"
+	}
+	types := map[directory.UnitType]int{}
+	for _, u := range d.Units() {
+		types[u.Type]++
+		if u.Primary == "" || len(u.Deputies) < 1 || len(u.Deputies) > 2 {
+			t.Errorf("unit %s: primary %q, deputies %v", u.ID, u.Primary, u.Deputies)
+		}
+		if u.Phone != "" && !fiction(u.Phone) || u.Email != "" && !strings.HasSuffix(u.Email, ".example") {
+			t.Errorf("unit %s: %s %s is not made up", u.ID, u.Phone, u.Email)
+		}
+	}
+	for _, ty := range []directory.UnitType{directory.Region, directory.Hospital, directory.Clinic, directory.Ward, directory.Municipality, directory.Partner} {
+		if types[ty] == 0 {
+			t.Errorf("no unit of type %s", ty)
+		}
+	}
+	emails := map[string]bool{}
+	for _, p := range d.People() {
+		if !fiction(p.Mobile) || !strings.HasSuffix(p.Email, ".example") || emails[p.Email] {
+			t.Errorf("person %s: %s %s is not made up or not unique", p.ID, p.Mobile, p.Email)
+		}
+		emails[p.Email] = true
+	}
+	// Tonight's or today's on-duty deputy answers first in acute care.
+	if reach := d.Reach("cs-akutmott", svc.Now()); len(reach) < 3 || reach[0].Role != directory.RoleOnDuty || reach[1].Role != directory.RolePrimary {
+		t.Fatalf("reach of cs-akutmott: %+v", reach)
+	}
+	if got := len(d.Subtree("cs")); got < 40 {
+		t.Fatalf("the central hospital has %d units", got)
 	}
 }
