@@ -395,11 +395,11 @@ func (d *Directory) shift(unitID, id string) (Shift, bool) {
 
 // Contact is one way to reach a unit, in escalation order.
 type Contact struct {
-	PersonID string // "" for the unit's own contact points
-	Name     string
-	Role     string // "on_duty", "primary", "deputy", "unit"
-	Mobile   string // E.164 or ""; for the role "unit" the unit's own phone, which may be a landline
-	Email    string
+	PersonID string `json:"person_id,omitempty"` // "" for the unit's own contact points
+	Name     string `json:"name"`
+	Role     string `json:"role"`             // "on_duty", "primary", "deputy", "unit"
+	Mobile   string `json:"mobile,omitempty"` // E.164 or ""; for the role "unit" the unit's own phone, which may be a landline
+	Email    string `json:"email,omitempty"`
 }
 
 // Contact roles, in escalation order.

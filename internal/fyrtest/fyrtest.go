@@ -118,12 +118,21 @@ func (e *Env) Token(role auth.Role) string {
 	return out.Token
 }
 
-// Do sends a JSON request (body nil for none) with a bearer token ("" for
+// Raw is a request body Do sends as it is, e.g. a CSV file.
+type Raw struct {
+	ContentType string
+	Body        []byte
+}
+
+// Do sends a JSON request (body nil for none; a Raw body as it is) with a bearer token ("" for
 // none), decodes the response into out (when not nil) and returns the status.
 func (e *Env) Do(token, method, path string, body, out any) int {
 	e.T.Helper()
 	var rd io.Reader
-	if body != nil {
+	ctype := "application/json"
+	if raw, ok := body.(Raw); ok {
+		rd, ctype = bytes.NewReader(raw.Body), raw.ContentType
+	} else if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			e.T.Fatal(err)
@@ -135,7 +144,7 @@ func (e *Env) Do(token, method, path string, body, out any) int {
 		e.T.Fatal(err)
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", ctype)
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)

@@ -26,6 +26,7 @@ type apiRoute struct {
 	Response              any         // success body type
 	Status                int         // success status
 	ContentType           string      // of the success body; "" for JSON
+	BodyType              string      // of the request body; "" for JSON
 	Query                 []queryParam
 	handle                func(w http.ResponseWriter, r *http.Request, p auth.Principal) error
 }
@@ -83,7 +84,7 @@ var journalQuery = []queryParam{
 }
 
 func apiRoutes(s *Server) []apiRoute {
-	return []apiRoute{
+	return append([]apiRoute{
 		{Method: "POST", Path: "/api/v1/login", Summary: "Log in with a local account; returns a bearer token",
 			Body: loginRequest{}, Response: loginResponse{}, Status: 200, handle: s.apiLogin},
 		{Method: "GET", Path: "/api/v1/incidents", Summary: "List incidents, newest first",
@@ -119,7 +120,7 @@ func apiRoutes(s *Server) []apiRoute {
 			Action: auth.ManageUsers, Response: auth.User{}, Status: 200, handle: s.apiDisableUser},
 		{Method: "POST", Path: "/api/v1/users/{username}/password", Summary: "Set an account's password",
 			Action: auth.ManageUsers, Body: passwordRequest{}, Response: auth.User{}, Status: 200, handle: s.apiSetPassword},
-	}
+	}, s.directoryAPIRoutes()...)
 }
 
 // api wraps a route: authentication, authorisation and error mapping.

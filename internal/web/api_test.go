@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -75,7 +76,7 @@ func routeCases() map[string]routeCase {
 		return d.Dispatch
 	}
 	acks := []auth.Role{auth.Admin, auth.Staff, auth.Unit}
-	return map[string]routeCase{
+	cases := map[string]routeCase{
 		"POST /api/v1/incidents/{id}/dispatches": {writers, 201, func(t *testing.T, env *fyrtest.Env, admin string) (string, any) {
 			return "/api/v1/incidents/" + openIncident(t, env, admin) + "/dispatches", map[string]any{"kind": "message", "title": "t",
 				"audience": map[string]any{"all": true}, "deadline": time.Now().Add(time.Hour).Format(time.RFC3339)}
@@ -114,6 +115,8 @@ func routeCases() map[string]routeCase {
 			return p + "/password", map[string]any{"password": "another-password-2"}
 		}},
 	}
+	maps.Copy(cases, directoryRouteCases())
+	return cases
 }
 
 func documentedRoutes(t *testing.T, env *fyrtest.Env) []string {

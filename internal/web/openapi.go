@@ -45,8 +45,12 @@ func (s *Server) openapiDoc() map[string]any {
 			op["parameters"] = params
 		}
 		if rt.Body != nil {
+			bodyType := "application/json"
+			if rt.BodyType != "" {
+				bodyType = rt.BodyType
+			}
 			op["requestBody"] = map[string]any{"required": true,
-				"content": map[string]any{"application/json": map[string]any{"schema": schemaRef(rt.Body, schemas)}}}
+				"content": map[string]any{bodyType: map[string]any{"schema": schemaRef(rt.Body, schemas)}}}
 		}
 		item, _ := paths[rt.Path].(map[string]any)
 		if item == nil {

@@ -188,15 +188,3 @@ func TestPointInTimePage(t *testing.T) {
 		t.Error("the current view lacks the disaster level")
 	}
 }
-
-func TestDirectoryPageListsUnitsAndContacts(t *testing.T) {
-	env := fyrtest.Start(t)
-	b := newBrowser(t, env)
-	b.login(auth.Unit)
-	code, page := b.get("/directory")
-	for _, want := range []string{"Testsjukhuset", "Avdelning 1", "Anna Test", `href="tel:&#43;46701740605"`, `href="mailto:anna@test.example"`} {
-		if !strings.Contains(page, want) {
-			t.Errorf("directory page (%d) lacks %q", code, want)
-		}
-	}
-}
