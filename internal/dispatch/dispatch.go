@@ -149,10 +149,19 @@ type Receipt struct {
 
 // UnitState is where one unit stands in a dispatch.
 type UnitState struct {
-	Unit   string    `json:"unit"`
-	Opened time.Time `json:"opened,omitzero"`
-	Steps  []Step    `json:"steps,omitempty"` // escalation steps taken
-	Ack    *Receipt  `json:"ack,omitempty"`
+	Unit     string    `json:"unit"`
+	Opened   time.Time `json:"opened,omitzero"`
+	Steps    []Step    `json:"steps,omitempty"` // escalation steps taken
+	Attempts []Attempt `json:"attempts,omitempty"`
+	Ack      *Receipt  `json:"ack,omitempty"`
+}
+
+// LastAttempt is the newest attempt to reach the unit, if any.
+func (u UnitState) LastAttempt() *Attempt {
+	if len(u.Attempts) == 0 {
+		return nil
+	}
+	return &u.Attempts[len(u.Attempts)-1]
 }
 
 // Dispatch is one dispatch with its per-unit state.
@@ -194,7 +203,7 @@ func NewBook() *Book {
 // Apply folds one event.
 func (b *Book) Apply(e event.Envelope) {
 	switch e.Type {
-	case TypeCreated, TypeOpened, TypeAcknowledged, TypeEscalated:
+	case TypeCreated, TypeOpened, TypeAcknowledged, TypeEscalated, TypeAttempted, TypeAttemptResult:
 	default:
 		return
 	}
@@ -256,6 +265,30 @@ func (b *Book) Apply(e event.Envelope) {
 		if d.Reached100.IsZero() && d.Acked == n {
 			d.Reached100 = e.OccurredAt
 		}
+	case TypeAttempted:
+		var p Attempted
+		if e.Unmarshal(&p) != nil {
+			return
+		}
+		if us := b.unit(p.Dispatch, p.Unit); us != nil {
+			us.Attempts = append(us.Attempts, Attempt{ID: p.Attempt, Step: p.Step, Channel: p.Channel, Name: p.Name,
+				Role: p.Role, Address: p.Address, At: e.OccurredAt, Outcome: Pending})
+		}
+	case TypeAttemptResult:
+		var p AttemptResult
+		if e.Unmarshal(&p) != nil {
+			return
+		}
+		if us := b.unit(p.Dispatch, p.Unit); us != nil {
+			for i := range us.Attempts {
+				if a := &us.Attempts[i]; a.ID == p.Attempt {
+					a.Outcome, a.Provider, a.ProviderID, a.Error = Failed, p.Provider, p.ProviderID, p.Error
+					if p.Handed {
+						a.Outcome = Handed
+					}
+				}
+			}
+		}
 	case TypeEscalated:
 		var p Escalated
 		if e.Unmarshal(&p) != nil {
@@ -291,7 +324,7 @@ func (b *Book) Get(id ID) (Dispatch, []UnitState, bool) {
 	states := make([]UnitState, 0, len(d.Units))
 	for _, u := range d.Units {
 		s := *d.State[u]
-		s.Steps = slices.Clone(s.Steps)
+		s.Steps, s.Attempts = slices.Clone(s.Steps), slices.Clone(s.Attempts)
 		states = append(states, s)
 	}
 	cp := *d
@@ -324,7 +357,9 @@ func (b *Book) ForUnit(unit string) []UnitView {
 		d := b.dispatches[ids[i]]
 		cp := *d
 		cp.State = nil
-		out = append(out, UnitView{Dispatch: cp, Mine: *d.State[unit]})
+		mine := *d.State[unit]
+		mine.Steps, mine.Attempts = slices.Clone(mine.Steps), slices.Clone(mine.Attempts)
+		out = append(out, UnitView{Dispatch: cp, Mine: mine})
 	}
 	return out
 }

@@ -232,3 +232,25 @@ func TestEscalationPlanStopsAtReceipt(t *testing.T) {
 		t.Fatalf("after T3: %+v, want deputies then parent", got)
 	}
 }
+
+// An attempt recorded without an outcome (the process died between the two)
+// is pending until its outcome is recorded: the engine resends it.
+func TestPendingAttemptsAfterACrash(t *testing.T) {
+	w := newWorld(t)
+	id := w.create(dispatch.Create{Kind: dispatch.KindMessage, Title: "Läget?", Audience: dispatch.Audience{Units: []string{"cs"}}, Deadline: t0.Add(time.Hour)})
+	w.apply(t0, event.Draft{Type: dispatch.TypeAttempted, Subject: string(id), Payload: dispatch.Attempted{Dispatch: id, Unit: "cs",
+		Attempt: "a1", Channel: dispatch.SMS, Name: "Anna", Address: "+46701740605"}})
+	p := w.book.PendingAttempts()
+	if len(p) != 1 || p[0].Attempt != "a1" || p[0].Address != "+46701740605" {
+		t.Fatalf("pending: %+v", p)
+	}
+	w.apply(t0, event.Draft{Type: dispatch.TypeAttemptResult, Subject: string(id), Payload: dispatch.AttemptResult{Dispatch: id, Unit: "cs",
+		Attempt: "a1", Handed: true, Provider: "46elks"}})
+	if p := w.book.PendingAttempts(); len(p) != 0 {
+		t.Fatalf("still pending after its outcome: %+v", p)
+	}
+	_, states, _ := w.book.Get(id)
+	if a := states[0].LastAttempt(); a == nil || a.Outcome != dispatch.Handed || a.Provider != "46elks" {
+		t.Fatalf("last attempt: %+v", a)
+	}
+}

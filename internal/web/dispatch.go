@@ -66,6 +66,13 @@ var dispatchMessages = map[string][2]string{
 	"channel.webhook":        {"webhook", "webhook"},
 	"channel.phone":          {"telefon (registrerat av staben)", "phone (recorded by the staff)"},
 	"receipt.thanks":         {"Tack. Kvittensen är registrerad hos krisledningen.", "Thank you. The crisis staff has your receipt."},
+	"dispatch.last":          {"Senaste försök", "Last attempt"},
+	"dispatch.per.channel":   {"Per kanal", "Per channel"},
+	"dispatch.channel":       {"Kanal", "Channel"},
+	"dispatch.attempts":      {"Försök", "Attempts"},
+	"outcome.pending":        {"pågår", "under way"},
+	"outcome.handed":         {"lämnat till kanalen", "handed to the channel"},
+	"outcome.failed":         {"misslyckades", "failed"},
 	"receipt.problem":        {"Länken fungerar inte", "The link does not work"},
 	"receipt.call":           {"Kontakta krisledningen per telefon för att kvittera.", "Call the crisis staff to acknowledge."},
 	"receipt.to":             {"Till", "To"},
@@ -108,6 +115,46 @@ type boardPage struct {
 	Coverage coverageView
 	Rows     []unitRowView
 	CanWrite bool
+	Channels []channelStat
+}
+
+// channelStat counts one channel's attempts, their outcomes and the
+// receipts that came through it.
+type channelStat struct {
+	Channel                         string
+	Attempts, Handed, Failed, Acked int
+}
+
+func channelStats(states []dispatch.UnitState) []channelStat {
+	by := map[string]*channelStat{}
+	var order []string
+	get := func(ch string) *channelStat {
+		if by[ch] == nil {
+			by[ch] = &channelStat{Channel: ch}
+			order = append(order, ch)
+		}
+		return by[ch]
+	}
+	for _, st := range states {
+		for _, a := range st.Attempts {
+			c := get(a.Channel)
+			c.Attempts++
+			switch a.Outcome {
+			case dispatch.Handed:
+				c.Handed++
+			case dispatch.Failed:
+				c.Failed++
+			}
+		}
+		if st.Ack != nil {
+			get(st.Ack.Channel).Acked++
+		}
+	}
+	out := make([]channelStat, 0, len(order))
+	for _, ch := range order {
+		out = append(out, *by[ch])
+	}
+	return out
 }
 
 type unitDispatchPage struct {
@@ -238,7 +285,7 @@ func (s *Server) dispatchPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 		return err
 	}
 	pg := boardPage{Base: s.base(r, &p, d.Title), Incident: inc, Coverage: coverageView{lang, d},
-		CanWrite: auth.Can(p.Role, auth.WriteIncidents) && !inc.Closed}
+		CanWrite: auth.Can(p.Role, auth.WriteIncidents) && !inc.Closed, Channels: channelStats(states)}
 	pg.LiveIncident = d.Incident
 	// Not yet acknowledged first: those are the units to chase.
 	for _, acked := range []bool{false, true} {

@@ -1,0 +1,154 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"fyr/internal/dispatch"
+	"fyr/internal/event"
+)
+
+// Transport hands one message to a channel (e-mail, SMS, webhook): the
+// adapters in internal/channel sit behind it. In-app needs none.
+type Transport interface {
+	Send(ctx context.Context, p dispatch.Plan, subject, text string) dispatch.AttemptResult
+}
+
+// Engine carries out the escalation plan of every unfinished dispatch: it
+// records each attempt before it sends it, sends it, and records the
+// outcome. One engine runs per organisation.
+type Engine struct {
+	svc        *Service
+	transports map[string]Transport
+	baseURL    string // where receipt links point, e.g. https://10.1.2.3:8443
+}
+
+// NewEngine returns an engine; transports maps channel names to adapters.
+func (s *Service) NewEngine(transports map[string]Transport, baseURL string) *Engine {
+	return &Engine{svc: s, transports: transports, baseURL: strings.TrimRight(baseURL, "/")}
+}
+
+// Run calls Round every interval until ctx ends.
+func (e *Engine) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := e.Round(ctx, e.svc.now()); err != nil && ctx.Err() == nil {
+			e.svc.log.Error("escalation round", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Round does what is due at now: first it finishes attempts a crash left
+// without an outcome (sent again with the same attempt id, which the
+// providers that can use as an idempotency key), then it takes every due
+// escalation step. It returns how many messages it sent. Tests call it with
+// the time they want: no sleeping.
+func (e *Engine) Round(ctx context.Context, now time.Time) (int, error) {
+	sent := 0
+	for _, p := range e.svc.P.Dispatches.PendingAttempts() {
+		if err := e.send(ctx, p); err != nil {
+			return sent, err
+		}
+		sent++
+	}
+	for _, id := range e.svc.P.Dispatches.Unfinished() {
+		d, states, ok := e.svc.P.Dispatches.Get(id)
+		if !ok {
+			continue
+		}
+		for _, due := range d.Due(states, now) {
+			plans, err := e.intend(ctx, d, due, now)
+			if err != nil {
+				return sent, err
+			}
+			for _, p := range plans {
+				if err := e.send(ctx, p); err != nil {
+					return sent, err
+				}
+				sent++
+			}
+		}
+	}
+	return sent, nil
+}
+
+// intend records a step and its attempts in one atomic write, checked in
+// the writer so that a step is never taken twice.
+func (e *Engine) intend(ctx context.Context, d dispatch.Dispatch, due dispatch.Escalated, now time.Time) ([]dispatch.Plan, error) {
+	var plans []dispatch.Plan
+	_, err := e.svc.do(ctx, func(f *Facts, _ time.Time) ([]event.Draft, error) {
+		_, states, ok := f.Dispatches.Get(d.Dispatch)
+		if !ok {
+			return nil, nil
+		}
+		for _, st := range states {
+			if st.Unit == due.Unit && (st.Ack != nil || slices.Contains(st.Steps, due.Step)) {
+				return nil, nil // acknowledged or taken meanwhile
+			}
+		}
+		plans = dispatch.PlanStep(d, due, f.Units, now, event.NewID)
+		drafts := []event.Draft{{Type: dispatch.TypeEscalated, Subject: string(d.Dispatch), Actor: "fyr", Payload: due}}
+		for _, p := range plans {
+			drafts = append(drafts, event.Draft{Type: dispatch.TypeAttempted, Subject: string(d.Dispatch), Actor: "fyr", Payload: p.Attempted})
+		}
+		return drafts, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("record escalation step %d of unit %s: %w", due.Step, due.Unit, err)
+	}
+	return plans, nil
+}
+
+// send hands one attempt to its channel and records the outcome. A failed
+// channel never blocks the others: its outcome is recorded and the next
+// step goes on.
+func (e *Engine) send(ctx context.Context, p dispatch.Plan) error {
+	d, _, ok := e.svc.P.Dispatches.Get(p.Dispatch)
+	if !ok {
+		return nil
+	}
+	res := dispatch.AttemptResult{Dispatch: p.Dispatch, Unit: p.Unit, Attempt: p.Attempt}
+	if p.Channel == dispatch.InApp {
+		res.Handed, res.Provider = true, "fyr" // it is in the unit's inbox
+	} else if t := e.transports[p.Channel]; t == nil {
+		res.Error = "channel " + p.Channel + " is not configured"
+	} else {
+		subject, text := e.message(d, p)
+		res = t.Send(ctx, p, subject, text)
+		res.Dispatch, res.Unit, res.Attempt = p.Dispatch, p.Unit, p.Attempt
+	}
+	if _, err := e.svc.do(ctx, func(*Facts, time.Time) ([]event.Draft, error) {
+		return []event.Draft{{Type: dispatch.TypeAttemptResult, Subject: string(p.Dispatch), Actor: "fyr", Payload: res}}, nil
+	}); err != nil {
+		return fmt.Errorf("record the outcome of attempt %s: %w", p.Attempt, err)
+	}
+	if !res.Handed {
+		e.svc.log.Warn("attempt failed", "dispatch_id", p.Dispatch, "unit", p.Unit, "channel", p.Channel, "err", res.Error)
+	}
+	return nil
+}
+
+// message is the text sent: short enough for one or two SMS, with the
+// receipt link.
+func (e *Engine) message(d dispatch.Dispatch, p dispatch.Plan) (string, string) {
+	link := e.baseURL + "/r/" + e.svc.ReceiptLink(p.Attempt, d.Dispatch, p.Unit, p.Name, p.Channel)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Fyr – krisledningen: %s\n", d.Title)
+	if d.Body != "" && p.Channel != dispatch.SMS {
+		fmt.Fprintf(&b, "\n%s\n", d.Body)
+	}
+	if d.Question != nil {
+		fmt.Fprintf(&b, "\n%s (%s)\n", d.Question.Text, strings.Join(d.Question.Answers, " / "))
+	}
+	fmt.Fprintf(&b, "\nKvittera senast %s: %s\n", d.Deadline.In(stockholm).Format("2006-01-02 15:04"), link)
+	return "[Fyr] " + d.Title, b.String()
+}

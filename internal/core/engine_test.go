@@ -1,0 +1,148 @@
+package core_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyr/internal/auth"
+	"fyr/internal/core"
+	"fyr/internal/directory"
+	"fyr/internal/dispatch"
+	"fyr/internal/fyrtest"
+	"fyr/internal/incident"
+)
+
+// recorder is a transport that keeps what it was handed, and can fail.
+type recorder struct {
+	mu   sync.Mutex
+	sent []dispatch.Plan
+	text []string
+	fail bool
+}
+
+func (r *recorder) Send(_ context.Context, p dispatch.Plan, _, text string) dispatch.AttemptResult {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sent = append(r.sent, p)
+	r.text = append(r.text, text)
+	if r.fail {
+		return dispatch.AttemptResult{Provider: "test", Error: "gateway down"}
+	}
+	return dispatch.AttemptResult{Handed: true, Provider: "test", ProviderID: p.Attempt}
+}
+
+func (r *recorder) to() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, p := range r.sent {
+		out = append(out, p.Unit+":"+p.Name+":"+p.Channel)
+	}
+	return out
+}
+
+// The escalation of one unit, driven by a clock the test sets: first
+// channel, next channel at T1, deputies at T2, the parent unit at T3; a
+// receipt stops it at once.
+func TestEngineEscalatesUntilAcknowledged(t *testing.T) {
+	env := fyrtest.Start(t)
+	ctx := context.Background()
+	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)
+	for _, p := range []directory.Person{
+		{ID: "p2", Name: "Bo Ersättare", Unit: "avd1", Mobile: "+46701740606", Email: "bo@test.example"},
+		{ID: "p3", Name: "Cilla Chef", Unit: fyrtest.Hospital, Mobile: "+46701740607", Email: "cilla@test.example"},
+	} {
+		if err := env.Svc.AddPerson(ctx, "test", p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1", Deputies: []string{"p2"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: fyrtest.Hospital, Primary: "p3"}); err != nil {
+		t.Fatal(err)
+	}
+	inc, _ := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
+	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
+		Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour),
+		Channels: []string{dispatch.Email, dispatch.SMS}, Escalation: &dispatch.Escalation{Resend: 5, Deputies: 10, Parent: 15}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mail, sms := &recorder{}, &recorder{fail: true}
+	eng := env.Svc.NewEngine(map[string]core.Transport{dispatch.Email: mail, dispatch.SMS: sms}, "https://fyr.test")
+	t0 := d.CreatedAt
+	round := func(at time.Duration) {
+		t.Helper()
+		if _, err := eng.Round(ctx, t0.Add(at)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	round(0)
+	round(time.Minute) // nothing new is due: nothing is sent twice
+	if got := mail.to(); len(got) != 1 || got[0] != "avd1:Anna Test:email" {
+		t.Fatalf("first step: %v", got)
+	}
+	if !strings.Contains(mail.text[0], "https://fyr.test/r/") {
+		t.Fatalf("the message lacks a receipt link: %q", mail.text[0])
+	}
+	round(5 * time.Minute)  // T1: the next channel, which fails
+	round(10 * time.Minute) // T2: the deputy, first channel that reaches him
+	if got := sms.to(); len(got) != 1 || got[0] != "avd1:Anna Test:sms" {
+		t.Fatalf("resend on the next channel: %v", got)
+	}
+	if got := mail.to(); len(got) != 2 || got[1] != "avd1:Bo Ersättare:email" {
+		t.Fatalf("deputies: %v", got)
+	}
+	_, states, _ := env.Svc.Dispatch(staff, d.Dispatch)
+	var failed int
+	for _, a := range states[0].Attempts {
+		if a.Outcome == dispatch.Failed && a.Error == "gateway down" {
+			failed++
+		}
+	}
+	if failed != 1 || states[0].LastAttempt().Name != "Bo Ersättare" {
+		t.Fatalf("attempts on the board: %+v", states[0].Attempts)
+	}
+	// Bo follows his link and acknowledges: nothing more goes out.
+	token := strings.TrimPrefix(strings.Fields(mail.text[1][strings.Index(mail.text[1], "https://fyr.test/r/"):])[0], "https://fyr.test/r/")
+	if _, err := env.Svc.AcknowledgeByLink(ctx, token, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	round(15 * time.Minute)
+	if len(mail.to())+len(sms.to()) != 3 {
+		t.Fatalf("escalation went on after the receipt: %v %v", mail.to(), sms.to())
+	}
+}
+
+// Without a receipt the parent unit's contact is reached at T3.
+func TestEngineReachesTheParentUnit(t *testing.T) {
+	env := fyrtest.Start(t)
+	ctx := context.Background()
+	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)
+	env.Svc.AddPerson(ctx, "test", directory.Person{ID: "p3", Name: "Cilla Chef", Unit: fyrtest.Hospital, Email: "cilla@test.example"})
+	env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"})
+	env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: fyrtest.Hospital, Primary: "p3"})
+	inc, _ := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
+	d, _ := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
+		Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour),
+		Channels: []string{dispatch.InApp, dispatch.Email}, Escalation: &dispatch.Escalation{Resend: 1, Deputies: 2, Parent: 3}})
+	mail := &recorder{}
+	eng := env.Svc.NewEngine(map[string]core.Transport{dispatch.Email: mail}, "https://fyr.test")
+	for _, m := range []time.Duration{0, time.Minute, 2 * time.Minute, 3 * time.Minute} {
+		if _, err := eng.Round(ctx, d.CreatedAt.Add(m)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := mail.to()
+	if len(got) != 2 || got[0] != "avd1:Anna Test:email" || got[1] != "avd1:Cilla Chef:email" {
+		t.Fatalf("sent %v; want the resend by e-mail, then the parent unit's primary contact", got)
+	}
+	_, states, _ := env.Svc.Dispatch(staff, d.Dispatch)
+	if a := states[0].Attempts[0]; a.Channel != dispatch.InApp || a.Outcome != dispatch.Handed {
+		t.Fatalf("the first step should be in-app and handed: %+v", a)
+	}
+}

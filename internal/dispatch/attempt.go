@@ -1,0 +1,198 @@
+package dispatch
+
+import (
+	"slices"
+	"time"
+
+	"fyr/internal/directory"
+)
+
+// Event types of delivery attempts (append-only contract).
+const (
+	TypeAttempted     = "dispatch.attempted"
+	TypeAttemptResult = "dispatch.attempt_result"
+)
+
+// Attempted records the intent to reach one contact of a unit over one
+// channel. It is written before the message is handed to the channel, so a
+// restart knows every attempt that may be under way.
+type Attempted struct {
+	Dispatch ID     `json:"dispatch"`
+	Unit     string `json:"unit"`
+	Step     Step   `json:"step"`
+	Attempt  string `json:"attempt"`
+	Channel  string `json:"channel"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Address  string `json:"address,omitempty"` // e-mail or phone number, for the staff to follow up
+}
+
+// AttemptResult is what the channel answered.
+type AttemptResult struct {
+	Dispatch   ID     `json:"dispatch"`
+	Unit       string `json:"unit"`
+	Attempt    string `json:"attempt"`
+	Handed     bool   `json:"handed"` // accepted by the provider (or shown in Fyr, for in-app)
+	Provider   string `json:"provider,omitempty"`
+	ProviderID string `json:"provider_id,omitempty"`
+	Error      string `json:"error,omitempty"`
+}
+
+// Attempt is one attempt as the model shows it.
+type Attempt struct {
+	ID         string    `json:"id"`
+	Step       Step      `json:"step"`
+	Channel    string    `json:"channel"`
+	Name       string    `json:"name"`
+	Role       string    `json:"role"`
+	Address    string    `json:"address,omitempty"`
+	At         time.Time `json:"at"`
+	Outcome    string    `json:"outcome"` // pending, handed, failed
+	Provider   string    `json:"provider,omitempty"`
+	ProviderID string    `json:"provider_id,omitempty"`
+	Error      string    `json:"error,omitempty"`
+}
+
+// Outcomes of an attempt.
+const (
+	Pending = "pending"
+	Handed  = "handed"
+	Failed  = "failed"
+)
+
+// Plan is one message to send: a due step for one contact.
+type Plan struct {
+	Attempted
+	Contact directory.Contact
+}
+
+// Reacher tells who answers for a unit and which unit is above it.
+type Reacher interface {
+	Reach(unitID string, at time.Time) []directory.Contact
+	Parent(unitID string) string
+}
+
+// PlanStep turns a due escalation step into the messages it sends: the
+// first step reaches whoever is on duty, else the primary contact, else the
+// unit's own contact points, on the dispatch's first channel; the resend
+// does the same on the next channel; then the deputies; then the parent
+// unit's first contacts. A contact that cannot be reached on the channel
+// (no e-mail for e-mail, no mobile for SMS) is passed over for the next
+// channel the dispatch has that reaches it. newID names each attempt.
+func PlanStep(d Dispatch, due Escalated, dir Reacher, now time.Time, newID func() string) []Plan {
+	unit := due.Unit
+	var contacts []directory.Contact
+	switch due.Step {
+	case StepFirst, StepResend:
+		contacts = first(dir.Reach(unit, now))
+	case StepDeputies:
+		for _, c := range dir.Reach(unit, now) {
+			if c.Role == directory.RoleDeputy {
+				contacts = append(contacts, c)
+			}
+		}
+	case StepParent:
+		if parent := dir.Parent(unit); parent != "" {
+			contacts = first(dir.Reach(parent, now))
+		}
+	}
+	start := 0
+	if due.Step == StepResend {
+		start = 1
+	}
+	channels := d.Channels
+	if due.Step == StepParent {
+		// The parent unit's inbox does not hold this dispatch: in-app
+		// would reach nobody there.
+		channels = slices.DeleteFunc(slices.Clone(channels), func(c string) bool { return c == InApp })
+	}
+	var out []Plan
+	for _, c := range contacts {
+		ch, addr, ok := channelFor(channels, start, c)
+		if !ok {
+			continue
+		}
+		out = append(out, Plan{Attempted: Attempted{Dispatch: d.Dispatch, Unit: unit, Step: due.Step, Attempt: newID(),
+			Channel: ch, Name: c.Name, Role: c.Role, Address: addr}, Contact: c})
+	}
+	return out
+}
+
+// first is the on-duty person, else the primary contact, else the unit's
+// own contact points.
+func first(cs []directory.Contact) []directory.Contact {
+	for _, role := range []string{directory.RoleOnDuty, directory.RolePrimary, directory.RoleUnit} {
+		for _, c := range cs {
+			if c.Role == role {
+				return []directory.Contact{c}
+			}
+		}
+	}
+	return nil
+}
+
+// channelFor picks the first of channels, from start on, that reaches c.
+// In-app reaches everyone with an account; it is only the first channel.
+func channelFor(channels []string, start int, c directory.Contact) (string, string, bool) {
+	for i := min(start, len(channels)); i < len(channels); i++ {
+		switch ch := channels[i]; ch {
+		case InApp:
+			if c.PersonID != "" {
+				return ch, "", true
+			}
+		case Email:
+			if c.Email != "" {
+				return ch, c.Email, true
+			}
+		case SMS:
+			if c.Mobile != "" {
+				return ch, c.Mobile, true
+			}
+		}
+	}
+	// Past the end: fall back to any channel that reaches the contact, so
+	// a step is never silently empty.
+	if start > 0 {
+		return channelFor(channels, 0, c)
+	}
+	return "", "", false
+}
+
+// PendingAttempts lists attempts whose intent was recorded but whose
+// outcome was not: after a crash they are sent again, with the same id.
+func (b *Book) PendingAttempts() []Plan {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	var out []Plan
+	for _, d := range b.dispatches {
+		for _, u := range d.Units {
+			for _, a := range d.State[u].Attempts {
+				if a.Outcome == Pending {
+					out = append(out, Plan{Attempted: Attempted{Dispatch: d.Dispatch, Unit: u, Step: a.Step, Attempt: a.ID,
+						Channel: a.Channel, Name: a.Name, Role: a.Role, Address: a.Address}})
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Plan) int {
+		if a.Attempt < b.Attempt {
+			return -1
+		}
+		return 1
+	})
+	return out
+}
+
+// Unfinished lists the dispatches that still have units to reach.
+func (b *Book) Unfinished() []ID {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	var out []ID
+	for id, d := range b.dispatches {
+		if d.Acked < len(d.Units) {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
