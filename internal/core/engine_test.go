@@ -11,6 +11,7 @@ import (
 	"fyr/internal/core"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
+	"fyr/internal/fail"
 	"fyr/internal/fyrtest"
 	"fyr/internal/incident"
 )
@@ -144,5 +145,41 @@ func TestEngineReachesTheParentUnit(t *testing.T) {
 	_, states, _ := env.Svc.Dispatch(staff, d.Dispatch)
 	if a := states[0].Attempts[0]; a.Channel != dispatch.InApp || a.Outcome != dispatch.Handed {
 		t.Fatalf("the first step should be in-app and handed: %+v", a)
+	}
+}
+
+// A reply to the SMS with its code acknowledges; a wrong number, a wrong
+// code or a second use changes nothing.
+func TestSMSReplyAcknowledges(t *testing.T) {
+	env := fyrtest.Start(t)
+	ctx := context.Background()
+	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)
+	env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"})
+	inc, _ := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
+	d, _ := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
+		Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour), Channels: []string{dispatch.SMS}})
+	sms := &recorder{}
+	if _, err := env.Svc.NewEngine(map[string]core.Transport{dispatch.SMS: sms}, "https://fyr.test").Round(ctx, d.CreatedAt); err != nil {
+		t.Fatal(err)
+	}
+	if len(sms.sent) != 1 || sms.sent[0].Code == "" || sms.sent[0].Address != "+46701740605" {
+		t.Fatalf("sent %+v", sms.sent)
+	}
+	code := sms.sent[0].Code
+	before := env.Svc.P.Seq()
+	for name, try := range map[string][2]string{"wrong number": {"+46701740699", code}, "wrong code": {"+46701740605", "000000"}} {
+		if _, err := env.Svc.AcknowledgeBySMS(ctx, try[0], try[1]); fail.As(err).Field != "code" {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if env.Svc.P.Seq() != before {
+		t.Fatal("bad replies wrote events")
+	}
+	st, err := env.Svc.AcknowledgeBySMS(ctx, "+46701740605", code)
+	if err != nil || st.Ack == nil || st.Ack.Channel != dispatch.SMS || st.Ack.By != "Anna Test" {
+		t.Fatalf("reply: %+v %v", st, err)
+	}
+	if _, err := env.Svc.AcknowledgeBySMS(ctx, "+46701740605", code); fail.As(err).Field != "code" {
+		t.Fatalf("second use of a code: %v", err)
 	}
 }

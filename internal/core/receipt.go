@@ -102,3 +102,30 @@ func (s *Service) AcknowledgeByLink(ctx context.Context, token, answer, readback
 	}
 	return dispatch.UnitState{}, fail.New(fail.Internal, "receipt of unit %q not found after writing it", link.Unit)
 }
+
+// AcknowledgeBySMS records a receipt given by replying to an SMS with its
+// code. The reply must come from the number the SMS went to; a wrong or
+// expired code, or one used before, changes nothing.
+func (s *Service) AcknowledgeBySMS(ctx context.Context, from, code string) (dispatch.UnitState, error) {
+	p, ok := s.P.Dispatches.ByReply(from, code, s.now())
+	if !ok {
+		return dispatch.UnitState{}, fail.Field("code", "%q is not a valid reply code from %s, or it has expired", code, from)
+	}
+	cmd := dispatch.Acknowledge{Dispatch: p.Dispatch, Unit: p.Unit, By: p.Name, Channel: dispatch.SMS, Link: p.Attempt}
+	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
+		return cmd.Decide(f.Dispatches, "sms:"+from)
+	}); err != nil {
+		if fail.As(err).Field == "link" {
+			return dispatch.UnitState{}, fail.Field("code", "%q has already been used", code)
+		}
+		return dispatch.UnitState{}, err
+	}
+	s.log.Info("receipt by sms reply", "dispatch_id", p.Dispatch, "unit", p.Unit)
+	_, states, _ := s.P.Dispatches.Get(p.Dispatch)
+	for _, st := range states {
+		if st.Unit == p.Unit {
+			return st, nil
+		}
+	}
+	return dispatch.UnitState{}, fail.New(fail.Internal, "receipt of unit %q not found after writing it", p.Unit)
+}

@@ -1,6 +1,8 @@
 package dispatch
 
 import (
+	"fmt"
+	"hash/fnv"
 	"slices"
 	"time"
 
@@ -25,6 +27,7 @@ type Attempted struct {
 	Name     string `json:"name"`
 	Role     string `json:"role"`
 	Address  string `json:"address,omitempty"` // e-mail or phone number, for the staff to follow up
+	Code     string `json:"code,omitempty"`    // an SMS reply with this code from Address acknowledges
 }
 
 // AttemptResult is what the channel answered.
@@ -112,8 +115,12 @@ func PlanStep(d Dispatch, due Escalated, dir Reacher, now time.Time, newID func(
 		if !ok {
 			continue
 		}
-		out = append(out, Plan{Attempted: Attempted{Dispatch: d.Dispatch, Unit: unit, Step: due.Step, Attempt: newID(),
-			Channel: ch, Name: c.Name, Role: c.Role, Address: addr}, Contact: c})
+		p := Plan{Attempted: Attempted{Dispatch: d.Dispatch, Unit: unit, Step: due.Step, Attempt: newID(),
+			Channel: ch, Name: c.Name, Role: c.Role, Address: addr}, Contact: c}
+		if ch == SMS {
+			p.Code = ReplyCode(p.Attempt)
+		}
+		out = append(out, p)
 	}
 	return out
 }
@@ -195,4 +202,39 @@ func (b *Book) Unfinished() []ID {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// ReplyCode derives the short code an SMS reply quotes from an attempt id:
+// six digits, easy to type on any phone. A reply is matched on the code and
+// the number it comes from, so codes need not be unique across phones.
+func ReplyCode(attempt string) string {
+	h := fnv.New32a()
+	h.Write([]byte(attempt))
+	return fmt.Sprintf("%06d", h.Sum32()%1000000)
+}
+
+// ByReply finds the attempt an SMS reply answers: the newest SMS attempt to
+// that number with that code, on a dispatch whose receipt deadline has not
+// passed more than a day ago.
+func (b *Book) ByReply(from, code string, now time.Time) (Plan, bool) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	var best *Attempt
+	var found Plan
+	for _, d := range b.dispatches {
+		if now.After(d.Deadline.Add(24 * time.Hour)) {
+			continue
+		}
+		for _, u := range d.Units {
+			for i := range d.State[u].Attempts {
+				a := &d.State[u].Attempts[i]
+				if a.Channel == SMS && a.Address == from && ReplyCode(a.ID) == code && (best == nil || a.At.After(best.At)) {
+					best = a
+					found = Plan{Attempted: Attempted{Dispatch: d.Dispatch, Unit: u, Step: a.Step, Attempt: a.ID, Channel: SMS,
+						Name: a.Name, Role: a.Role, Address: a.Address, Code: code}}
+				}
+			}
+		}
+	}
+	return found, best != nil
 }
