@@ -93,10 +93,18 @@ func seedOnDuty(ctx context.Context, s *core.Service, seeder *auth.Principal) er
 		{"cs-akutmott", day.Add(12 * time.Hour), day.Add(24 * time.Hour)},
 		{"cs-iva", day, day.Add(24 * time.Hour)},
 	} {
+		// Day shifts go to the first of the unit's people after the
+		// primary contact, night shifts to the last.
 		u, _ := s.P.Units.Unit(shift.unit)
-		person := u.Deputies[len(u.Deputies)-1]
+		var others []string
+		for _, p := range s.P.Units.People() {
+			if p.Unit == u.ID && p.ID != u.Primary {
+				others = append(others, p.ID)
+			}
+		}
+		person := others[0]
 		if shift.from.Hour() != 7 {
-			person = u.Deputies[0]
+			person = others[len(others)-1]
 		}
 		if _, err := s.SetOnDuty(ctx, seeder, directory.SetOnDuty{Unit: shift.unit, Person: person, From: shift.from, To: shift.to}); err != nil {
 			return fmt.Errorf("seed on-duty shift: %w", err)
