@@ -1,8 +1,11 @@
 package core_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"strings"
 	"testing"
@@ -74,5 +77,46 @@ func TestDirectoryImportThroughTheLog(t *testing.T) {
 	}
 	if got := svc.P.Units.Reach("avd-0007", at); !reflect.DeepEqual(got, reach) || len(got) != 4 {
 		t.Fatalf("reach after a restart %+v, before %+v", got, reach)
+	}
+}
+
+// Reading contact details in bulk, or who answers for a unit, is logged
+// with who read (personal data); a refused export is not served.
+func TestDirectoryReadsAreAuditLogged(t *testing.T) {
+	ctx := context.Background()
+	var logs bytes.Buffer
+	svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: "o", Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	units, _ := directory.ParseUnits([]byte("id,name,type,parent,phone,email,primary,deputies\nregion,R,region,,,,,\n"))
+	if _, err := svc.ImportDirectory(ctx, nil, units); err != nil {
+		t.Fatal(err)
+	}
+	staff := auth.Principal{Username: "tib", Role: auth.Staff}
+	if _, err := svc.ExportUnits(&staff); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ExportPeople(&staff); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Reach(staff, "region", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	viewer := auth.Principal{Username: "v", Role: auth.Viewer}
+	if _, err := svc.ExportPeople(&viewer); !fail.Is(err, fail.Forbidden) {
+		t.Fatalf("a viewer exports people: %v", err)
+	}
+	var audited []string
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var rec map[string]any
+		json.Unmarshal([]byte(line), &rec)
+		if rec["audit"] == true {
+			audited = append(audited, fmt.Sprint(rec["username"], " ", rec["what"]))
+		}
+	}
+	if strings.Join(audited, ", ") != "tib units, tib people, tib reach" {
+		t.Fatalf("audit log: %v\n%s", audited, logs.String())
 	}
 }
