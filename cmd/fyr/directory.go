@@ -72,13 +72,11 @@ func importDirectory(ctx context.Context, args []string, stdout, stderr io.Write
 		fs.Usage()
 		return 2
 	}
-	var imp directory.Import
 	names := map[string]string{}
+	files := map[string][]byte{}
 	for i := 0; i < len(pos); i += 2 {
 		kind, path := pos[i], pos[i+1]
-		parse := map[string]func([]byte) (directory.Import, error){
-			"units": directory.ParseUnits, "people": directory.ParsePeople}[kind]
-		if parse == nil || names[kind] != "" {
+		if (kind != directory.FileUnits && kind != directory.FilePeople) || names[kind] != "" {
 			fmt.Fprintf(stderr, "fyr import: %q: name units and people once each\n", kind)
 			return 2
 		}
@@ -88,11 +86,11 @@ func importDirectory(ctx context.Context, args []string, stdout, stderr io.Write
 			fmt.Fprintf(stderr, "fyr import: %v\n", err)
 			return 1
 		}
-		part, err := parse(raw)
-		if err != nil {
-			return printProblems(stderr, err, names)
-		}
-		imp = imp.Merge(part)
+		files[kind] = raw
+	}
+	imp, err := directory.ParseFiles(files[directory.FileUnits], files[directory.FilePeople])
+	if err != nil {
+		return printProblems(stderr, err, names)
 	}
 	svc, err := openOffline(ctx, *data, *org)
 	if err != nil {

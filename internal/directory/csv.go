@@ -69,6 +69,37 @@ func ParsePeople(data []byte) (Import, error) {
 	return imp, err
 }
 
+// ParseFiles reads a units file and a people file (nil for none) into one
+// import. When a file cannot be read as a whole (encoding, header,
+// quoting), the other is still read, so that the error lists the problems
+// of both.
+func ParseFiles(units, people []byte) (Import, error) {
+	var imp Import
+	var fatal []fail.Problem
+	for _, f := range []struct {
+		data  []byte
+		parse func([]byte) (Import, error)
+	}{{units, ParseUnits}, {people, ParsePeople}} {
+		if f.data == nil {
+			continue
+		}
+		one, err := f.parse(f.data)
+		if err != nil {
+			fe := fail.As(err)
+			if len(fe.Problems) == 0 {
+				return Import{}, err
+			}
+			fatal = append(fatal, fe.Problems...)
+			continue
+		}
+		imp = imp.Merge(one)
+	}
+	if len(fatal) > 0 {
+		return Import{}, ImportError(append(fatal, imp.Problems...))
+	}
+	return imp, nil
+}
+
 // Merge adds another parsed file to the import.
 func (c Import) Merge(o Import) Import {
 	c.Units = append(slices.Clip(c.Units), o.Units...)
@@ -105,7 +136,7 @@ func readCSV(data []byte, file string, columns []string, problems *[]fail.Proble
 			}
 			i += n
 		}
-		return fileError(file, line, "file", "not UTF-8 (first bad byte on this line); export as 'CSV UTF-8'")
+		return fileError(file, line, "file", "not UTF-8; export as 'CSV UTF-8'")
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return fileError(file, 0, "file", "is empty; the first line must be the header: %s", strings.Join(columns, ","))

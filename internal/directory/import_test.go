@@ -324,3 +324,16 @@ func TestLargeImportFitsOneEvent(t *testing.T) {
 		t.Fatalf("an oversized import: %v", err)
 	}
 }
+
+// Two files with unreadable headers: the problems of both are listed.
+func TestParseFilesReportsBothFiles(t *testing.T) {
+	_, err := directory.ParseFiles([]byte("id,name,typ\n"), []byte("id;namn;unit;function;mobile;email\n"))
+	got := problems(err)
+	if len(got) < 2 || got[0] != "units:1:header" || got[len(got)-1] != "people:1:header" {
+		t.Fatalf("problems %v", got)
+	}
+	imp, err := directory.ParseFiles(nil, []byte(peopleHeader+"p1,Anna,,,,\n"))
+	if err != nil || len(imp.People) != 1 || len(imp.Units) != 0 {
+		t.Fatalf("people alone: %+v %v", imp, err)
+	}
+}

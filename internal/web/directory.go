@@ -377,29 +377,26 @@ func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request, p auth.Pri
 		if err := r.ParseMultipartForm(1 << 20); err != nil {
 			return fail.Field("units", "the upload could not be read: %v", err)
 		}
-		var imp directory.Import
-		for _, part := range []struct {
-			field string
-			parse func([]byte) (directory.Import, error)
-		}{{directory.FileUnits, directory.ParseUnits}, {directory.FilePeople, directory.ParsePeople}} {
-			f, h, err := r.FormFile(part.field)
+		files := map[string][]byte{}
+		for _, field := range []string{directory.FileUnits, directory.FilePeople} {
+			f, h, err := r.FormFile(field)
 			if err != nil || h.Size == 0 {
 				continue
 			}
-			names[part.field] = h.Filename
+			names[field] = h.Filename
 			data, err := readAll(f, directory.MaxFileBytes+1)
 			f.Close()
 			if err != nil {
-				return fail.Field(part.field, "could not be read: %v", err)
+				return fail.Field(field, "could not be read: %v", err)
 			}
-			one, err := part.parse(data)
-			if err != nil {
-				return err
-			}
-			imp = imp.Merge(one)
+			files[field] = data
 		}
-		if len(names) == 0 {
+		if len(files) == 0 {
 			return fail.Field("units", "%s", T(langOf(r), "import.nofile"))
+		}
+		imp, err := directory.ParseFiles(files[directory.FileUnits], files[directory.FilePeople])
+		if err != nil {
+			return err
 		}
 		sum, err := s.svc.ImportDirectory(r.Context(), &p, imp)
 		if err != nil {
