@@ -41,8 +41,10 @@ type mailServer struct {
 	port int
 
 	mu    sync.Mutex
+	seen  map[*smtp.Conn]bool
 	conns int
 	rcpt  []error // next replies to RCPT TO; nil or empty: accept
+	ehlo  []error // next replies to EHLO; nil or empty: accept
 	mails []received
 }
 
@@ -62,11 +64,21 @@ type options struct {
 
 func startServer(t *testing.T, o options) *mailServer {
 	t.Helper()
-	ms := &mailServer{}
+	ms := &mailServer{seen: map[*smtp.Conn]bool{}}
 	be := smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		ms.mu.Lock()
-		ms.conns++
-		ms.mu.Unlock()
+		defer ms.mu.Unlock()
+		if !ms.seen[c] { // a client may greet twice on one connection (EHLO, then HELO, or after STARTTLS)
+			ms.seen[c] = true
+			ms.conns++
+		}
+		if len(ms.ehlo) > 0 {
+			err := ms.ehlo[0]
+			ms.ehlo = ms.ehlo[1:]
+			if err != nil {
+				return nil, err
+			}
+		}
 		return &session{ms: ms, conn: c, users: o.users}, nil
 	})
 	s := smtp.NewServer(be)
@@ -362,6 +374,22 @@ func TestTemporaryFailuresAreRetriedWithBackoff(t *testing.T) {
 	}
 }
 
+func TestTemporaryFailureAtHelloIsRetried(t *testing.T) {
+	ms := startServer(t, options{})
+	ms.mu.Lock()
+	busy := &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "Too busy"}
+	ms.ehlo = []error{busy, busy} // EHLO, then HELO
+	ms.mu.Unlock()
+	var sl sleeps
+	s := newSender(t, ms, &sl, nil)
+	if res := s.Send(context.Background(), message("https://fyr.test/k/1")); !res.Handed {
+		t.Fatalf("not handed over: %v", res.Err)
+	}
+	if conns, mails := ms.got(); conns != 2 || len(mails) != 1 || len(sl.all()) != 1 {
+		t.Errorf("conns %d, mails %d, sleeps %v", conns, len(mails), sl.all())
+	}
+}
+
 func TestPermanentFailureIsNotRetried(t *testing.T) {
 	ms := startServer(t, options{})
 	ms.queueRcpt(noSuchMB)
@@ -510,14 +538,15 @@ func TestWrongPasswordIsPermanent(t *testing.T) {
 
 func TestImplicitTLS(t *testing.T) {
 	cert, pool := selfSigned(t)
-	ms := startServer(t, options{tls: &tls.Config{Certificates: []tls.Certificate{cert}}, implicit: true})
+	ms := startServer(t, options{tls: &tls.Config{Certificates: []tls.Certificate{cert}}, implicit: true, users: map[string]string{"fyr": "hemligt"}})
 	s := newSender(t, ms, &sleeps{}, func(c *email.Config) {
 		c.TLS, c.TLSConfig = email.Implicit, &tls.Config{RootCAs: pool}
+		c.Username, c.Password = "fyr", "hemligt"
 	})
 	if res := s.Send(context.Background(), message("https://fyr.test/k/1")); !res.Handed {
 		t.Fatalf("not handed over: %v", res.Err)
 	}
-	if _, mails := ms.got(); len(mails) != 1 || !mails[0].tls {
+	if _, mails := ms.got(); len(mails) != 1 || !mails[0].tls || mails[0].user != "fyr" {
 		t.Fatalf("mails %+v", mails)
 	}
 }
