@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"fyr/internal/channel"
 	"fyr/internal/channel/sms"
 	"fyr/internal/fail"
 )
@@ -108,5 +109,20 @@ func TestParseReply(t *testing.T) {
 	}
 	if code, err := sms.ShortCode("OK 4821"); code != "4821" || err != nil {
 		t.Errorf("ShortCode: %q, %v", code, err)
+	}
+}
+
+func TestText(t *testing.T) {
+	m := channel.Message{Text: "Beslut 08:03.", ReceiptURL: "https://fyr.test/k/1", ShortCode: "4821"}
+	if got := sms.Text(m); got != "Beslut 08:03.\n\nKvittera här: https://fyr.test/k/1\nEller svara OK 4821 för att kvittera." {
+		t.Errorf("%q", got)
+	}
+	m.ReceiptURL = ""
+	if got := sms.Text(m); got != "Beslut 08:03.\nSvara OK 4821 för att kvittera." {
+		t.Errorf("%q", got)
+	}
+	m.Text = "Beslut 08:03. Svara OK 4821."
+	if got := sms.Text(m); got != m.Text {
+		t.Errorf("%q", got)
 	}
 }

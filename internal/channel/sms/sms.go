@@ -183,7 +183,11 @@ func Text(m channel.Message) string {
 		if t != "" {
 			t += "\n"
 		}
-		t += "Eller svara OK " + m.ShortCode + " för att kvittera."
+		if m.ReceiptURL != "" {
+			t += "Eller svara OK " + m.ShortCode + " för att kvittera."
+		} else {
+			t += "Svara OK " + m.ShortCode + " för att kvittera."
+		}
 	}
 	return t
 }
