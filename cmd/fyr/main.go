@@ -129,6 +129,23 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("listen on %s: %w", *listen, err)
 	}
 	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	if key := os.Getenv("FYR_HOOK_KEY"); key != "" {
+		srv.EnableHooks(key)
+	}
+	// The dispatch engine: in-app always, e-mail and SMS when configured.
+	// Receipt links point at FYR_PUBLIC_URL: the address units can reach,
+	// by IP when DNS is down.
+	trs, err := transports(os.Getenv, logger)
+	if err != nil {
+		return err
+	}
+	publicURL := env("FYR_PUBLIC_URL", "http://"+ln.Addr().String())
+	go svc.NewEngine(trs, publicURL).Run(ctx, 15*time.Second)
+	channels := []string{"inapp"}
+	for ch := range trs {
+		channels = append(channels, ch)
+	}
+	logger.Info("dispatch engine started", "channels", channels, "public_url", publicURL)
 	fmt.Fprintf(stdout, "Fyr is serving http://%s/ (data: %s, org: %s)\n", ln.Addr(), *data, *org)
 	if firstLogin != "" {
 		fmt.Fprint(stdout, firstLogin)

@@ -14,7 +14,7 @@ import (
 // Transport hands one message to a channel (e-mail, SMS, webhook): the
 // adapters in internal/channel sit behind it. In-app needs none.
 type Transport interface {
-	Send(ctx context.Context, p dispatch.Plan, subject, text string) dispatch.AttemptResult
+	Send(ctx context.Context, p dispatch.Plan, subject, text, link string) dispatch.AttemptResult
 }
 
 // Engine carries out the escalation plan of every unfinished dispatch: it
@@ -122,8 +122,8 @@ func (e *Engine) send(ctx context.Context, p dispatch.Plan) error {
 	} else if t := e.transports[p.Channel]; t == nil {
 		res.Error = "channel " + p.Channel + " is not configured"
 	} else {
-		subject, text := e.message(d, p)
-		res = t.Send(ctx, p, subject, text)
+		subject, text, link := e.message(d, p)
+		res = t.Send(ctx, p, subject, text, link)
 		res.Dispatch, res.Unit, res.Attempt = p.Dispatch, p.Unit, p.Attempt
 	}
 	if _, err := e.svc.do(ctx, func(*Facts, time.Time) ([]event.Draft, error) {
@@ -139,8 +139,8 @@ func (e *Engine) send(ctx context.Context, p dispatch.Plan) error {
 
 // message is the text sent: short enough for one or two SMS, with the
 // receipt link.
-func (e *Engine) message(d dispatch.Dispatch, p dispatch.Plan) (string, string) {
-	link := e.baseURL + "/r/" + e.svc.ReceiptLink(p.Attempt, d.Dispatch, p.Unit, p.Name, p.Channel)
+func (e *Engine) message(d dispatch.Dispatch, p dispatch.Plan) (subject, text, link string) {
+	link = e.baseURL + "/r/" + e.svc.ReceiptLink(p.Attempt, d.Dispatch, p.Unit, p.Name, p.Channel)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Fyr – krisledningen: %s\n", d.Title)
 	if d.Body != "" && p.Channel != dispatch.SMS {
@@ -150,5 +150,8 @@ func (e *Engine) message(d dispatch.Dispatch, p dispatch.Plan) (string, string) 
 		fmt.Fprintf(&b, "\n%s (%s)\n", d.Question.Text, strings.Join(d.Question.Answers, " / "))
 	}
 	fmt.Fprintf(&b, "\nKvittera senast %s: %s\n", d.Deadline.In(stockholm).Format("2006-01-02 15:04"), link)
-	return "[Fyr] " + d.Title, b.String()
+	if p.Code != "" {
+		fmt.Fprintf(&b, "Eller svara på detta SMS: OK %s\n", p.Code)
+	}
+	return "[Fyr] " + d.Title, b.String(), link
 }

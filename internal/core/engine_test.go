@@ -24,7 +24,7 @@ type recorder struct {
 	fail bool
 }
 
-func (r *recorder) Send(_ context.Context, p dispatch.Plan, _, text string) dispatch.AttemptResult {
+func (r *recorder) Send(_ context.Context, p dispatch.Plan, _, text, _ string) dispatch.AttemptResult {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.sent = append(r.sent, p)
@@ -168,18 +168,18 @@ func TestSMSReplyAcknowledges(t *testing.T) {
 	code := sms.sent[0].Code
 	before := env.Svc.P.Seq()
 	for name, try := range map[string][2]string{"wrong number": {"+46701740699", code}, "wrong code": {"+46701740605", "000000"}} {
-		if _, err := env.Svc.AcknowledgeBySMS(ctx, try[0], try[1]); fail.As(err).Field != "code" {
+		if _, err := env.Svc.AcknowledgeBySMS(ctx, try[0], try[1], ""); fail.As(err).Field != "code" {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
 	if env.Svc.P.Seq() != before {
 		t.Fatal("bad replies wrote events")
 	}
-	st, err := env.Svc.AcknowledgeBySMS(ctx, "+46701740605", code)
+	st, err := env.Svc.AcknowledgeBySMS(ctx, "+46701740605", code, "")
 	if err != nil || st.Ack == nil || st.Ack.Channel != dispatch.SMS || st.Ack.By != "Anna Test" {
 		t.Fatalf("reply: %+v %v", st, err)
 	}
-	if _, err := env.Svc.AcknowledgeBySMS(ctx, "+46701740605", code); fail.As(err).Field != "code" {
+	if _, err := env.Svc.AcknowledgeBySMS(ctx, "+46701740605", code, ""); fail.As(err).Field != "code" {
 		t.Fatalf("second use of a code: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyr/internal/dispatch"
@@ -106,12 +107,22 @@ func (s *Service) AcknowledgeByLink(ctx context.Context, token, answer, readback
 // AcknowledgeBySMS records a receipt given by replying to an SMS with its
 // code. The reply must come from the number the SMS went to; a wrong or
 // expired code, or one used before, changes nothing.
-func (s *Service) AcknowledgeBySMS(ctx context.Context, from, code string) (dispatch.UnitState, error) {
+func (s *Service) AcknowledgeBySMS(ctx context.Context, from, code, rest string) (dispatch.UnitState, error) {
 	p, ok := s.P.Dispatches.ByReply(from, code, s.now())
 	if !ok {
 		return dispatch.UnitState{}, fail.Field("code", "%q is not a valid reply code from %s, or it has expired", code, from)
 	}
-	cmd := dispatch.Acknowledge{Dispatch: p.Dispatch, Unit: p.Unit, By: p.Name, Channel: dispatch.SMS, Link: p.Attempt}
+	cmd := dispatch.Acknowledge{Dispatch: p.Dispatch, Unit: p.Unit, By: p.Name, Channel: dispatch.SMS, Link: p.Attempt,
+		Readback: rest}
+	// Text after the code that starts with one of the fixed answers is the answer.
+	if d, _, ok := s.P.Dispatches.Get(p.Dispatch); ok && d.Question != nil {
+		for _, a := range d.Question.Answers {
+			if strings.HasPrefix(strings.ToLower(rest), strings.ToLower(a)) {
+				cmd.Answer = a
+				break
+			}
+		}
+	}
 	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
 		return cmd.Decide(f.Dispatches, "sms:"+from)
 	}); err != nil {

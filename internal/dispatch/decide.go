@@ -210,7 +210,9 @@ func (c Acknowledge) Decide(b *Book, actor string) ([]event.Draft, error) {
 	if us == nil {
 		return nil, fail.Field("unit", "the dispatch is not addressed to unit %q", c.Unit)
 	}
-	if d.Question != nil && !slices.Contains(d.Question.Answers, c.Answer) {
+	// The answer may be left out (an SMS reply "OK 123456" still says
+	// received and understood); one that is given must be one of the answers.
+	if d.Question != nil && c.Answer != "" && !slices.Contains(d.Question.Answers, c.Answer) {
 		return nil, fail.Field("answer", "choose one of: %s", strings.Join(d.Question.Answers, ", "))
 	}
 	if d.Question == nil && c.Answer != "" {

@@ -38,6 +38,9 @@ type Server struct {
 	openapiJSON []byte
 	// Secure marks cookies Secure (set when served over TLS).
 	Secure bool
+	// HookKey is the secret the SMS gateway's callback URLs carry; empty
+	// turns the callbacks off.
+	HookKey string
 }
 
 // New builds the handler and starts feeding live updates from svc.
@@ -82,6 +85,12 @@ func (s *Server) routes() {
 	}
 	s.pageRoutes()
 	s.dispatchRoutes()
+}
+
+// EnableHooks turns on the SMS gateway callbacks, guarded by key.
+func (s *Server) EnableHooks(key string) {
+	s.HookKey = key
+	s.hookRoutes()
 }
 
 // ServeHTTP adds the security headers every response carries.

@@ -1,0 +1,54 @@
+package web
+
+import (
+	"crypto/subtle"
+	"net/http"
+
+	"fyr/internal/channel/sms"
+	"fyr/internal/fail"
+)
+
+// hookRoutes serves the SMS gateway's callbacks. The gateway signs nothing,
+// so its URL carries a secret key (?key=…); without a configured key the
+// routes do not exist.
+func (s *Server) hookRoutes() {
+	if s.HookKey == "" {
+		return
+	}
+	s.mux.HandleFunc("POST /hooks/sms/inbound", s.smsInbound)
+}
+
+func (s *Server) hookAllowed(r *http.Request) bool {
+	return subtle.ConstantTimeCompare([]byte(r.URL.Query().Get("key")), []byte(s.HookKey)) == 1
+}
+
+// smsInbound takes a reply to a dispatch SMS ("OK 123456", optionally with
+// an answer). 46elks sends the text of the response back to the sender as
+// an SMS, so every outcome is answered in words.
+func (s *Server) smsInbound(w http.ResponseWriter, r *http.Request) {
+	if !s.hookAllowed(r) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
+	in, err := sms.ReadInbound(r)
+	if err != nil {
+		fe := s.report(r, err)
+		http.Error(w, fe.Error(), status(fe.Code))
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	reply, err := sms.ParseReply(in.Message)
+	if err == nil {
+		_, err = s.svc.AcknowledgeBySMS(r.Context(), in.From, reply.Code, reply.Rest)
+	}
+	if err != nil {
+		fe := s.report(r, err)
+		s.log.Info("sms reply refused", "field", fe.Field, "reason", fe.Message)
+		if fe.Code == fail.Internal {
+			w.WriteHeader(http.StatusInternalServerError)
+		}
+		w.Write([]byte("Fyr: kvittensen kunde inte registreras (" + fe.Message + "). Använd länken i SMS:et eller ring krisledningen."))
+		return
+	}
+	w.Write([]byte("Fyr: tack, kvittensen är registrerad."))
+}
