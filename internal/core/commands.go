@@ -167,15 +167,6 @@ func (s *Service) AddPerson(ctx context.Context, actor string, p directory.Perso
 	return err
 }
 
-// Directory returns the units and people; reading contact details is logged.
-func (s *Service) Directory(p auth.Principal) ([]directory.Unit, []directory.Person, error) {
-	if err := p.Require(auth.ReadIncidents); err != nil {
-		return nil, nil, err
-	}
-	s.log.Info("directory read", "audit", true, "username", p.Username)
-	return s.P.Units.Units(), s.P.Units.People(), nil
-}
-
 // AddUser creates an account; p is nil when an operator runs the CLI.
 func (s *Service) AddUser(ctx context.Context, p *auth.Principal, cmd auth.AddUser) (auth.User, error) {
 	by := "cli"
