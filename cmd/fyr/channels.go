@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strconv"
 
 	"fyr/internal/channel/email"
@@ -13,7 +14,7 @@ import (
 
 // transports builds the channel adapters the environment configures.
 // In-app needs none; e-mail and SMS are on when their server is named.
-func transports(getenv func(string) string, logger *slog.Logger) (map[string]core.Transport, error) {
+func transports(getenv func(string) string, publicURL string, logger *slog.Logger) (map[string]core.Transport, error) {
 	out := map[string]core.Transport{}
 	if host := getenv("FYR_SMTP_HOST"); host != "" {
 		port := 0
@@ -34,8 +35,12 @@ func transports(getenv func(string) string, logger *slog.Logger) (map[string]cor
 	var gateways []sms.Gateway
 	for i, prefix := range []string{"FYR_SMS_", "FYR_SMS2_"} {
 		if u := getenv(prefix + "URL"); u != "" {
-			gateways = append(gateways, sms.Gateway{Name: fmt.Sprintf("sms-%d", i+1), URL: u, Username: getenv(prefix + "USER"),
-				Password: getenv(prefix + "PASSWORD"), From: getenv("FYR_SMS_FROM")})
+			g := sms.Gateway{Name: fmt.Sprintf("sms-%d", i+1), URL: u, Username: getenv(prefix + "USER"),
+				Password: getenv(prefix + "PASSWORD"), From: getenv("FYR_SMS_FROM")}
+			if key := getenv("FYR_HOOK_KEY"); key != "" {
+				g.DeliveryURL = publicURL + "/hooks/sms/delivery?key=" + url.QueryEscape(key)
+			}
+			gateways = append(gateways, g)
 		}
 	}
 	if len(gateways) > 0 {

@@ -135,11 +135,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// The dispatch engine: in-app always, e-mail and SMS when configured.
 	// Receipt links point at FYR_PUBLIC_URL: the address units can reach,
 	// by IP when DNS is down.
-	trs, err := transports(os.Getenv, logger)
+	publicURL := strings.TrimRight(env("FYR_PUBLIC_URL", "http://"+ln.Addr().String()), "/")
+	trs, err := transports(os.Getenv, publicURL, logger)
 	if err != nil {
 		return err
 	}
-	publicURL := env("FYR_PUBLIC_URL", "http://"+ln.Addr().String())
 	go svc.NewEngine(trs, publicURL).Run(ctx, 15*time.Second)
 	channels := []string{"inapp"}
 	for ch := range trs {

@@ -140,3 +140,16 @@ func (s *Service) AcknowledgeBySMS(ctx context.Context, from, code, rest string)
 	}
 	return dispatch.UnitState{}, fail.New(fail.Internal, "receipt of unit %q not found after writing it", p.Unit)
 }
+
+// RecordDelivery records a provider's delivery report for an attempt.
+func (s *Service) RecordDelivery(ctx context.Context, attempt, provider string, delivered bool) error {
+	id, unit, ok := s.P.Dispatches.FindAttempt(attempt)
+	if !ok {
+		return fail.Field("attempt", "no attempt %q", attempt)
+	}
+	_, err := s.do(ctx, func(*Facts, time.Time) ([]event.Draft, error) {
+		return []event.Draft{{Type: dispatch.TypeDelivered, Subject: string(id), Actor: "provider:" + provider,
+			Payload: dispatch.DeliveryReport{Dispatch: id, Unit: unit, Attempt: attempt, Delivered: delivered, Provider: provider}}}, nil
+	})
+	return err
+}

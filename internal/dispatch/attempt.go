@@ -13,7 +13,18 @@ import (
 const (
 	TypeAttempted     = "dispatch.attempted"
 	TypeAttemptResult = "dispatch.attempt_result"
+	TypeDelivered     = "dispatch.delivery_report"
 )
+
+// DeliveryReport is what a provider later reported about a handed message:
+// delivered to the phone, or failed after all.
+type DeliveryReport struct {
+	Dispatch  ID     `json:"dispatch"`
+	Unit      string `json:"unit"`
+	Attempt   string `json:"attempt"`
+	Delivered bool   `json:"delivered"`
+	Provider  string `json:"provider,omitempty"`
+}
 
 // Attempted records the intent to reach one contact of a unit over one
 // channel. It is written before the message is handed to the channel, so a
@@ -56,12 +67,29 @@ type Attempt struct {
 	Error      string    `json:"error,omitempty"`
 }
 
-// Outcomes of an attempt.
+// Outcomes of an attempt, in the order they happen.
 const (
-	Pending = "pending"
-	Handed  = "handed"
-	Failed  = "failed"
+	Pending   = "pending"
+	Handed    = "handed"    // the provider took it
+	Delivered = "delivered" // the provider reports it delivered
+	Failed    = "failed"
 )
+
+// FindAttempt returns the dispatch and unit of an attempt.
+func (b *Book) FindAttempt(attempt string) (ID, string, bool) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	for _, d := range b.dispatches {
+		for _, u := range d.Units {
+			for _, a := range d.State[u].Attempts {
+				if a.ID == attempt {
+					return d.Dispatch, u, true
+				}
+			}
+		}
+	}
+	return "", "", false
+}
 
 // Plan is one message to send: a due step for one contact.
 type Plan struct {

@@ -203,7 +203,7 @@ func NewBook() *Book {
 // Apply folds one event.
 func (b *Book) Apply(e event.Envelope) {
 	switch e.Type {
-	case TypeCreated, TypeOpened, TypeAcknowledged, TypeEscalated, TypeAttempted, TypeAttemptResult:
+	case TypeCreated, TypeOpened, TypeAcknowledged, TypeEscalated, TypeAttempted, TypeAttemptResult, TypeDelivered:
 	default:
 		return
 	}
@@ -285,6 +285,23 @@ func (b *Book) Apply(e event.Envelope) {
 					a.Outcome, a.Provider, a.ProviderID, a.Error = Failed, p.Provider, p.ProviderID, p.Error
 					if p.Handed {
 						a.Outcome = Handed
+					}
+				}
+			}
+		}
+	case TypeDelivered:
+		var p DeliveryReport
+		if e.Unmarshal(&p) != nil {
+			return
+		}
+		if us := b.unit(p.Dispatch, p.Unit); us != nil {
+			for i := range us.Attempts {
+				if a := &us.Attempts[i]; a.ID == p.Attempt {
+					a.Outcome = Failed
+					if p.Delivered {
+						a.Outcome = Delivered
+					} else {
+						a.Error = "not delivered (provider report)"
 					}
 				}
 			}

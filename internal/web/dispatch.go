@@ -73,6 +73,7 @@ var dispatchMessages = map[string][2]string{
 	"outcome.pending":        {"pågår", "under way"},
 	"outcome.handed":         {"lämnat till kanalen", "handed to the channel"},
 	"outcome.failed":         {"misslyckades", "failed"},
+	"outcome.delivered":      {"levererat", "delivered"},
 	"receipt.problem":        {"Länken fungerar inte", "The link does not work"},
 	"receipt.call":           {"Kontakta krisledningen per telefon för att kvittera.", "Call the crisis staff to acknowledge."},
 	"receipt.to":             {"Till", "To"},

@@ -16,6 +16,28 @@ func (s *Server) hookRoutes() {
 		return
 	}
 	s.mux.HandleFunc("POST /hooks/sms/inbound", s.smsInbound)
+	s.mux.HandleFunc("POST /hooks/sms/delivery", s.smsDelivery)
+}
+
+// smsDelivery takes a delivery report for an SMS that Fyr sent.
+func (s *Server) smsDelivery(w http.ResponseWriter, r *http.Request) {
+	if !s.hookAllowed(r) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
+	d, err := sms.ReadDelivery(r)
+	if err == nil && d.Attempt == "" {
+		err = fail.Field("attempt", "is missing from the callback URL")
+	}
+	if err == nil && d.Status != sms.StatusSent {
+		err = s.svc.RecordDelivery(r.Context(), d.Attempt, d.Gateway, d.Status == sms.StatusDelivered)
+	}
+	if err != nil {
+		fe := s.report(r, err)
+		http.Error(w, fe.Error(), status(fe.Code))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) hookAllowed(r *http.Request) bool {

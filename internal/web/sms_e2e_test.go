@@ -38,7 +38,9 @@ func TestSMSDispatchAndReplyThroughTheGateway(t *testing.T) {
 	}
 	gw := smstest.New(smstest.Options{InboundURL: env.URL + "/hooks/sms/inbound?key=" + key})
 	defer gw.Close()
-	client, err := sms.New(sms.Config{Gateways: []sms.Gateway{gw.Config("46elks")}})
+	gwc := gw.Config("46elks")
+	gwc.DeliveryURL = env.URL + "/hooks/sms/delivery?key=" + key
+	client, err := sms.New(sms.Config{Gateways: []sms.Gateway{gwc}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,6 +59,10 @@ func TestSMSDispatchAndReplyThroughTheGateway(t *testing.T) {
 	if msg.To != "+46701740605" || code == nil || !strings.Contains(msg.Message, env.URL+"/r/") {
 		t.Fatalf("the SMS %+v lacks the number, the reply code or the receipt link", msg)
 	}
+	// The gateway reports the SMS delivered.
+	if err := gw.Report(msg.ID, sms.StatusDelivered); err != nil {
+		t.Fatal(err)
+	}
 	before := env.Svc.P.Seq()
 	if _, err := gw.Reply("+46701740605", "OK 999999"); err != nil {
 		t.Fatal(err)
@@ -72,8 +78,11 @@ func TestSMSDispatchAndReplyThroughTheGateway(t *testing.T) {
 	if a == nil || a.Channel != dispatch.SMS || a.Answer != "Ja" || a.By != "Anna Test" || a.Readback != "ja, två platser" {
 		t.Fatalf("receipt by SMS reply: %+v", a)
 	}
-	if last := states[0].LastAttempt(); last.Outcome != dispatch.Handed || last.Provider != "46elks" {
-		t.Fatalf("attempt: %+v", last)
+	if last := states[0].LastAttempt(); last.Outcome != dispatch.Delivered || last.Provider != "46elks" {
+		t.Fatalf("attempt after the delivery report: %+v", last)
+	}
+	if code := env.Do("", "POST", "/hooks/sms/delivery?key=wrong", map[string]string{}, nil); code != 403 {
+		t.Fatalf("delivery hook with a wrong key: %d", code)
 	}
 	// The hook is closed to anyone without the key.
 	if code := env.Do("", "POST", "/hooks/sms/inbound?key=wrong", map[string]string{}, nil); code != 403 {
