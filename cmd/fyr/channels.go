@@ -1,36 +1,42 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/url"
 	"strconv"
+	"time"
 
+	"fyr/internal/channel"
 	"fyr/internal/channel/email"
 	"fyr/internal/channel/sms"
 	"fyr/internal/core"
 	"fyr/internal/dispatch"
+	"fyr/internal/web"
 )
 
-// transports builds the channel adapters the environment configures.
-// In-app needs none; e-mail and SMS are on when their server is named.
-func transports(getenv func(string) string, publicURL string, logger *slog.Logger) (map[string]core.Transport, error) {
-	out := map[string]core.Transport{}
+// transports builds the channel adapters the environment configures, each
+// watched by health. In-app needs none; e-mail and SMS are on when their
+// server is named. It returns the engine's transports and the senders (for
+// test messages).
+func transports(getenv func(string) string, publicURL string, health *channel.Health, logger *slog.Logger) (map[string]core.Transport, map[string]channel.Sender, error) {
+	senders := map[string]channel.Sender{}
 	if host := getenv("FYR_SMTP_HOST"); host != "" {
 		port := 0
 		if p := getenv("FYR_SMTP_PORT"); p != "" {
 			n, err := strconv.Atoi(p)
 			if err != nil {
-				return nil, fmt.Errorf("FYR_SMTP_PORT: %q is not a port number", p)
+				return nil, nil, fmt.Errorf("FYR_SMTP_PORT: %q is not a port number", p)
 			}
 			port = n
 		}
 		s, err := email.New(email.Config{Host: host, Port: port, Username: getenv("FYR_SMTP_USER"), Password: getenv("FYR_SMTP_PASSWORD"),
 			TLS: email.TLSMode(getenv("FYR_SMTP_TLS")), From: getenv("FYR_SMTP_FROM"), FromName: "Fyr", Logger: logger})
 		if err != nil {
-			return nil, fmt.Errorf("e-mail channel: %w", err)
+			return nil, nil, fmt.Errorf("e-mail channel: %w", err)
 		}
-		out[dispatch.Email] = core.ChannelTransport{Sender: s}
+		senders[dispatch.Email] = health.Wrap(s)
 	}
 	var gateways []sms.Gateway
 	for i, prefix := range []string{"FYR_SMS_", "FYR_SMS2_"} {
@@ -46,9 +52,39 @@ func transports(getenv func(string) string, publicURL string, logger *slog.Logge
 	if len(gateways) > 0 {
 		c, err := sms.New(sms.Config{Gateways: gateways, DontLog: true, Logger: logger})
 		if err != nil {
-			return nil, fmt.Errorf("SMS channel: %w", err)
+			return nil, nil, fmt.Errorf("SMS channel: %w", err)
 		}
-		out[dispatch.SMS] = core.ChannelTransport{Sender: c}
+		senders[dispatch.SMS] = health.Wrap(c)
 	}
-	return out, nil
+	out := map[string]core.Transport{}
+	for name, s := range senders {
+		out[name] = core.ChannelTransport{Sender: s}
+	}
+	return out, senders, nil
+}
+
+// scheduledTests sends a test message over each channel with a test
+// address, every interval, so a broken channel shows before it is needed.
+func scheduledTests(ctx context.Context, srv *web.Server, every time.Duration, to map[string]string, logger *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for name, addr := range to {
+			if addr == "" {
+				continue
+			}
+			res, err := srv.SendTest(ctx, name, addr, "Fyr")
+			if err == nil && !res.Handed {
+				err = res.Err
+			}
+			if err != nil {
+				logger.Warn("scheduled channel test failed", "channel", name, "err", err)
+			}
+		}
+	}
 }

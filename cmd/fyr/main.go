@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"fyr/internal/auth"
+	"fyr/internal/channel"
 	"fyr/internal/core"
 	"fyr/internal/demo"
 	"fyr/internal/event"
@@ -136,9 +137,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// Receipt links point at FYR_PUBLIC_URL: the address units can reach,
 	// by IP when DNS is down.
 	publicURL := strings.TrimRight(env("FYR_PUBLIC_URL", "http://"+ln.Addr().String()), "/")
-	trs, err := transports(os.Getenv, publicURL, logger)
+	health := channel.NewHealth(nil)
+	trs, senders, err := transports(os.Getenv, publicURL, health, logger)
 	if err != nil {
 		return err
+	}
+	srv.SetChannels(web.Channels{Health: health, Senders: senders})
+	if every := os.Getenv("FYR_CHANNEL_TEST_EVERY"); every != "" {
+		d, err := time.ParseDuration(every)
+		if err != nil || d < time.Minute {
+			return fmt.Errorf("FYR_CHANNEL_TEST_EVERY: %q is not a duration of a minute or more (e.g. 6h)", every)
+		}
+		go scheduledTests(ctx, srv, d, map[string]string{"email": os.Getenv("FYR_TEST_EMAIL"), "sms": os.Getenv("FYR_TEST_MOBILE")}, logger)
 	}
 	go svc.NewEngine(trs, publicURL).Run(ctx, 15*time.Second)
 	channels := []string{"inapp"}

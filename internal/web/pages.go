@@ -95,6 +95,8 @@ type Base struct {
 	Path   string
 	Title  string
 	Seq    uint64
+	// Alerts are the failing dispatch channels, for the staff.
+	Alerts []channelRow
 	// Functions are the staff functions known from the directory, offered
 	// when a form asks for one.
 	Functions []string
@@ -222,6 +224,9 @@ func (s *Server) base(r *http.Request, p *auth.Principal, title string) Base {
 		Functions: s.svc.P.Units.Functions()}
 	if p != nil {
 		b.CSRF = s.svc.Sessions.CSRF(p.Token)
+		if auth.Can(p.Role, auth.WriteIncidents) {
+			b.Alerts = s.channelAlerts()
+		}
 	}
 	return b
 }

@@ -38,6 +38,8 @@ type Server struct {
 	openapiJSON []byte
 	// Secure marks cookies Secure (set when served over TLS).
 	Secure bool
+	// channels, when set, are the configured channel senders and health.
+	channels *Channels
 	// HookKey is the secret the SMS gateway's callback URLs carry; empty
 	// turns the callbacks off.
 	HookKey string
@@ -85,6 +87,7 @@ func (s *Server) routes() {
 	}
 	s.pageRoutes()
 	s.dispatchRoutes()
+	s.channelRoutes()
 }
 
 // EnableHooks turns on the SMS gateway callbacks, guarded by key.
