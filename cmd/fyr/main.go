@@ -150,7 +150,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		go scheduledTests(ctx, srv, d, map[string]string{"email": os.Getenv("FYR_TEST_EMAIL"), "sms": os.Getenv("FYR_TEST_MOBILE")}, logger)
 	}
-	go svc.NewEngine(trs, publicURL).Run(ctx, 15*time.Second)
+	interval := 15 * time.Second
+	if v := os.Getenv("FYR_ENGINE_INTERVAL"); v != "" {
+		if interval, err = time.ParseDuration(v); err != nil || interval <= 0 {
+			return fmt.Errorf("FYR_ENGINE_INTERVAL: %q is not a positive duration", v)
+		}
+	}
+	go svc.NewEngine(trs, publicURL).Run(ctx, interval)
 	channels := []string{"inapp"}
 	for ch := range trs {
 		channels = append(channels, ch)

@@ -23,15 +23,26 @@ type Transport interface {
 type Engine struct {
 	svc        *Service
 	transports map[string]Transport
-	baseURL    string // where receipt links point, e.g. https://10.1.2.3:8443
+	baseURL    string        // where receipt links point, e.g. https://10.1.2.3:8443
+	kick       chan struct{} // a new dispatch: go at once, not at the next tick
 }
 
 // NewEngine returns an engine; transports maps channel names to adapters.
 func (s *Service) NewEngine(transports map[string]Transport, baseURL string) *Engine {
-	return &Engine{svc: s, transports: transports, baseURL: strings.TrimRight(baseURL, "/")}
+	e := &Engine{svc: s, transports: transports, baseURL: strings.TrimRight(baseURL, "/"), kick: make(chan struct{}, 1)}
+	s.P.Listen(func(ev event.Envelope) {
+		if ev.Type == dispatch.TypeCreated {
+			select {
+			case e.kick <- struct{}{}:
+			default:
+			}
+		}
+	})
+	return e
 }
 
-// Run calls Round every interval until ctx ends.
+// Run does a round at once, then every interval and whenever a dispatch is
+// created, until ctx ends.
 func (e *Engine) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -43,6 +54,7 @@ func (e *Engine) Run(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-e.kick:
 		}
 	}
 }

@@ -203,8 +203,12 @@ func (b *Book) PendingAttempts() []Plan {
 		for _, u := range d.Units {
 			for _, a := range d.State[u].Attempts {
 				if a.Outcome == Pending {
-					out = append(out, Plan{Attempted: Attempted{Dispatch: d.Dispatch, Unit: u, Step: a.Step, Attempt: a.ID,
-						Channel: a.Channel, Name: a.Name, Role: a.Role, Address: a.Address}})
+					p := Plan{Attempted: Attempted{Dispatch: d.Dispatch, Unit: u, Step: a.Step, Attempt: a.ID,
+						Channel: a.Channel, Name: a.Name, Role: a.Role, Address: a.Address}}
+					if a.Channel == SMS {
+						p.Code = ReplyCode(a.ID) // the same code as the first time
+					}
+					out = append(out, p)
 				}
 			}
 		}

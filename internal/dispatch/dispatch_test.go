@@ -241,7 +241,7 @@ func TestPendingAttemptsAfterACrash(t *testing.T) {
 	w.apply(t0, event.Draft{Type: dispatch.TypeAttempted, Subject: string(id), Payload: dispatch.Attempted{Dispatch: id, Unit: "cs",
 		Attempt: "a1", Channel: dispatch.SMS, Name: "Anna", Address: "+46701740605"}})
 	p := w.book.PendingAttempts()
-	if len(p) != 1 || p[0].Attempt != "a1" || p[0].Address != "+46701740605" {
+	if len(p) != 1 || p[0].Attempt != "a1" || p[0].Address != "+46701740605" || p[0].Code != dispatch.ReplyCode("a1") {
 		t.Fatalf("pending: %+v", p)
 	}
 	w.apply(t0, event.Draft{Type: dispatch.TypeAttemptResult, Subject: string(id), Payload: dispatch.AttemptResult{Dispatch: id, Unit: "cs",
