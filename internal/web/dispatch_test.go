@@ -147,3 +147,20 @@ func TestReceiptLinkWithoutLogin(t *testing.T) {
 		t.Fatal("a reused link wrote events")
 	}
 }
+
+// A unit's open inbox hears of a new dispatch to the unit at once.
+func TestInboxIsLive(t *testing.T) {
+	env := fyrtest.Start(t)
+	staff := env.Token(auth.Staff)
+	id := openIncident(t, env, staff)
+	r, body := openSSE(t, env, env.Token(auth.Unit), "", "")
+	defer body.Close()
+	for _, unit := range []string{fyrtest.Hospital, "avd1"} { // the first is not the unit account's
+		env.Do(staff, "POST", "/api/v1/incidents/"+id+"/dispatches", map[string]any{"kind": "message", "title": "Till " + unit,
+			"audience": map[string]any{"units": []string{unit}}, "deadline": time.Now().Add(time.Hour).Format(time.RFC3339)}, nil)
+	}
+	got := readSSE(t, r, "inbox", 1)
+	if !strings.Contains(got[0].data, "Till avd1") {
+		t.Fatalf("the unit's inbox heard %s; want only the dispatch to its own unit", got[0].data)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"fyr/internal/auth"
+	"fyr/internal/dispatch"
 	"fyr/internal/event"
 	"fyr/internal/incident"
 )
@@ -26,6 +27,7 @@ type liveMsg struct {
 type subscriber struct {
 	incident incident.ID // "" for the banner only
 	journal  bool
+	unit     string // the unit a unit account answers for: its inbox follows
 	lang     Lang
 	ch       chan liveMsg
 }
@@ -171,6 +173,9 @@ func (h *hub) offer(sub *subscriber, m liveMsg) {
 // publishCoverage sends a dispatch's changed coverage to the journal
 // readers following its incident (the board page follows the incident).
 func (h *hub) publishCoverage(e event.Envelope) {
+	if e.Type == dispatch.TypeCreated {
+		h.publishInbox(e)
+	}
 	h.mu.Lock()
 	langs := map[Lang]bool{}
 	for sub := range h.subs {
@@ -230,7 +235,7 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p auth.Principal) 
 	if h := r.Header.Get("Last-Event-ID"); h != "" {
 		since, _ = strconv.ParseUint(h, 10, 64)
 	}
-	sub := &subscriber{incident: id, journal: auth.Can(p.Role, auth.ReadJournal) && id != "", lang: langOf(r),
+	sub := &subscriber{incident: id, journal: auth.Can(p.Role, auth.ReadJournal) && id != "", unit: p.Unit, lang: langOf(r),
 		ch: make(chan liveMsg, 256)}
 	s.hub.add(sub)
 	defer s.hub.remove(sub)
@@ -311,4 +316,41 @@ func (s *Server) catchUp(buf *bytes.Buffer, lang Lang, entries []incident.Entry,
 			*sent = max(*sent, e.Seq)
 		}
 	}
+}
+
+// publishInbox tells every connected account of an addressed unit that a
+// dispatch has arrived: one frame per language, encoded once, for however
+// many units and connections.
+func (h *hub) publishInbox(e event.Envelope) {
+	var c dispatch.Created
+	if e.Unmarshal(&c) != nil {
+		return
+	}
+	units := make(map[string]bool, len(c.Units))
+	for _, u := range c.Units {
+		units[u] = true
+	}
+	frames := map[Lang][]byte{}
+	for _, lang := range []Lang{Swedish, English} {
+		frames[lang] = sseFrame(e.Seq, "inbox", inboxData{Dispatch: c.Dispatch, Title: c.Title,
+			HTML: h.s.renderPartial("inbox-item", inboxItemView{lang, c})})
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for sub := range h.subs {
+		if sub.unit != "" && units[sub.unit] {
+			h.offer(sub, liveMsg{seq: e.Seq, frame: frames[sub.lang]})
+		}
+	}
+}
+
+type inboxData struct {
+	Dispatch dispatch.ID `json:"dispatch"`
+	Title    string      `json:"title"`
+	HTML     string      `json:"html"`
+}
+
+type inboxItemView struct {
+	Lang    Lang
+	Created dispatch.Created
 }

@@ -72,6 +72,18 @@
     if (row && fresh) row.replaceWith(fresh);
   });
 
+  // A unit's inbox: a new dispatch to the unit appears at the top.
+  es.addEventListener("inbox", function (ev) {
+    var d = JSON.parse(ev.data);
+    var list = document.getElementById("inbox");
+    if (!list || document.getElementById("i-" + d.dispatch)) return;
+    var li = fragment(d.html);
+    li.classList.add("fresh");
+    list.insertBefore(li, list.firstChild);
+    var empty = document.getElementById("inbox-empty");
+    if (empty) empty.remove();
+  });
+
   es.addEventListener("levels", function (ev) {
     var d = JSON.parse(ev.data);
     document.getElementById("banner").innerHTML = d.banner;
