@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"fyr/internal/directory"
 	"fyr/internal/event"
@@ -33,19 +32,6 @@ type Create struct {
 
 // MaxDeadline is how far ahead a receipt deadline may lie.
 const MaxDeadline = 7 * 24 * time.Hour
-
-func text(field, v string, max int, required bool) error {
-	if required && strings.TrimSpace(v) == "" {
-		return fail.Field(field, "is required")
-	}
-	if !utf8.ValidString(v) {
-		return fail.Field(field, "is not valid UTF-8")
-	}
-	if n := utf8.RuneCountInString(v); n > max {
-		return fail.Field(field, "is %d characters long; at most %d are allowed", n, max)
-	}
-	return nil
-}
 
 // Resolve turns an audience into the sorted list of units it names, or an
 // error naming the part that is empty or unknown.
@@ -107,9 +93,9 @@ func Resolve(a Audience, units []directory.Unit) ([]string, error) {
 // Decide checks Create and returns its event. The incident must be open;
 // a decision dispatch must carry a decision entry of that incident.
 func (c Create) Decide(inc *incident.Facts, units UnitLister, author string, now time.Time) (ID, []event.Draft, error) {
-	if err := firstErr(
-		text("title", c.Title, 200, true),
-		text("body", c.Body, incident.MaxText, false),
+	if err := fail.First(
+		fail.Text("title", c.Title, 200, true),
+		fail.Text("body", c.Body, incident.MaxText, false),
 	); err != nil {
 		return "", nil, err
 	}
@@ -129,14 +115,14 @@ func (c Create) Decide(inc *incident.Facts, units UnitLister, author string, now
 		return "", nil, fail.Field("kind", "unknown kind %q: use decision or message", c.Kind)
 	}
 	if c.Question != nil {
-		if err := text("question.text", c.Question.Text, 500, true); err != nil {
+		if err := fail.Text("question.text", c.Question.Text, 500, true); err != nil {
 			return "", nil, err
 		}
 		if n := len(c.Question.Answers); n < 2 || n > 6 {
 			return "", nil, fail.Field("question.answers", "has %d answers; give 2 to 6", n)
 		}
 		for _, a := range c.Question.Answers {
-			if err := text("question.answers", a, 100, true); err != nil {
+			if err := fail.Text("question.answers", a, 100, true); err != nil {
 				return "", nil, err
 			}
 		}
@@ -176,15 +162,6 @@ func (c Create) Decide(inc *incident.Facts, units UnitLister, author string, now
 			Escalation: esc, Channels: slices.Clone(channels), Author: author}}}, nil
 }
 
-func firstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // Acknowledge is a unit's receipt. The first receipt covers the unit; a
 // later one from another contact changes nothing and is not an error.
 type Acknowledge struct {
@@ -218,7 +195,7 @@ func (c Acknowledge) Decide(b *Book, actor string) ([]event.Draft, error) {
 	if d.Question == nil && c.Answer != "" {
 		return nil, fail.Field("answer", "the dispatch asks no question")
 	}
-	if err := text("readback", c.Readback, 2000, false); err != nil {
+	if err := fail.Text("readback", c.Readback, 2000, false); err != nil {
 		return nil, err
 	}
 	if !slices.Contains(Channels, c.Channel) && c.Channel != Phone {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Code classifies an error. The list is append-only: clients depend on it.
@@ -84,4 +85,30 @@ func As(err error) *Error {
 func Is(err error, code Code) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Code == code
+}
+
+// Text checks a text field: present when required, valid UTF-8, at most
+// max characters (not bytes: å counts once).
+func Text(field, v string, max int, required bool) error {
+	if required && strings.TrimSpace(v) == "" {
+		return Field(field, "is required")
+	}
+	if !utf8.ValidString(v) {
+		return Field(field, "is not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		return Field(field, "is %d characters long; at most %d are allowed", n, max)
+	}
+	return nil
+}
+
+// First returns the first non-nil error: checks listed in the order a
+// person reads the form.
+func First(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -3,7 +3,6 @@ package incident
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"fyr/internal/event"
 	"fyr/internal/fail"
@@ -71,28 +70,6 @@ type Close struct {
 	OccurredAt time.Time `json:"occurred_at"`
 }
 
-func text(field, v string, max int, required bool) error {
-	if required && strings.TrimSpace(v) == "" {
-		return fail.Field(field, "is required")
-	}
-	if !utf8.ValidString(v) {
-		return fail.Field(field, "is not valid UTF-8")
-	}
-	if n := utf8.RuneCountInString(v); n > max {
-		return fail.Field(field, "is %d characters long; at most %d are allowed", n, max)
-	}
-	return nil
-}
-
-func firstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // occurred checks an occurred_at and defaults it to now.
 func occurred(field string, at, now time.Time) (time.Time, error) {
 	if at.IsZero() {
@@ -139,14 +116,14 @@ func (f *Facts) open(id ID) (*incidentFacts, error) {
 // level of its scope when that is above normal.
 func (c Open) Decide(f *Facts, scopes Scopes, by Actor, now time.Time) (ID, []event.Draft, error) {
 	at, err := occurred("occurred_at", c.OccurredAt, now)
-	if err = firstErr(err,
-		text("title", c.Title, 200, true),
-		text("description", c.Description, MaxText, false),
+	if err = fail.First(err,
+		fail.Text("title", c.Title, 200, true),
+		fail.Text("description", c.Description, MaxText, false),
 		checkScope(scopes, c.Scope),
 		checkLevel(c.Level),
-		text("reason", c.Reason, MaxField, false),
-		text("decided_by", c.DecidedBy, MaxField, false),
-		text("function", c.Function, MaxField, false),
+		fail.Text("reason", c.Reason, MaxField, false),
+		fail.Text("decided_by", c.DecidedBy, MaxField, false),
+		fail.Text("function", c.Function, MaxField, false),
 	); err != nil {
 		return "", nil, err
 	}
@@ -173,13 +150,13 @@ func (c Open) Decide(f *Facts, scopes Scopes, by Actor, now time.Time) (ID, []ev
 // Decide checks ChangeLevel against the incident's current levels.
 func (c ChangeLevel) Decide(f *Facts, scopes Scopes, by Actor, now time.Time) ([]event.Draft, error) {
 	at, err := occurred("occurred_at", c.OccurredAt, now)
-	if err = firstErr(err,
+	if err = fail.First(err,
 		checkScope(scopes, c.Scope),
 		checkLevel(c.Level),
-		text("reason", c.Reason, MaxText, true),
-		text("decided_by", c.DecidedBy, MaxField, true),
-		text("function", c.Function, MaxField, false),
-		text("channel", c.Channel, MaxField, false),
+		fail.Text("reason", c.Reason, MaxText, true),
+		fail.Text("decided_by", c.DecidedBy, MaxField, true),
+		fail.Text("function", c.Function, MaxField, false),
+		fail.Text("channel", c.Channel, MaxField, false),
 	); err != nil {
 		return nil, err
 	}
@@ -201,14 +178,14 @@ func (c ChangeLevel) Decide(f *Facts, scopes Scopes, by Actor, now time.Time) ([
 // Decide checks a journal entry.
 func (c Record) Decide(f *Facts, by Actor, now time.Time) ([]event.Draft, error) {
 	at, err := occurred("occurred_at", c.OccurredAt, now)
-	if err = firstErr(err,
+	if err = fail.First(err,
 		kindErr(c.Kind),
-		text("text", c.Text, MaxText, true),
-		text("function", c.Function, MaxField, false),
-		text("source", c.Source, MaxField, false),
-		text("channel", c.Channel, MaxField, false),
-		text("from", c.From, MaxField, false),
-		text("to", c.To, MaxField, false),
+		fail.Text("text", c.Text, MaxText, true),
+		fail.Text("function", c.Function, MaxField, false),
+		fail.Text("source", c.Source, MaxField, false),
+		fail.Text("channel", c.Channel, MaxField, false),
+		fail.Text("from", c.From, MaxField, false),
+		fail.Text("to", c.To, MaxField, false),
 	); err != nil {
 		return nil, err
 	}
@@ -258,10 +235,10 @@ func checkDecision(c Record) error {
 	if d == nil {
 		return fail.Field("decision.decision_maker", "is required for a decision")
 	}
-	if err := firstErr(
-		text("decision.decision_maker", d.DecisionMaker, MaxField, true),
-		text("decision.mandate", d.Mandate, MaxField, false),
-		text("decision.rationale", d.Rationale, MaxText, false),
+	if err := fail.First(
+		fail.Text("decision.decision_maker", d.DecisionMaker, MaxField, true),
+		fail.Text("decision.mandate", d.Mandate, MaxField, false),
+		fail.Text("decision.rationale", d.Rationale, MaxText, false),
 	); err != nil {
 		return err
 	}
@@ -269,7 +246,7 @@ func checkDecision(c Record) error {
 		return fail.Field("decision.inform", "lists %d recipients; at most 100", len(d.Inform))
 	}
 	for _, who := range d.Inform {
-		if err := text("decision.inform", who, MaxField, true); err != nil {
+		if err := fail.Text("decision.inform", who, MaxField, true); err != nil {
 			return err
 		}
 	}
@@ -303,9 +280,9 @@ func checkTask(f *Facts, c Record) (*TaskInfo, error) {
 			return nil, fail.Field("task.updates", "entry %q is not a task in this incident", cp.Updates)
 		}
 	}
-	if err := firstErr(
-		text("task.owner", cp.Owner, MaxField, cp.Updates == ""),
-		text("task.report_back", cp.ReportBack, MaxText, false),
+	if err := fail.First(
+		fail.Text("task.owner", cp.Owner, MaxField, cp.Updates == ""),
+		fail.Text("task.report_back", cp.ReportBack, MaxText, false),
 	); err != nil {
 		return nil, err
 	}
@@ -316,10 +293,10 @@ func checkTask(f *Facts, c Record) (*TaskInfo, error) {
 // goes back to normal, and the closing is the last entry.
 func (c Close) Decide(f *Facts, by Actor, now time.Time) ([]event.Draft, error) {
 	at, err := occurred("occurred_at", c.OccurredAt, now)
-	if err = firstErr(err,
-		text("reason", c.Reason, MaxText, true),
-		text("function", c.Function, MaxField, false),
-		text("source", c.Source, MaxField, false),
+	if err = fail.First(err,
+		fail.Text("reason", c.Reason, MaxText, true),
+		fail.Text("function", c.Function, MaxField, false),
+		fail.Text("source", c.Source, MaxField, false),
 	); err != nil {
 		return nil, err
 	}
