@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"fyr/internal/dispatch"
@@ -65,32 +66,61 @@ func (e *Engine) Run(ctx context.Context, interval time.Duration) {
 // escalation step. It returns how many messages it sent. Tests call it with
 // the time they want: no sleeping.
 func (e *Engine) Round(ctx context.Context, now time.Time) (int, error) {
-	sent := 0
-	for _, p := range e.svc.P.Dispatches.PendingAttempts() {
-		if err := e.send(ctx, p); err != nil {
-			return sent, err
-		}
-		sent++
-	}
+	plans := e.svc.P.Dispatches.PendingAttempts()
 	for _, id := range e.svc.P.Dispatches.Unfinished() {
 		d, states, ok := e.svc.P.Dispatches.Get(id)
 		if !ok {
 			continue
 		}
 		for _, due := range d.Due(states, now) {
-			plans, err := e.intend(ctx, d, due, now)
+			p, err := e.intend(ctx, d, due, now)
 			if err != nil {
-				return sent, err
+				return 0, err
 			}
-			for _, p := range plans {
-				if err := e.send(ctx, p); err != nil {
-					return sent, err
-				}
-				sent++
-			}
+			plans = append(plans, p...)
 		}
 	}
-	return sent, nil
+	return e.sendAll(ctx, plans)
+}
+
+// PerChannel is how many messages one channel has in flight at once. Each
+// channel has its own workers, so a gateway that hangs holds up only its
+// own messages, never those of another channel.
+const PerChannel = 4
+
+func (e *Engine) sendAll(ctx context.Context, plans []dispatch.Plan) (int, error) {
+	queues := map[string]chan dispatch.Plan{}
+	for _, p := range plans {
+		if queues[p.Channel] == nil {
+			queues[p.Channel] = make(chan dispatch.Plan, len(plans))
+		}
+		queues[p.Channel] <- p
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	sent := 0
+	for _, q := range queues {
+		close(q)
+		for range PerChannel {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for p := range q {
+					err := e.send(ctx, p)
+					mu.Lock()
+					if err != nil && firstErr == nil {
+						firstErr = err
+					} else if err == nil {
+						sent++
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	return sent, firstErr
 }
 
 // intend records a step and its attempts in one atomic write, checked in

@@ -183,3 +183,48 @@ func TestSMSReplyAcknowledges(t *testing.T) {
 		t.Fatalf("second use of a code: %v", err)
 	}
 }
+
+// blocked is a transport that hangs until released.
+type blocked struct{ release chan struct{} }
+
+func (b blocked) Send(ctx context.Context, _ dispatch.Plan, _, _, _ string) dispatch.AttemptResult {
+	select {
+	case <-b.release:
+	case <-ctx.Done():
+	}
+	return dispatch.AttemptResult{Error: "gateway hung"}
+}
+
+// signal is a transport that reports each send on a channel.
+type signal chan string
+
+func (s signal) Send(_ context.Context, p dispatch.Plan, _, _, _ string) dispatch.AttemptResult {
+	s <- p.Unit
+	return dispatch.AttemptResult{Handed: true, Provider: "test"}
+}
+
+// A hanging SMS gateway does not hold up e-mail.
+func TestAFailingChannelDoesNotBlockTheOthers(t *testing.T) {
+	env := fyrtest.Start(t)
+	ctx := context.Background()
+	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)
+	env.Svc.AddPerson(ctx, "test", directory.Person{ID: "p2", Name: "Bo Bara Mobil", Unit: fyrtest.Hospital, Mobile: "+46701740606"})
+	env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"})           // has e-mail
+	env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: fyrtest.Hospital, Primary: "p2"}) // SMS only
+	inc, _ := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
+	d, _ := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
+		Audience: dispatch.Audience{Units: []string{"avd1", fyrtest.Hospital}}, Deadline: env.Svc.Now().Add(time.Hour),
+		Channels: []string{dispatch.Email, dispatch.SMS}})
+	hung := blocked{release: make(chan struct{})}
+	mail := make(signal, 1)
+	eng := env.Svc.NewEngine(map[string]core.Transport{dispatch.Email: mail, dispatch.SMS: hung}, "https://fyr.test")
+	done := make(chan error, 1)
+	go func() { _, err := eng.Round(ctx, d.CreatedAt); done <- err }()
+	if got := <-mail; got != "avd1" { // arrives while the SMS gateway hangs
+		t.Fatalf("e-mail went to %s", got)
+	}
+	close(hung.release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
