@@ -117,6 +117,7 @@ type boardPage struct {
 	Rows     []unitRowView
 	CanWrite bool
 	Channels []channelStat
+	Printed  time.Time
 }
 
 // channelStat counts one channel's attempts, their outcomes and the
@@ -175,6 +176,7 @@ func (s *Server) dispatchRoutes() {
 	s.mux.Handle("GET /incidents/{id}/dispatch", s.page(s.dispatchForm))
 	s.mux.Handle("POST /incidents/{id}/dispatch", s.page(s.dispatchSubmit))
 	s.mux.Handle("GET /dispatches/{id}", s.page(s.dispatchPage))
+	s.mux.Handle("GET /dispatches/{id}/print", s.page(s.dispatchPrint))
 	s.mux.Handle("POST /dispatches/{id}/ack", s.page(s.ackSubmit))
 	s.mux.Handle("GET /inbox", s.page(s.inbox))
 	s.receiptRoutes()
@@ -297,6 +299,31 @@ func (s *Server) dispatchPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 		}
 	}
 	s.render(w, r, "dispatch-board", pg)
+	return nil
+}
+
+// dispatchPrint is the coverage board on A4: for the wall of the staff room
+// and for the after-action review.
+func (s *Server) dispatchPrint(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	d, states, err := s.svc.Dispatch(p, dispatch.ID(r.PathValue("id")))
+	if err != nil {
+		return err
+	}
+	inc, err := s.svc.Incident(p, d.Incident, incident.AsOf{})
+	if err != nil {
+		return err
+	}
+	lang := langOf(r)
+	pg := boardPage{Base: s.base(r, &p, d.Title), Incident: inc, Coverage: coverageView{lang, d}, Channels: channelStats(states),
+		Printed: s.svc.Now()}
+	for _, acked := range []bool{false, true} {
+		for _, st := range states {
+			if (st.Ack != nil) == acked {
+				pg.Rows = append(pg.Rows, unitRowView{lang, st, s.unitName(st.Unit)})
+			}
+		}
+	}
+	s.render(w, r, "dispatch-print", pg)
 	return nil
 }
 

@@ -67,6 +67,9 @@ func TestDispatchFromFormToReceipt(t *testing.T) {
 	if _, board = staff.get(loc); !strings.Contains(board, "2 av 2 enheter (100 %)") || !strings.Contains(board, "100 %:") {
 		t.Fatal("the board does not show full coverage and when it was reached")
 	}
+	if code, print := staff.get(loc + "/print"); code != 200 || !strings.Contains(print, "print.css") || !strings.Contains(print, "2 av 2 enheter") {
+		t.Fatalf("print view of the board: %d", code)
+	}
 	// A viewer may read the board but not acknowledge.
 	viewer := newBrowser(t, env)
 	viewer.login(auth.Viewer)
