@@ -11,9 +11,10 @@ import (
 	"fyr/internal/incident"
 )
 
-// UnitLister gives the directory's units, to resolve an audience.
+// UnitLister gives the directory's units and people, to resolve an audience.
 type UnitLister interface {
 	Units() []directory.Unit
+	People() []directory.Person
 }
 
 // Create sends a message to an audience.
@@ -35,7 +36,7 @@ const MaxDeadline = 7 * 24 * time.Hour
 
 // Resolve turns an audience into the sorted list of units it names, or an
 // error naming the part that is empty or unknown.
-func Resolve(a Audience, units []directory.Unit) ([]string, error) {
+func Resolve(a Audience, units []directory.Unit, people []directory.Person) ([]string, error) {
 	byID := map[string]directory.Unit{}
 	children := map[string][]string{}
 	for _, u := range units {
@@ -79,8 +80,21 @@ func Resolve(a Audience, units []directory.Unit) ([]string, error) {
 		}
 		set[id] = true
 	}
+	for _, fn := range a.Functions {
+		found := false
+		for _, p := range people {
+			if strings.EqualFold(p.Function, fn) && p.Unit != "" {
+				if _, ok := byID[p.Unit]; ok {
+					set[p.Unit], found = true, true
+				}
+			}
+		}
+		if !found {
+			return nil, fail.Field("audience.functions", "nobody in the directory holds the function %q", fn)
+		}
+	}
 	if len(set) == 0 {
-		return nil, fail.Field("audience", "names no unit: choose all units, a subtree, a unit type or named units")
+		return nil, fail.Field("audience", "names no unit: choose all units, a subtree, a unit type, named units or the holders of a function")
 	}
 	out := make([]string, 0, len(set))
 	for id := range set {
@@ -151,7 +165,7 @@ func (c Create) Decide(inc *incident.Facts, units UnitLister, author string, now
 		}
 		seen[ch] = true
 	}
-	resolved, err := Resolve(c.Audience, units.Units())
+	resolved, err := Resolve(c.Audience, units.Units(), units.People())
 	if err != nil {
 		return "", nil, err
 	}

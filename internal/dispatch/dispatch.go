@@ -51,6 +51,9 @@ type Audience struct {
 	Subtrees []string `json:"subtrees,omitempty"` // a unit and every unit below it
 	Types    []string `json:"types,omitempty"`    // every unit of a type (hospital, ward …)
 	Units    []string `json:"units,omitempty"`    // named units
+	// Functions reaches the units of everyone who holds a staff function
+	// (e.g. every "Chefläkare"): the holders of a role.
+	Functions []string `json:"functions,omitempty"`
 }
 
 // Question is an optional question with fixed answers, e.g. "Can you run

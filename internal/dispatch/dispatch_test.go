@@ -15,6 +15,10 @@ type units []directory.Unit
 
 func (u units) Units() []directory.Unit { return u }
 
+func (u units) People() []directory.Person {
+	return []directory.Person{{ID: "p1", Name: "Erik", Unit: "cs", Function: "Chefläkare"}, {ID: "p2", Name: "Lena", Unit: "ls", Function: "Chefläkare"}}
+}
+
 var (
 	t0   = time.Date(2018, 9, 21, 6, 3, 0, 0, time.UTC)
 	tree = units{
@@ -93,9 +97,10 @@ func TestResolveAudience(t *testing.T) {
 		{"subtree", dispatch.Audience{Subtrees: []string{"cs"}}, []string{"cs", "cs-akut", "cs-iva"}},
 		{"type", dispatch.Audience{Types: []string{"ward"}}, []string{"cs-iva", "ls-bb"}},
 		{"union", dispatch.Audience{Types: []string{"hospital"}, Units: []string{"ls-bb"}}, []string{"cs", "ls", "ls-bb"}},
+		{"holders of a function", dispatch.Audience{Functions: []string{"chefläkare"}}, []string{"cs", "ls"}},
 	}
 	for _, c := range cases {
-		got, err := dispatch.Resolve(c.a, tree)
+		got, err := dispatch.Resolve(c.a, tree, tree.People())
 		if err != nil || len(got) != len(c.want) {
 			t.Fatalf("%s: %v %v, want %v", c.name, got, err, c.want)
 		}
@@ -121,6 +126,7 @@ func TestCreateValidation(t *testing.T) {
 		{"unknown unit", func(c *dispatch.Create) { c.Audience = dispatch.Audience{Units: []string{"mars"}} }, "audience.units", fail.Invalid},
 		{"unknown subtree", func(c *dispatch.Create) { c.Audience = dispatch.Audience{Subtrees: []string{"mars"}} }, "audience.subtrees", fail.Invalid},
 		{"unknown type", func(c *dispatch.Create) { c.Audience = dispatch.Audience{Types: []string{"castle"}} }, "audience.types", fail.Invalid},
+		{"unheld function", func(c *dispatch.Create) { c.Audience = dispatch.Audience{Functions: []string{"Kung"}} }, "audience.functions", fail.Invalid},
 		{"no title", func(c *dispatch.Create) { c.Title = "" }, "title", fail.Invalid},
 		{"not a decision", func(c *dispatch.Create) { c.Decision = "x" }, "decision", fail.Invalid},
 		{"unknown kind", func(c *dispatch.Create) { c.Kind = "rumour" }, "kind", fail.Invalid},

@@ -32,6 +32,7 @@ var dispatchMessages = map[string][2]string{
 	"dispatch.subtrees":      {"Sjukhus med alla underliggande enheter", "Hospitals with every unit below them"},
 	"dispatch.types":         {"Alla enheter av typen", "Every unit of the type"},
 	"dispatch.units":         {"Enskilda enheter", "Named units"},
+	"dispatch.functions":     {"Enheter där någon har funktionen", "Units where someone holds the function"},
 	"dispatch.question":      {"Fråga med fasta svar (valfri)", "Question with fixed answers (optional)"},
 	"dispatch.answers":       {"Svarsalternativ, ett per rad", "Answers, one per line"},
 	"dispatch.deadline":      {"Kvittens senast (minuter från nu)", "Receipt deadline (minutes from now)"},
@@ -240,7 +241,8 @@ func (s *Server) dispatchSubmit(w http.ResponseWriter, r *http.Request, p auth.P
 	}
 	cmd := dispatch.Create{Incident: id, Kind: dispatch.Kind(f.Get("kind")), Title: f.Get("title"), Body: f.Get("body"),
 		Decision: f.Get("decision"),
-		Audience: dispatch.Audience{All: f.Get("all") == "on", Subtrees: f["subtrees"], Types: f["types"], Units: f["units"]}}
+		Audience: dispatch.Audience{All: f.Get("all") == "on", Subtrees: f["subtrees"], Types: f["types"], Units: f["units"],
+			Functions: f["functions"]}}
 	if cmd.Kind == dispatch.KindMessage {
 		cmd.Decision = ""
 	}
