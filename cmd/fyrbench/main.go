@@ -5,6 +5,7 @@
 //	go run ./cmd/fyrbench gen     --data DIR [--events 1000000]
 //	go run ./cmd/fyrbench recover --data DIR [--runs 3] [--fyr PATH] [--inprocess|--floor] [--cpuprofile FILE]
 //	go run ./cmd/fyrbench rss     [--settle 5s] [--fyr PATH]
+//	go run ./cmd/fyrbench reach   [--units 10000] [--clients 10000] [--inflight 256] [--fyr PATH]
 //
 // recover and rss run `fyr serve --demo` as a subprocess; without --fyr they
 // build it first (go build fyr/cmd/fyr).
@@ -44,6 +45,8 @@ const usage = `fyrbench – Fyr's recovery and footprint benchmarks (see docs/be
   fyrbench recover --data DIR [--runs N] [--fyr PATH] [--inprocess|--floor] [--cpuprofile FILE]
                                                 time a restart on DIR until ready
   fyrbench rss     [--settle 5s] [--fyr PATH]  idle RSS of fyr serve --demo
+  fyrbench reach   [--units N] [--clients N] [--inflight N] [--fyr PATH]
+                                                one dispatch to N units over N SSE clients, then N receipts at once
 `
 
 func main() {
@@ -61,6 +64,8 @@ func main() {
 		err = recoverCmd(ctx, os.Args[2:])
 	case "rss":
 		err = rss(ctx, os.Args[2:])
+	case "reach":
+		err = reach(ctx, os.Args[2:])
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
