@@ -45,7 +45,7 @@ func (s *Service) CreateDispatch(ctx context.Context, p auth.Principal, cmd disp
 	if err != nil {
 		return dispatch.Dispatch{}, err
 	}
-	d, _, _ := s.P.Dispatches.Get(id)
+	d, _ := s.P.Dispatches.Head(id)
 	s.log.Info("dispatch created", "dispatch_id", id, "incident_id", cmd.Incident, "units", len(d.Units), "username", p.Username)
 	return d, nil
 }
@@ -101,11 +101,8 @@ func (s *Service) Acknowledge(ctx context.Context, p auth.Principal, cmd dispatc
 	}); err != nil {
 		return dispatch.UnitState{}, err
 	}
-	_, states, _ := s.P.Dispatches.Get(cmd.Dispatch)
-	for _, st := range states {
-		if st.Unit == cmd.Unit {
-			return st, nil
-		}
+	if st, ok := s.P.Dispatches.UnitState(cmd.Dispatch, cmd.Unit); ok {
+		return st, nil
 	}
 	return dispatch.UnitState{}, fail.New(fail.Internal, "receipt of unit %q not found after writing it", cmd.Unit)
 }

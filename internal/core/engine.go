@@ -128,14 +128,9 @@ func (e *Engine) sendAll(ctx context.Context, plans []dispatch.Plan) (int, error
 func (e *Engine) intend(ctx context.Context, d dispatch.Dispatch, due dispatch.Escalated, now time.Time) ([]dispatch.Plan, error) {
 	var plans []dispatch.Plan
 	_, err := e.svc.do(ctx, func(f *Facts, _ time.Time) ([]event.Draft, error) {
-		_, states, ok := f.Dispatches.Get(d.Dispatch)
-		if !ok {
-			return nil, nil
-		}
-		for _, st := range states {
-			if st.Unit == due.Unit && (st.Ack != nil || slices.Contains(st.Steps, due.Step)) {
-				return nil, nil // acknowledged or taken meanwhile
-			}
+		st, ok := f.Dispatches.UnitState(d.Dispatch, due.Unit)
+		if !ok || st.Ack != nil || slices.Contains(st.Steps, due.Step) {
+			return nil, nil // gone, acknowledged or taken meanwhile
 		}
 		plans = dispatch.PlanStep(d, due, f.Units, now, event.NewID)
 		drafts := []event.Draft{{Type: dispatch.TypeEscalated, Subject: string(d.Dispatch), Actor: "fyr", Payload: due}}
@@ -154,7 +149,7 @@ func (e *Engine) intend(ctx context.Context, d dispatch.Dispatch, due dispatch.E
 // channel never blocks the others: its outcome is recorded and the next
 // step goes on.
 func (e *Engine) send(ctx context.Context, p dispatch.Plan) error {
-	d, _, ok := e.svc.P.Dispatches.Get(p.Dispatch)
+	d, ok := e.svc.P.Dispatches.Head(p.Dispatch)
 	if !ok {
 		return nil
 	}

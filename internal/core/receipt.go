@@ -95,11 +95,8 @@ func (s *Service) AcknowledgeByLink(ctx context.Context, token, answer, readback
 		return dispatch.UnitState{}, err
 	}
 	s.log.Info("receipt by link", "dispatch_id", link.Dispatch, "unit", link.Unit, "channel", link.Channel)
-	_, states, _ := s.P.Dispatches.Get(link.Dispatch)
-	for _, st := range states {
-		if st.Unit == link.Unit {
-			return st, nil
-		}
+	if st, ok := s.P.Dispatches.UnitState(link.Dispatch, link.Unit); ok {
+		return st, nil
 	}
 	return dispatch.UnitState{}, fail.New(fail.Internal, "receipt of unit %q not found after writing it", link.Unit)
 }
@@ -115,7 +112,7 @@ func (s *Service) AcknowledgeBySMS(ctx context.Context, from, code, rest string)
 	cmd := dispatch.Acknowledge{Dispatch: p.Dispatch, Unit: p.Unit, By: p.Name, Channel: dispatch.SMS, Link: p.Attempt,
 		Readback: rest}
 	// Text after the code that starts with one of the fixed answers is the answer.
-	if d, _, ok := s.P.Dispatches.Get(p.Dispatch); ok && d.Question != nil {
+	if d, ok := s.P.Dispatches.Head(p.Dispatch); ok && d.Question != nil {
 		for _, a := range d.Question.Answers {
 			if strings.HasPrefix(strings.ToLower(rest), strings.ToLower(a)) {
 				cmd.Answer = a
@@ -132,11 +129,8 @@ func (s *Service) AcknowledgeBySMS(ctx context.Context, from, code, rest string)
 		return dispatch.UnitState{}, err
 	}
 	s.log.Info("receipt by sms reply", "dispatch_id", p.Dispatch, "unit", p.Unit)
-	_, states, _ := s.P.Dispatches.Get(p.Dispatch)
-	for _, st := range states {
-		if st.Unit == p.Unit {
-			return st, nil
-		}
+	if st, ok := s.P.Dispatches.UnitState(p.Dispatch, p.Unit); ok {
+		return st, nil
 	}
 	return dispatch.UnitState{}, fail.New(fail.Internal, "receipt of unit %q not found after writing it", p.Unit)
 }

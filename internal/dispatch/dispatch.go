@@ -413,3 +413,30 @@ func (d *Dispatch) Due(states []UnitState, now time.Time) []Escalated {
 	}
 	return out
 }
+
+// Head returns a dispatch without its per-unit states: cheap at any size.
+func (b *Book) Head(id ID) (Dispatch, bool) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	d := b.dispatches[id]
+	if d == nil {
+		return Dispatch{}, false
+	}
+	cp := *d
+	cp.State, cp.used = nil, nil
+	return cp, true
+}
+
+// UnitState returns where one unit stands in a dispatch, without copying
+// the others.
+func (b *Book) UnitState(id ID, unit string) (UnitState, bool) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	us := b.unit(id, unit)
+	if us == nil {
+		return UnitState{}, false
+	}
+	s := *us
+	s.Steps, s.Attempts = slices.Clone(s.Steps), slices.Clone(s.Attempts)
+	return s, true
+}

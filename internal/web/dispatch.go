@@ -390,15 +390,13 @@ func (s *Server) coverageMsgs(lang Lang, e event.Envelope) (incident.ID, []byte)
 	if e.Unmarshal(&ref) != nil {
 		return "", nil
 	}
-	d, states, ok := s.svc.P.Dispatches.Get(ref.Dispatch)
+	d, ok := s.svc.P.Dispatches.Head(ref.Dispatch)
 	if !ok {
 		return "", nil
 	}
 	data := coverageData{Dispatch: d.Dispatch, Summary: s.renderPartial("coverage", coverageView{lang, d})}
-	for _, st := range states {
-		if st.Unit == ref.Unit {
-			data.Unit, data.Row = st.Unit, s.renderPartial("unit-row", unitRowView{lang, st, s.unitName(st.Unit)})
-		}
+	if st, ok := s.svc.P.Dispatches.UnitState(ref.Dispatch, ref.Unit); ok {
+		data.Unit, data.Row = st.Unit, s.renderPartial("unit-row", unitRowView{lang, st, s.unitName(st.Unit)})
 	}
 	return d.Incident, sseFrame(e.Seq, "coverage", data)
 }
