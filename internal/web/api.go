@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -90,26 +91,29 @@ func apiRoutes(s *Server) []apiRoute {
 		{Method: "GET", Path: "/api/v1/incidents", Summary: "List incidents, newest first",
 			Action: auth.ReadIncidents, Response: incidentList{}, Status: 200, handle: s.apiListIncidents},
 		{Method: "POST", Path: "/api/v1/incidents", Summary: "Open an incident",
-			Action: auth.WriteIncidents, Body: incident.Open{}, Response: incident.Incident{}, Status: 201, handle: s.apiOpenIncident},
+			Action: auth.WriteIncidents, Body: incident.Open{}, Response: incident.Incident{}, Status: 201, handle: jsonCommand(201, nil, s.svc.OpenIncident,
+				func(i incident.Incident) string { return "/api/v1/incidents/" + string(i.ID) })},
 		{Method: "GET", Path: "/api/v1/incidents/{id}", Summary: "One incident with its current level per scope (or at a point in time)",
 			Action: auth.ReadIncidents, Response: incident.Incident{}, Status: 200, handle: s.apiGetIncident,
 			Query: journalQuery[:2]},
 		{Method: "POST", Path: "/api/v1/incidents/{id}/levels", Summary: "Change the readiness level of one scope",
-			Action: auth.WriteIncidents, Body: incident.ChangeLevel{}, Response: incident.Incident{}, Status: 200, handle: s.apiChangeLevel},
+			Action: auth.WriteIncidents, Body: incident.ChangeLevel{}, Response: incident.Incident{}, Status: 200, handle: jsonCommand(200, func(c *incident.ChangeLevel, r *http.Request) { c.Incident = incidentID(r) }, s.svc.ChangeLevel, nil)},
 		{Method: "GET", Path: "/api/v1/incidents/{id}/journal", Summary: "The staff journal, filtered or at a point in time",
 			Action: auth.ReadJournal, Response: journalResponse{}, Status: 200, handle: s.apiJournal, Query: journalQuery},
 		{Method: "POST", Path: "/api/v1/incidents/{id}/journal", Summary: "Add a journal entry",
-			Action: auth.WriteIncidents, Body: incident.Record{}, Response: incident.Entry{}, Status: 201, handle: s.apiRecord},
+			Action: auth.WriteIncidents, Body: incident.Record{}, Response: incident.Entry{}, Status: 201, handle: jsonCommand(201, func(c *incident.Record, r *http.Request) { c.Incident = incidentID(r) }, s.svc.Record,
+				func(e incident.Entry) string { return "/api/v1/incidents/" + string(e.Incident) + "/journal#" + e.ID })},
 		{Method: "POST", Path: "/api/v1/incidents/{id}/close", Summary: "Close an incident: every scope back to normal",
-			Action: auth.WriteIncidents, Body: incident.Close{}, Response: incident.Incident{}, Status: 200, handle: s.apiClose},
+			Action: auth.WriteIncidents, Body: incident.Close{}, Response: incident.Incident{}, Status: 200, handle: jsonCommand(200, func(c *incident.Close, r *http.Request) { c.Incident = incidentID(r) }, s.svc.CloseIncident, nil)},
 		{Method: "POST", Path: "/api/v1/incidents/{id}/dispatches", Summary: "Send a dispatch (a decision or message) to an audience of units",
-			Action: auth.WriteIncidents, Body: dispatch.Create{}, Response: dispatch.Dispatch{}, Status: 201, handle: s.apiCreateDispatch},
+			Action: auth.WriteIncidents, Body: dispatch.Create{}, Response: dispatch.Dispatch{}, Status: 201, handle: jsonCommand(201, func(c *dispatch.Create, r *http.Request) { c.Incident = incidentID(r) }, s.svc.CreateDispatch,
+				func(d dispatch.Dispatch) string { return "/api/v1/dispatches/" + string(d.Dispatch) })},
 		{Method: "GET", Path: "/api/v1/incidents/{id}/dispatches", Summary: "An incident's dispatches with their coverage",
 			Action: auth.ReadJournal, Response: dispatchList{}, Status: 200, handle: s.apiListDispatches},
 		{Method: "GET", Path: "/api/v1/dispatches/{id}", Summary: "The coverage board: a dispatch and where each unit stands",
 			Action: auth.ReadJournal, Response: dispatchBoard{}, Status: 200, handle: s.apiDispatch},
 		{Method: "POST", Path: "/api/v1/dispatches/{id}/ack", Summary: "A unit's receipt (a unit account for its own unit; the staff for a receipt given by phone)",
-			Action: auth.Acknowledge, Body: dispatch.Acknowledge{}, Response: dispatch.UnitState{}, Status: 200, handle: s.apiAcknowledge},
+			Action: auth.Acknowledge, Body: dispatch.Acknowledge{}, Response: dispatch.UnitState{}, Status: 200, handle: jsonCommand(200, func(c *dispatch.Acknowledge, r *http.Request) { c.Dispatch = dispatch.ID(r.PathValue("id")) }, s.svc.Acknowledge, nil)},
 		{Method: "GET", Path: "/api/v1/export", Summary: "Online backup: every event of the organisation as JSON Lines, hashes included",
 			Action: auth.ManageUsers, ContentType: "application/x-ndjson", Response: event.Envelope{}, Status: 200, handle: s.apiExport},
 		{Method: "GET", Path: "/api/v1/users", Summary: "List accounts",
@@ -255,40 +259,12 @@ func (s *Server) apiListIncidents(w http.ResponseWriter, r *http.Request, p auth
 	return nil
 }
 
-func (s *Server) apiOpenIncident(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	var cmd incident.Open
-	if err := decode(r, &cmd); err != nil {
-		return err
-	}
-	inc, err := s.svc.OpenIncident(r.Context(), p, cmd)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/incidents/"+string(inc.ID))
-	writeJSON(w, 201, inc)
-	return nil
-}
-
 func (s *Server) apiGetIncident(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	q, err := parseQuery(r, "")
 	if err != nil {
 		return err
 	}
 	inc, err := s.svc.Incident(p, incident.ID(r.PathValue("id")), q.AsOf)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, 200, inc)
-	return nil
-}
-
-func (s *Server) apiChangeLevel(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	var cmd incident.ChangeLevel
-	if err := decode(r, &cmd); err != nil {
-		return err
-	}
-	cmd.Incident = incident.ID(r.PathValue("id"))
-	inc, err := s.svc.ChangeLevel(r.Context(), p, cmd)
 	if err != nil {
 		return err
 	}
@@ -317,35 +293,6 @@ func (s *Server) apiJournal(w http.ResponseWriter, r *http.Request, p auth.Princ
 		resp.KnownAt = &q.KnownAt
 	}
 	writeJSON(w, 200, resp)
-	return nil
-}
-
-func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	var cmd incident.Record
-	if err := decode(r, &cmd); err != nil {
-		return err
-	}
-	cmd.Incident = incident.ID(r.PathValue("id"))
-	e, err := s.svc.Record(r.Context(), p, cmd)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", fmt.Sprintf("/api/v1/incidents/%s/journal#%s", cmd.Incident, e.ID))
-	writeJSON(w, 201, e)
-	return nil
-}
-
-func (s *Server) apiClose(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	var cmd incident.Close
-	if err := decode(r, &cmd); err != nil {
-		return err
-	}
-	cmd.Incident = incident.ID(r.PathValue("id"))
-	inc, err := s.svc.CloseIncident(r.Context(), p, cmd)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, 200, inc)
 	return nil
 }
 
@@ -461,21 +408,6 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request, p auth.Princi
 	return nil
 }
 
-func (s *Server) apiCreateDispatch(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	var cmd dispatch.Create
-	if err := decode(r, &cmd); err != nil {
-		return err
-	}
-	cmd.Incident = incident.ID(r.PathValue("id"))
-	d, err := s.svc.CreateDispatch(r.Context(), p, cmd)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/dispatches/"+string(d.Dispatch))
-	writeJSON(w, 201, d)
-	return nil
-}
-
 func (s *Server) apiListDispatches(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	id := incident.ID(r.PathValue("id"))
 	if _, err := s.svc.Incident(p, id, incident.AsOf{}); err != nil {
@@ -498,16 +430,29 @@ func (s *Server) apiDispatch(w http.ResponseWriter, r *http.Request, p auth.Prin
 	return nil
 }
 
-func (s *Server) apiAcknowledge(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	var cmd dispatch.Acknowledge
-	if err := decode(r, &cmd); err != nil {
-		return err
+// jsonCommand is the one shape of a command endpoint: decode the body into
+// C, let bind fill in what the path says, run the service method, answer
+// its result with status (and a Location when location is given).
+func jsonCommand[C, R any](status int, bind func(*C, *http.Request), run func(context.Context, auth.Principal, C) (R, error),
+	location func(R) string) func(http.ResponseWriter, *http.Request, auth.Principal) error {
+	return func(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+		var cmd C
+		if err := decode(r, &cmd); err != nil {
+			return err
+		}
+		if bind != nil {
+			bind(&cmd, r)
+		}
+		res, err := run(r.Context(), p, cmd)
+		if err != nil {
+			return err
+		}
+		if location != nil {
+			w.Header().Set("Location", location(res))
+		}
+		writeJSON(w, status, res)
+		return nil
 	}
-	cmd.Dispatch = dispatch.ID(r.PathValue("id"))
-	st, err := s.svc.Acknowledge(r.Context(), p, cmd)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, 200, st)
-	return nil
 }
+
+func incidentID(r *http.Request) incident.ID { return incident.ID(r.PathValue("id")) }
