@@ -292,16 +292,23 @@ func (s *Server) dispatchPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 	pg := boardPage{Base: s.base(r, &p, d.Title), Incident: inc, Coverage: coverageView{lang, d},
 		CanWrite: auth.Can(p.Role, auth.WriteIncidents) && !inc.Closed, Channels: channelStats(states)}
 	pg.LiveIncident = d.Incident
-	// Not yet acknowledged first: those are the units to chase.
+	pg.Rows = s.boardRows(lang, states)
+	s.render(w, r, "dispatch-board", pg)
+	return nil
+}
+
+// boardRows lists the units not yet acknowledged first: those are the
+// units to chase.
+func (s *Server) boardRows(lang Lang, states []dispatch.UnitState) []unitRowView {
+	rows := make([]unitRowView, 0, len(states))
 	for _, acked := range []bool{false, true} {
 		for _, st := range states {
 			if (st.Ack != nil) == acked {
-				pg.Rows = append(pg.Rows, unitRowView{lang, st, s.unitName(st.Unit)})
+				rows = append(rows, unitRowView{lang, st, s.unitName(st.Unit)})
 			}
 		}
 	}
-	s.render(w, r, "dispatch-board", pg)
-	return nil
+	return rows
 }
 
 // dispatchPrint is the coverage board on A4: for the wall of the staff room
@@ -317,14 +324,7 @@ func (s *Server) dispatchPrint(w http.ResponseWriter, r *http.Request, p auth.Pr
 	}
 	lang := langOf(r)
 	pg := boardPage{Base: s.base(r, &p, d.Title), Incident: inc, Coverage: coverageView{lang, d}, Channels: channelStats(states),
-		Printed: s.svc.Now()}
-	for _, acked := range []bool{false, true} {
-		for _, st := range states {
-			if (st.Ack != nil) == acked {
-				pg.Rows = append(pg.Rows, unitRowView{lang, st, s.unitName(st.Unit)})
-			}
-		}
-	}
+		Printed: s.svc.Now(), Rows: s.boardRows(lang, states)}
 	s.render(w, r, "dispatch-print", pg)
 	return nil
 }
