@@ -119,7 +119,7 @@ func apiRoutes(s *Server) []apiRoute {
 		{Method: "GET", Path: "/api/v1/users", Summary: "List accounts",
 			Action: auth.ManageUsers, Response: userList{}, Status: 200, handle: s.apiUsers},
 		{Method: "POST", Path: "/api/v1/users", Summary: "Create an account",
-			Action: auth.ManageUsers, Body: auth.AddUser{}, Response: auth.User{}, Status: 201, handle: s.apiAddUser},
+			Action: auth.ManageUsers, Body: auth.AddUser{}, Response: auth.User{}, Status: 201, handle: jsonCommand(201, nil, byRef(s.svc.AddUser), nil)},
 		{Method: "POST", Path: "/api/v1/users/{username}/disable", Summary: "Disable an account",
 			Action: auth.ManageUsers, Response: auth.User{}, Status: 200, handle: s.apiDisableUser},
 		{Method: "POST", Path: "/api/v1/users/{username}/password", Summary: "Set an account's password",
@@ -305,19 +305,6 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, p auth.Princip
 	return nil
 }
 
-func (s *Server) apiAddUser(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	var cmd auth.AddUser
-	if err := decode(r, &cmd); err != nil {
-		return err
-	}
-	u, err := s.svc.AddUser(r.Context(), &p, cmd)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, 201, u)
-	return nil
-}
-
 func (s *Server) apiDisableUser(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	name := r.PathValue("username")
 	if err := s.svc.DisableUser(r.Context(), &p, name); err != nil {
@@ -456,3 +443,9 @@ func jsonCommand[C, R any](status int, bind func(*C, *http.Request), run func(co
 }
 
 func incidentID(r *http.Request) incident.ID { return incident.ID(r.PathValue("id")) }
+
+// byRef adapts a service method that takes the caller by pointer (nil
+// meaning an operator at the CLI) to jsonCommand.
+func byRef[C, R any](run func(context.Context, *auth.Principal, C) (R, error)) func(context.Context, auth.Principal, C) (R, error) {
+	return func(ctx context.Context, p auth.Principal, c C) (R, error) { return run(ctx, &p, c) }
+}

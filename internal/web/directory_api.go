@@ -55,7 +55,7 @@ func (s *Server) directoryAPIRoutes() []apiRoute {
 			Action: auth.ReadIncidents, Response: reachResponse{}, Status: 200, handle: s.apiReach,
 			Query: []queryParam{{"at", "Point in time (RFC 3339; default now)"}}},
 		{Method: "POST", Path: "/api/v1/directory/units/{id}/contacts", Summary: "Set a unit's own phone and e-mail, its primary contact and ordered deputies (all four are replaced)",
-			Action: auth.ManageDirectory, Body: directory.SetContacts{}, Response: directory.Unit{}, Status: 200, handle: s.apiSetContacts},
+			Action: auth.ManageDirectory, Body: directory.SetContacts{}, Response: directory.Unit{}, Status: 200, handle: jsonCommand(200, func(c *directory.SetContacts, r *http.Request) { c.Unit = r.PathValue("id") }, byRef(s.svc.SetContacts), nil)},
 		{Method: "POST", Path: "/api/v1/directory/units/{id}/on-duty", Summary: "Put a person on duty for a unit for a shift: they answer first while it lasts",
 			Action: auth.SetOnDuty, Body: onDutyRequest{}, Response: directory.Shift{}, Status: 201, handle: s.apiSetOnDuty},
 		{Method: "DELETE", Path: "/api/v1/directory/units/{id}/on-duty/{shift}", Summary: "Remove an on-duty shift; returns the unit's remaining shifts",
@@ -169,20 +169,6 @@ func (s *Server) apiReach(w http.ResponseWriter, r *http.Request, p auth.Princip
 		resp.Shifts = []directory.Shift{}
 	}
 	writeJSON(w, 200, resp)
-	return nil
-}
-
-func (s *Server) apiSetContacts(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	var cmd directory.SetContacts
-	if err := decode(r, &cmd); err != nil {
-		return err
-	}
-	cmd.Unit = r.PathValue("id")
-	u, err := s.svc.SetContacts(r.Context(), &p, cmd)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, 200, u)
 	return nil
 }
 
