@@ -11,6 +11,7 @@ import (
 	"fyr/internal/channel"
 	"fyr/internal/channel/email"
 	"fyr/internal/channel/sms"
+	"fyr/internal/channel/webhook"
 	"fyr/internal/core"
 	"fyr/internal/dispatch"
 	"fyr/internal/web"
@@ -18,7 +19,7 @@ import (
 
 // transports builds the channel adapters the environment configures, each
 // watched by health. In-app needs none; e-mail and SMS are on when their
-// server is named. It returns the engine's transports and the senders (for
+// server is named, webhooks when their signing secret is set. It returns the engine's transports and the senders (for
 // test messages).
 func transports(getenv func(string) string, publicURL string, health *channel.Health, logger *slog.Logger) (map[string]core.Transport, map[string]channel.Sender, error) {
 	senders := map[string]channel.Sender{}
@@ -55,6 +56,13 @@ func transports(getenv func(string) string, publicURL string, health *channel.He
 			return nil, nil, fmt.Errorf("SMS channel: %w", err)
 		}
 		senders[dispatch.SMS] = health.Wrap(c)
+	}
+	if secret := getenv("FYR_WEBHOOK_SECRET"); secret != "" {
+		s, err := webhook.New(webhook.Config{Secret: []byte(secret), Logger: logger})
+		if err != nil {
+			return nil, nil, fmt.Errorf("webhook channel (FYR_WEBHOOK_SECRET): %w", err)
+		}
+		senders[dispatch.Webhook] = health.Wrap(s)
 	}
 	out := map[string]core.Transport{}
 	for name, s := range senders {

@@ -66,8 +66,8 @@ func TestImportExportCommands(t *testing.T) {
 	}
 	// Export writes what import reads.
 	code, exported, stderr := runCLI(t, nil, "export", "units", "--data", dir, "--sep", ";")
-	if code != 0 || !strings.HasPrefix(exported, "\ufeffid;name;type;parent;phone;email;primary;deputies\r\n") ||
-		!strings.Contains(exported, "cs;Centralsjukhuset;hospital;region;+46812345678;vaxel@cs.example;p1;p2\r\n") {
+	if code != 0 || !strings.HasPrefix(exported, "\ufeffid;name;type;parent;phone;email;primary;deputies;webhook\r\n") ||
+		!strings.Contains(exported, "cs;Centralsjukhuset;hospital;region;+46812345678;vaxel@cs.example;p1;p2;\r\n") {
 		t.Fatalf("export units: %d %q %q", code, exported, stderr)
 	}
 	code, exportedPeople, _ := runCLI(t, nil, "export", "people", "--data", dir)

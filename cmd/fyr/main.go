@@ -133,6 +133,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if key := os.Getenv("FYR_HOOK_KEY"); key != "" {
 		srv.EnableHooks(key)
 	}
+	if secret := os.Getenv("FYR_WEBHOOK_SECRET"); secret != "" {
+		srv.EnableWebhookReceipts([]byte(secret))
+	}
 	// The dispatch engine: in-app always, e-mail and SMS when configured.
 	// Receipt links point at FYR_PUBLIC_URL: the address units can reach,
 	// by IP when DNS is down.
@@ -148,7 +151,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil || d < time.Minute {
 			return fmt.Errorf("FYR_CHANNEL_TEST_EVERY: %q is not a duration of a minute or more (e.g. 6h)", every)
 		}
-		go scheduledTests(ctx, srv, d, map[string]string{"email": os.Getenv("FYR_TEST_EMAIL"), "sms": os.Getenv("FYR_TEST_MOBILE")}, logger)
+		go scheduledTests(ctx, srv, d, map[string]string{"email": os.Getenv("FYR_TEST_EMAIL"), "sms": os.Getenv("FYR_TEST_MOBILE"),
+			"webhook": os.Getenv("FYR_TEST_WEBHOOK")}, logger)
 	}
 	interval := 15 * time.Second
 	if v := os.Getenv("FYR_ENGINE_INTERVAL"); v != "" {

@@ -137,13 +137,62 @@ func (s *Service) AcknowledgeBySMS(ctx context.Context, from, code, rest string)
 
 // RecordDelivery records a provider's delivery report for an attempt.
 func (s *Service) RecordDelivery(ctx context.Context, attempt, provider string, delivered bool) error {
-	id, unit, ok := s.P.Dispatches.FindAttempt(attempt)
+	ref, ok := s.P.Dispatches.FindAttempt(attempt)
 	if !ok {
 		return fail.Field("attempt", "no attempt %q", attempt)
 	}
+	id, unit := ref.Dispatch, ref.Unit
 	_, err := s.do(ctx, func(*Facts, time.Time) ([]event.Draft, error) {
 		return []event.Draft{{Type: dispatch.TypeDelivered, Subject: string(id), Actor: "provider:" + provider,
 			Payload: dispatch.DeliveryReport{Dispatch: id, Unit: unit, Attempt: attempt, Delivered: delivered, Provider: provider}}}, nil
 	})
 	return err
+}
+
+// WebhookReceipt is what a unit's own system posts back, signed, to
+// acknowledge the dispatch a webhook brought it.
+type WebhookReceipt struct {
+	Attempt  string `json:"attempt_id"`         // from the webhook's body
+	By       string `json:"by,omitempty"`       // who acknowledged at the unit; default the unit's name
+	Answer   string `json:"answer,omitempty"`   // one of the question's fixed answers
+	Readback string `json:"readback,omitempty"` // optional read-back text
+}
+
+// AcknowledgeByWebhook records a receipt that a unit's own system sent
+// back for a webhook attempt. The request's signature is checked by the
+// caller; here the attempt must exist, have gone out by webhook, and not
+// have been used before, so a replay changes nothing.
+func (s *Service) AcknowledgeByWebhook(ctx context.Context, r WebhookReceipt) (dispatch.UnitState, error) {
+	r.Attempt, r.By = strings.TrimSpace(r.Attempt), strings.TrimSpace(r.By)
+	if r.Attempt == "" {
+		return dispatch.UnitState{}, fail.Field("attempt_id", "is required: the attempt_id of the webhook being acknowledged")
+	}
+	ref, ok := s.P.Dispatches.FindAttempt(r.Attempt)
+	if !ok {
+		return dispatch.UnitState{}, fail.Field("attempt_id", "no webhook attempt %q", r.Attempt)
+	}
+	if ref.Channel != dispatch.Webhook {
+		return dispatch.UnitState{}, fail.Field("attempt_id", "attempt %q went out by %s, not by webhook", r.Attempt, ref.Channel)
+	}
+	if err := fail.Text("by", r.By, 200, false); err != nil {
+		return dispatch.UnitState{}, err
+	}
+	if r.By == "" {
+		r.By = ref.Name
+	}
+	cmd := dispatch.Acknowledge{Dispatch: ref.Dispatch, Unit: ref.Unit, By: r.By, Channel: dispatch.Webhook,
+		Answer: r.Answer, Readback: r.Readback, Link: r.Attempt}
+	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
+		return cmd.Decide(f.Dispatches, "webhook:"+ref.Unit)
+	}); err != nil {
+		if fail.As(err).Field == "link" {
+			return dispatch.UnitState{}, fail.Field("attempt_id", "attempt %q has already been used to acknowledge", r.Attempt)
+		}
+		return dispatch.UnitState{}, err
+	}
+	s.log.Info("receipt by webhook", "dispatch_id", ref.Dispatch, "unit", ref.Unit)
+	if st, ok := s.P.Dispatches.UnitState(ref.Dispatch, ref.Unit); ok {
+		return st, nil
+	}
+	return dispatch.UnitState{}, fail.New(fail.Internal, "receipt of unit %q not found after writing it", ref.Unit)
 }

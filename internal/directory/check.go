@@ -3,7 +3,9 @@ package directory
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/mail"
+	"net/url"
 	"slices"
 	"strings"
 	"unicode"
@@ -81,6 +83,35 @@ func NormalizePhone(s string) (string, error) {
 func IsE164(s string) bool {
 	n, err := NormalizePhone(s)
 	return err == nil && n == s && s != ""
+}
+
+// CheckWebhookURL reports whether s can be a unit's webhook: an absolute
+// https URL without user or password (the body carries a receipt link, so
+// it must not travel in clear), or plain http to this machine only.
+func CheckWebhookURL(s string) error {
+	if len(s) > 2048 {
+		return fmt.Errorf("is longer than 2048 characters")
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || u.Opaque != "" {
+		return fmt.Errorf("%q is not an absolute URL such as https://host/path", s)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%q carries a user or password; the webhook is signed instead", s)
+	}
+	if u.Fragment != "" {
+		return fmt.Errorf("%q has a #fragment, which is never sent", s)
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if h := u.Hostname(); h == "localhost" || net.ParseIP(h).IsLoopback() {
+			return nil
+		}
+		return fmt.Errorf("%q must use https (plain http only to localhost)", s)
+	}
+	return fmt.Errorf("%q must use https", s)
 }
 
 // CheckEmail reports whether s is a plain e-mail address (no display name).
@@ -175,6 +206,11 @@ func checkContacts(u *Unit) []fail.Problem {
 	if u.Email = strings.TrimSpace(u.Email); u.Email != "" {
 		if err := CheckEmail(u.Email); err != nil {
 			ps = append(ps, fail.Problem{Field: "email", Message: err.Error()})
+		}
+	}
+	if u.Webhook = strings.TrimSpace(u.Webhook); u.Webhook != "" {
+		if err := CheckWebhookURL(u.Webhook); err != nil {
+			ps = append(ps, fail.Problem{Field: "webhook", Message: err.Error()})
 		}
 	}
 	if u.Primary = strings.TrimSpace(u.Primary); u.Primary != "" {

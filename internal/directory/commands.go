@@ -69,11 +69,12 @@ func (c AddPerson) Decide(d *Directory, actor string) ([]event.Draft, error) {
 }
 
 // SetContacts is the command that sets a unit's own contact points and who
-// answers for it. It replaces all four: an empty field clears.
+// answers for it. It replaces all five: an empty field clears.
 type SetContacts struct {
 	Unit     string   `json:"-"` // from the path
 	Phone    string   `json:"phone"`
 	Email    string   `json:"email"`
+	Webhook  string   `json:"webhook"`
 	Primary  string   `json:"primary"`
 	Deputies []string `json:"deputies"`
 }
@@ -84,7 +85,7 @@ func (c SetContacts) Decide(d *Directory, actor string) ([]event.Draft, error) {
 	if !ok {
 		return nil, fail.Field("unit", "unknown unit %q", c.Unit)
 	}
-	u.Phone, u.Email, u.Primary, u.Deputies = c.Phone, c.Email, c.Primary, slices.Clone(c.Deputies)
+	u.Phone, u.Email, u.Webhook, u.Primary, u.Deputies = c.Phone, c.Email, c.Webhook, c.Primary, slices.Clone(c.Deputies)
 	if err := firstError(checkContacts(&u)); err != nil {
 		return nil, err
 	}
@@ -92,7 +93,7 @@ func (c SetContacts) Decide(d *Directory, actor string) ([]event.Draft, error) {
 		return nil, err
 	}
 	return []event.Draft{{Type: TypeContactsSet, Subject: "unit/" + u.ID, Actor: actor,
-		Payload: ContactsSet{Unit: u.ID, Phone: u.Phone, Email: u.Email, Primary: u.Primary, Deputies: u.Deputies}}}, nil
+		Payload: ContactsSet{Unit: u.ID, Phone: u.Phone, Email: u.Email, Webhook: u.Webhook, Primary: u.Primary, Deputies: u.Deputies}}}, nil
 }
 
 // MaxShift is the longest an on-duty override may last.

@@ -23,6 +23,9 @@ var (
 	// a root); phone and email are the unit's own; primary is a person id;
 	// deputies are person ids separated by '|', in order.
 	UnitColumns = []string{"id", "name", "type", "parent", "phone", "email", "primary", "deputies"}
+	// UnitOptional may be left out of a units file: webhook is the URL of
+	// the unit's own system (files from before it existed still import).
+	UnitOptional = []string{"webhook"}
 	// PersonColumns: unit is a unit id; mobile is a phone number (Swedish
 	// forms are turned into E.164).
 	PersonColumns = []string{"id", "name", "unit", "function", "mobile", "email"}
@@ -42,7 +45,7 @@ var typeNames = map[string]UnitType{
 // means the file as a whole cannot be read (encoding, header, quoting).
 func ParseUnits(data []byte) (Import, error) {
 	var imp Import
-	err := readCSV(data, FileUnits, UnitColumns, &imp.Problems, func(line int, cell map[string]string) {
+	err := readCSV(data, FileUnits, UnitColumns, UnitOptional, &imp.Problems, func(line int, cell map[string]string) {
 		t := strings.ToLower(cell["type"])
 		if x, ok := typeNames[t]; ok {
 			t = string(x)
@@ -54,7 +57,7 @@ func ParseUnits(data []byte) (Import, error) {
 			}
 		}
 		imp.Units = append(imp.Units, UnitRow{Line: line, Unit: Unit{ID: cell["id"], Name: cell["name"], Type: UnitType(t),
-			Parent: cell["parent"], Phone: cell["phone"], Email: cell["email"], Primary: cell["primary"], Deputies: deputies}})
+			Parent: cell["parent"], Phone: cell["phone"], Email: cell["email"], Webhook: cell["webhook"], Primary: cell["primary"], Deputies: deputies}})
 	})
 	return imp, err
 }
@@ -62,7 +65,7 @@ func ParseUnits(data []byte) (Import, error) {
 // ParsePeople reads a people file; see ParseUnits.
 func ParsePeople(data []byte) (Import, error) {
 	var imp Import
-	err := readCSV(data, FilePeople, PersonColumns, &imp.Problems, func(line int, cell map[string]string) {
+	err := readCSV(data, FilePeople, PersonColumns, nil, &imp.Problems, func(line int, cell map[string]string) {
 		imp.People = append(imp.People, PersonRow{Line: line, Person: Person{ID: cell["id"], Name: cell["name"],
 			Unit: cell["unit"], Function: cell["function"], Mobile: cell["mobile"], Email: cell["email"]}})
 	})
@@ -116,7 +119,7 @@ func fileError(file string, line int, field, format string, args ...any) error {
 
 // readCSV checks the encoding and the header and calls row for every
 // non-empty row with its line number and cells by column name.
-func readCSV(data []byte, file string, columns []string, problems *[]fail.Problem, row func(line int, cell map[string]string)) error {
+func readCSV(data []byte, file string, columns, optional []string, problems *[]fail.Problem, row func(line int, cell map[string]string)) error {
 	if len(data) > MaxFileBytes {
 		return fileError(file, 0, "file", "is larger than %d MB", MaxFileBytes>>20)
 	}
@@ -165,9 +168,9 @@ func readCSV(data []byte, file string, columns []string, problems *[]fail.Proble
 		case h == "":
 			ps = append(ps, fail.Problem{File: file, Line: 1 + lineOffset, Field: "header",
 				Message: fmt.Sprintf("column %d has no name (the columns are %s)", i+1, strings.Join(columns, ","))})
-		case !slices.Contains(columns, h):
+		case !slices.Contains(columns, h) && !slices.Contains(optional, h):
 			ps = append(ps, fail.Problem{File: file, Line: 1 + lineOffset, Field: "header",
-				Message: fmt.Sprintf("unknown column %q (the columns are %s)", h, strings.Join(columns, ","))})
+				Message: fmt.Sprintf("unknown column %q (the columns are %s)", h, strings.Join(slices.Concat(columns, optional), ","))})
 		case dup:
 			ps = append(ps, fail.Problem{File: file, Line: 1 + lineOffset, Field: "header", Message: fmt.Sprintf("column %q appears twice", h)})
 		default:
@@ -281,10 +284,10 @@ func unescapeCell(s string) string {
 // Phone numbers are written as E.164 and not escaped: "+46…" is a number,
 // never a formula.
 func WriteUnitsCSV(w io.Writer, units []Unit, sep rune) error {
-	return writeCSV(w, sep, UnitColumns, len(units), func(i int) []string {
+	return writeCSV(w, sep, slices.Concat(UnitColumns, UnitOptional), len(units), func(i int) []string {
 		u := units[i]
 		return []string{escapeCell(u.ID), escapeCell(u.Name), string(u.Type), escapeCell(u.Parent), u.Phone,
-			escapeCell(u.Email), escapeCell(u.Primary), escapeCell(strings.Join(u.Deputies, "|"))}
+			escapeCell(u.Email), escapeCell(u.Primary), escapeCell(strings.Join(u.Deputies, "|")), escapeCell(u.Webhook)}
 	})
 }
 

@@ -42,6 +42,9 @@ type Unit struct {
 	// duty phone, a functional mailbox). Phone is E.164; it may be a landline.
 	Phone string `json:"phone,omitempty"`
 	Email string `json:"email,omitempty"`
+	// Webhook is the URL of the unit's own system (a ward display, a paging
+	// system, a municipality's case system) that takes signed dispatches.
+	Webhook string `json:"webhook,omitempty"`
 	// Primary is the person who answers for the unit; Deputies are tried
 	// after the primary, in order. Both are person ids.
 	Primary  string   `json:"primary,omitempty"`
@@ -98,6 +101,7 @@ type ContactsSet struct {
 	Unit     string   `json:"unit"`
 	Phone    string   `json:"phone,omitempty"`
 	Email    string   `json:"email,omitempty"`
+	Webhook  string   `json:"webhook,omitempty"`
 	Primary  string   `json:"primary,omitempty"`
 	Deputies []string `json:"deputies,omitempty"`
 }
@@ -163,7 +167,7 @@ func (d *Directory) Apply(e event.Envelope) {
 		if e.Unmarshal(&p) == nil {
 			d.mu.Lock()
 			if u, ok := d.units[p.Unit]; ok {
-				u.Phone, u.Email, u.Primary, u.Deputies = p.Phone, p.Email, p.Primary, p.Deputies
+				u.Phone, u.Email, u.Webhook, u.Primary, u.Deputies = p.Phone, p.Email, p.Webhook, p.Primary, p.Deputies
 				d.units[p.Unit] = u
 			}
 			d.mu.Unlock()
@@ -400,6 +404,7 @@ type Contact struct {
 	Role     string `json:"role"`             // "on_duty", "primary", "deputy", "unit"
 	Mobile   string `json:"mobile,omitempty"` // E.164 or ""; for the role "unit" the unit's own phone, which may be a landline
 	Email    string `json:"email,omitempty"`
+	Webhook  string `json:"webhook,omitempty"` // only for the role "unit": its own system
 }
 
 // Contact roles, in escalation order.
@@ -417,7 +422,7 @@ const (
 // When several overrides cover at, the one set last wins. A person appears
 // once, at their first place in that order (an on-duty primary is not
 // contacted twice). The unit's own contact points are left out when it has
-// neither phone nor e-mail. An unknown unit has no contacts.
+// no phone, e-mail or webhook. An unknown unit has no contacts.
 func (d *Directory) Reach(unitID string, at time.Time) []Contact {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
@@ -446,8 +451,8 @@ func (d *Directory) Reach(unitID string, at time.Time) []Contact {
 	for _, id := range u.Deputies {
 		add(id, RoleDeputy)
 	}
-	if u.Phone != "" || u.Email != "" {
-		out = append(out, Contact{Name: u.Name, Role: RoleUnit, Mobile: u.Phone, Email: u.Email})
+	if u.Phone != "" || u.Email != "" || u.Webhook != "" {
+		out = append(out, Contact{Name: u.Name, Role: RoleUnit, Mobile: u.Phone, Email: u.Email, Webhook: u.Webhook})
 	}
 	return out
 }

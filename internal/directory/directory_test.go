@@ -127,6 +127,7 @@ func TestSetContactsAndOnDutyValidation(t *testing.T) {
 		"primary as deputy": {directory.SetContacts{Unit: "cs", Primary: "p1", Deputies: []string{"p1"}}, "deputies"},
 		"bad phone":         {directory.SetContacts{Unit: "cs", Phone: "12345"}, "phone"},
 		"bad e-mail":        {directory.SetContacts{Unit: "cs", Email: "cs at x"}, "email"},
+		"http webhook":      {directory.SetContacts{Unit: "cs", Webhook: "http://display.cs.example/fyr"}, "webhook"},
 		"eleven deputies":   {directory.SetContacts{Unit: "cs", Primary: "p1", Deputies: []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"}}, "deputies"},
 	} {
 		if _, err := c.cmd.Decide(d, "t"); fail.As(err).Field != c.field {

@@ -227,7 +227,7 @@ func must3(drafts []event.Draft, _ directory.ImportSummary, err error) []event.D
 func TestExportImportRoundTrip(t *testing.T) {
 	d := testTree(t)
 	apply(t, d, must(t)(directory.SetContacts{Unit: "cs-iva", Phone: "08-123 456 78", Email: "iva@x.example", Primary: "p1",
-		Deputies: []string{"p3", "p2"}}.Decide(d, "t")))
+		Deputies: []string{"p3", "p2"}, Webhook: "https://display.iva.example/fyr"}.Decide(d, "t")))
 	units, people := d.TreeOrder(), d.People()
 	// Awkward values: separators, quotes, formulas, non-ASCII.
 	units[1].Name = `=HYPERLINK("x"), "CS"; sjukhus`

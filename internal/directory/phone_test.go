@@ -73,3 +73,17 @@ func TestCheckEmail(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckWebhookURL(t *testing.T) {
+	for _, ok := range []string{"https://display.cs.example/fyr", "https://10.1.2.3:8443/hooks?unit=iva", "http://127.0.0.1:9000/x", "http://localhost/x"} {
+		if err := directory.CheckWebhookURL(ok); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"display.cs.example/fyr", "http://display.cs.example/fyr", "ftp://x.example/", "https://", "https://u:p@x.example/",
+		"https://x.example/#a", "mailto:a@b.se", "https://x.example/" + strings.Repeat("a", 2048)} {
+		if err := directory.CheckWebhookURL(bad); err == nil {
+			t.Errorf("%q accepted as a webhook URL", bad)
+		}
+	}
+}

@@ -75,20 +75,28 @@ const (
 	Failed    = "failed"
 )
 
-// FindAttempt returns the dispatch and unit of an attempt.
-func (b *Book) FindAttempt(attempt string) (ID, string, bool) {
+// AttemptRef is an attempt with the dispatch and unit it belongs to.
+type AttemptRef struct {
+	Dispatch ID
+	Unit     string
+	Attempt
+}
+
+// FindAttempt returns an attempt by its id (a provider's callback names
+// only that).
+func (b *Book) FindAttempt(attempt string) (AttemptRef, bool) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
-	for _, d := range b.dispatches {
-		for _, u := range d.Units {
-			for _, a := range d.State[u].Attempts {
-				if a.ID == attempt {
-					return d.Dispatch, u, true
-				}
-			}
+	ref, ok := b.attempts[attempt]
+	if !ok {
+		return AttemptRef{}, false
+	}
+	for _, a := range b.dispatches[ref.dispatch].State[ref.unit].Attempts {
+		if a.ID == attempt {
+			return AttemptRef{Dispatch: ref.dispatch, Unit: ref.unit, Attempt: a}, true
 		}
 	}
-	return "", "", false
+	return AttemptRef{}, false
 }
 
 // Plan is one message to send: a due step for one contact.
@@ -105,11 +113,12 @@ type Reacher interface {
 
 // PlanStep turns a due escalation step into the messages it sends: the
 // first step reaches whoever is on duty, else the primary contact, else the
-// unit's own contact points, on the dispatch's first channel; the resend
-// does the same on the next channel; then the deputies; then the parent
-// unit's first contacts. A contact that cannot be reached on the channel
-// (no e-mail for e-mail, no mobile for SMS) is passed over for the next
-// channel the dispatch has that reaches it. newID names each attempt.
+// unit's own contact points, on the dispatch's first channel (and the
+// unit's webhook, when it has one); the resend does the same on the next
+// channel; then the deputies; then the parent unit's first contacts. A
+// contact that cannot be reached on the channel (no e-mail for e-mail, no
+// mobile for SMS, no URL for webhook) is passed over for the next channel
+// the dispatch has that reaches it. newID names each attempt.
 func PlanStep(d Dispatch, due Escalated, dir Reacher, now time.Time, newID func() string) []Plan {
 	unit := due.Unit
 	var contacts []directory.Contact
@@ -150,6 +159,18 @@ func PlanStep(d Dispatch, due Escalated, dir Reacher, now time.Time, newID func(
 		}
 		out = append(out, p)
 	}
+	// A unit's own system (its webhook) is told at the first step, beside
+	// the people: it costs nothing, replaces no one, and a ward display or
+	// paging system that shows the dispatch at once is worth the most then.
+	if due.Step == StepFirst && slices.Contains(channels, Webhook) &&
+		!slices.ContainsFunc(out, func(p Plan) bool { return p.Channel == Webhook }) {
+		for _, c := range dir.Reach(unit, now) {
+			if c.Role == directory.RoleUnit && c.Webhook != "" {
+				out = append(out, Plan{Attempted: Attempted{Dispatch: d.Dispatch, Unit: unit, Step: due.Step, Attempt: newID(),
+					Channel: Webhook, Name: c.Name, Role: c.Role, Address: c.Webhook}, Contact: c})
+			}
+		}
+	}
 	return out
 }
 
@@ -182,6 +203,10 @@ func channelFor(channels []string, start int, c directory.Contact) (string, stri
 		case SMS:
 			if c.Mobile != "" {
 				return ch, c.Mobile, true
+			}
+		case Webhook:
+			if c.Webhook != "" {
+				return ch, c.Webhook, true
 			}
 		}
 	}

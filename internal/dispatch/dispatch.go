@@ -196,11 +196,18 @@ type Book struct {
 	dispatches map[ID]*Dispatch
 	byIncident map[incident.ID][]ID
 	byUnit     map[string][]ID
+	attempts   map[string]attemptAt // attempt id → where it is
+}
+
+type attemptAt struct {
+	dispatch ID
+	unit     string
 }
 
 // NewBook returns an empty book.
 func NewBook() *Book {
-	return &Book{dispatches: map[ID]*Dispatch{}, byIncident: map[incident.ID][]ID{}, byUnit: map[string][]ID{}}
+	return &Book{dispatches: map[ID]*Dispatch{}, byIncident: map[incident.ID][]ID{}, byUnit: map[string][]ID{},
+		attempts: map[string]attemptAt{}}
 }
 
 // Apply folds one event.
@@ -276,6 +283,7 @@ func (b *Book) Apply(e event.Envelope) {
 		if us := b.unit(p.Dispatch, p.Unit); us != nil {
 			us.Attempts = append(us.Attempts, Attempt{ID: p.Attempt, Step: p.Step, Channel: p.Channel, Name: p.Name,
 				Role: p.Role, Address: p.Address, At: e.OccurredAt, Outcome: Pending})
+			b.attempts[p.Attempt] = attemptAt{p.Dispatch, p.Unit}
 		}
 	case TypeAttemptResult:
 		var p AttemptResult

@@ -1,6 +1,7 @@
 package dispatch_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -258,5 +259,57 @@ func TestPendingAttemptsAfterACrash(t *testing.T) {
 	_, states, _ := w.book.Get(id)
 	if a := states[0].LastAttempt(); a == nil || a.Outcome != dispatch.Handed || a.Provider != "46elks" {
 		t.Fatalf("last attempt: %+v", a)
+	}
+}
+
+// reacher is a directory with fixed contacts per unit.
+type reacher map[string][]directory.Contact
+
+func (r reacher) Reach(unit string, _ time.Time) []directory.Contact { return r[unit] }
+func (r reacher) Parent(string) string                               { return "" }
+
+// A unit's webhook gets the first step beside its first person; later
+// steps go to people only. An attempt is found by its id alone.
+func TestPlanStepAddsTheUnitsWebhookAtFirst(t *testing.T) {
+	w := newWorld(t)
+	id := w.create(dispatch.Create{Kind: dispatch.KindMessage, Title: "Läget?", Audience: dispatch.Audience{Units: []string{"cs"}},
+		Deadline: t0.Add(time.Hour), Channels: []string{dispatch.InApp, dispatch.Email, dispatch.Webhook}})
+	d, _ := w.book.Head(id)
+	dir := reacher{"cs": {
+		{PersonID: "p1", Name: "Erik", Role: directory.RolePrimary, Email: "erik@cs.example"},
+		{PersonID: "p2", Name: "Lena", Role: directory.RoleDeputy, Email: "lena@cs.example"},
+		{Name: "CS", Role: directory.RoleUnit, Webhook: "https://display.cs.example/fyr"},
+	}}
+	n := 0
+	newID := func() string { n++; return string(rune('a' + n)) }
+	var got []string
+	for _, p := range dispatch.PlanStep(d, dispatch.Escalated{Dispatch: id, Unit: "cs", Step: dispatch.StepFirst}, dir, t0, newID) {
+		got = append(got, p.Channel+":"+p.Name+":"+p.Address)
+	}
+	if want := []string{"inapp:Erik:", "webhook:CS:https://display.cs.example/fyr"}; !slices.Equal(got, want) {
+		t.Fatalf("first step: %v, want %v", got, want)
+	}
+	got = nil
+	for _, p := range dispatch.PlanStep(d, dispatch.Escalated{Dispatch: id, Unit: "cs", Step: dispatch.StepResend}, dir, t0, newID) {
+		got = append(got, p.Channel+":"+p.Name)
+	}
+	if want := []string{"email:Erik"}; !slices.Equal(got, want) {
+		t.Fatalf("resend: %v, want %v", got, want)
+	}
+	// Without webhook among the dispatch's channels, no webhook.
+	plain := d
+	plain.Channels = []string{dispatch.InApp}
+	for _, p := range dispatch.PlanStep(plain, dispatch.Escalated{Dispatch: id, Unit: "cs", Step: dispatch.StepFirst}, dir, t0, newID) {
+		if p.Channel == dispatch.Webhook {
+			t.Fatalf("a webhook went out though the dispatch does not use the channel: %+v", p)
+		}
+	}
+	w.apply(t0, event.Draft{Type: dispatch.TypeAttempted, Subject: string(id), Payload: dispatch.Attempted{Dispatch: id, Unit: "cs",
+		Attempt: "w1", Channel: dispatch.Webhook, Name: "CS", Address: "https://display.cs.example/fyr"}})
+	if ref, ok := w.book.FindAttempt("w1"); !ok || ref.Dispatch != id || ref.Unit != "cs" || ref.Channel != dispatch.Webhook {
+		t.Fatalf("FindAttempt: %+v %v", ref, ok)
+	}
+	if _, ok := w.book.FindAttempt("nope"); ok {
+		t.Fatal("found an attempt that does not exist")
 	}
 }

@@ -64,6 +64,9 @@ var directoryMessages = map[string][2]string{
 	"field.shift_to":          {"Till", "To"},
 	"field.phone":             {"Enhetens telefon", "The unit's phone"},
 	"field.email":             {"Enhetens e-post (funktionsbrevlåda)", "The unit's e-mail (functional mailbox)"},
+	"field.webhook":           {"Enhetens webhook (eget system)", "The unit's webhook (its own system)"},
+	"field.webhook.hint": {"Adress dit Fyr skickar utskick som signerad JSON, t.ex. till en avdelningsskärm eller ett larmsystem. https krävs.",
+		"Where Fyr posts dispatches as signed JSON, e.g. to a ward display or a paging system. https is required."},
 	"field.primary":           {"Primär kontakt (person-id)", "Primary contact (person id)"},
 	"field.deputies":          {"Ersättare i ordning (person-id, åtskilda med mellanslag)", "Deputies in order (person ids, separated by spaces)"},
 	"import.title":            {"Importera och exportera katalogen", "Import and export the directory"},
@@ -299,7 +302,7 @@ func (s *Server) unitView(p auth.Principal, u directory.Unit, lang Lang) *unitVi
 func (s *Server) contactsSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	id := r.PathValue("id")
 	f := r.PostFormValue
-	_, err := s.svc.SetContacts(r.Context(), &p, directory.SetContacts{Unit: id, Phone: f("phone"), Email: f("email"),
+	_, err := s.svc.SetContacts(r.Context(), &p, directory.SetContacts{Unit: id, Phone: f("phone"), Email: f("email"), Webhook: f("webhook"),
 		Primary: f("primary"), Deputies: strings.FieldsFunc(f("deputies"), func(r rune) bool { return strings.ContainsRune(" ,;|\t\r\n", r) })})
 	return s.afterDirectorySubmit(w, r, p, id, "contacts", err)
 }

@@ -1,10 +1,15 @@
 package web
 
 import (
+	"bytes"
 	"crypto/subtle"
+	"encoding/json"
 	"net/http"
 
 	"fyr/internal/channel/sms"
+	"fyr/internal/channel/webhook"
+	"fyr/internal/core"
+	"fyr/internal/dispatch"
 	"fyr/internal/fail"
 )
 
@@ -73,4 +78,37 @@ func (s *Server) smsInbound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Write([]byte("Fyr: tack, kvittensen är registrerad."))
+}
+
+// EnableWebhookReceipts turns on POST /hooks/webhook/receipt, where a
+// unit's own system acknowledges a dispatch its webhook brought. The
+// request is signed like the webhooks Fyr sends (Fyr-Signature, HMAC-SHA256
+// with the shared secret); an unsigned, wrongly signed, stale or replayed
+// request changes nothing.
+func (s *Server) EnableWebhookReceipts(secret []byte) {
+	v := &webhook.Verifier{Secrets: [][]byte{secret}, Now: s.svc.Now, MaxBody: 64 << 10}
+	s.mux.HandleFunc("POST /hooks/webhook/receipt", func(w http.ResponseWriter, r *http.Request) {
+		st, err := s.webhookReceipt(r, v)
+		if err != nil {
+			fe := s.report(r, err)
+			s.log.Info("webhook receipt refused", "field", fe.Field, "reason", fe.Message)
+			writeJSON(w, status(fe.Code), errorResponse{*fe})
+			return
+		}
+		writeJSON(w, http.StatusOK, st)
+	})
+}
+
+func (s *Server) webhookReceipt(r *http.Request, v *webhook.Verifier) (dispatch.UnitState, error) {
+	body, err := v.Request(r)
+	if err != nil {
+		return dispatch.UnitState{}, err
+	}
+	var rec core.WebhookReceipt
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&rec); err != nil {
+		return dispatch.UnitState{}, jsonError(err, body)
+	}
+	return s.svc.AcknowledgeByWebhook(r.Context(), rec)
 }
