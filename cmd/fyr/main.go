@@ -161,6 +161,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	go svc.NewEngine(trs, publicURL).Run(ctx, interval)
+	go svc.RunReminders(ctx, interval) // reporting rounds: a reminder to the units missing at the deadline
 	channels := []string{"inapp"}
 	for ch := range trs {
 		channels = append(channels, ch)

@@ -32,12 +32,33 @@ const (
 	// ExportDirectory: every unit's and person's contact details in one
 	// file (personal data in bulk; each export is audit-logged).
 	ExportDirectory Action = "export_directory"
+	// FileReport: file a unit report in a reporting round (a unit account
+	// for its own unit only; the staff on behalf of a unit that phoned).
+	FileReport Action = "file_report"
+	// ApprovePicture: approve a situation picture (lägesbild) for
+	// publishing. Admins hold it by role; staff only when their function is
+	// one of ApproverFunctions (the stabschef).
+	ApprovePicture Action = "approve_picture"
+	// ManageSettings: change the organisation's settings (e.g. four eyes).
+	ManageSettings Action = "manage_settings"
 )
 
+// ApproverFunctions are the staff functions that may approve a situation
+// picture (compared without regard to case; a function field listing
+// several, separated by commas, counts each).
+var ApproverFunctions = []string{"stabschef"}
+
+// byFunction grants an action to a role only when the person holds one of
+// the listed functions.
+var byFunction = map[Action]map[Role]*[]string{
+	ApprovePicture: {Staff: &ApproverFunctions},
+}
+
 var grants = map[Role][]Action{
-	Admin:  {ReadIncidents, ReadJournal, WriteIncidents, ManageUsers, Acknowledge, ManageDirectory, SetOnDuty, ExportDirectory},
-	Staff:  {ReadIncidents, ReadJournal, WriteIncidents, Acknowledge, SetOnDuty, ExportDirectory},
-	Unit:   {ReadIncidents, Acknowledge},
+	Admin: {ReadIncidents, ReadJournal, WriteIncidents, ManageUsers, Acknowledge, ManageDirectory, SetOnDuty, ExportDirectory,
+		FileReport, ApprovePicture, ManageSettings},
+	Staff:  {ReadIncidents, ReadJournal, WriteIncidents, Acknowledge, SetOnDuty, ExportDirectory, FileReport},
+	Unit:   {ReadIncidents, Acknowledge, FileReport},
 	Viewer: {ReadIncidents, ReadJournal},
 }
 
@@ -61,9 +82,34 @@ type Principal struct {
 	Token    string
 }
 
+// May reports whether p may do action: by role, or by role and function
+// for the actions granted by function (ApprovePicture). Use it rather than
+// Can where the function matters.
+func (p Principal) May(action Action) bool {
+	if Can(p.Role, action) {
+		return true
+	}
+	fns := byFunction[action][p.Role]
+	if fns == nil {
+		return false
+	}
+	for part := range strings.SplitSeq(p.Function, ",") {
+		for _, fn := range *fns {
+			if strings.EqualFold(strings.TrimSpace(part), fn) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Require returns a Forbidden error unless p may do action.
 func (p Principal) Require(action Action) error {
-	if !Can(p.Role, action) {
+	if !p.May(action) {
+		if byFunction[action][p.Role] != nil {
+			return fail.New(fail.Forbidden, "the function %q may not %s: it takes one of %s", p.Function,
+				strings.ReplaceAll(string(action), "_", " "), strings.Join(*byFunction[action][p.Role], ", "))
+		}
 		return fail.New(fail.Forbidden, "the role %q may not %s", p.Role, strings.ReplaceAll(string(action), "_", " "))
 	}
 	return nil

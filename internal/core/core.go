@@ -15,6 +15,7 @@ import (
 	"fyr/internal/dispatch"
 	"fyr/internal/event"
 	"fyr/internal/incident"
+	"fyr/internal/situation"
 	"fyr/internal/store"
 )
 
@@ -24,11 +25,13 @@ type Facts struct {
 	Units      *directory.Directory
 	Users      *auth.Users
 	Dispatches *dispatch.Book
+	Situation  *situation.Book
 }
 
 // NewFacts returns an empty write model.
 func NewFacts() *Facts {
-	return &Facts{Incidents: incident.NewFacts(), Units: directory.New(), Users: auth.NewUsers(), Dispatches: dispatch.NewBook()}
+	return &Facts{Incidents: incident.NewFacts(), Units: directory.New(), Users: auth.NewUsers(), Dispatches: dispatch.NewBook(),
+		Situation: situation.NewBook()}
 }
 
 // Apply folds an event into every capability's write model.
@@ -39,6 +42,7 @@ func (f *Facts) apply(e event.Envelope, inc any) {
 	f.Units.Apply(e)
 	f.Users.Apply(e)
 	f.Dispatches.Apply(e)
+	f.Situation.Apply(e)
 }
 
 // Projection is the read model, fed only from the log subscription so that
@@ -49,6 +53,7 @@ type Projection struct {
 	Units      *directory.Directory
 	Users      *auth.Users
 	Dispatches *dispatch.Book
+	Situation  *situation.Book
 
 	mu        sync.Mutex
 	seq       uint64
@@ -59,7 +64,7 @@ type Projection struct {
 // NewProjection returns an empty read model of org.
 func NewProjection(org string) *Projection {
 	return &Projection{org: org, Incidents: incident.NewView(), Units: directory.New(), Users: auth.NewUsers(),
-		Dispatches: dispatch.NewBook(), changed: make(chan struct{})}
+		Dispatches: dispatch.NewBook(), Situation: situation.NewBook(), changed: make(chan struct{})}
 }
 
 // Listen registers fn to be called after each event is applied, on the
@@ -79,6 +84,7 @@ func (p *Projection) apply(e event.Envelope, inc any) {
 		p.Units.Apply(e)
 		p.Users.Apply(e)
 		p.Dispatches.Apply(e)
+		p.Situation.Apply(e)
 	}
 	p.mu.Lock()
 	p.seq = e.Seq
