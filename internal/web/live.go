@@ -29,7 +29,8 @@ type subscriber struct {
 	journal  bool
 	unit     string // the unit a unit account answers for: its inbox follows
 	lang     Lang
-	ch       chan liveMsg
+	ch       chan liveMsg // the goroutine-per-connection path (live)
+	conn     *liveConn    // a hijacked connection (live_conn.go)
 }
 
 // hub fans live updates out to the SSE connections. Each message is rendered
@@ -38,20 +39,73 @@ type hub struct {
 	s    *Server
 	mu   sync.Mutex
 	subs map[*subscriber]struct{}
+	// How many subscribers read each language, and how many of those
+	// follow an incident's journal: every event asks, so it must not cost
+	// a walk over every connection.
+	langs, journalLangs map[Lang]int
+	pend                []*liveConn // hijacked connections that became ready under mu
+	// For tests: noHijack keeps every connection on the goroutine path;
+	// onRemove is called under mu when a subscriber is dropped.
+	noHijack bool
+	onRemove func()
+
+	// The writer pool of the hijacked connections (live_conn.go).
+	once sync.Once
+	qmu  sync.Mutex
+	cond *sync.Cond
+	runq []*liveConn // ready to write, from head on
+	head int
 }
 
-func newHub(s *Server) *hub { return &hub{s: s, subs: map[*subscriber]struct{}{}} }
+func newHub(s *Server) *hub {
+	return &hub{s: s, subs: map[*subscriber]struct{}{}, langs: map[Lang]int{}, journalLangs: map[Lang]int{}}
+}
 
 func (h *hub) add(sub *subscriber) {
 	h.mu.Lock()
 	h.subs[sub] = struct{}{}
+	h.langs[sub.lang]++
+	if sub.journal {
+		h.journalLangs[sub.lang]++
+	}
 	h.mu.Unlock()
 }
 
 func (h *hub) remove(sub *subscriber) {
 	h.mu.Lock()
-	delete(h.subs, sub)
+	h.drop(sub)
 	h.mu.Unlock()
+}
+
+// drop removes sub; h.mu is held.
+func (h *hub) drop(sub *subscriber) {
+	if _, ok := h.subs[sub]; !ok {
+		return
+	}
+	delete(h.subs, sub)
+	h.langs[sub.lang]--
+	if sub.journal {
+		h.journalLangs[sub.lang]--
+	}
+	if h.onRemove != nil {
+		h.onRemove()
+	}
+}
+
+// languages returns the languages that subscribers read (journal: only
+// those of journal readers). h.mu is held.
+func (h *hub) languages(journal bool) []Lang {
+	counts := h.langs
+	if journal {
+		counts = h.journalLangs
+	}
+	var out []Lang
+	for _, l := range []Lang{Swedish, English} {
+		if counts[l] > 0 {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // sseFrame encodes one event; data is JSON, so it is always one line.
@@ -112,17 +166,14 @@ func (h *hub) publish(e event.Envelope) {
 	// language: this runs on the projection goroutine, which every writer's
 	// acknowledgement waits for.
 	h.mu.Lock()
-	langs := map[Lang]bool{}
-	for sub := range h.subs {
-		langs[sub.lang] = true
-	}
+	langs := h.languages(false)
 	h.mu.Unlock()
 	if len(langs) == 0 {
 		return
 	}
 	names := h.s.scopeNames()
 	msgs := map[Lang][]liveMsg{}
-	for lang := range langs {
+	for _, lang := range langs {
 		for _, id := range ids {
 			if entry, ok := h.s.svc.P.Incidents.Entry(ref.Incident, id); ok {
 				msgs[lang] = append(msgs[lang], liveMsg{seq: e.Seq, incident: ref.Incident, journal: true,
@@ -134,7 +185,7 @@ func (h *hub) publish(e event.Envelope) {
 		}
 	}
 	h.mu.Lock()
-	defer h.mu.Unlock()
+	defer h.unlock()
 	for sub := range h.subs {
 		for _, m := range msgs[sub.lang] {
 			h.offer(sub, m)
@@ -145,7 +196,7 @@ func (h *hub) publish(e event.Envelope) {
 // send offers one message per language to every subscriber.
 func (h *hub) send(msgs map[Lang]liveMsg) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
+	defer h.unlock()
 	for sub := range h.subs {
 		if m, ok := msgs[sub.lang]; ok {
 			h.offer(sub, m)
@@ -162,10 +213,17 @@ func (h *hub) offer(sub *subscriber, m liveMsg) {
 	if _, ok := h.subs[sub]; !ok {
 		return // dropped earlier in this round
 	}
+	if c := sub.conn; c != nil {
+		if !c.enqueue(m) {
+			h.drop(sub)
+			c.nc.Close()
+		}
+		return
+	}
 	select {
 	case sub.ch <- m:
 	default:
-		delete(h.subs, sub)
+		h.drop(sub)
 		close(sub.ch)
 	}
 }
@@ -177,18 +235,13 @@ func (h *hub) publishCoverage(e event.Envelope) {
 		h.publishInbox(e)
 	}
 	h.mu.Lock()
-	langs := map[Lang]bool{}
-	for sub := range h.subs {
-		if sub.journal {
-			langs[sub.lang] = true
-		}
-	}
+	langs := h.languages(true)
 	h.mu.Unlock()
 	if len(langs) == 0 {
 		return
 	}
 	msgs := map[Lang]liveMsg{}
-	for lang := range langs {
+	for _, lang := range langs {
 		id, frame := h.s.coverageMsgs(lang, e)
 		if frame == nil {
 			return
@@ -225,6 +278,8 @@ func (s *Server) renderPartial(name string, data any) string {
 
 // live is the SSE endpoint: GET /live?incident=ID&since=SEQ. It first sends
 // what the client missed since its Last-Event-ID (or since), then follows.
+// An HTTP/1.1 connection is hijacked and handed to the hub's writers
+// (live_conn.go); otherwise this goroutine serves it until it ends.
 func (s *Server) live(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	fl, ok := w.(http.Flusher)
 	if !ok {
@@ -235,14 +290,19 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p auth.Principal) 
 	if h := r.Header.Get("Last-Event-ID"); h != "" {
 		since, _ = strconv.ParseUint(h, 10, 64)
 	}
-	sub := &subscriber{incident: id, journal: auth.Can(p.Role, auth.ReadJournal) && id != "", unit: p.Unit, lang: langOf(r),
-		ch: make(chan liveMsg, 256)}
-	s.hub.add(sub)
-	defer s.hub.remove(sub)
-
+	sub := &subscriber{incident: id, journal: auth.Can(p.Role, auth.ReadJournal) && id != "", unit: p.Unit, lang: langOf(r)}
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
+	if hj, ok := w.(http.Hijacker); ok && r.ProtoMajor == 1 && !s.hub.noHijack {
+		if nc, _, err := hj.Hijack(); err == nil {
+			s.liveServeHijacked(nc, w.Header(), p, sub, since)
+			return nil
+		}
+	}
+	sub.ch = make(chan liveMsg, liveQueueMax)
+	s.hub.add(sub)
+	defer s.hub.remove(sub)
 	w.WriteHeader(200)
 
 	// Catch up from the read model; live messages already queued that this
@@ -336,7 +396,7 @@ func (h *hub) publishInbox(e event.Envelope) {
 			HTML: h.s.renderPartial("inbox-item", inboxItemView{lang, c})})
 	}
 	h.mu.Lock()
-	defer h.mu.Unlock()
+	defer h.unlock()
 	for sub := range h.subs {
 		if sub.unit != "" && units[sub.unit] {
 			h.offer(sub, liveMsg{seq: e.Seq, frame: frames[sub.lang]})
