@@ -41,19 +41,33 @@ func (c *clock) Add(d time.Duration) time.Time {
 // hospitals and their wards, and the accounts the situation picture needs.
 type sit struct {
 	svc   *core.Service
+	dir   string
 	clock *clock
 	p     map[string]auth.Principal
+}
+
+// restart closes the service and opens it again on the same log.
+func (s *sit) restart(t *testing.T) {
+	t.Helper()
+	s.svc.Close()
+	svc, err := core.Open(context.Background(), core.Config{Dir: s.dir, Org: "test", Now: s.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.svc = svc
 }
 
 func startSituation(t *testing.T) *sit {
 	t.Helper()
 	ctx := context.Background()
 	c := &clock{t: time.Now().UTC().Truncate(time.Minute)}
-	svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: "test", Now: c.Now})
+	dir := t.TempDir()
+	svc, err := core.Open(ctx, core.Config{Dir: dir, Org: "test", Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(svc.Close)
+	s := &sit{svc: svc, dir: dir, clock: c, p: map[string]auth.Principal{}}
+	t.Cleanup(func() { s.svc.Close() })
 	for _, u := range []directory.Unit{
 		{ID: "region", Name: "Testregionen", Type: directory.Region},
 		{ID: "sjukhus", Name: "Testsjukhuset", Type: directory.Hospital, Parent: "region"},
@@ -80,7 +94,6 @@ func startSituation(t *testing.T) *sit {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &sit{svc: svc, clock: c, p: map[string]auth.Principal{}}
 	for _, u := range []auth.AddUser{
 		{Username: "admin", Name: "Ada Admin", Role: auth.Admin},
 		{Username: "staff", Name: "Sven Stab", Role: auth.Staff, Function: "Sjukvårdsledare"},
@@ -208,6 +221,12 @@ func TestRoundReminderEscalatesForTheMissingUnit(t *testing.T) {
 	before := s.svc.P.Seq()
 	if n, err := s.svc.RemindRounds(ctx, now.Add(time.Minute)); n != 0 || err != nil || s.svc.P.Seq() != before {
 		t.Fatalf("a second reminder: %d %v", n, err)
+	}
+	// After a restart the models are rebuilt from the log: still one reminder.
+	s.restart(t)
+	eng = s.svc.NewEngine(map[string]core.Transport{dispatch.Email: mail}, "https://fyr.test")
+	if n, err := s.svc.RemindRounds(ctx, now.Add(2*time.Minute)); n != 0 || err != nil {
+		t.Fatalf("a reminder after the restart: %d %v", n, err)
 	}
 	r, _ = s.svc.P.Situation.Round(r.Round, incident.AsOf{})
 	rem, states, ok := s.svc.P.Dispatches.Get(r.Reminder)

@@ -1,6 +1,7 @@
 package situation_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -140,5 +141,47 @@ func TestExportStripsPersonalData(t *testing.T) {
 	p.Status = situation.Approved
 	if _, err := situation.Export(p, situation.ExportInput{}); err == nil {
 		t.Fatal("an unpublished version was exported")
+	}
+}
+
+// Payloads are written with encoding/json and read with the JSON v2
+// decoder: every situation payload must survive the trip unchanged.
+func TestEveryPayloadRoundTrips(t *testing.T) {
+	at := time.Date(2026, 11, 23, 8, 3, 0, 123e6, time.UTC)
+	content := situation.Content{Event: "e", Levels: []situation.Level{{Scope: "region", Name: "R", Level: incident.Staff}},
+		Scope: "s", Affected: []string{"a"}, Consequences: situation.Consequences{PatientSafety: "p", Media: "m"},
+		Actions: "a", Resources: "r", Coordination: "c", Communication: "k", Forecast: "f",
+		Direction: []situation.Measure{{What: "w", Owner: "o", Deadline: at, Task: "t"}}, Reporting: "rep", NextBriefing: at,
+		Audience: dispatch.Audience{Units: []string{"a"}}}
+	payloads := []any{
+		&situation.RoundOpened{Round: "r", Incident: "i", Title: "t", Note: "n", Audience: dispatch.Audience{Subtrees: []string{"h"}},
+			Units: []string{"a", "b"}, Deadline: at, Dispatch: "d", Author: "x"},
+		&situation.RoundClosed{Round: "r", Author: "x"},
+		&situation.RoundReopened{Round: "r", Deadline: at, Author: "x"},
+		&situation.RoundReminded{Round: "r", Dispatch: "d", Units: []string{"b"}},
+		&situation.ReportFiled{Report: "p", Round: "r", Incident: "i", Unit: "a", Version: 2, Values: situation.Values{State: situation.Limited,
+			Staff: situation.Staffing{Present: 3, Missing: 1}, Beds: situation.Beds{Total: 9, Occupied: 8},
+			Systems:  []situation.SystemStatus{{Name: "Cosmic", State: situation.Down, Note: "n"}},
+			Supplies: []situation.Supply{{Name: "Handskar", Note: "2 dygn"}}, Needs: []string{"x"}, Text: "å\nä"},
+			By: "b", Username: "u", OnBehalf: true, Channel: dispatch.Phone, Late: true},
+		&situation.PictureDrafted{Picture: "p", Incident: "i", Version: 1, Content: content,
+			Basis: situation.Basis{Round: "r", Reports: []situation.ReportID{"x"}, Entries: []string{"e"}, Since: at}, Author: "a", Function: "f"},
+		&situation.PictureRevised{Picture: "p", Content: content, Author: "a"},
+		&situation.PictureApproved{Picture: "p", By: "b", Function: "Stabschef"},
+		&situation.PicturePublished{Picture: "p", Dispatch: "d", By: "b"},
+		&situation.FourEyesSet{Enabled: false, By: "b"},
+	}
+	for _, p := range payloads {
+		e, err := event.Seal(event.Draft{Type: "x", Payload: p}, "id", "o", "", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := reflect.New(reflect.TypeOf(p).Elem()).Interface()
+		if err := e.Unmarshal(got); err != nil {
+			t.Fatalf("%T: %v", p, err)
+		}
+		if !reflect.DeepEqual(got, p) {
+			t.Errorf("%T changed on the way through the log:\n got %+v\nwant %+v", p, got, p)
+		}
 	}
 }
