@@ -148,6 +148,21 @@ func (s *Service) RoundsForUnit(p auth.Principal, unit string) ([]situation.Roun
 	return s.P.Situation.OpenFor(unit), nil
 }
 
+// RoundForDispatch returns the round a dispatch (its call to report or its
+// reminder) belongs to, so that a unit opening it from its inbox lands on
+// the report form. Any role that may file a report or read the journal.
+func (s *Service) RoundForDispatch(p auth.Principal, d dispatch.ID) (situation.Round, error) {
+	if !p.May(auth.FileReport) && !p.May(auth.ReadJournal) {
+		return situation.Round{}, fail.New(fail.Forbidden, "the role %q may not read reporting rounds", p.Role)
+	}
+	id, ok := s.P.Situation.RoundOf(d)
+	if !ok {
+		return situation.Round{}, fail.New(fail.NotFound, "dispatch %q is not a call to report", d)
+	}
+	r, _ := s.P.Situation.Round(id, incident.AsOf{})
+	return r, nil
+}
+
 // reportingUnit checks who may report (or read reports) for which unit: a
 // unit account for its own unit only; the staff for any unit, on behalf.
 func (s *Service) reportingUnit(p auth.Principal, unit string) (string, bool, error) {

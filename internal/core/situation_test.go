@@ -187,6 +187,9 @@ func TestRoundReminderEscalatesForTheMissingUnit(t *testing.T) {
 	if out, _ := s.svc.P.Incidents.Journal(inc.ID, incident.Query{Kind: incident.InfoOut}); len(out) != 1 || out[0].Dispatch != string(r.Dispatch) {
 		t.Fatalf("the call to report is not in the journal: %+v", out)
 	}
+	if got, err := s.svc.RoundForDispatch(s.p["avd1"], r.Dispatch); err != nil || got.Round != r.Round {
+		t.Fatalf("the round of the call to report: %+v %v", got, err)
+	}
 	mail := &mailbox{}
 	eng := s.svc.NewEngine(map[string]core.Transport{dispatch.Email: mail}, "https://fyr.test")
 	if _, err := eng.Round(ctx, s.clock.Now()); err != nil {
