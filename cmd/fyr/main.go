@@ -160,7 +160,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("FYR_ENGINE_INTERVAL: %q is not a positive duration", v)
 		}
 	}
-	go svc.NewEngine(trs, publicURL).Run(ctx, interval)
+	eng := svc.NewEngine(trs, publicURL)
+	// With two SMS gateways and their delivery reports, an SMS not reported
+	// delivered within the window goes once more through the other.
+	if os.Getenv("FYR_SMS_URL") != "" && os.Getenv("FYR_SMS2_URL") != "" && os.Getenv("FYR_HOOK_KEY") != "" {
+		window := 3 * time.Minute
+		if v := os.Getenv("FYR_SMS_REPORT_WINDOW"); v != "" {
+			if window, err = time.ParseDuration(v); err != nil || window < 30*time.Second {
+				return fmt.Errorf("FYR_SMS_REPORT_WINDOW: %q is not a duration of 30s or more (e.g. 3m)", v)
+			}
+		}
+		eng.FailOverAfter(window)
+	}
+	go eng.Run(ctx, interval)
 	go svc.RunReminders(ctx, interval) // reporting rounds: a reminder to the units missing at the deadline
 	channels := []string{"inapp"}
 	for ch := range trs {

@@ -29,6 +29,9 @@ type Message struct {
 	Text       string // plain text, Swedish; includes the receipt link
 	ReceiptURL string
 	ShortCode  string // an SMS reply with this code acknowledges
+	// Avoid names a provider that took this message before but never
+	// reported it delivered: channels with several providers try it last.
+	Avoid string
 }
 
 // Result is the outcome of one Send.

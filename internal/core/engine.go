@@ -26,7 +26,17 @@ type Engine struct {
 	transports map[string]Transport
 	baseURL    string        // where receipt links point, e.g. https://10.1.2.3:8443
 	kick       chan struct{} // a new dispatch: go at once, not at the next tick
+	// reportWindow is how long an SMS gateway has to report a message
+	// delivered before it is sent again through the other gateway; 0 (the
+	// default) turns failover off.
+	reportWindow time.Duration
 }
+
+// FailOverAfter turns on SMS failover: a message the gateway took but did
+// not report delivered within window (or reported undelivered) is sent once
+// more, through the other gateway. Only for two gateways with delivery
+// reports: with one, or without reports, it would only send twice.
+func (e *Engine) FailOverAfter(window time.Duration) { e.reportWindow = window }
 
 // NewEngine returns an engine; transports maps channel names to adapters.
 func (s *Service) NewEngine(transports map[string]Transport, baseURL string) *Engine {
@@ -80,7 +90,41 @@ func (e *Engine) Round(ctx context.Context, now time.Time) (int, error) {
 			plans = append(plans, p...)
 		}
 	}
+	if e.reportWindow > 0 {
+		p, err := e.intendFailovers(ctx, now.Add(-e.reportWindow))
+		if err != nil {
+			return 0, err
+		}
+		plans = append(plans, p...)
+	}
 	return e.sendAll(ctx, plans)
+}
+
+// intendFailovers records, in one atomic write checked in the writer, a
+// repeat of each SMS the gateway did not report delivered by handedBefore.
+func (e *Engine) intendFailovers(ctx context.Context, handedBefore time.Time) ([]dispatch.Plan, error) {
+	if len(e.svc.P.Dispatches.FailoverDue(handedBefore)) == 0 {
+		return nil, nil
+	}
+	var plans []dispatch.Plan
+	_, err := e.svc.do(ctx, func(f *Facts, _ time.Time) ([]event.Draft, error) {
+		plans = plans[:0]
+		var drafts []event.Draft
+		for _, ref := range f.Dispatches.FailoverDue(handedBefore) {
+			p := dispatch.FailoverPlan(ref, event.NewID())
+			plans = append(plans, p)
+			drafts = append(drafts, event.Draft{Type: dispatch.TypeAttempted, Subject: string(p.Dispatch), Actor: "fyr", Payload: p.Attempted})
+		}
+		return drafts, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("record SMS failovers: %w", err)
+	}
+	for _, p := range plans {
+		e.svc.log.Warn("sms not reported delivered: sending through the other gateway", "dispatch_id", p.Dispatch, "unit", p.Unit,
+			"attempt", p.FailoverOf, "avoid", p.Avoid)
+	}
+	return plans, nil
 }
 
 // PerChannel is how many messages one channel has in flight at once. Each

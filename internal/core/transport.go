@@ -13,7 +13,8 @@ type ChannelTransport struct{ Sender channel.Sender }
 
 // Send hands one attempt to the adapter.
 func (t ChannelTransport) Send(ctx context.Context, p dispatch.Plan, subject, text, link string) dispatch.AttemptResult {
-	m := channel.Message{AttemptID: p.Attempt, ToName: p.Name, Subject: subject, Text: text, ReceiptURL: link, ShortCode: p.Code}
+	m := channel.Message{AttemptID: p.Attempt, ToName: p.Name, Subject: subject, Text: text, ReceiptURL: link, ShortCode: p.Code,
+		Avoid: p.Avoid}
 	switch p.Channel {
 	case dispatch.Email:
 		m.ToEmail = p.Address

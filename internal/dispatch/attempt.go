@@ -39,6 +39,10 @@ type Attempted struct {
 	Role     string `json:"role"`
 	Address  string `json:"address,omitempty"` // e-mail or phone number, for the staff to follow up
 	Code     string `json:"code,omitempty"`    // an SMS reply with this code from Address acknowledges
+	// FailoverOf is the attempt this one repeats through another provider,
+	// because that one never reported it delivered; Avoid is that provider.
+	FailoverOf string `json:"failover_of,omitempty"`
+	Avoid      string `json:"avoid,omitempty"`
 }
 
 // AttemptResult is what the channel answered.
@@ -60,6 +64,8 @@ type Attempt struct {
 	Name       string    `json:"name"`
 	Role       string    `json:"role"`
 	Address    string    `json:"address,omitempty"`
+	FailoverOf string    `json:"failover_of,omitempty"`
+	Avoid      string    `json:"avoid,omitempty"`
 	At         time.Time `json:"at"`
 	Outcome    string    `json:"outcome"` // pending, handed, failed
 	Provider   string    `json:"provider,omitempty"`
@@ -87,6 +93,11 @@ type AttemptRef struct {
 func (b *Book) FindAttempt(attempt string) (AttemptRef, bool) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
+	return b.attemptRef(attempt)
+}
+
+// attemptRef finds an attempt; b.mu is held.
+func (b *Book) attemptRef(attempt string) (AttemptRef, bool) {
 	ref, ok := b.attempts[attempt]
 	if !ok {
 		return AttemptRef{}, false
@@ -229,7 +240,7 @@ func (b *Book) PendingAttempts() []Plan {
 			for _, a := range d.State[u].Attempts {
 				if a.Outcome == Pending {
 					p := Plan{Attempted: Attempted{Dispatch: d.Dispatch, Unit: u, Step: a.Step, Attempt: a.ID,
-						Channel: a.Channel, Name: a.Name, Role: a.Role, Address: a.Address}}
+						Channel: a.Channel, Name: a.Name, Role: a.Role, Address: a.Address, FailoverOf: a.FailoverOf, Avoid: a.Avoid}}
 					if a.Channel == SMS {
 						p.Code = ReplyCode(a.ID) // the same code as the first time
 					}
@@ -294,4 +305,38 @@ func (b *Book) ByReply(from, code string, now time.Time) (Plan, bool) {
 		}
 	}
 	return found, best != nil
+}
+
+// FailoverDue lists the SMS attempts that a gateway took but did not
+// report delivered by handedBefore, or reported undelivered, for units that
+// have not acknowledged: each is repeated once through the other gateway.
+func (b *Book) FailoverDue(handedBefore time.Time) []AttemptRef {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	var out []AttemptRef
+	for id := range b.unconfirmed {
+		ref, ok := b.attemptRef(id)
+		if !ok || b.failedOver[id] {
+			continue
+		}
+		if us := b.dispatches[ref.Dispatch].State[ref.Unit]; us.Ack != nil {
+			continue
+		}
+		if ref.Outcome == Failed || (ref.Outcome == Handed && !ref.At.After(handedBefore)) {
+			out = append(out, ref)
+		}
+	}
+	slices.SortFunc(out, func(a, b AttemptRef) int { return a.At.Compare(b.At) })
+	return out
+}
+
+// FailoverPlan is the attempt that repeats ref through another provider:
+// same contact, same step, a new id (and so a new reply code).
+func FailoverPlan(ref AttemptRef, newID string) Plan {
+	p := Plan{Attempted: Attempted{Dispatch: ref.Dispatch, Unit: ref.Unit, Step: ref.Step, Attempt: newID, Channel: ref.Channel,
+		Name: ref.Name, Role: ref.Role, Address: ref.Address, FailoverOf: ref.ID, Avoid: ref.Provider}}
+	if p.Channel == SMS {
+		p.Code = ReplyCode(newID)
+	}
+	return p
 }

@@ -197,6 +197,11 @@ type Book struct {
 	byIncident map[incident.ID][]ID
 	byUnit     map[string][]ID
 	attempts   map[string]attemptAt // attempt id → where it is
+	failedOver map[string]bool      // attempts already repeated through another provider
+	// unconfirmed holds the SMS attempts a provider took without (yet)
+	// reporting them delivered, or reported undelivered: candidates for
+	// failover to the other gateway.
+	unconfirmed map[string]bool
 }
 
 type attemptAt struct {
@@ -207,7 +212,8 @@ type attemptAt struct {
 // NewBook returns an empty book.
 func NewBook() *Book {
 	return &Book{dispatches: map[ID]*Dispatch{}, byIncident: map[incident.ID][]ID{}, byUnit: map[string][]ID{},
-		attempts: map[string]attemptAt{}}
+		attempts: map[string]attemptAt{}, failedOver: map[string]bool{},
+		unconfirmed: map[string]bool{}}
 }
 
 // Apply folds one event.
@@ -282,8 +288,12 @@ func (b *Book) Apply(e event.Envelope) {
 		}
 		if us := b.unit(p.Dispatch, p.Unit); us != nil {
 			us.Attempts = append(us.Attempts, Attempt{ID: p.Attempt, Step: p.Step, Channel: p.Channel, Name: p.Name,
-				Role: p.Role, Address: p.Address, At: e.OccurredAt, Outcome: Pending})
+				Role: p.Role, Address: p.Address, FailoverOf: p.FailoverOf, Avoid: p.Avoid, At: e.OccurredAt, Outcome: Pending})
 			b.attempts[p.Attempt] = attemptAt{p.Dispatch, p.Unit}
+			if p.FailoverOf != "" {
+				b.failedOver[p.FailoverOf] = true
+				delete(b.unconfirmed, p.FailoverOf)
+			}
 		}
 	case TypeAttemptResult:
 		var p AttemptResult
@@ -296,6 +306,9 @@ func (b *Book) Apply(e event.Envelope) {
 					a.Outcome, a.Provider, a.ProviderID, a.Error = Failed, p.Provider, p.ProviderID, p.Error
 					if p.Handed {
 						a.Outcome = Handed
+						if a.Channel == SMS && a.FailoverOf == "" && !b.failedOver[a.ID] {
+							b.unconfirmed[a.ID] = true
+						}
 					}
 				}
 			}
@@ -311,6 +324,7 @@ func (b *Book) Apply(e event.Envelope) {
 					a.Outcome = Failed
 					if p.Delivered {
 						a.Outcome = Delivered
+						delete(b.unconfirmed, a.ID)
 					} else {
 						a.Error = "not delivered (provider report)"
 					}

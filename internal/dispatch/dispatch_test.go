@@ -313,3 +313,33 @@ func TestPlanStepAddsTheUnitsWebhookAtFirst(t *testing.T) {
 		t.Fatal("found an attempt that does not exist")
 	}
 }
+
+// An SMS taken but never reported delivered is due for failover after the
+// window, once; not when the unit has acknowledged meanwhile.
+func TestFailoverDue(t *testing.T) {
+	w := newWorld(t)
+	id := w.create(dispatch.Create{Kind: dispatch.KindMessage, Title: "Läget?", Audience: dispatch.Audience{Units: []string{"cs", "ls"}}, Deadline: t0.Add(time.Hour)})
+	for _, u := range []string{"cs", "ls"} {
+		w.apply(t0, event.Draft{Type: dispatch.TypeAttempted, Subject: string(id), Payload: dispatch.Attempted{Dispatch: id, Unit: u,
+			Attempt: "a-" + u, Channel: dispatch.SMS, Name: "Anna", Address: "+46701740605"}},
+			event.Draft{Type: dispatch.TypeAttemptResult, Subject: string(id), Payload: dispatch.AttemptResult{Dispatch: id, Unit: u,
+				Attempt: "a-" + u, Handed: true, Provider: "elks-1"}})
+	}
+	if due := w.book.FailoverDue(t0.Add(-time.Second)); len(due) != 0 {
+		t.Fatalf("due before the window passed: %+v", due)
+	}
+	drafts, _ := dispatch.Acknowledge{Dispatch: id, Unit: "cs", By: "A", Channel: dispatch.InApp}.Decide(w.book, "a")
+	w.apply(t0, drafts...)
+	due := w.book.FailoverDue(t0)
+	if len(due) != 1 || due[0].ID != "a-ls" || due[0].Provider != "elks-1" {
+		t.Fatalf("due: %+v, want only the unacknowledged unit's SMS", due)
+	}
+	p := dispatch.FailoverPlan(due[0], "b-ls")
+	if p.FailoverOf != "a-ls" || p.Avoid != "elks-1" || p.Address != "+46701740605" || p.Code != dispatch.ReplyCode("b-ls") {
+		t.Fatalf("failover plan: %+v", p)
+	}
+	w.apply(t0, event.Draft{Type: dispatch.TypeAttempted, Subject: string(id), Payload: p.Attempted})
+	if due := w.book.FailoverDue(t0.Add(time.Hour)); len(due) != 0 {
+		t.Fatalf("due again after its failover: %+v", due)
+	}
+}

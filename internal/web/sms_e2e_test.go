@@ -89,3 +89,93 @@ func TestSMSDispatchAndReplyThroughTheGateway(t *testing.T) {
 		t.Fatalf("hook with a wrong key: %d", code)
 	}
 }
+
+// With two gateways, an SMS the first took but never reported delivered
+// goes once more through the second after the report window; one reported
+// delivered in time does not, and one reported undelivered goes over at
+// the next round.
+func TestSMSFailoverWhenNoDeliveryReport(t *testing.T) {
+	env := fyrtest.Start(t)
+	ctx := context.Background()
+	const key = "hook-secret-2"
+	env.Web.EnableHooks(key)
+	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)
+	if _, err := env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"}); err != nil {
+		t.Fatal(err)
+	}
+	inc, _ := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
+	first, second := smstest.New(smstest.Options{}), smstest.New(smstest.Options{})
+	defer first.Close()
+	defer second.Close()
+	var gws []sms.Gateway
+	for i, g := range []*smstest.Gateway{first, second} {
+		c := g.Config([]string{"elks-1", "elks-2"}[i])
+		c.DeliveryURL = env.URL + "/hooks/sms/delivery?key=" + key
+		gws = append(gws, c)
+	}
+	client, err := sms.New(sms.Config{Gateways: gws})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := env.Svc.NewEngine(map[string]core.Transport{dispatch.SMS: core.ChannelTransport{Sender: client}}, env.URL)
+	eng.FailOverAfter(3 * time.Minute)
+	send := func(title string) dispatch.Dispatch {
+		t.Helper()
+		d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: title,
+			Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour), Channels: []string{dispatch.SMS}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	round := func(at time.Time) {
+		t.Helper()
+		if _, err := eng.Round(ctx, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	counts := func() (int, int) { return len(first.Sent()), len(second.Sent()) }
+
+	silent, reported, refused := send("Inget kvitto"), send("Levererat"), send("Ej levererat")
+	t0 := refused.CreatedAt // the last one: all three are due
+	round(t0)
+	if a, b := counts(); a != 3 || b != 0 {
+		t.Fatalf("first round: %d SMS through the first gateway and %d through the second, want 3 and 0", a, b)
+	}
+	byTitle := map[string]string{}
+	for _, m := range first.Sent() {
+		byTitle[strings.SplitN(strings.TrimPrefix(m.Message, "Fyr – krisledningen: "), "\n", 2)[0]] = m.ID
+	}
+	if err := first.Report(byTitle["Levererat"], sms.StatusDelivered); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Report(byTitle["Ej levererat"], sms.StatusFailed); err != nil {
+		t.Fatal(err)
+	}
+	round(t0.Add(time.Minute))
+	if a, b := counts(); a != 3 || b != 1 {
+		t.Fatalf("after an undelivered report: %d and %d SMS, want 3 and 1", a, b)
+	}
+	// Attempts carry the service clock's time, a moment after t0.
+	round(t0.Add(3*time.Minute + 30*time.Second))
+	if a, b := counts(); a != 3 || b != 2 {
+		t.Fatalf("after the report window: %d and %d SMS, want 3 and 2", a, b)
+	}
+	round(t0.Add(4 * time.Minute))
+	if a, b := counts(); a != 3 || b != 2 {
+		t.Fatalf("a failover went out twice: %d and %d SMS", a, b)
+	}
+	for _, c := range []struct {
+		d        dispatch.Dispatch
+		attempts int
+	}{{silent, 2}, {reported, 1}, {refused, 2}} {
+		_, states, _ := env.Svc.Dispatch(staff, c.d.Dispatch)
+		as := states[0].Attempts
+		if len(as) != c.attempts {
+			t.Fatalf("%s: %d attempts, want %d: %+v", c.d.Title, len(as), c.attempts, as)
+		}
+		if c.attempts == 2 && (as[1].FailoverOf != as[0].ID || as[1].Provider != "elks-2" || as[1].Outcome != dispatch.Handed) {
+			t.Fatalf("%s: the failover attempt %+v does not repeat %s through the second gateway", c.d.Title, as[1], as[0].ID)
+		}
+	}
+}

@@ -165,8 +165,9 @@ func New(cfg Config) (*Client, error) {
 func (c *Client) Channel() string { return channel.SMS }
 
 // Send sends m to m.ToMobile through the first gateway that takes it.
+// A gateway named in m.Avoid is tried last.
 func (c *Client) Send(ctx context.Context, m channel.Message) channel.Result {
-	return c.send(ctx, m, "")
+	return c.send(ctx, m, m.Avoid)
 }
 
 // SendAvoiding sends m like Send but tries the gateway named avoid last:
