@@ -88,6 +88,9 @@ func (s *Server) routes() {
 	s.pageRoutes()
 	s.dispatchRoutes()
 	s.channelRoutes()
+	s.roundRoutes()
+	s.pictureRoutes()
+	s.reportRoutes()
 }
 
 // EnableHooks turns on the SMS gateway callbacks, guarded by key.
