@@ -116,6 +116,7 @@ func routeCases() map[string]routeCase {
 		}},
 	}
 	maps.Copy(cases, directoryRouteCases())
+	maps.Copy(cases, situationRouteCases())
 	return cases
 }
 
