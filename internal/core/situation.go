@@ -148,6 +148,25 @@ func (s *Service) RoundsForUnit(p auth.Principal, unit string) ([]situation.Roun
 	return s.P.Situation.OpenFor(unit), nil
 }
 
+// RoundForUnit returns a round as one asked unit sees it: the round and
+// where the unit stands in it (a unit account: its own unit).
+func (s *Service) RoundForUnit(p auth.Principal, id situation.RoundID, unit string) (situation.Round, situation.UnitLine, error) {
+	unit, _, err := s.reportingUnit(p, unit)
+	if err != nil {
+		return situation.Round{}, situation.UnitLine{}, err
+	}
+	st, ok := s.P.Situation.Status(id, incident.AsOf{})
+	if !ok {
+		return situation.Round{}, situation.UnitLine{}, fail.New(fail.NotFound, "reporting round %q does not exist", id)
+	}
+	for _, l := range st.Lines {
+		if l.Unit == unit {
+			return st.Round, l, nil
+		}
+	}
+	return situation.Round{}, situation.UnitLine{}, fail.Field("unit", "unit %q is not asked to report in this round", unit)
+}
+
 // RoundForDispatch returns the round a dispatch (its call to report or its
 // reminder) belongs to, so that a unit opening it from its inbox lands on
 // the report form. Any role that may file a report or read the journal.

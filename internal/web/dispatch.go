@@ -165,6 +165,7 @@ type unitDispatchPage struct {
 	View     dispatch.UnitView
 	UnitName string
 	Error    *formError
+	Round    string // the reporting round a call to report belongs to
 }
 
 type inboxPage struct {
@@ -351,8 +352,11 @@ func (s *Server) showUnitDispatch(w http.ResponseWriter, r *http.Request, p auth
 	if ferr != nil {
 		w.WriteHeader(http.StatusBadRequest)
 	}
-	s.render(w, r, "dispatch-unit", unitDispatchPage{Base: s.base(r, &p, view.Dispatch.Title), View: *view,
-		UnitName: s.unitName(p.Unit), Error: ferr})
+	pg := unitDispatchPage{Base: s.base(r, &p, view.Dispatch.Title), View: *view, UnitName: s.unitName(p.Unit), Error: ferr}
+	if rd, err := s.svc.RoundForDispatch(p, id); err == nil && !rd.Closed {
+		pg.Round = string(rd.Round) // a call to report: the form is what answers it
+	}
+	s.render(w, r, "dispatch-unit", pg)
 	return nil
 }
 

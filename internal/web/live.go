@@ -139,6 +139,10 @@ func (h *hub) publish(e event.Envelope) {
 		h.publishCoverage(e)
 		return
 	}
+	if strings.HasPrefix(e.Type, "situation.") {
+		h.publishSituation(e)
+		return
+	}
 	if !strings.HasPrefix(e.Type, "incident.") || e.Unmarshal(&ref) != nil {
 		return
 	}

@@ -40,6 +40,7 @@ func (s *Server) funcs() template.FuncMap {
 		},
 		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"local": func(t time.Time) string { return localInput(t) },
+		"list":  func(xs ...string) []string { return xs },
 		"scope": func(l Lang, names map[string]string, scope string) string {
 			if scope == incident.RegionScope {
 				return T(l, "scope.region")

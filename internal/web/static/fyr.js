@@ -12,6 +12,22 @@
   }
   if (kind) { kind.addEventListener("change", showKindFields); showKindFields(); }
 
+  // Print buttons (the browser's own print works without this file).
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () { window.print(); });
+  });
+
+  // The unit page is kept for reading offline by the service worker; the
+  // copy is dropped at logout, so the next person on a shared phone does
+  // not read it.
+  if ("serviceWorker" in navigator && window.caches) {
+    if (document.querySelector("[data-copy]")) navigator.serviceWorker.register("/sw.js");
+    document.querySelectorAll("form[action='/logout']").forEach(function (f) {
+      f.addEventListener("submit", function () { caches.delete("fyr-unit-v1"); });
+    });
+  }
+
   // Live updates over Server-Sent Events. The browser resends the last event
   // id on reconnect, and the server replays what was missed.
   if (!body.dataset.live || !window.EventSource) return;
@@ -83,6 +99,33 @@
     var empty = document.getElementById("inbox-empty");
     if (empty) empty.remove();
   });
+
+  // The situation picture: a report filed, a round or a picture changed.
+  // The parts of the page marked data-live="situation" are fetched again
+  // whole; changes that arrive meanwhile cause one more fetch, not one each.
+  var busy = false, again = false;
+  function refreshSituation() {
+    var parts = document.querySelectorAll("[data-live='situation'][id]");
+    var params = new URLSearchParams(location.search);
+    if (!parts.length || params.has("at") || params.has("known_at")) return; // a view of the past stays as it is
+    if (busy) { again = true; return; }
+    busy = true;
+    fetch(location.href, { credentials: "same-origin" }).then(function (r) {
+      return r.ok ? r.text() : null;
+    }).then(function (html) {
+      if (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        parts.forEach(function (el) {
+          var fresh = doc.getElementById(el.id);
+          if (fresh) el.innerHTML = fresh.innerHTML;
+        });
+      }
+    }).catch(function () {}).then(function () {
+      busy = false;
+      if (again) { again = false; refreshSituation(); }
+    });
+  }
+  es.addEventListener("situation", refreshSituation);
 
   es.addEventListener("levels", function (ev) {
     var d = JSON.parse(ev.data);

@@ -1,0 +1,181 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"fyr/internal/auth"
+	"fyr/internal/dispatch"
+	"fyr/internal/fyrtest"
+	"fyr/internal/incident"
+	"fyr/internal/situation"
+)
+
+// openRound opens an incident and a reporting round asking avd1.
+func openRound(t *testing.T, env *fyrtest.Env) (incident.Incident, situation.Round) {
+	t.Helper()
+	ctx := context.Background()
+	staff := env.Principal(auth.Staff)
+	inc, err := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "DNS-avbrott", Scope: "region", Level: incident.Staff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := env.Svc.OpenRound(ctx, staff, situation.OpenRound{Incident: inc.ID, Title: "Lägesrapport 14:00",
+		Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour), Channels: []string{dispatch.InApp}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inc, rd
+}
+
+func reportValues(b *browser, state, total, occupied string) url.Values {
+	return url.Values{"csrf": {b.csrf}, "state": {state}, "staff.present": {"6"}, "staff.missing": {"2"},
+		"beds.total": {total}, "beds.occupied": {occupied}, "sys.name.0": {"TakeCare"}, "sys.state.0": {"down"}, "sys.note.0": {""},
+		"sys.name.1": {""}, "sys.state.1": {"up"}, "sup.name.0": {"Blododlingsflaskor"}, "sup.note.0": {"räcker till i morgon"},
+		"needs": {"Två sjuksköterskor till natten\n"}, "text": {"Papperskurvor används."}}
+}
+
+// A unit contact files the round's report from the unit page; an
+// impossible number is refused naming the field and keeps what was typed;
+// the next form is prefilled from the report.
+func TestUnitFilesAReportFromItsPage(t *testing.T) {
+	env := fyrtest.Start(t)
+	_, rd := openRound(t, env)
+	unit := newBrowser(t, env)
+	unit.login(auth.Unit)
+	code, page := unit.get("/unit")
+	if code != 200 || !strings.Contains(page, "Lägesrapport 14:00") || !strings.Contains(page, "/rounds/"+string(rd.Round)+"/report") ||
+		!strings.Contains(page, `data-copy="live"`) {
+		t.Fatalf("unit page: %d\n%s", code, page)
+	}
+	// The call to report in the inbox leads to the form.
+	if code, page := unit.get("/dispatches/" + string(rd.Dispatch)); code != 200 || !strings.Contains(page, `id="report-link"`) {
+		t.Fatalf("the call to report does not link the form: %d", code)
+	}
+	code, form := unit.get("/rounds/" + string(rd.Round) + "/report")
+	if code != 200 || !strings.Contains(form, `name="beds.occupied"`) || strings.Contains(form, `id="prefilled"`) {
+		t.Fatalf("report form: %d", code)
+	}
+	before := env.Svc.P.Seq()
+	code, _, body := unit.post("/rounds/"+string(rd.Round)+"/report", reportValues(unit, "limited", "20", "24"))
+	if code != 400 || !strings.Contains(body, "<code>beds.occupied</code>") || !strings.Contains(body, `value="24"`) ||
+		!strings.Contains(body, "Blododlingsflaskor") {
+		t.Fatalf("impossible beds: %d\n%s", code, body)
+	}
+	code, _, body = unit.post("/rounds/"+string(rd.Round)+"/report", reportValues(unit, "limited", "20", "many"))
+	if code != 400 || !strings.Contains(body, "<code>beds.occupied</code>") {
+		t.Fatalf("beds not a number: %d", code)
+	}
+	if env.Svc.P.Seq() != before {
+		t.Fatal("a refused report wrote to the log")
+	}
+	code, loc, _ := unit.post("/rounds/"+string(rd.Round)+"/report", reportValues(unit, "limited", "20", "18"))
+	if code != 303 || loc != "/unit?filed=1" {
+		t.Fatalf("file report: %d → %q", code, loc)
+	}
+	_, page = unit.get(loc)
+	for _, want := range []string{`id="filed"`, "Rapporterad", "Begränsad drift", "18/20 (2 lediga)"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("unit page after the report lacks %q", want)
+		}
+	}
+	// The report is the unit's receipt of the call: escalation stops.
+	if st, _ := env.Svc.P.Dispatches.UnitState(rd.Dispatch, "avd1"); st.Ack == nil {
+		t.Error("the report did not acknowledge the call to report")
+	}
+	_, form = unit.get("/rounds/" + string(rd.Round) + "/report")
+	if !strings.Contains(form, `id="prefilled"`) || !strings.Contains(form, `id="state-limited" name="state" value="limited" checked`) ||
+		!strings.Contains(form, `value="TakeCare"`) {
+		t.Fatal("the next form is not prefilled from the report")
+	}
+}
+
+// A closed round refuses a report and writes nothing; reopened, it takes it.
+// A unit account cannot report for another unit; a viewer cannot report.
+func TestReportRefusals(t *testing.T) {
+	env := fyrtest.Start(t)
+	ctx := context.Background()
+	_, rd := openRound(t, env)
+	unit := newBrowser(t, env)
+	unit.login(auth.Unit)
+	unit.get("/rounds/" + string(rd.Round) + "/report")
+	if _, err := env.Svc.CloseRound(ctx, env.Principal(auth.Staff), rd.Round); err != nil {
+		t.Fatal(err)
+	}
+	before := env.Svc.P.Seq()
+	code, _, body := unit.post("/rounds/"+string(rd.Round)+"/report", reportValues(unit, "normal", "20", "10"))
+	if code != 400 || !strings.Contains(body, `role="alert" id="report-error"`) {
+		t.Fatalf("report on a closed round: %d", code)
+	}
+	if env.Svc.P.Seq() != before {
+		t.Fatal("a report on a closed round wrote to the log")
+	}
+	if _, err := env.Svc.ReopenRound(ctx, env.Principal(auth.Staff), situation.ReopenRound{Round: rd.Round}); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := unit.post("/rounds/"+string(rd.Round)+"/report", reportValues(unit, "normal", "20", "10")); code != 303 {
+		t.Fatalf("report after reopening: %d", code)
+	}
+	before = env.Svc.P.Seq()
+	token := env.Token(auth.Unit)
+	if code := env.Do(token, "POST", "/api/v1/rounds/"+string(rd.Round)+"/reports", map[string]any{"unit": fyrtest.Hospital, "state": "normal"}, nil); code != 403 {
+		t.Fatalf("a unit account reporting for another unit: %d", code)
+	}
+	viewer := newBrowser(t, env)
+	viewer.login(auth.Viewer)
+	if code, _ := viewer.get("/rounds/" + string(rd.Round) + "/report?unit=avd1"); code != 403 {
+		t.Fatalf("viewer opens the report form: %d", code)
+	}
+	if env.Svc.P.Seq() != before {
+		t.Fatal("a refused report wrote to the log")
+	}
+	// The staff record a report given by phone, on the unit's behalf.
+	staff := newBrowser(t, env)
+	staff.login(auth.Staff)
+	if code, form := staff.get("/rounds/" + string(rd.Round) + "/report?unit=avd1"); code != 200 || !strings.Contains(form, `name="unit" value="avd1"`) {
+		t.Fatalf("staff report form: %d", code)
+	}
+	v := reportValues(staff, "closed", "20", "0")
+	v.Set("unit", "avd1")
+	if code, loc, _ := staff.post("/rounds/"+string(rd.Round)+"/report", v); code != 303 || loc != "/rounds/"+string(rd.Round) {
+		t.Fatalf("report on behalf: %d → %q", code, loc)
+	}
+	reps, _ := env.Svc.Reports(env.Principal(auth.Staff), situation.ReportQuery{Round: rd.Round, Unit: "avd1"}, "test")
+	if len(reps) != 2 || !reps[1].OnBehalf || reps[1].State != situation.Closed {
+		t.Fatalf("reports: %+v", reps)
+	}
+}
+
+// The unit page shows the latest published picture and the dispatches to
+// the unit.
+func TestUnitPageShowsThePublishedPicture(t *testing.T) {
+	env := fyrtest.Start(t)
+	ctx := context.Background()
+	inc, _ := openRound(t, env)
+	staff := env.Principal(auth.Staff)
+	p, err := env.Svc.DraftPicture(ctx, staff, situation.DraftPicture{Incident: inc.ID, Content: situation.Content{Event: "DNS-felet kvarstår"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit := newBrowser(t, env)
+	unit.login(auth.Unit)
+	if _, page := unit.get("/unit"); strings.Contains(page, "DNS-felet kvarstår") {
+		t.Fatal("the unit sees a draft")
+	}
+	if _, err := env.Svc.ApprovePicture(ctx, env.Principal(auth.Admin), p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Svc.PublishPicture(ctx, staff, situation.Publish{Picture: p.ID}); err != nil {
+		t.Fatal(err)
+	}
+	_, page := unit.get("/unit")
+	if !strings.Contains(page, "DNS-felet kvarstår") || !strings.Contains(page, `id="picture-`+string(p.ID)+`"`) {
+		t.Fatalf("the unit page lacks the published picture:\n%s", page)
+	}
+	if !strings.Contains(page, "Lägesrapport 14:00") {
+		t.Error("the unit page lacks the dispatches to the unit")
+	}
+}
