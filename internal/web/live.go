@@ -50,11 +50,12 @@ type hub struct {
 	onRemove func()
 
 	// The writer pool of the hijacked connections (live_conn.go).
-	once sync.Once
-	qmu  sync.Mutex
-	cond *sync.Cond
-	runq []*liveConn // ready to write, from head on
-	head int
+	once  sync.Once
+	qmu   sync.Mutex
+	cond  *sync.Cond
+	runq  []*liveConn // ready to write, from head on
+	head  int
+	later []delayed // written too recently: wait until due
 }
 
 func newHub(s *Server) *hub {
