@@ -5,6 +5,11 @@ package main
 // dispatch goes to all units, and every client times its "inbox" frame;
 // then every client acknowledges at once. The load client runs in this
 // process, on the same cores as the server.
+//
+// With --rate R the clients are journal readers (viewer accounts following
+// the incident) instead, and R journal entries per second are recorded for
+// --seconds: each entry is one message to every client. It measures the
+// latency of every delivery and the server's CPU per delivery.
 
 import (
 	"bufio"
@@ -42,6 +47,10 @@ func reach(ctx context.Context, args []string) error {
 	dialers := fs.Int("dialers", 64, "SSE connections being opened at once")
 	data := fs.String("data", "", "data directory (default: a new temporary one, removed afterwards)")
 	bin := fs.String("fyr", "", "fyr binary (default: build fyr/cmd/fyr)")
+	rate := fs.Float64("rate", 0, "journal entries per second to every client (viewer accounts) instead of one dispatch to units")
+	seconds := fs.Float64("seconds", 10, "how long to send at --rate")
+	ackClient := fs.String("ack-client", "raw", "receipts' load client: raw (one keep-alive HTTP/1.1 connection per in-flight slot, requests written by hand) or std (net/http.Client)")
+	pause := fs.Duration("pause", 0, "wait this long before the dispatch and before the receipts, printing the server's pid (to attach a profiler)")
 	fs.Parse(args)
 	if *clients == 0 {
 		*clients = *units
@@ -64,10 +73,14 @@ func reach(ctx context.Context, args []string) error {
 
 	// 1. The directory and the accounts, written offline.
 	start := time.Now()
-	if err := reachSetup(ctx, dir, *units); err != nil {
+	role := auth.Unit
+	if *rate > 0 {
+		role = auth.Viewer
+	}
+	if err := reachSetup(ctx, dir, *units, role); err != nil {
 		return err
 	}
-	fmt.Printf("setup: %d ward units and %d unit accounts + 1 admin written in %.1f s\n", *units, *units, time.Since(start).Seconds())
+	fmt.Printf("setup: %d ward units and %d %s accounts + 1 admin written in %.1f s\n", *units, *units, role, time.Since(start).Seconds())
 	sessions, err := auth.LoadSessions(dir)
 	if err != nil {
 		return err
@@ -98,11 +111,14 @@ func reach(ctx context.Context, args []string) error {
 		`{"title":"Reach benchmark","scope":"region","level":"staff"}`, http.StatusCreated, &inc); err != nil {
 		return fmt.Errorf("open incident: %w", err)
 	}
-	time.Sleep(200 * time.Millisecond)
+	waitIdle(pid, 5*time.Second)
 	before := procStatus(pid)
 	fmt.Printf("server ready after %.0f ms; before clients: VmRSS %s, threads %s\n", ms(srv.ready), before["VmRSS"], before["Threads"])
 
 	// 3. N SSE clients.
+	if *rate > 0 {
+		return reachRate(ctx, api, base, admin, inc.ID, tokens, pid, before, *rate, *seconds, *dialers)
+	}
 	sse := &http.Client{Transport: &http.Transport{
 		MaxConnsPerHost: 0, MaxIdleConnsPerHost: 1, DisableCompression: true,
 		DialContext: (&net.Dialer{Timeout: 30 * time.Second}).DialContext,
@@ -128,11 +144,12 @@ func reach(ctx context.Context, args []string) error {
 					close(allConnected)
 				}
 			}
-			err := sseClient(cctx, sse, base, tokens[i], onConnected, func(t time.Time) {
+			err := sseClient(cctx, sse, base+"/live", tokens[i], onConnected, "inbox", func(t time.Time, _ int) bool {
 				got[i] = t
 				if received.Add(1) == int64(*clients) {
 					close(allReceived)
 				}
+				return false
 			})
 			if err != nil && cctx.Err() == nil {
 				dropped.Add(1)
@@ -155,6 +172,10 @@ func reach(ctx context.Context, args []string) error {
 		*clients, with["VmRSS"], perConn, with["VmHWM"], with["Threads"])
 
 	// 4. One dispatch to all units.
+	if *pause > 0 {
+		fmt.Printf("pause %s before the dispatch (server pid %d)\n", *pause, pid)
+		time.Sleep(*pause)
+	}
 	cpu0, self0 := procCPU(pid), selfCPU()
 	deadline := time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)
 	body := fmt.Sprintf(`{"kind":"message","title":"Reach benchmark","audience":{"types":["ward"]},"deadline":%q,"channels":["inapp"]}`, deadline)
@@ -196,15 +217,12 @@ func reach(ctx context.Context, args []string) error {
 	// after the dispatch: wait until the server is idle again (under 20 ms
 	// of CPU in 500 ms) so that the receipts are measured on their own.
 	settle := time.Now()
-	for prev := procCPU(pid); time.Since(settle) < 3*time.Minute; {
-		time.Sleep(500 * time.Millisecond)
-		c := procCPU(pid)
-		if c-prev < 2 {
-			break
-		}
-		prev = c
+	waitIdle(pid, 3*time.Minute)
+	if *pause > 0 {
+		fmt.Printf("pause %s before the receipts (server pid %d)\n", *pause, pid)
+		time.Sleep(*pause)
 	}
-	cpuAcks0 := procCPU(pid)
+	cpuAcks0, selfAcks0 := procCPU(pid), selfCPU()
 	fmt.Printf("  after the broadcast the server was busy for %.1f s more (the engine's steps and in-app attempts): %.0f ms CPU\n",
 		time.Since(settle).Seconds()-0.5, float64(cpuAcks0-cpu1)*10)
 
@@ -215,29 +233,41 @@ func reach(ctx context.Context, args []string) error {
 	var last atomic.Int64
 	ackStart := time.Now()
 	var awg sync.WaitGroup
+	ackPath := "/api/v1/dispatches/" + disp.Dispatch + "/ack"
 	for range *inflight {
 		awg.Add(1)
 		go func() {
 			defer awg.Done()
+			var rc *rawClient
+			defer func() { rc.close() }()
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= *clients || ctx.Err() != nil {
 					return
 				}
 				t := time.Now()
-				req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/dispatches/"+disp.Dispatch+"/ack", strings.NewReader("{}"))
-				req.Header.Set("Authorization", "Bearer "+tokens[i])
-				req.Header.Set("Content-Type", "application/json")
-				resp, err := api.Do(req)
-				if err != nil {
-					status[i] = -1
-					continue
+				var code int
+				if *ackClient == "raw" {
+					if rc == nil {
+						rc = &rawClient{addr: srv.addr}
+					}
+					code = rc.post(ackPath, tokens[i], "{}")
+				} else {
+					req, _ := http.NewRequestWithContext(ctx, "POST", base+ackPath, strings.NewReader("{}"))
+					req.Header.Set("Authorization", "Bearer "+tokens[i])
+					req.Header.Set("Content-Type", "application/json")
+					resp, err := api.Do(req)
+					if err != nil {
+						status[i] = -1
+						continue
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					code = resp.StatusCode
 				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
 				acks[i] = time.Since(t)
-				status[i] = resp.StatusCode
-				if resp.StatusCode == http.StatusOK {
+				status[i] = code
+				if code == http.StatusOK {
 					end := time.Since(ackStart)
 					for {
 						old := last.Load()
@@ -250,7 +280,7 @@ func reach(ctx context.Context, args []string) error {
 		}()
 	}
 	awg.Wait()
-	cpuAcks1 := procCPU(pid)
+	cpuAcks1, selfAcks1 := procCPU(pid), selfCPU()
 	var okLat []time.Duration
 	codes := map[int]int{}
 	for i, c := range status {
@@ -260,13 +290,15 @@ func reach(ctx context.Context, args []string) error {
 		}
 	}
 	wall := time.Duration(last.Load())
-	fmt.Printf("acknowledgements: %d with 200 of %d (status counts %v), %d in flight; first POST to last 200: %.0f ms = %.0f durable receipts/s\n",
-		len(okLat), *clients, codes, *inflight, ms(wall), float64(len(okLat))/wall.Seconds())
+	fmt.Printf("acknowledgements (%s client): %d with 200 of %d (status counts %v), %d in flight; first POST to last 200: %.0f ms = %.0f durable receipts/s\n",
+		*ackClient, len(okLat), *clients, codes, *inflight, ms(wall), float64(len(okLat))/wall.Seconds())
 	fmt.Printf("  latency per acknowledgement: %s\n", pcts(okLat))
 	if cpuAcks1 >= 0 && cpuAcks0 >= 0 {
 		fmt.Printf("  server CPU during the acknowledgements: %.0f ms (%.0f µs per receipt)\n",
 			float64(cpuAcks1-cpuAcks0)*10, float64(cpuAcks1-cpuAcks0)*10000/float64(max(len(okLat), 1)))
 	}
+	fmt.Printf("  load client CPU (this process, same cores) meanwhile: %.0f ms (%.0f µs per receipt)\n",
+		ms(selfAcks1-selfAcks0), float64((selfAcks1-selfAcks0)/time.Microsecond)/float64(max(len(okLat), 1)))
 	var check struct {
 		Dispatch struct {
 			Acked int `json:"acked"`
@@ -283,11 +315,26 @@ func reach(ctx context.Context, args []string) error {
 	return nil
 }
 
-// sseClient holds one GET /live open, calls connected after the first
-// frame and inbox when an "inbox" event arrives, and returns when the
+// waitIdle waits until pid has used under 20 ms of CPU in 500 ms, or for at
+// most max.
+func waitIdle(pid int, max time.Duration) {
+	start := time.Now()
+	for prev := procCPU(pid); time.Since(start) < max; {
+		time.Sleep(500 * time.Millisecond)
+		c := procCPU(pid)
+		if c-prev < 2 {
+			return
+		}
+		prev = c
+	}
+}
+
+// sseClient holds one GET url open, calls connected after the first
+// frame and on(t, k) when an event named name arrives (k: the number after
+// "k=" in its data, or -1), until on returns false, and returns when the
 // stream ends.
-func sseClient(ctx context.Context, c *http.Client, base, token string, connected func(), inbox func(time.Time)) error {
-	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/live", nil)
+func sseClient(ctx context.Context, c *http.Client, url, token string, connected func(), name string, on func(time.Time, int) bool) error {
+	req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "text/event-stream")
 	var resp *http.Response
@@ -309,7 +356,8 @@ func sseClient(ctx context.Context, c *http.Client, base, token string, connecte
 		return fmt.Errorf("GET /live: status %d", resp.StatusCode)
 	}
 	br := bufio.NewReaderSize(resp.Body, 4096)
-	var name string
+	var ev string
+	k := -1
 	first, done := true, false
 	for {
 		line, err := br.ReadSlice('\n')
@@ -322,22 +370,31 @@ func sseClient(ctx context.Context, c *http.Client, base, token string, connecte
 		line = bytes.TrimRight(line, "\n")
 		switch {
 		case len(line) == 0: // end of a frame
-			if name == "levels" && first {
+			if ev == "levels" && first {
 				first = false
 				connected()
 			}
-			if name == "inbox" && !done {
-				done = true
-				inbox(time.Now())
+			if ev == name && !done {
+				done = !on(time.Now(), k)
 			}
-			name = ""
+			ev, k = "", -1
 		case bytes.HasPrefix(line, []byte("event: ")):
-			name = string(line[len("event: "):])
+			ev = string(line[len("event: "):])
+		case ev == name && bytes.HasPrefix(line, []byte("data: ")):
+			if i := bytes.Index(line, []byte("k=")); i >= 0 {
+				k = 0
+				for _, d := range line[i+2:] {
+					if d < '0' || d > '9' {
+						break
+					}
+					k = k*10 + int(d-'0')
+				}
+			}
 		}
 	}
 }
 
-func reachSetup(ctx context.Context, dir string, units int) error {
+func reachSetup(ctx context.Context, dir string, units int, role auth.Role) error {
 	svc, err := core.Open(ctx, core.Config{Dir: dir, Org: reachOrg})
 	if err != nil {
 		return err
@@ -382,8 +439,11 @@ func reachSetup(ctx context.Context, dir string, units int) error {
 				if i >= units {
 					return
 				}
-				_, err := svc.AddUser(ctx, nil, auth.AddUser{Username: unitUser(i), Name: fmt.Sprintf("Avdelning %d", i+1),
-					Role: auth.Unit, Unit: unitID(i), Hash: hash})
+				u := auth.AddUser{Username: unitUser(i), Name: fmt.Sprintf("Avdelning %d", i+1), Role: role, Hash: hash}
+				if role == auth.Unit {
+					u.Unit = unitID(i)
+				}
+				_, err := svc.AddUser(ctx, nil, u)
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {
