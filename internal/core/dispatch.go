@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"fmt"
 	"time"
 	_ "time/tzdata" // Europe/Stockholm without the host's zoneinfo
 
@@ -29,18 +28,8 @@ func (s *Service) CreateDispatch(ctx context.Context, p auth.Principal, cmd disp
 		for i := range drafts {
 			drafts[i].Actor = p.Username
 		}
-		created := drafts[0].Payload.(dispatch.Created)
-		entry, err := incident.Record{Incident: cmd.Incident, Kind: incident.InfoOut, Function: p.Function, Channel: "Fyr",
-			Text: fmt.Sprintf("Utskick: %s (till %d enheter, kvittens senast %s)", created.Title, len(created.Units),
-				created.Deadline.In(stockholm).Format("2006-01-02 15:04")),
-			To: "Enheter i utskicket", Verified: true}.Decide(f.Incidents, actor(p), now)
-		if err != nil {
-			return nil, err
-		}
-		rec := entry[0].Payload.(incident.EntryRecorded)
-		rec.Dispatch = string(id)
-		entry[0].Payload = rec
-		return append(drafts, entry...), nil
+		title := drafts[0].Payload.(dispatch.Created).Title
+		return journalDispatch(f, actor(p), p.Function, drafts, "Utskick: "+title, now)
 	})
 	if err != nil {
 		return dispatch.Dispatch{}, err
