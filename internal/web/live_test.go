@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -199,5 +200,83 @@ func TestLiveHijackedConnections(t *testing.T) {
 	e := post("sjätte")
 	if got := g.until("entry", 1); !strings.Contains(got[0].data, e.ID) {
 		t.Fatalf("goroutine path got %v; want %s", got, e.ID)
+	}
+}
+
+// BenchmarkLiveConnMemory measures the Go memory (heap in use + goroutine
+// stacks) that b.N idle hijacked SSE connections hold, per connection,
+// after a GC. Server and client run in this process: the figure includes
+// the client's side of each connection (a net.Conn and the read of the
+// first frames), so it is an upper bound for the server's.
+//
+//	go test -run '^$' -bench LiveConnMemory -benchtime 5000x ./internal/web/
+//
+// The goroutine case is the path for connections that cannot be hijacked
+// (and was the only one before): for comparison.
+func BenchmarkLiveConnMemory(b *testing.B) {
+	b.Run("hijacked", func(b *testing.B) { benchLiveConnMemory(b, false) })
+	b.Run("goroutine", func(b *testing.B) { benchLiveConnMemory(b, true) })
+}
+
+func benchLiveConnMemory(b *testing.B, noHijack bool) {
+	env := fyrtest.Start(b)
+	if noHijack {
+		env.Web.LiveNoHijack()
+	}
+	var tok struct{ Token string }
+	if code := env.Do("", "POST", "/api/v1/login", map[string]string{"username": "unit", "password": fyrtest.Password}, &tok); code != 200 {
+		b.Fatalf("login: %d", code)
+	}
+	u, _ := url.Parse(env.URL)
+	req := []byte(fmt.Sprintf("GET /live HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n\r\n", u.Host, tok.Token))
+	mem := func() uint64 {
+		runtime.GC()
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapInuse + m.StackInuse
+	}
+	before := mem()
+	conns := make([]net.Conn, 0, b.N)
+	buf := make([]byte, 4096)
+	for range b.N {
+		c, err := net.Dial("tcp", u.Host)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.Write(req)
+		// The head and the first levels frame: the handler is done with it.
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		for got := ""; !strings.Contains(got, "event: levels"); {
+			n, err := c.Read(buf)
+			if err != nil {
+				b.Fatal(err)
+			}
+			got += string(buf[:n])
+		}
+		conns = append(conns, c)
+	}
+	if h, g := env.Web.LiveConns(); h+g != b.N {
+		b.Fatalf("%d live connections, want %d", h+g, b.N)
+	}
+	after := mem()
+	b.ReportMetric(float64(after-before)/float64(b.N)/1024, "KiB/conn")
+	// Reset every connection; a heartbeat makes the server drop its side.
+	gone := make(chan struct{}, b.N)
+	env.Web.OnLiveRemove(func() { gone <- struct{}{} })
+	for _, c := range conns {
+		c.(*net.TCPConn).SetLinger(0)
+		c.Close()
+	}
+	if noHijack {
+		return // the handlers see the reset themselves
+	}
+	env.Web.LiveHeartbeat()
+	for range b.N {
+		select {
+		case <-gone:
+		case <-time.After(10 * time.Second):
+			b.Fatal("the reset connections were not dropped")
+		}
 	}
 }
