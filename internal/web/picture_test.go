@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"fyr/internal/auth"
 	"fyr/internal/dispatch"
 	"fyr/internal/fyrtest"
@@ -449,5 +451,164 @@ func TestPictureDiffMarksChangedFields(t *testing.T) {
 	checkPage(t, "diff", page)
 	if code, _ := b.get("/pictures/" + string(v1.ID) + "/diff"); code != 400 {
 		t.Errorf("diff without with: %d", code)
+	}
+}
+
+// publishedAndDraft is an incident with version 1 published (drafted by
+// staff, approved by the stabschef chef1) and version 2 a draft by staff.
+func publishedAndDraft(t *testing.T, env *fyrtest.Env) (incident.ID, situation.PictureID, situation.PictureID) {
+	t.Helper()
+	ctx := context.Background()
+	id := pictureIncident(t, env)
+	addStabschef(t, env, "chef1", "Stina Stabschef")
+	staff := env.Principal(auth.Staff)
+	chef := auth.Principal{Username: "chef1", Name: "Stina Stabschef", Role: auth.Staff, Function: "stabschef"}
+	v1, err := env.Svc.DraftPicture(ctx, staff, situation.DraftPicture{Incident: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := v1.Content
+	c.Event = "Cyberattack mot journalsystemet – påverkar Växjö och Ljungby"
+	c.Forecast = "Åter tidigast i morgon"
+	if _, err := env.Svc.RevisePicture(ctx, staff, situation.Revise{Picture: v1.ID, Content: c}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Svc.ApprovePicture(ctx, chef, v1.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Svc.PublishPicture(ctx, staff, situation.Publish{Picture: v1.ID}); err != nil {
+		t.Fatal(err)
+	}
+	v2, err := env.Svc.DraftPicture(ctx, staff, situation.DraftPicture{Incident: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id, v1.ID, v2.ID
+}
+
+// Every picture route answers every role as it must, and refuses the
+// anonymous caller; refusals write nothing.
+func TestPictureRoutesEveryRole(t *testing.T) {
+	env := fyrtest.Start(t)
+	id, v1, v2 := publishedAndDraft(t, env)
+	tokens := map[string]string{"": ""}
+	for _, r := range auth.Roles {
+		tokens[string(r)] = env.Token(r)
+	}
+	var chef struct{ Token string }
+	env.Do("", "POST", "/api/v1/login", map[string]string{"username": "chef1", "password": fyrtest.Password}, &chef)
+	tokens["stabschef"] = chef.Token
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	do := func(token, method, path string) int {
+		req, _ := http.NewRequest(method, env.URL+path, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	p1, p2 := "/pictures/"+string(v1), "/pictures/"+string(v2)
+	list := "/incidents/" + string(id) + "/pictures"
+	// want: status per caller: anonymous, admin, staff, stabschef, unit, viewer.
+	type want struct{ anon, admin, staff, chef, unit, viewer int }
+	for _, c := range []struct {
+		method, path string
+		want
+	}{
+		{"GET", list, want{303, 200, 200, 200, 200, 200}},
+		{"GET", list + "?at=2020-01-01T10:00", want{303, 200, 200, 200, 200, 200}}, // before any version
+		{"GET", list + "?at=nonsense", want{303, 400, 400, 400, 400, 400}},
+		{"POST", list, want{401, 409, 409, 409, 403, 403}}, // version 2 is still a draft
+		{"GET", list + "/compare?a=" + string(v1) + "&with=" + string(v2), want{303, 303, 303, 303, 303, 303}},
+		{"GET", p1, want{303, 200, 200, 200, 200, 200}},
+		{"GET", p2, want{303, 200, 200, 200, 404, 200}},  // a draft is for the staff
+		{"POST", p2, want{401, 400, 400, 400, 403, 403}}, // an empty form: the event is required
+		{"POST", p1, want{401, 409, 409, 409, 403, 403}}, // published: no longer edited
+		{"POST", p1 + "/approve", want{401, 409, 403, 409, 403, 403}},
+		{"POST", p1 + "/publish", want{401, 409, 409, 409, 403, 403}},
+		{"POST", p2 + "/publish", want{401, 409, 409, 409, 403, 403}}, // not approved
+		{"GET", p1 + "/diff?with=" + string(v2), want{303, 200, 200, 200, 404, 200}},
+		{"GET", p1 + "/diff", want{303, 400, 400, 400, 400, 400}},
+		{"GET", p1 + "/print", want{303, 200, 200, 200, 200, 200}},
+		{"GET", p2 + "/print", want{303, 200, 200, 200, 404, 200}},
+		{"GET", p1 + "/report.txt", want{303, 200, 200, 200, 403, 200}},
+		{"GET", p1 + "/report.pdf", want{303, 200, 200, 200, 403, 200}},
+		{"GET", p2 + "/report.txt", want{303, 409, 409, 409, 403, 409}},
+		{"GET", p2 + "/report.pdf", want{303, 409, 409, 409, 403, 409}},
+		{"GET", "/pictures/nope", want{303, 404, 404, 404, 404, 404}},
+	} {
+		before := env.Svc.P.Seq()
+		for _, caller := range []struct {
+			name string
+			want int
+		}{{"", c.anon}, {"admin", c.admin}, {"staff", c.staff}, {"stabschef", c.chef}, {"unit", c.unit}, {"viewer", c.viewer}} {
+			if got := do(tokens[caller.name], c.method, c.path); got != caller.want {
+				t.Errorf("%s %s as %q: %d, want %d", c.method, c.path, caller.name, got, caller.want)
+			}
+		}
+		if env.Svc.P.Seq() != before {
+			t.Errorf("%s %s wrote events", c.method, c.path)
+		}
+	}
+}
+
+// The picture pages in a real browser: no accessibility violations found
+// by axe-core, within the weight budget, no sideways scrolling on a
+// 390 px phone, and the print view prints to a PDF that holds the fields.
+func TestBrowserPicturePages(t *testing.T) {
+	env := fyrtest.Start(t)
+	id, v1, v2 := publishedAndDraft(t, env)
+	browser := startBrowser(t)
+	b := newTab(t, browser, "staff")
+	p1, p2 := env.URL+"/pictures/"+string(v1), env.URL+"/pictures/"+string(v2)
+	b.login(env.URL, "staff", "/pictures/"+string(v2), "#picture-form")
+	checkWeight(t, b, "draft page")
+	axeAudit(t, b, "draft page")
+
+	// A measure without an owner: the form comes back naming the field.
+	b.do("a measure without an owner", chromedp.SendKeys(chromedp.ID("pf-d2-what"), "Informera kommunerna"))
+	b.submit("save the draft", `#picture-form button[type=submit]`)
+	b.do("the form error", chromedp.WaitVisible(chromedp.ID("picture-error")))
+	if got := cdpEval[string](b, "error", `document.getElementById("picture-error").textContent`); !strings.Contains(got, "direction[2].owner") {
+		t.Errorf("the error %q does not name direction[2].owner", got)
+	}
+	axeAudit(t, b, "draft page with a form error")
+
+	for _, p := range []struct{ name, url, ready string }{
+		{"published page", p1, "#picture-coverage"},
+		{"version list", env.URL + "/incidents/" + string(id) + "/pictures", "#picture-versions"},
+		{"diff page", p1 + "/diff?with=" + string(v2), "#picture-diff"},
+		{"print view", p1 + "/print", ".pfield"},
+	} {
+		b.do(p.name, chromedp.Navigate(p.url), chromedp.WaitVisible(chromedp.CSS(p.ready)))
+		checkWeight(t, b, p.name)
+		axeAudit(t, b, p.name)
+	}
+	pdf := cdpRun(b, "print to PDF", chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+	if !strings.HasPrefix(string(pdf), "%PDF-") {
+		t.Fatalf("PrintToPDF gave %d bytes", len(pdf))
+	}
+	text := pdfText(t, pdf)
+	for _, want := range []string{"Cyberattack mot journalsystemet – påverkar Växjö och Ljungby", "Prognos", "Åter tidigast i morgon", "Utskriven"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the printed picture lacks %q:\n%s", want, text)
+		}
+	}
+
+	const width = 390
+	b.do("phone viewport", chromedp.EmulateViewport(width, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	for _, p := range []struct{ name, url, ready string }{
+		{"draft page", p2, "#picture-form"},
+		{"published page", p1, "#picture-coverage"},
+		{"version list", env.URL + "/incidents/" + string(id) + "/pictures", "#picture-versions"},
+		{"diff page", p1 + "/diff?with=" + string(v2), "#picture-diff"},
+	} {
+		b.do(p.name+" on a phone", chromedp.Navigate(p.url), chromedp.WaitVisible(chromedp.CSS(p.ready)))
+		checkNoSideScroll(t, b, p.name, width)
+		axeAudit(t, b, p.name+" on a phone")
 	}
 }
