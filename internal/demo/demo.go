@@ -1,6 +1,7 @@
 // Package demo seeds the fictitious organisation "Region Exempel": units,
-// staff accounts and a closed exercise that replays the Kronoberg DNS outage
-// of 21 September 2018 with its real times.
+// staff accounts, a closed exercise that replays the Kronoberg DNS outage
+// of 21 September 2018 with its real times, and an exercise of today with a
+// reporting round and a published situation picture.
 package demo
 
 import (
@@ -74,7 +75,10 @@ func Seed(ctx context.Context, s *core.Service) error {
 			return fmt.Errorf("seed account %s: %w", a.Username, err)
 		}
 	}
-	return seedKronoberg(ctx, s)
+	if err := seedKronoberg(ctx, s); err != nil {
+		return err
+	}
+	return seedSituation(ctx, s)
 }
 
 // seedOnDuty puts deputies on duty for today's and tonight's shifts in the

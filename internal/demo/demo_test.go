@@ -2,6 +2,8 @@ package demo_test
 
 import (
 	"context"
+	"fyr/internal/auth"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,10 +25,10 @@ func TestSeedReplaysKronoberg(t *testing.T) {
 		t.Fatal(err)
 	}
 	list := svc.P.Incidents.List()
-	if len(list) != 1 || !list[0].Exercise || !list[0].Closed {
-		t.Fatalf("want one closed exercise, got %+v", list)
+	if len(list) != 2 || !list[1].Exercise || !list[1].Closed {
+		t.Fatalf("want the closed Kronoberg exercise and today's, got %+v", list)
 	}
-	inc := list[0]
+	inc := list[1]
 	sweden, _ := time.LoadLocation("Europe/Stockholm")
 	at := func(day, h, m int) time.Time { return time.Date(2018, 9, day, h, m, 0, 0, sweden) }
 	for _, c := range []struct {
@@ -65,6 +67,38 @@ func TestSeedReplaysKronoberg(t *testing.T) {
 // The demo directory: about 300 units and 1,500 people, everyone reachable
 // only at made-up addresses, every unit with a primary and one or two
 // deputies; seeded as one import, not thousands of events.
+// Today's exercise shows the situation picture at work: a round with most
+// reports in, the demo unit account's report still missing, and a published
+// picture approved by the stabschef.
+func TestSeedSituation(t *testing.T) {
+	ctx := context.Background()
+	svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: "exempel"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	if err := demo.Seed(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
+	staff := auth.Principal{Username: "tib", Role: auth.Staff}
+	inc := svc.P.Incidents.List()[0]
+	if inc.Closed || !inc.Exercise {
+		t.Fatalf("today's exercise: %+v", inc)
+	}
+	rounds, err := svc.Rounds(staff, inc.ID, incident.AsOf{})
+	if err != nil || len(rounds) != 1 {
+		t.Fatalf("rounds: %v %+v", err, rounds)
+	}
+	st, _ := svc.RoundStatus(staff, rounds[0].Round, incident.AsOf{})
+	if len(st.Missing) == 0 || !slices.Contains(st.Missing, "cs-akut") || len(st.Missing) >= len(st.Lines)/2 {
+		t.Fatalf("want most reports in and cs-akut missing: %d missing of %d: %v", len(st.Missing), len(st.Lines), st.Missing)
+	}
+	pic, err := svc.LatestPicture(staff, inc.ID, incident.AsOf{})
+	if err != nil || pic.ApprovedBy != "Stina Chef" || pic.Dispatch == "" {
+		t.Fatalf("published picture: %v %+v", err, pic)
+	}
+}
+
 func TestSeedDirectory(t *testing.T) {
 	ctx := context.Background()
 	svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: "exempel"})
@@ -80,7 +114,9 @@ func TestSeedDirectory(t *testing.T) {
 	if units < 280 || units > 320 || people < 1400 || people > 1600 {
 		t.Fatalf("%d units and %d people; want about 300 and 1,500", units, people)
 	}
-	if seq := svc.P.Seq(); seq > 30 {
+	// About 1,800 units and people: one import event, not one each (the
+	// rest of the log is the two exercises).
+	if seq := svc.P.Seq(); seq > 200 {
 		t.Fatalf("the demo took %d events; the directory must be one import", seq)
 	}
 	fiction := func(n string) bool {
