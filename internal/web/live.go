@@ -44,6 +44,11 @@ type hub struct {
 	// a walk over every connection.
 	langs, journalLangs map[Lang]int
 	pend                []*liveConn // hijacked connections that became ready under mu
+	// The levels frame each new connection starts with, by language and
+	// incident, as of a sequence number: a reconnect storm renders it once.
+	levelsMu sync.Mutex
+	levels   map[levelsKey]liveMsg
+
 	// For tests: noHijack keeps every connection on the goroutine path;
 	// onRemove is called under mu when a subscriber is dropped.
 	noHijack bool
@@ -256,6 +261,31 @@ func (h *hub) publishCoverage(e event.Envelope) {
 	h.send(msgs)
 }
 
+type levelsKey struct {
+	lang Lang
+	id   incident.ID
+}
+
+// firstLevels is levelsMsg for a new connection, rendered once per
+// language, incident and sequence number.
+func (s *Server) firstLevels(lang Lang, seq uint64, id incident.ID) liveMsg {
+	h, k := s.hub, levelsKey{lang, id}
+	h.levelsMu.Lock()
+	m, ok := h.levels[k]
+	h.levelsMu.Unlock()
+	if ok && m.seq == seq {
+		return m
+	}
+	m = s.levelsMsg(lang, seq, id)
+	h.levelsMu.Lock()
+	if h.levels == nil || len(h.levels) >= 1024 {
+		h.levels = map[levelsKey]liveMsg{}
+	}
+	h.levels[k] = m
+	h.levelsMu.Unlock()
+	return m
+}
+
 // levelsMsg carries the banner and, for an incident, its levels box.
 func (s *Server) levelsMsg(lang Lang, seq uint64, id incident.ID) liveMsg {
 	if id == "" {
@@ -322,7 +352,7 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p auth.Principal) 
 	}
 	// The levels and the banner as they are now: cheap, and it covers any
 	// change between rendering the page and connecting.
-	buf.Write(s.levelsMsg(sub.lang, sent, id).frame)
+	buf.Write(s.firstLevels(sub.lang, sent, id).frame)
 	w.Write(buf.Bytes())
 	fl.Flush()
 

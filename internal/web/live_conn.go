@@ -90,7 +90,7 @@ func (s *Server) liveServeHijacked(nc net.Conn, header http.Header, p auth.Princ
 			s.catchUp(&buf, sub.lang, entries, since, &sent)
 		}
 	}
-	buf.Write(s.levelsMsg(sub.lang, sent, sub.incident).frame)
+	buf.Write(s.firstLevels(sub.lang, sent, sub.incident).frame)
 	nc.SetWriteDeadline(time.Now().Add(liveWriteTimeout))
 	_, err := nc.Write(buf.Bytes())
 	nc.SetWriteDeadline(time.Time{})
