@@ -131,6 +131,7 @@ var roundMessages = map[string][2]string{
 	"overview.sys.down":        {"Nere (antal enheter)", "Down (units)"},
 	"overview.sys.degraded":    {"Stört (antal enheter)", "Degraded (units)"},
 	"overview.changes":         {"Förändringar sedan förra omgången", "Changes since the previous round"},
+	"overview.compared":        {"Förändringar räknas mot omgången", "Changes are counted against the round"},
 	"overview.no.changes":      {"Inga ändrade driftlägen eller system.", "No operating state or system changed."},
 	"overview.before":          {"Före", "Before"},
 	"overview.after":           {"Nu", "Now"},
