@@ -12,7 +12,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"fyr/internal/auth"
 	"fyr/internal/fyrtest"
 )
 
@@ -76,7 +75,6 @@ func TestBrowserUnitPageOfflineCopyAndPrint(t *testing.T) {
 	if !strings.Contains(cdpEval[string](u, "content", `document.getElementById("unit-live").textContent`), "Lägesrapport 14:00") {
 		t.Error("the offline copy lacks the page's content")
 	}
-	_ = auth.Unit
 }
 
 // checkNoSideScroll fails when a page scrolls sideways at width.

@@ -156,8 +156,4 @@ var channelMessages = map[string][2]string{
 	"channels.alert":     {"Kanal ur funktion:", "Channel failing:"},
 }
 
-func init() {
-	for k, v := range channelMessages {
-		messages[k] = v
-	}
-}
+func init() { addMessages(channelMessages) }

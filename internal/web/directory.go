@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"io"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -28,7 +27,7 @@ const (
 	treeDepth       = 2   // the overview shows roots and this many levels below them
 )
 
-func init() { maps.Copy(messages, directoryMessages) }
+func init() { addMessages(directoryMessages) }
 
 var directoryMessages = map[string][2]string{
 	"directory.search":        {"Sök enhet eller person", "Find a unit or a person"},

@@ -81,11 +81,7 @@ var dispatchMessages = map[string][2]string{
 	"receipt.covered":        {"Enheten har redan kvitterat genom", "The unit has already acknowledged through"},
 }
 
-func init() {
-	for k, v := range dispatchMessages {
-		messages[k] = v
-	}
-}
+func init() { addMessages(dispatchMessages) }
 
 // coverageView is the live part of the coverage board.
 type coverageView struct {

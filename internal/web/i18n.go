@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -22,6 +23,18 @@ func langOf(r *http.Request) Lang {
 }
 
 // messages holds every UI string: Swedish, English.
+// addMessages adds a page family's strings. A key defined twice would
+// silently show one family's wording on another's page: it stops the
+// program at start instead (and so every test).
+func addMessages(m map[string][2]string) {
+	for k, v := range m {
+		if _, dup := messages[k]; dup {
+			panic(fmt.Sprintf("web: the UI string %q is defined twice", k))
+		}
+		messages[k] = v
+	}
+}
+
 var messages = map[string][2]string{
 	"app.tagline":         {"Krisledning för hälso- och sjukvården", "Crisis management for healthcare"},
 	"skip":                {"Hoppa till innehållet", "Skip to content"},

@@ -117,11 +117,7 @@ var pictureMessages = map[string][2]string{
 	"picture.f.audience":                    {"Mottagare", "Audience"},
 }
 
-func init() {
-	for k, v := range pictureMessages {
-		messages[k] = v
-	}
-}
+func init() { addMessages(pictureMessages) }
 
 // emptyMeasureRows is how many empty direction rows the edit form offers.
 const emptyMeasureRows = 3

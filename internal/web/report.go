@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -22,7 +21,7 @@ import (
 // the dispatches to the unit and its own reports, which the browser keeps
 // for reading offline.
 
-func init() { maps.Copy(messages, reportMessages) }
+func init() { addMessages(reportMessages) }
 
 var reportMessages = map[string][2]string{
 	"nav.unit":              {"Min enhet", "My unit"},

@@ -143,11 +143,7 @@ var roundMessages = map[string][2]string{
 	"overview.not.listed":      {"ej angivet", "not listed"},
 }
 
-func init() {
-	for k, v := range roundMessages {
-		messages[k] = v
-	}
-}
+func init() { addMessages(roundMessages) }
 
 func (s *Server) roundRoutes() {
 	s.mux.Handle("GET /incidents/{id}/rounds", s.page(s.roundListPage))
