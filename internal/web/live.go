@@ -55,12 +55,14 @@ type hub struct {
 	onRemove func()
 
 	// The writer pool of the hijacked connections (live_conn.go).
-	once  sync.Once
-	qmu   sync.Mutex
-	cond  *sync.Cond
-	runq  []*liveConn // ready to write, from head on
-	head  int
-	later []delayed // written too recently: wait until due
+	once       sync.Once
+	qmu        sync.Mutex
+	cond       *sync.Cond
+	runq       []*liveConn // ready to write, from head on
+	head       int
+	later      []delayed // written too recently: wait until due
+	laterAt    int64     // when laterTimer fires (monotime); 0: not armed
+	laterTimer *time.Timer
 }
 
 func newHub(s *Server) *hub {
@@ -115,9 +117,14 @@ func (h *hub) languages(journal bool) []Lang {
 }
 
 // sseFrame encodes one event; data is JSON, so it is always one line.
+// HTML in it is not escaped for HTML (\u003c for <): the frame is not
+// embedded in a page, and it goes to every connection, so bytes count.
 func sseFrame(seq uint64, name string, data any) []byte {
-	b, _ := json.Marshal(data)
-	return fmt.Appendf(nil, "id: %d\nevent: %s\ndata: %s\n\n", seq, name, b)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(data)
+	return fmt.Appendf(nil, "id: %d\nevent: %s\ndata: %s\n\n", seq, name, bytes.TrimRight(b.Bytes(), "\n"))
 }
 
 type entryData struct {

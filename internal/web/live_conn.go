@@ -310,9 +310,7 @@ func (h *hub) schedule(cs []*liveConn) {
 		}
 		if due := c.last.Load() + int64(liveSpacing); due > now {
 			h.later = append(h.later, delayed{c, due})
-			if len(h.later) == 1 {
-				h.armLater(time.Duration(due - now))
-			}
+			h.armLater(due, now)
 			continue
 		}
 		h.runq = append(h.runq, c)
@@ -336,27 +334,48 @@ var hubEpoch = time.Now()
 
 func monotime() int64 { return int64(time.Since(hubEpoch)) }
 
-// armLater starts the timer that moves the waiting connections to the run
-// queue once due. h.qmu is held.
-func (h *hub) armLater(d time.Duration) {
-	time.AfterFunc(d, h.runLater)
+// laterSlack is how early a waiting connection may be written: the timer
+// fires at most about once per laterSlack.
+const laterSlack = 5 * time.Millisecond
+
+// armLater makes the timer that moves waiting connections to the run queue
+// fire at (monotime) at, unless it fires before that already. h.qmu is held.
+func (h *hub) armLater(at, now int64) {
+	if h.laterAt != 0 && h.laterAt <= at+int64(laterSlack) {
+		return
+	}
+	h.laterAt = at
+	if h.laterTimer == nil {
+		h.laterTimer = time.AfterFunc(time.Duration(at-now), h.runLater)
+		return
+	}
+	h.laterTimer.Reset(time.Duration(at - now))
 }
 
-// runLater moves the due connections to the run queue and re-arms for the
-// rest (they are in order of due time, give or take the writers' order).
+// runLater moves the connections due within laterSlack to the run queue
+// and re-arms for the earliest of the rest (they are in no particular order:
+// the order a message reached them, not the order they were last written).
 func (h *hub) runLater() {
 	now := monotime()
 	h.qmu.Lock()
-	i := 0
-	for ; i < len(h.later) && h.later[i].due <= now+int64(time.Millisecond); i++ {
-		h.runq = append(h.runq, h.later[i].c)
+	h.laterAt = 0
+	n, next := 0, int64(0)
+	kept := h.later[:0]
+	for _, d := range h.later {
+		if d.due <= now+int64(laterSlack) {
+			h.runq = append(h.runq, d.c)
+			n++
+			continue
+		}
+		if next == 0 || d.due < next {
+			next = d.due
+		}
+		kept = append(kept, d)
 	}
-	n := i
-	rest := copy(h.later, h.later[i:])
-	clear(h.later[rest:])
-	h.later = h.later[:rest]
-	if rest > 0 {
-		h.armLater(time.Duration(max(h.later[0].due-now, int64(time.Millisecond))))
+	clear(h.later[len(kept):])
+	h.later = kept
+	if next != 0 {
+		h.armLater(max(next, now+int64(laterSlack)), now)
 	}
 	h.qmu.Unlock()
 	if n > 0 {
