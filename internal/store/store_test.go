@@ -95,3 +95,32 @@ func TestOpenRefusesADirectoryInUse(t *testing.T) {
 		t.Fatalf("second open: got %v, want ErrLocked", err)
 	}
 }
+
+// A command that finds nothing to do is answered at once, with no events,
+// also when nothing else in its batch writes.
+func TestCommandWithNothingToDoIsAnswered(t *testing.T) {
+	st := open(t, t.TempDir())
+	defer st.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w, err := store.NewWriter(ctx, st, "org1", func() *counter { return &counter{} }, time.Now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		evs, err := w.Do(ctx, func(*counter, time.Time) ([]event.Draft, error) { return nil, nil })
+		if err == nil && len(evs) != 0 {
+			err = errors.New("events from a command that wrote none")
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a command with nothing to do was never answered")
+	}
+}

@@ -181,6 +181,11 @@ func (w *Writer[M]) commit(ctx context.Context, batch []request[M]) {
 		}
 	}
 	if len(evs) == 0 {
+		// Every command found nothing to do (e.g. a setting already so):
+		// each still gets its answer, or its caller would wait for ever.
+		for _, p := range accepted {
+			p.req.reply <- result{}
+		}
 		return
 	}
 	lastSeq, err := w.st.Commit(ctx, w.org, w.lastSeq, evs)
