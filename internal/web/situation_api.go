@@ -6,6 +6,7 @@ import (
 
 	"fyr/internal/auth"
 	"fyr/internal/core"
+	"fyr/internal/fail"
 	"fyr/internal/incident"
 	"fyr/internal/situation"
 )
@@ -20,6 +21,9 @@ type (
 	}
 	pictureDiff struct {
 		Changes []situation.Change `json:"changes"`
+	}
+	fourEyes struct {
+		Enabled *bool `json:"enabled"`
 	}
 )
 
@@ -133,7 +137,31 @@ func (s *Server) situationAPIRoutes() []apiRoute {
 			handle: s.apiPictureDiff},
 		{Method: "GET", Path: "/api/v1/pictures/{id}/report", Summary: "A published version as a situation report to Socialstyrelsen and the county administrative board: plain text without personal data",
 			Action: auth.ReadJournal, ContentType: "text/plain", Response: "", Status: 200, handle: s.apiSituationReport},
+		{Method: "GET", Path: "/api/v1/settings/four-eyes", Summary: "Whether a situation picture must be approved by someone other than its authors",
+			Action: auth.ReadIncidents, Response: fourEyes{}, Status: 200, handle: s.apiFourEyes},
+		{Method: "POST", Path: "/api/v1/settings/four-eyes", Summary: "Require (or stop requiring) four eyes on situation pictures: an organisation setting",
+			Action: auth.ManageSettings, Body: fourEyes{}, Response: fourEyes{}, Status: 200, handle: s.apiSetFourEyes},
 	}
+}
+
+func (s *Server) apiFourEyes(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	on := s.svc.FourEyes()
+	writeJSON(w, 200, fourEyes{&on})
+	return nil
+}
+
+func (s *Server) apiSetFourEyes(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	var req fourEyes
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	if req.Enabled == nil {
+		return fail.Field("enabled", "is required: true or false")
+	}
+	if err := s.svc.SetFourEyes(r.Context(), p, *req.Enabled); err != nil {
+		return err
+	}
+	return s.apiFourEyes(w, r, p)
 }
 
 func (s *Server) apiReportForm(w http.ResponseWriter, r *http.Request, p auth.Principal) error {

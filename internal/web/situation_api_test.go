@@ -113,5 +113,45 @@ func situationRouteCases() map[string]routeCase {
 			return "/api/v1/pictures/" + string(p.ID) + "/diff?with=" + string(p.ID), nil
 		}},
 		"GET /api/v1/pictures/{id}/report": {readers, 200, pictureAt(true, true, "/report", nil)},
+		"GET /api/v1/settings/four-eyes": {all, 200, func(*testing.T, *fyrtest.Env, string) (string, any) {
+			return "/api/v1/settings/four-eyes", nil
+		}},
+		"POST /api/v1/settings/four-eyes": {[]auth.Role{auth.Admin}, 200, func(*testing.T, *fyrtest.Env, string) (string, any) {
+			return "/api/v1/settings/four-eyes", map[string]any{"enabled": true}
+		}},
+	}
+}
+
+// Four eyes is an organisation setting: off, the author may approve; a
+// request without the value names the field and changes nothing.
+func TestFourEyesSetting(t *testing.T) {
+	env := fyrtest.Start(t)
+	admin := env.Token(auth.Admin)
+	var got struct{ Enabled bool }
+	if code := env.Do(admin, "GET", "/api/v1/settings/four-eyes", nil, &got); code != 200 || !got.Enabled {
+		t.Fatalf("four eyes by default: %d %+v", code, got)
+	}
+	before := env.Svc.P.Seq()
+	var e struct{ Error struct{ Field string } }
+	if code := env.Do(admin, "POST", "/api/v1/settings/four-eyes", map[string]any{}, &e); code != 400 || e.Error.Field != "enabled" {
+		t.Fatalf("no value: %d %+v", code, e)
+	}
+	if env.Svc.P.Seq() != before {
+		t.Fatal("a refused setting wrote to the log")
+	}
+	ctx := context.Background()
+	inc, _ := env.Svc.OpenIncident(ctx, env.Principal(auth.Staff), incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
+	p, err := env.Svc.DraftPicture(ctx, env.Principal(auth.Admin), situation.DraftPicture{Incident: inc.ID, Content: situation.Content{Event: "DNS"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := env.Do(admin, "POST", "/api/v1/pictures/"+string(p.ID)+"/approve", nil, nil); code != 403 {
+		t.Fatalf("approving one's own draft under four eyes: %d", code)
+	}
+	if code := env.Do(admin, "POST", "/api/v1/settings/four-eyes", map[string]any{"enabled": false}, &got); code != 200 || got.Enabled {
+		t.Fatalf("turn four eyes off: %d %+v", code, got)
+	}
+	if code := env.Do(admin, "POST", "/api/v1/pictures/"+string(p.ID)+"/approve", nil, nil); code != 200 {
+		t.Fatalf("approving one's own draft without four eyes: %d", code)
 	}
 }
