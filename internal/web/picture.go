@@ -47,6 +47,8 @@ var pictureMessages = map[string][2]string{
 	"picture.revised":                       {"ändrad", "revised"},
 	"picture.foureyes.on":                   {"Fyra ögon gäller: den som har skrivit en version får inte godkänna den.", "Four eyes apply: whoever wrote a version may not approve it."},
 	"picture.foureyes.off":                  {"Fyra ögon gäller inte: författaren får själv godkänna.", "Four eyes are off: the author may approve."},
+	"picture.foureyes.turnoff":              {"Stäng av fyra ögon", "Turn four eyes off"},
+	"picture.foureyes.turnon":               {"Kräv fyra ögon", "Require four eyes"},
 	"picture.asof":                          {"Som det såg ut", "As it stood"},
 	"picture.now":                           {"Visa läget nu", "Show the present"},
 	"picture.when":                          {"Visa versionerna vid en tidpunkt", "Show the versions at a point in time"},
@@ -135,6 +137,7 @@ type pictureListPage struct {
 	Pending  *situation.Picture // the version not yet published, if any
 	FourEyes bool
 	CanWrite bool
+	CanSet   bool // may change the four-eyes rule
 	AsOf     incident.AsOf
 	Query    url.Values
 	Keep     string // the point-in-time query to keep on links ("" or "?at=…")
@@ -216,6 +219,17 @@ func (s *Server) pictureRoutes() {
 	s.mux.Handle("GET /pictures/{id}/print", s.page(s.picturePrint))
 	s.mux.Handle("GET /pictures/{id}/report.txt", s.page(s.pictureReportText))
 	s.mux.Handle("GET /pictures/{id}/report.pdf", s.page(s.pictureReportPDF))
+	s.mux.Handle("POST /settings/four-eyes", s.page(s.fourEyesSubmit))
+}
+
+// fourEyesSubmit turns the organisation's four-eyes rule on or off (an
+// administrator's setting) and returns to the page it was changed on.
+func (s *Server) fourEyesSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	if err := s.svc.SetFourEyes(r.Context(), p, r.PostFormValue("enabled") == "true"); err != nil {
+		return err
+	}
+	http.Redirect(w, r, safeBack(r.PostFormValue("back")), http.StatusSeeOther)
+	return nil
 }
 
 // pictureFailure turns a refusal the page can explain (bad input, a
@@ -264,7 +278,7 @@ func (s *Server) showPictureList(w http.ResponseWriter, r *http.Request, p auth.
 	}
 	pg := pictureListPage{Base: s.base(r, &p, T(langOf(r), "picture.title")+": "+inc.Title), Incident: inc, Pictures: pics,
 		FourEyes: s.svc.FourEyes(), CanWrite: p.May(auth.WriteIncidents) && !inc.Closed && q.IsNow(), AsOf: q.AsOf,
-		Query: r.URL.Query(), Keep: keepAsOf(r.URL.Query()), Error: ferr}
+		Query: r.URL.Query(), Keep: keepAsOf(r.URL.Query()), Error: ferr, CanSet: p.May(auth.ManageSettings) && q.IsNow()}
 	for i := range pics {
 		if pics[i].Status != situation.Published {
 			pg.Pending = &pics[i]

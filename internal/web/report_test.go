@@ -179,3 +179,31 @@ func TestUnitPageShowsThePublishedPicture(t *testing.T) {
 		t.Error("the unit page lacks the dispatches to the unit")
 	}
 }
+
+// An administrator turns the four-eyes rule off and on from the picture
+// list; the staff may not.
+func TestFourEyesFromThePictureList(t *testing.T) {
+	env := fyrtest.Start(t)
+	inc, _ := openRound(t, env)
+	list := "/incidents/" + string(inc.ID) + "/pictures"
+	staff := newBrowser(t, env)
+	staff.login(auth.Staff)
+	if _, page := staff.get(list); strings.Contains(page, `id="four-eyes-form"`) {
+		t.Fatal("the staff are offered the four-eyes setting")
+	}
+	if code, _, _ := staff.post("/settings/four-eyes", url.Values{"csrf": {staff.csrf}, "enabled": {"false"}, "back": {list}}); code != 403 {
+		t.Fatalf("staff changing four eyes: %d", code)
+	}
+	admin := newBrowser(t, env)
+	admin.login(auth.Admin)
+	if _, page := admin.get(list); !strings.Contains(page, `id="four-eyes-form"`) {
+		t.Fatal("the administrator is not offered the four-eyes setting")
+	}
+	code, loc, _ := admin.post("/settings/four-eyes", url.Values{"csrf": {admin.csrf}, "enabled": {"false"}, "back": {list}})
+	if code != 303 || loc != list || env.Svc.FourEyes() {
+		t.Fatalf("turn four eyes off: %d → %q, on: %v", code, loc, env.Svc.FourEyes())
+	}
+	if code, _, _ := admin.post("/settings/four-eyes", url.Values{"csrf": {admin.csrf}, "enabled": {"true"}, "back": {"//evil.example"}}); code != 303 || !env.Svc.FourEyes() {
+		t.Fatalf("turn four eyes on: %d, on: %v", code, env.Svc.FourEyes())
+	}
+}
