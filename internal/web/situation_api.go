@@ -35,21 +35,10 @@ var asOfQuery = []queryParam{
 func roundID(r *http.Request) situation.RoundID     { return situation.RoundID(r.PathValue("id")) }
 func pictureID(r *http.Request) situation.PictureID { return situation.PictureID(r.PathValue("id")) }
 
-// asOf reads at and known_at from the query.
+// asOf reads at and known_at from the query, as the journal does.
 func asOf(r *http.Request) (incident.AsOf, error) {
-	var a incident.AsOf
-	var err error
-	if v := r.URL.Query().Get("at"); v != "" {
-		if a.At, err = parseTime("at", v); err != nil {
-			return a, err
-		}
-	}
-	if v := r.URL.Query().Get("known_at"); v != "" {
-		if a.KnownAt, err = parseTime("known_at", v); err != nil {
-			return a, err
-		}
-	}
-	return a, nil
+	q, err := parseQuery(r, "")
+	return q.AsOf, err
 }
 
 // query answers a read that takes the caller, something from the path and
