@@ -19,11 +19,11 @@
   });
 
   // The unit page is kept for reading offline by the service worker; the
-  // copy is dropped at logout, so the next person on a shared phone does
-  // not read it.
+  // copy is dropped at logout and at login, so the next person on a shared
+  // phone does not read it.
   if ("serviceWorker" in navigator && window.caches) {
     if (document.querySelector("[data-copy]")) navigator.serviceWorker.register("/sw.js");
-    document.querySelectorAll("form[action='/logout']").forEach(function (f) {
+    document.querySelectorAll("form[action='/logout'], form[action='/login']").forEach(function (f) {
       f.addEventListener("submit", function () { caches.delete("fyr-unit-v1"); });
     });
   }
