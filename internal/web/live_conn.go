@@ -38,13 +38,17 @@ const (
 // liveSpacing is the least time between two writes to one connection: a
 // message to an idle connection goes out at once, but under a steady flow
 // what arrives within liveSpacing of the last write waits and goes out
-// with the next one, in one write. Each write costs ~7–10 µs of server CPU
+// with the next one, in one write. Each write costs ~7–13 µs of server CPU
 // on loopback (TCP send, and the receive the kernel does in the sender's
-// context) whatever it carries. At 10 messages/s to 10,000 clients
-// (docs/benchmarks.md, "Reach"): 0 → 9.1 µs per delivery, p99 121 ms;
-// 150 ms → 7.3 µs, p99 243 ms; 200 ms → 5.4 µs, p99 335 ms. 150 ms keeps
-// the latency bar (p99 < 250 ms).
-const liveSpacing = 150 * time.Millisecond
+// context) whatever it carries, so CPU per delivery falls only by putting
+// more messages into one write, and the wait is what that costs. At 10
+// messages/s to 10,000 clients (docs/benchmarks.md, "Reach", load average
+// 1.2–2): 150 ms → p99 158–161 ms at 6.0–6.4 µs per delivery; 240 ms →
+// p99 246–249 ms at 4.8–5.3 µs; 250 ms → p99 256 ms at 4.85 µs. 240 ms
+// is the largest that keeps p99 under 250 ms there: a wait people do not
+// notice, and a fifth less CPU for everything else a crisis puts on the
+// server.
+const liveSpacing = 240 * time.Millisecond
 
 var heartbeatMsg = liveMsg{frame: []byte(": keepalive\n\n")}
 
@@ -125,9 +129,10 @@ func (c *liveConn) enqueue(m liveMsg) bool {
 }
 
 // take returns what is to be written next (the unwritten tail, then the
-// queued frames), built in scratch when it is more than one frame, and the
-// scratch buffer to keep. c.mu is held.
-func (c *liveConn) take(scratch []byte) (b, keep []byte) {
+// queued frames), built in scratch when it is more than one frame, the
+// scratch buffer to keep, and whether it carries a message (not only
+// heartbeats: those do not make the next message wait). c.mu is held.
+func (c *liveConn) take(scratch []byte) (b, keep []byte, msgs bool) {
 	keep = scratch
 	single := len(c.rest) == 0 && len(c.q) == 1
 	if !single {
@@ -137,6 +142,7 @@ func (c *liveConn) take(scratch []byte) (b, keep []byte) {
 		if m.journal && m.seq <= c.sent {
 			continue // the catch-up had it
 		}
+		msgs = msgs || &m.frame[0] != &heartbeatMsg.frame[0]
 		if single {
 			b = m.frame
 		} else {
@@ -152,7 +158,7 @@ func (c *liveConn) take(scratch []byte) (b, keep []byte) {
 	if !single {
 		keep = b[:0]
 	}
-	return b, keep
+	return b, keep, msgs
 }
 
 // next, after a write, schedules c again if more was queued meanwhile.
@@ -174,14 +180,16 @@ func (c *liveConn) write(scratch []byte) []byte {
 		c.mu.Unlock()
 		return scratch
 	}
-	b, scratch := c.take(scratch)
+	b, scratch, msgs := c.take(scratch)
 	c.mu.Unlock()
 	if len(b) == 0 {
 		c.next()
 		return scratch
 	}
 	n, err := c.tryWrite(b)
-	c.last.Store(monotime())
+	if msgs {
+		c.last.Store(monotime())
+	}
 	switch {
 	case err == nil:
 		c.next()
@@ -231,7 +239,8 @@ func (c *liveConn) drain() {
 			return
 		}
 		var b []byte
-		b, scratch = c.take(scratch)
+		var msgs bool
+		b, scratch, msgs = c.take(scratch)
 		if len(b) == 0 {
 			c.busy = false
 			c.mu.Unlock()
@@ -241,7 +250,9 @@ func (c *liveConn) drain() {
 		c.nc.SetWriteDeadline(time.Now().Add(liveWriteTimeout))
 		_, err := c.nc.Write(b)
 		c.nc.SetWriteDeadline(time.Time{})
-		c.last.Store(monotime())
+		if msgs {
+			c.last.Store(monotime())
+		}
 		if err != nil {
 			c.fail()
 			return
