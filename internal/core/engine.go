@@ -10,6 +10,7 @@ import (
 
 	"fyr/internal/dispatch"
 	"fyr/internal/event"
+	"fyr/internal/store"
 )
 
 // Transport hands one message to a channel (e-mail, SMS, webhook): the
@@ -82,13 +83,11 @@ func (e *Engine) Round(ctx context.Context, now time.Time) (int, error) {
 		if !ok {
 			continue
 		}
-		for _, due := range d.Due(states, now) {
-			p, err := e.intend(ctx, d, due, now)
-			if err != nil {
-				return 0, err
-			}
-			plans = append(plans, p...)
+		p, err := e.intend(ctx, d, d.Due(states, now), now)
+		if err != nil {
+			return 0, err
 		}
+		plans = append(plans, p...)
 	}
 	if e.reportWindow > 0 {
 		p, err := e.intendFailovers(ctx, now.Add(-e.reportWindow))
@@ -133,6 +132,31 @@ func (e *Engine) intendFailovers(ctx context.Context, handedBefore time.Time) ([
 const PerChannel = 4
 
 func (e *Engine) sendAll(ctx context.Context, plans []dispatch.Plan) (int, error) {
+	// In-app needs no sending: the dispatch is in the unit's inbox already.
+	// Those outcomes are recorded together, a chunk per write.
+	var inApp []event.Draft
+	var other []dispatch.Plan
+	for _, p := range plans {
+		if p.Channel != dispatch.InApp {
+			other = append(other, p)
+			continue
+		}
+		inApp = append(inApp, event.Draft{Type: dispatch.TypeAttemptResult, Subject: string(p.Dispatch), Actor: "fyr",
+			Payload: dispatch.AttemptResult{Dispatch: p.Dispatch, Unit: p.Unit, Attempt: p.Attempt, Handed: true, Provider: "fyr"}})
+	}
+	for i := 0; i < len(inApp); i += chunk {
+		part := inApp[i:min(i+chunk, len(inApp))]
+		if _, err := e.svc.do(ctx, func(*Facts, time.Time) ([]event.Draft, error) { return part, nil }); err != nil {
+			return i, fmt.Errorf("record in-app deliveries: %w", err)
+		}
+	}
+	n, err := e.sendOver(ctx, other)
+	return len(inApp) + n, err
+}
+
+// sendOver sends the other channels' attempts, each channel with its own
+// workers.
+func (e *Engine) sendOver(ctx context.Context, plans []dispatch.Plan) (int, error) {
 	queues := map[string]chan dispatch.Plan{}
 	for _, p := range plans {
 		if queues[p.Channel] == nil {
@@ -167,26 +191,48 @@ func (e *Engine) sendAll(ctx context.Context, plans []dispatch.Plan) (int, error
 	return sent, firstErr
 }
 
-// intend records a step and its attempts in one atomic write, checked in
-// the writer so that a step is never taken twice.
-func (e *Engine) intend(ctx context.Context, d dispatch.Dispatch, due dispatch.Escalated, now time.Time) ([]dispatch.Plan, error) {
-	var plans []dispatch.Plan
-	_, err := e.svc.do(ctx, func(f *Facts, _ time.Time) ([]event.Draft, error) {
-		st, ok := f.Dispatches.UnitState(d.Dispatch, due.Unit)
-		if !ok || st.Ack != nil || slices.Contains(st.Steps, due.Step) {
-			return nil, nil // gone, acknowledged or taken meanwhile
+// chunk is how many events the engine writes in one command: well inside
+// one atomic batch, so that a step for 10,000 units is a few dozen writes,
+// not 10,000.
+const chunk = store.MaxBatch / 2
+
+// intend records due steps and their attempts, checked in the writer so
+// that a step is never taken twice (a unit acknowledged or the step taken
+// meanwhile is skipped), a chunk of units per atomic write.
+func (e *Engine) intend(ctx context.Context, d dispatch.Dispatch, dues []dispatch.Escalated, now time.Time) ([]dispatch.Plan, error) {
+	var all []dispatch.Plan
+	for len(dues) > 0 {
+		var plans []dispatch.Plan
+		taken := 0
+		_, err := e.svc.do(ctx, func(f *Facts, _ time.Time) ([]event.Draft, error) {
+			plans, taken = plans[:0], 0
+			var drafts []event.Draft
+			for _, due := range dues {
+				st, ok := f.Dispatches.UnitState(d.Dispatch, due.Unit)
+				if !ok || st.Ack != nil || slices.Contains(st.Steps, due.Step) {
+					taken++ // gone, acknowledged or taken meanwhile
+					continue
+				}
+				ps := dispatch.PlanStep(d, due, f.Units, now, event.NewID)
+				if len(drafts) > 0 && len(drafts)+1+len(ps) > chunk {
+					break
+				}
+				drafts = append(drafts, event.Draft{Type: dispatch.TypeEscalated, Subject: string(d.Dispatch), Actor: "fyr", Payload: due})
+				for _, p := range ps {
+					drafts = append(drafts, event.Draft{Type: dispatch.TypeAttempted, Subject: string(d.Dispatch), Actor: "fyr", Payload: p.Attempted})
+				}
+				plans = append(plans, ps...)
+				taken++
+			}
+			return drafts, nil
+		})
+		if err != nil {
+			return all, fmt.Errorf("record escalation steps of dispatch %s: %w", d.Dispatch, err)
 		}
-		plans = dispatch.PlanStep(d, due, f.Units, now, event.NewID)
-		drafts := []event.Draft{{Type: dispatch.TypeEscalated, Subject: string(d.Dispatch), Actor: "fyr", Payload: due}}
-		for _, p := range plans {
-			drafts = append(drafts, event.Draft{Type: dispatch.TypeAttempted, Subject: string(d.Dispatch), Actor: "fyr", Payload: p.Attempted})
-		}
-		return drafts, nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("record escalation step %d of unit %s: %w", due.Step, due.Unit, err)
+		all = append(all, plans...)
+		dues = dues[taken:]
 	}
-	return plans, nil
+	return all, nil
 }
 
 // send hands one attempt to its channel and records the outcome. A failed
@@ -198,9 +244,7 @@ func (e *Engine) send(ctx context.Context, p dispatch.Plan) error {
 		return nil
 	}
 	res := dispatch.AttemptResult{Dispatch: p.Dispatch, Unit: p.Unit, Attempt: p.Attempt}
-	if p.Channel == dispatch.InApp {
-		res.Handed, res.Provider = true, "fyr" // it is in the unit's inbox
-	} else if t := e.transports[p.Channel]; t == nil {
+	if t := e.transports[p.Channel]; t == nil {
 		res.Error = "channel " + p.Channel + " is not configured"
 	} else {
 		subject, text, link := e.message(d, p)

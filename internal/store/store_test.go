@@ -124,3 +124,61 @@ func TestCommandWithNothingToDoIsAnswered(t *testing.T) {
 		t.Fatal("a command with nothing to do was never answered")
 	}
 }
+
+// A large command among many small ones is not refused for the room the
+// others took in its batch: it goes into the next one.
+func TestLargeCommandAmongSmallOnesIsCarried(t *testing.T) {
+	dir := t.TempDir()
+	st := open(t, dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w, err := store.NewWriter(ctx, st, "org1", func() *counter { return &counter{} }, time.Now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := func(n int) store.Command[*counter] {
+		return func(*counter, time.Time) ([]event.Draft, error) {
+			drafts := make([]event.Draft, n)
+			for i := range drafts {
+				drafts[i] = event.Draft{Type: "test.happened", Subject: "s", Payload: map[string]int{"i": i}}
+			}
+			return drafts, nil
+		}
+	}
+	const small, large = 600, store.MaxBatch - 10
+	var wg sync.WaitGroup
+	errs := make(chan error, small+1)
+	for i := range small + 1 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n := 1
+			if i == small/2 {
+				n = large
+			}
+			evs, err := w.Do(ctx, one(n))
+			if err == nil && len(evs) != n {
+				err = errors.New("a command's events came back short")
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancel()
+	st.Close()
+	st = open(t, dir)
+	defer st.Close()
+	v := event.NewVerifier()
+	if err := st.Replay(context.Background(), v.Check); err != nil {
+		t.Fatal(err)
+	}
+	if v.Count != small+large {
+		t.Fatalf("replayed %d events, want %d", v.Count, small+large)
+	}
+}

@@ -122,14 +122,17 @@ func (w *Writer[M]) Do(ctx context.Context, cmd Command[M]) ([]event.Envelope, e
 
 func (w *Writer[M]) run(ctx context.Context) {
 	defer close(w.done)
+	var carry []request[M] // commands that did not fit the last batch
 	for {
-		var first request[M]
-		select {
-		case <-ctx.Done():
-			return
-		case first = <-w.reqs:
+		batch := carry
+		if len(batch) == 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case first := <-w.reqs:
+				batch = append(batch, first)
+			}
 		}
-		batch := []request[M]{first}
 	drain:
 		for len(batch) < MaxBatch {
 			select {
@@ -139,7 +142,7 @@ func (w *Writer[M]) run(ctx context.Context) {
 				break drain
 			}
 		}
-		w.commit(ctx, batch)
+		carry = w.commit(ctx, batch)
 	}
 }
 
@@ -149,18 +152,26 @@ type pending[M Model] struct {
 	n    int
 }
 
-func (w *Writer[M]) commit(ctx context.Context, batch []request[M]) {
+// commit runs the commands of batch against the model and appends their
+// events as one atomic batch. A command whose events would overflow the
+// batch is left, with the commands after it, for the next batch: they are
+// returned, to run again on the model as it then stands.
+func (w *Writer[M]) commit(ctx context.Context, batch []request[M]) (carry []request[M]) {
 	now := w.now().UTC()
 	var evs []event.Envelope
 	var accepted []pending[M]
 	prev := w.prev
-	for _, req := range batch {
+	for i, req := range batch {
 		if req.ctx.Err() != nil {
 			req.reply <- result{err: req.ctx.Err()}
 			continue
 		}
 		drafts, err := req.cmd(w.model, now)
-		if err == nil && len(evs)+len(drafts) > MaxBatch {
+		if err == nil && len(evs) > 0 && len(evs)+len(drafts) > MaxBatch {
+			carry = batch[i:]
+			break
+		}
+		if err == nil && len(drafts) > MaxBatch {
 			err = fmt.Errorf("store: command produced %d events, more than one batch holds", len(drafts))
 		}
 		if err != nil {
@@ -186,7 +197,7 @@ func (w *Writer[M]) commit(ctx context.Context, batch []request[M]) {
 		for _, p := range accepted {
 			p.req.reply <- result{}
 		}
-		return
+		return carry
 	}
 	lastSeq, err := w.st.Commit(ctx, w.org, w.lastSeq, evs)
 	if err != nil {
@@ -197,7 +208,7 @@ func (w *Writer[M]) commit(ctx context.Context, batch []request[M]) {
 		if lerr := w.load(ctx); lerr != nil {
 			w.log.Error("reload write model", "org", w.org, "err", lerr)
 		}
-		return
+		return carry
 	}
 	first := lastSeq - uint64(len(evs)) + 1
 	for i := range evs {
@@ -207,6 +218,7 @@ func (w *Writer[M]) commit(ctx context.Context, batch []request[M]) {
 	for _, p := range accepted {
 		p.req.reply <- result{evs: evs[p.from : p.from+p.n]}
 	}
+	return carry
 }
 
 func seal(drafts []event.Draft, org, prev string, now time.Time) ([]event.Envelope, error) {
