@@ -1,12 +1,15 @@
 package web_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"fyr/internal/auth"
 	"fyr/internal/fyrtest"
+	"fyr/internal/situation"
 )
 
 // A unit contact reports on a phone; the staff's roll-up shows it live,
@@ -52,5 +55,17 @@ func TestBrowserUnitReportsOnPhoneAndRollupUpdatesLive(t *testing.T) {
 	}
 	if !cdpEval[bool](s, "not reloaded", "window.__notReloaded === true") {
 		t.Fatal("the roll-up page reloaded instead of updating in place")
+	}
+
+	// The list of lägesbild versions follows a new draft the same way.
+	s.do("the versions list", chromedp.Navigate(env.URL+"/incidents/"+string(inc.ID)+"/pictures"),
+		chromedp.WaitVisible(chromedp.ID("pictures-empty")),
+		chromedp.Evaluate[chromedp.Void]("window.__notReloaded = true"))
+	if _, err := env.Svc.DraftPicture(context.Background(), env.Principal(auth.Staff), situation.DraftPicture{Incident: inc.ID}); err != nil {
+		t.Fatal(err)
+	}
+	s.do("the new draft shows live", chromedp.WaitVisible(chromedp.ID("picture-versions")))
+	if !cdpEval[bool](s, "not reloaded", "window.__notReloaded === true") {
+		t.Fatal("the versions list reloaded instead of updating in place")
 	}
 }

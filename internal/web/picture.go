@@ -279,6 +279,7 @@ func (s *Server) showPictureList(w http.ResponseWriter, r *http.Request, p auth.
 	pg := pictureListPage{Base: s.base(r, &p, T(langOf(r), "picture.title")+": "+inc.Title), Incident: inc, Pictures: pics,
 		FourEyes: s.svc.FourEyes(), CanWrite: p.May(auth.WriteIncidents) && !inc.Closed && q.IsNow(), AsOf: q.AsOf,
 		Query: r.URL.Query(), Keep: keepAsOf(r.URL.Query()), Error: ferr, CanSet: p.May(auth.ManageSettings) && q.IsNow()}
+	pg.LiveIncident = id // the versions table follows drafts, approvals and publications
 	for i := range pics {
 		if pics[i].Status != situation.Published {
 			pg.Pending = &pics[i]
