@@ -41,6 +41,9 @@ func TestBrowserUnitPageOfflineCopyAndPrint(t *testing.T) {
 		t.Fatal("the service worker kept no copy of the unit page")
 	}
 	taken := cdpEval[string](u, "taken", `document.getElementById("taken").textContent`)
+	if !cdpEval[bool](u, "print button", `(() => { const b = document.querySelector("[data-print]"); return !!b && !b.hidden && b.offsetWidth > 0 })()`) {
+		t.Error("the unit page shows no print button")
+	}
 	if cdpEval[bool](u, "banner hidden online", `getComputedStyle(document.querySelector(".offline-banner")).display !== "none"`) {
 		t.Fatal("the offline banner shows while online")
 	}
