@@ -1,24 +1,14 @@
 package email_test
 
 import (
-	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"io"
-	"log"
-	"math/big"
 	"mime"
-	"mime/quotedprintable"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	netmail "net/mail"
 	"regexp"
 	"strconv"
 	"strings"
@@ -26,151 +16,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
 	"fyr/internal/channel"
 	"fyr/internal/channel/email"
+	"fyr/internal/channel/email/mailtest"
 	"fyr/internal/fail"
 )
-
-// mailServer is a real SMTP server on loopback (go-smtp) that records what
-// it receives and answers RCPT TO with the errors queued in rcpt.
-type mailServer struct {
-	host string
-	port int
-
-	mu    sync.Mutex
-	seen  map[*smtp.Conn]bool
-	conns int
-	rcpt  []error // next replies to RCPT TO; nil or empty: accept
-	ehlo  []error // next replies to EHLO; nil or empty: accept
-	mails []received
-}
-
-type received struct {
-	from string
-	to   []string
-	data []byte
-	tls  bool
-	user string
-}
-
-type options struct {
-	tls      *tls.Config // offer STARTTLS with it
-	implicit bool        // speak TLS from the first byte instead
-	users    map[string]string
-}
-
-func startServer(t *testing.T, o options) *mailServer {
-	t.Helper()
-	ms := &mailServer{seen: map[*smtp.Conn]bool{}}
-	be := smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
-		ms.mu.Lock()
-		defer ms.mu.Unlock()
-		if !ms.seen[c] { // a client may greet twice on one connection (EHLO, then HELO, or after STARTTLS)
-			ms.seen[c] = true
-			ms.conns++
-		}
-		if len(ms.ehlo) > 0 {
-			err := ms.ehlo[0]
-			ms.ehlo = ms.ehlo[1:]
-			if err != nil {
-				return nil, err
-			}
-		}
-		return &session{ms: ms, conn: c, users: o.users}, nil
-	})
-	s := smtp.NewServer(be)
-	s.Domain = "mx.test"
-	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
-	s.ErrorLog = log.New(io.Discard, "", 0)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	switch {
-	case o.implicit:
-		l = tls.NewListener(l, o.tls)
-	case o.tls != nil:
-		s.TLSConfig = o.tls
-	}
-	go s.Serve(l)
-	t.Cleanup(func() { s.Close() })
-	addr := l.Addr().(*net.TCPAddr)
-	ms.host, ms.port = addr.IP.String(), addr.Port
-	return ms
-}
-
-func (ms *mailServer) queueRcpt(errs ...error) {
-	ms.mu.Lock()
-	defer ms.mu.Unlock()
-	ms.rcpt = append(ms.rcpt, errs...)
-}
-
-func (ms *mailServer) got() (conns int, mails []received) {
-	ms.mu.Lock()
-	defer ms.mu.Unlock()
-	return ms.conns, append([]received(nil), ms.mails...)
-}
-
-type session struct {
-	ms    *mailServer
-	conn  *smtp.Conn
-	users map[string]string
-	user  string
-	from  string
-	to    []string
-}
-
-func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
-
-func (s *session) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if want, ok := s.users[user]; !ok || want != pass {
-			return smtp.ErrAuthFailed
-		}
-		s.user = user
-		return nil
-	}), nil
-}
-
-func (s *session) Mail(from string, _ *smtp.MailOptions) error {
-	if len(s.users) > 0 && s.user == "" {
-		return smtp.ErrAuthRequired
-	}
-	s.from = from
-	return nil
-}
-
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.ms.mu.Lock()
-	defer s.ms.mu.Unlock()
-	if len(s.ms.rcpt) > 0 {
-		err := s.ms.rcpt[0]
-		s.ms.rcpt = s.ms.rcpt[1:]
-		if err != nil {
-			return err
-		}
-	}
-	s.to = append(s.to, to)
-	return nil
-}
-
-func (s *session) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	_, isTLS := s.conn.TLSConnectionState()
-	s.ms.mu.Lock()
-	s.ms.mails = append(s.ms.mails, received{from: s.from, to: s.to, data: b, tls: isTLS, user: s.user})
-	s.ms.mu.Unlock()
-	return nil
-}
-
-func (s *session) Reset()        { s.from, s.to = "", nil }
-func (s *session) Logout() error { return nil }
 
 // sleeps records the backoff waits instead of waiting.
 type sleeps struct {
@@ -193,10 +45,10 @@ func (s *sleeps) all() []time.Duration {
 
 var clock = time.Date(2018, 9, 21, 6, 3, 0, 0, time.UTC) // 08:03 in Stockholm
 
-func newSender(t *testing.T, ms *mailServer, sl *sleeps, mod func(*email.Config)) *email.Sender {
+func newSender(t *testing.T, ms *mailtest.Server, sl *sleeps, mod func(*email.Config)) *email.Sender {
 	t.Helper()
 	cfg := email.Config{
-		Host: ms.host, Port: ms.port, TLS: email.NoTLS,
+		Host: ms.Host, Port: ms.Port, TLS: email.NoTLS,
 		From: "fyr@regionkronoberg.se", FromName: "Fyr Region Kronoberg", HELO: "fyr.test",
 		Timeout: 5 * time.Second,
 		Backoff: channel.Backoff{Attempts: 4, Initial: time.Second, Max: 10 * time.Second, Sleep: sl.sleep},
@@ -223,26 +75,6 @@ func message(receipt string) channel.Message {
 	}
 }
 
-// parse reads a received mail the way a mail client would: headers with
-// net/mail, encoded words with mime, the body by its transfer encoding.
-func parse(t *testing.T, raw []byte) (*netmail.Message, string) {
-	t.Helper()
-	msg, err := netmail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatalf("the server received no valid mail: %v\n%s", err, raw)
-	}
-	body, err := io.ReadAll(msg.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.EqualFold(msg.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
-		if body, err = io.ReadAll(quotedprintable.NewReader(bytes.NewReader(body))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return msg, string(body)
-}
-
 func TestMailArrivesAndItsReceiptLinkWorks(t *testing.T) {
 	// The receipt endpoint the link points at.
 	var mu sync.Mutex
@@ -255,7 +87,7 @@ func TestMailArrivesAndItsReceiptLinkWorks(t *testing.T) {
 	}))
 	defer web.Close()
 
-	ms := startServer(t, options{})
+	ms := mailtest.Start(t)
 	var sl sleeps
 	s := newSender(t, ms, &sl, nil)
 	m := message(web.URL + "/k/01J8ZK4M3T9Q2W5E7R1Y6U0I8O.Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5d2FsZG8")
@@ -266,18 +98,19 @@ func TestMailArrivesAndItsReceiptLinkWorks(t *testing.T) {
 	if res.Provider != "smtp" || res.ProviderID != "<01J8ZK4M3T9Q2W5E7R1Y6U0I8O@fyr>" {
 		t.Errorf("result = %+v", res)
 	}
-	conns, mails := ms.got()
+	conns, mails := ms.Conns(), ms.Mails()
 	if conns != 1 || len(mails) != 1 || len(sl.all()) != 0 {
 		t.Fatalf("conns %d, mails %d, sleeps %v", conns, len(mails), sl.all())
 	}
+	// mailtest reads the mail as a mail client would: headers with
+	// net/mail, the body by its transfer encoding.
 	got := mails[0]
-	if got.from != "fyr@regionkronoberg.se" || len(got.to) != 1 || got.to[0] != "asa.oberg@kronoberg.test" {
-		t.Errorf("envelope from %q to %q", got.from, got.to)
+	if got.From != "fyr@regionkronoberg.se" || len(got.To) != 1 || got.To[0] != "asa.oberg@kronoberg.test" {
+		t.Errorf("envelope from %q to %q", got.From, got.To)
 	}
-	msg, body := parse(t, got.data)
 	dec := new(mime.WordDecoder)
 	header := func(k string) string {
-		v, err := dec.DecodeHeader(msg.Header.Get(k))
+		v, err := dec.DecodeHeader(got.Header.Get(k))
 		if err != nil {
 			t.Fatalf("%s: %v", k, err)
 		}
@@ -286,34 +119,34 @@ func TestMailArrivesAndItsReceiptLinkWorks(t *testing.T) {
 	if v := header("Subject"); v != m.Subject {
 		t.Errorf("Subject = %q", v)
 	}
-	if v := msg.Header.Get("Message-ID"); v != "<01J8ZK4M3T9Q2W5E7R1Y6U0I8O@fyr>" {
+	if v := got.Header.Get("Message-ID"); v != "<01J8ZK4M3T9Q2W5E7R1Y6U0I8O@fyr>" {
 		t.Errorf("Message-ID = %q", v)
 	}
-	if d, err := msg.Header.Date(); err != nil || !d.Equal(clock) {
+	if d, err := got.Header.Date(); err != nil || !d.Equal(clock) {
 		t.Errorf("Date = %v, %v", d, err)
 	}
-	from, err := msg.Header.AddressList("From")
+	from, err := got.Header.AddressList("From")
 	if err != nil || len(from) != 1 || from[0].Address != "fyr@regionkronoberg.se" || from[0].Name != "Fyr Region Kronoberg" {
 		t.Errorf("From = %v, %v", from, err)
 	}
-	to, err := msg.Header.AddressList("To")
+	to, err := got.Header.AddressList("To")
 	if err != nil || len(to) != 1 || to[0].Address != m.ToEmail || to[0].Name != "Åsa Öberg" {
 		t.Errorf("To = %v, %v", to, err)
 	}
-	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	mt, params, err := mime.ParseMediaType(got.Header.Get("Content-Type"))
 	if err != nil || mt != "text/plain" || !strings.EqualFold(params["charset"], "utf-8") {
-		t.Errorf("Content-Type = %q", msg.Header.Get("Content-Type"))
+		t.Errorf("Content-Type = %q", got.Header.Get("Content-Type"))
 	}
-	if v := msg.Header.Get("Auto-Submitted"); v != "auto-generated" {
+	if v := got.Header.Get("Auto-Submitted"); v != "auto-generated" {
 		t.Errorf("Auto-Submitted = %q", v)
 	}
-	if !strings.Contains(body, "Sjukvårdsledningen har beslutat att ställa in all icke akut vård i dag.") {
-		t.Errorf("body lacks the Swedish text:\n%s", body)
+	if !strings.Contains(got.Body, "Sjukvårdsledningen har beslutat att ställa in all icke akut vård i dag.") {
+		t.Errorf("body lacks the Swedish text:\n%s", got.Body)
 	}
 	// Follow the link as the recipient would.
-	link := regexp.MustCompile(`https?://\S+`).FindString(body)
+	link := regexp.MustCompile(`https?://\S+`).FindString(got.Body)
 	if link != m.ReceiptURL {
-		t.Fatalf("link in the body = %q, want %q\n%s", link, m.ReceiptURL, body)
+		t.Fatalf("link in the body = %q, want %q\n%s", link, m.ReceiptURL, got.Body)
 	}
 	resp, err := http.Get(link)
 	if err != nil {
@@ -329,15 +162,15 @@ func TestMailArrivesAndItsReceiptLinkWorks(t *testing.T) {
 }
 
 func TestReceiptLinkIsAddedWhenTheTextLacksIt(t *testing.T) {
-	ms := startServer(t, options{})
+	ms := mailtest.Start(t)
 	s := newSender(t, ms, &sleeps{}, nil)
 	m := message("https://fyr.test/k/abc")
 	res := s.Send(context.Background(), m)
 	if !res.Handed {
 		t.Fatal(res.Err)
 	}
-	_, mails := ms.got()
-	_, body := parse(t, mails[0].data)
+	mails := ms.Mails()
+	body := mails[0].Body
 	if !strings.Contains(body, "Kvittera här: https://fyr.test/k/abc") {
 		t.Errorf("body:\n%s", body)
 	}
@@ -345,8 +178,8 @@ func TestReceiptLinkIsAddedWhenTheTextLacksIt(t *testing.T) {
 	if res := s.Send(context.Background(), m); !res.Handed {
 		t.Fatal(res.Err)
 	}
-	_, mails = ms.got()
-	if _, body := parse(t, mails[1].data); strings.Count(body, "https://fyr.test/k/abc") != 1 {
+	mails = ms.Mails()
+	if body := mails[1].Body; strings.Count(body, "https://fyr.test/k/abc") != 1 {
 		t.Errorf("the link appears more than once:\n%s", body)
 	}
 }
@@ -357,15 +190,15 @@ var (
 )
 
 func TestTemporaryFailuresAreRetriedWithBackoff(t *testing.T) {
-	ms := startServer(t, options{})
-	ms.queueRcpt(busy, busy)
+	ms := mailtest.Start(t)
+	ms.FailRcpt(busy, busy)
 	var sl sleeps
 	s := newSender(t, ms, &sl, nil)
 	res := s.Send(context.Background(), message("https://fyr.test/k/1"))
 	if !res.Handed || res.Err != nil {
 		t.Fatalf("not handed over: %+v", res)
 	}
-	conns, mails := ms.got()
+	conns, mails := ms.Conns(), ms.Mails()
 	if conns != 3 || len(mails) != 1 {
 		t.Errorf("conns %d, mails %d; want 3 connections and 1 mail", conns, len(mails))
 	}
@@ -375,24 +208,22 @@ func TestTemporaryFailuresAreRetriedWithBackoff(t *testing.T) {
 }
 
 func TestTemporaryFailureAtHelloIsRetried(t *testing.T) {
-	ms := startServer(t, options{})
-	ms.mu.Lock()
+	ms := mailtest.Start(t)
 	busy := &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "Too busy"}
-	ms.ehlo = []error{busy, busy} // EHLO, then HELO
-	ms.mu.Unlock()
+	ms.FailHello(busy, busy) // EHLO, then HELO
 	var sl sleeps
 	s := newSender(t, ms, &sl, nil)
 	if res := s.Send(context.Background(), message("https://fyr.test/k/1")); !res.Handed {
 		t.Fatalf("not handed over: %v", res.Err)
 	}
-	if conns, mails := ms.got(); conns != 2 || len(mails) != 1 || len(sl.all()) != 1 {
+	if conns, mails := ms.Conns(), ms.Mails(); conns != 2 || len(mails) != 1 || len(sl.all()) != 1 {
 		t.Errorf("conns %d, mails %d, sleeps %v", conns, len(mails), sl.all())
 	}
 }
 
 func TestPermanentFailureIsNotRetried(t *testing.T) {
-	ms := startServer(t, options{})
-	ms.queueRcpt(noSuchMB)
+	ms := mailtest.Start(t)
+	ms.FailRcpt(noSuchMB)
 	var sl sleeps
 	s := newSender(t, ms, &sl, nil)
 	m := message("https://fyr.test/k/1")
@@ -416,14 +247,14 @@ func TestPermanentFailureIsNotRetried(t *testing.T) {
 	if strings.Contains(msg, m.ToEmail) {
 		t.Errorf("error names the recipient: %q", msg)
 	}
-	if conns, mails := ms.got(); conns != 1 || len(mails) != 0 || len(sl.all()) != 0 {
+	if conns, mails := ms.Conns(), ms.Mails(); conns != 1 || len(mails) != 0 || len(sl.all()) != 0 {
 		t.Errorf("conns %d, mails %d, sleeps %v", conns, len(mails), sl.all())
 	}
 }
 
 func TestRetriesAreBounded(t *testing.T) {
-	ms := startServer(t, options{})
-	ms.queueRcpt(busy, busy, busy, busy, busy)
+	ms := mailtest.Start(t)
+	ms.FailRcpt(busy, busy, busy, busy, busy)
 	var sl sleeps
 	s := newSender(t, ms, &sl, func(c *email.Config) { c.Backoff.Attempts = 3 })
 	res := s.Send(context.Background(), message("https://fyr.test/k/1"))
@@ -433,7 +264,7 @@ func TestRetriesAreBounded(t *testing.T) {
 	if !strings.Contains(res.Err.Error(), "gave up after 3 attempts") || !strings.Contains(res.Err.Error(), "451") {
 		t.Errorf("error = %v", res.Err)
 	}
-	if conns, _ := ms.got(); conns != 3 || len(sl.all()) != 2 {
+	if conns := ms.Conns(); conns != 3 || len(sl.all()) != 2 {
 		t.Errorf("conns %d, sleeps %v", conns, sl.all())
 	}
 }
@@ -446,7 +277,7 @@ func TestConnectionRefusedIsRetried(t *testing.T) {
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
 	var sl sleeps
-	s := newSender(t, &mailServer{host: "127.0.0.1", port: port}, &sl, func(c *email.Config) { c.Backoff.Attempts = 2 })
+	s := newSender(t, &mailtest.Server{Host: "127.0.0.1", Port: port}, &sl, func(c *email.Config) { c.Backoff.Attempts = 2 })
 	res := s.Send(context.Background(), message("https://fyr.test/k/1"))
 	if res.Handed || channel.IsPermanent(res.Err) || len(sl.all()) != 1 {
 		t.Fatalf("result %+v, sleeps %v", res, sl.all())
@@ -457,8 +288,8 @@ func TestConnectionRefusedIsRetried(t *testing.T) {
 }
 
 func TestCancelStopsTheRetries(t *testing.T) {
-	ms := startServer(t, options{})
-	ms.queueRcpt(busy, busy)
+	ms := mailtest.Start(t)
+	ms.FailRcpt(busy, busy)
 	ctx, cancel := context.WithCancel(context.Background())
 	s := newSender(t, ms, nil, func(c *email.Config) {
 		c.Backoff.Sleep = func(context.Context, time.Duration) error { cancel(); return context.Canceled }
@@ -467,65 +298,33 @@ func TestCancelStopsTheRetries(t *testing.T) {
 	if res.Handed || !errors.Is(res.Err, context.Canceled) {
 		t.Fatalf("result %+v", res)
 	}
-	if conns, _ := ms.got(); conns != 1 {
+	if conns := ms.Conns(); conns != 1 {
 		t.Errorf("conns %d after cancel", conns)
 	}
 }
 
-// selfSigned returns a certificate for 127.0.0.1 and a pool that trusts it.
-func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "mx.test"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
-		DNSNames:     []string{"mx.test"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert}, pool
-}
-
 func TestStartTLSWithAuth(t *testing.T) {
-	cert, pool := selfSigned(t)
-	ms := startServer(t, options{tls: &tls.Config{Certificates: []tls.Certificate{cert}}, users: map[string]string{"fyr": "hemligt"}})
+	ms := mailtest.StartWith(t, mailtest.Options{StartTLS: true, Users: map[string]string{"fyr": "hemligt"}})
 	s := newSender(t, ms, &sleeps{}, func(c *email.Config) {
 		c.TLS, c.Username, c.Password = email.StartTLS, "fyr", "hemligt"
-		c.TLSConfig = &tls.Config{RootCAs: pool}
+		c.TLSConfig = &tls.Config{RootCAs: ms.RootCAs}
 	})
 	res := s.Send(context.Background(), message("https://fyr.test/k/1"))
 	if !res.Handed {
 		t.Fatalf("not handed over: %v", res.Err)
 	}
-	_, mails := ms.got()
-	if len(mails) != 1 || !mails[0].tls || mails[0].user != "fyr" {
+	mails := ms.Mails()
+	if len(mails) != 1 || !mails[0].TLS || mails[0].User != "fyr" {
 		t.Fatalf("mails %+v", mails)
 	}
 }
 
 func TestWrongPasswordIsPermanent(t *testing.T) {
-	cert, pool := selfSigned(t)
-	ms := startServer(t, options{tls: &tls.Config{Certificates: []tls.Certificate{cert}}, users: map[string]string{"fyr": "hemligt"}})
+	ms := mailtest.StartWith(t, mailtest.Options{StartTLS: true, Users: map[string]string{"fyr": "hemligt"}})
 	var sl sleeps
 	s := newSender(t, ms, &sl, func(c *email.Config) {
 		c.TLS, c.Username, c.Password = email.StartTLS, "fyr", "fel-lösenord"
-		c.TLSConfig = &tls.Config{RootCAs: pool}
+		c.TLSConfig = &tls.Config{RootCAs: ms.RootCAs}
 	})
 	res := s.Send(context.Background(), message("https://fyr.test/k/1"))
 	if res.Handed || !channel.IsPermanent(res.Err) || !strings.Contains(res.Err.Error(), "535") || len(sl.all()) != 0 {
@@ -537,36 +336,34 @@ func TestWrongPasswordIsPermanent(t *testing.T) {
 }
 
 func TestImplicitTLS(t *testing.T) {
-	cert, pool := selfSigned(t)
-	ms := startServer(t, options{tls: &tls.Config{Certificates: []tls.Certificate{cert}}, implicit: true, users: map[string]string{"fyr": "hemligt"}})
+	ms := mailtest.StartWith(t, mailtest.Options{ImplicitTLS: true, Users: map[string]string{"fyr": "hemligt"}})
 	s := newSender(t, ms, &sleeps{}, func(c *email.Config) {
-		c.TLS, c.TLSConfig = email.Implicit, &tls.Config{RootCAs: pool}
+		c.TLS, c.TLSConfig = email.Implicit, &tls.Config{RootCAs: ms.RootCAs}
 		c.Username, c.Password = "fyr", "hemligt"
 	})
 	if res := s.Send(context.Background(), message("https://fyr.test/k/1")); !res.Handed {
 		t.Fatalf("not handed over: %v", res.Err)
 	}
-	if _, mails := ms.got(); len(mails) != 1 || !mails[0].tls || mails[0].user != "fyr" {
+	if mails := ms.Mails(); len(mails) != 1 || !mails[0].TLS || mails[0].User != "fyr" {
 		t.Fatalf("mails %+v", mails)
 	}
 }
 
 func TestStartTLSIsRequired(t *testing.T) {
-	ms := startServer(t, options{}) // offers no STARTTLS
+	ms := mailtest.Start(t) // offers no STARTTLS
 	var sl sleeps
 	s := newSender(t, ms, &sl, func(c *email.Config) { c.TLS = email.StartTLS })
 	res := s.Send(context.Background(), message("https://fyr.test/k/1"))
 	if res.Handed || !channel.IsPermanent(res.Err) || !strings.Contains(res.Err.Error(), "STARTTLS") {
 		t.Fatalf("result %+v", res)
 	}
-	if _, mails := ms.got(); len(mails) != 0 || len(sl.all()) != 0 {
+	if mails := ms.Mails(); len(mails) != 0 || len(sl.all()) != 0 {
 		t.Errorf("mails %d, sleeps %v", len(mails), sl.all())
 	}
 }
 
 func TestUntrustedCertificateIsPermanent(t *testing.T) {
-	cert, _ := selfSigned(t)
-	ms := startServer(t, options{tls: &tls.Config{Certificates: []tls.Certificate{cert}}})
+	ms := mailtest.StartWith(t, mailtest.Options{StartTLS: true}) // a certificate the sender does not trust
 	var sl sleeps
 	s := newSender(t, ms, &sl, func(c *email.Config) { c.TLS = email.StartTLS })
 	res := s.Send(context.Background(), message("https://fyr.test/k/1"))
@@ -579,7 +376,7 @@ func TestUntrustedCertificateIsPermanent(t *testing.T) {
 }
 
 func TestBadMessageNamesTheField(t *testing.T) {
-	ms := startServer(t, options{})
+	ms := mailtest.Start(t)
 	s := newSender(t, ms, &sleeps{}, nil)
 	for _, c := range []struct {
 		field string
@@ -599,13 +396,13 @@ func TestBadMessageNamesTheField(t *testing.T) {
 			t.Errorf("%+v: result %+v, want an error naming %s", m, res, c.field)
 		}
 	}
-	if conns, _ := ms.got(); conns != 0 {
+	if conns := ms.Conns(); conns != 0 {
 		t.Errorf("%d connections for bad messages", conns)
 	}
 }
 
 func TestHeaderInjectionIsDefused(t *testing.T) {
-	ms := startServer(t, options{})
+	ms := mailtest.Start(t)
 	s := newSender(t, ms, &sleeps{}, nil)
 	m := message("https://fyr.test/k/1")
 	m.Subject = "Beslut\r\nBcc: eve@evil.test"
@@ -613,10 +410,9 @@ func TestHeaderInjectionIsDefused(t *testing.T) {
 	if res := s.Send(context.Background(), m); !res.Handed {
 		t.Fatal(res.Err)
 	}
-	_, mails := ms.got()
-	msg, _ := parse(t, mails[0].data)
-	if len(mails[0].to) != 1 || msg.Header.Get("Bcc") != "" {
-		t.Errorf("injected: rcpt %v, headers %v", mails[0].to, msg.Header)
+	mails := ms.Mails()
+	if len(mails[0].To) != 1 || mails[0].Header.Get("Bcc") != "" {
+		t.Errorf("injected: rcpt %v, headers %v", mails[0].To, mails[0].Header)
 	}
 }
 
