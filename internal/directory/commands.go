@@ -206,77 +206,35 @@ func (c Import) Decide(d *Directory, actor string) ([]event.Draft, ImportSummary
 	add := func(file string, line int, field, format string, args ...any) {
 		ps = append(ps, fail.Problem{File: file, Line: line, Field: field, Message: fmt.Sprintf(format, args...)})
 	}
-	var sum ImportSummary
-	var out Imported
-	units := map[string]Unit{} // of the file, by id
-	unitLine := map[string]int{}
-	for _, r := range c.Units {
-		u := r.Unit
-		for _, p := range checkUnit(&u) {
-			add(FileUnits, r.Line, p.Field, "%s", p.Message)
-		}
-		if u.ID == "" {
-			continue
-		}
-		if first, dup := unitLine[u.ID]; dup {
-			add(FileUnits, r.Line, "id", "duplicate id %q (also on line %d)", u.ID, first)
-			continue
-		}
-		unitLine[u.ID] = r.Line
-		units[u.ID] = u
-		out.Units = append(out.Units, u)
-		if _, ok := d.Unit(u.ID); ok {
-			sum.UnitsUpdated++
-		} else {
-			sum.UnitsAdded++
-		}
-	}
-	people := map[string]bool{}
-	personLine := map[string]int{}
-	for _, r := range c.People {
-		p := r.Person
-		for _, pr := range checkPerson(&p) {
-			add(FilePeople, r.Line, pr.Field, "%s", pr.Message)
-		}
-		if p.ID == "" {
-			continue
-		}
-		if first, dup := personLine[p.ID]; dup {
-			add(FilePeople, r.Line, "id", "duplicate id %q (also on line %d)", p.ID, first)
-			continue
-		}
-		personLine[p.ID] = r.Line
-		people[p.ID] = true
-		out.People = append(out.People, p)
-		if _, ok := d.Person(p.ID); ok {
-			sum.PeopleUpdated++
-		} else {
-			sum.PeopleAdded++
-		}
+	units := checkRows(FileUnits, c.Units, UnitRow.parts, checkUnit, d.Unit, add)
+	people := checkRows(FilePeople, c.People, PersonRow.parts, checkPerson, d.Person, add)
+	sum := ImportSummary{UnitsAdded: units.added, UnitsUpdated: units.updated, PeopleAdded: people.added, PeopleUpdated: people.updated}
+	out := Imported{Units: units.items, People: people.items}
+	for i, p := range people.items {
 		if p.Unit != "" && CheckID(p.Unit) == nil {
-			if _, ok := units[p.Unit]; !ok {
+			if _, ok := units.index[p.Unit]; !ok {
 				if _, ok := d.Unit(p.Unit); !ok {
-					add(FilePeople, r.Line, "unit", "unknown unit %q (neither in the import nor in the directory)", p.Unit)
+					add(FilePeople, people.lines[i], "unit", "unknown unit %q (neither in the import nor in the directory)", p.Unit)
 				}
 			}
 		}
 	}
 	personKnown := func(id string) bool {
-		if people[id] {
+		if _, ok := people.index[id]; ok {
 			return true
 		}
 		_, ok := d.Person(id)
 		return ok
 	}
 	parentOf := func(id string) (string, bool) {
-		if u, ok := units[id]; ok {
-			return u.Parent, true
+		if i, ok := units.index[id]; ok {
+			return units.items[i].Parent, true
 		}
 		u, ok := d.Unit(id)
 		return u.Parent, ok
 	}
-	for _, u := range out.Units {
-		line := unitLine[u.ID]
+	for i, u := range units.items {
+		line := units.lines[i]
 		if u.Parent != "" && u.Parent != u.ID && CheckID(u.Parent) == nil {
 			if _, ok := parentOf(u.Parent); !ok {
 				add(FileUnits, line, "parent", "unknown parent %q (neither in the import nor in the directory)", u.Parent)
@@ -322,6 +280,54 @@ func (c Import) Decide(d *Directory, actor string) ([]event.Draft, ImportSummary
 	}
 	return []event.Draft{{Type: TypeImported, Subject: "directory", Actor: actor, Payload: out}}, sum, nil
 }
+
+// fileRows are the rows of one import file that stand on their own: each
+// has an id no earlier row of the file has.
+type fileRows[T any] struct {
+	items          []T            // normalised, in the order of the file
+	lines          []int          // the line of each item's row
+	index          map[string]int // id → position in items
+	added, updated int            // items new to the directory; items replacing one in it
+}
+
+// checkRows checks each row of one file on its own: check normalises the
+// item and lists its problems, which add reports at the row's line. A row
+// without an id is left out; so is one whose id an earlier row has, with a
+// problem. known looks an id up in the directory, to count an item as added
+// or updated.
+func checkRows[R any, T interface{ key() string }](file string, rows []R, parts func(R) (int, T),
+	check func(*T) []fail.Problem, known func(string) (T, bool),
+	add func(file string, line int, field, format string, args ...any)) fileRows[T] {
+	f := fileRows[T]{index: map[string]int{}}
+	for _, r := range rows {
+		line, x := parts(r)
+		for _, p := range check(&x) {
+			add(file, line, p.Field, "%s", p.Message)
+		}
+		id := x.key()
+		if id == "" {
+			continue
+		}
+		if first, dup := f.index[id]; dup {
+			add(file, line, "id", "duplicate id %q (also on line %d)", id, f.lines[first])
+			continue
+		}
+		f.index[id] = len(f.items)
+		f.items = append(f.items, x)
+		f.lines = append(f.lines, line)
+		if _, ok := known(id); ok {
+			f.updated++
+		} else {
+			f.added++
+		}
+	}
+	return f
+}
+
+func (r UnitRow) parts() (int, Unit)     { return r.Line, r.Unit }
+func (r PersonRow) parts() (int, Person) { return r.Line, r.Person }
+func (u Unit) key() string               { return u.ID }
+func (p Person) key() string             { return p.ID }
 
 // ImportError is the error of an import with problems: it names the first
 // one and carries them all.
