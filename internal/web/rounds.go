@@ -358,11 +358,6 @@ type asOfBanner struct {
 	Now string // the link back to now
 }
 
-func asOfOf(r *http.Request) (incident.AsOf, error) {
-	q, err := parseQuery(r, "")
-	return q.AsOf, err
-}
-
 // nowLink is the page's address without at and known_at.
 func nowLink(r *http.Request) string {
 	q := r.URL.Query()
@@ -402,7 +397,7 @@ func (s *Server) showRound(w http.ResponseWriter, r *http.Request, p auth.Princi
 	asOf := incident.AsOf{}
 	if r.Method == http.MethodGet {
 		var err error
-		if asOf, err = asOfOf(r); err != nil {
+		if asOf, err = pointInTime(r); err != nil {
 			return err
 		}
 	}
@@ -554,7 +549,7 @@ func (s *Server) reportListPage(w http.ResponseWriter, r *http.Request, p auth.P
 		return err
 	}
 	v := r.URL.Query()
-	asOf, err := asOfOf(r)
+	asOf, err := pointInTime(r)
 	if err != nil {
 		return err
 	}
@@ -727,7 +722,7 @@ func (s *Server) loadOverview(r *http.Request, p auth.Principal) (overviewPage, 
 		return overviewPage{}, err
 	}
 	id := incident.ID(r.PathValue("id"))
-	asOf, err := asOfOf(r)
+	asOf, err := pointInTime(r)
 	if err != nil {
 		return overviewPage{}, err
 	}

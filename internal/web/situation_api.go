@@ -35,8 +35,8 @@ var asOfQuery = []queryParam{
 func roundID(r *http.Request) situation.RoundID     { return situation.RoundID(r.PathValue("id")) }
 func pictureID(r *http.Request) situation.PictureID { return situation.PictureID(r.PathValue("id")) }
 
-// asOf reads at and known_at from the query, as the journal does.
-func asOf(r *http.Request) (incident.AsOf, error) {
+// pointInTime reads at and known_at from the query, as the journal does.
+func pointInTime(r *http.Request) (incident.AsOf, error) {
 	q, err := parseQuery(r, "")
 	return q.AsOf, err
 }
@@ -45,7 +45,7 @@ func asOf(r *http.Request) (incident.AsOf, error) {
 // a point in time.
 func query[K, R any](key func(*http.Request) K, read func(auth.Principal, K, incident.AsOf) (R, error), wrap func(R) any) func(http.ResponseWriter, *http.Request, auth.Principal) error {
 	return func(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-		a, err := asOf(r)
+		a, err := pointInTime(r)
 		if err != nil {
 			return err
 		}
@@ -172,7 +172,7 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, p auth.Princi
 }
 
 func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	a, err := asOf(r)
+	a, err := pointInTime(r)
 	if err != nil {
 		return err
 	}
