@@ -14,7 +14,10 @@ import (
 type Model interface{ Apply(event.Envelope) }
 
 // Command checks itself against the current state m and returns the events
-// it wants appended, or an error and no events.
+// it wants appended, or an error and no events. It may run more than once
+// (a command that does not fit the rest of a batch runs again, on the model
+// as it then stands, in the next): it only reads m, and whatever it keeps
+// for its caller it sets afresh on every run.
 type Command[M Model] func(m M, now time.Time) ([]event.Draft, error)
 
 type request[M Model] struct {
