@@ -414,6 +414,22 @@ func (s *Service) ApprovePicture(ctx context.Context, p auth.Principal, id situa
 	return pic, nil
 }
 
+// DiscardPicture sets an unpublished version aside, with a reason, so that
+// a new one can be started.
+func (s *Service) DiscardPicture(ctx context.Context, p auth.Principal, cmd situation.Discard) (situation.Picture, error) {
+	if err := p.Require(auth.WriteIncidents); err != nil {
+		return situation.Picture{}, err
+	}
+	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
+		return cmd.Decide(f.Situation, situationBy(p))
+	}); err != nil {
+		return situation.Picture{}, err
+	}
+	pic, _ := s.P.Situation.Picture(cmd.Picture, incident.AsOf{})
+	s.log.Info("picture discarded", "picture_id", cmd.Picture, "version", pic.Version, "username", p.Username)
+	return pic, nil
+}
+
 // PublishPicture publishes an approved version: the publication, its
 // dispatch to the picture's audience (kind picture, with receipts) and the
 // journal entry are one atomic write.

@@ -55,6 +55,9 @@ type Picture struct {
 	PublishedBy      string      `json:"published_by,omitempty"`
 	PublishedAt      time.Time   `json:"published_at,omitzero"`
 	Dispatch         dispatch.ID `json:"dispatch,omitempty"`
+	DiscardedBy      string      `json:"discarded_by,omitempty"`
+	DiscardedAt      time.Time   `json:"discarded_at,omitzero"`
+	DiscardReason    string      `json:"discard_reason,omitempty"`
 }
 
 type stamp struct{ occurred, recorded time.Time }
@@ -98,6 +101,8 @@ type picture struct {
 	published *PicturePublished
 	publisher string
 	pubAt     stamp
+	discarded *PictureDiscarded
+	disAt     stamp
 }
 
 type toggle struct {
@@ -211,6 +216,14 @@ func (b *Book) Apply(e event.Envelope) {
 		}
 		if pic := b.pictures[p.Picture]; pic != nil {
 			pic.published, pic.publisher, pic.pubAt = &p, e.Actor, stampOf(e)
+		}
+	case TypePictureDiscarded:
+		var p PictureDiscarded
+		if e.Unmarshal(&p) != nil {
+			return
+		}
+		if pic := b.pictures[p.Picture]; pic != nil {
+			pic.discarded, pic.disAt = &p, stampOf(e)
 		}
 	case TypeFourEyesSet:
 		var p FourEyesSet
@@ -503,6 +516,9 @@ func (p *picture) view(asOf incident.AsOf) (Picture, bool) {
 	}
 	if p.published != nil && p.pubAt.kept(asOf) {
 		out.Status, out.PublishedBy, out.PublishedAt, out.Dispatch = Published, p.published.By, p.pubAt.occurred, p.published.Dispatch
+	}
+	if p.discarded != nil && p.disAt.kept(asOf) {
+		out.Status, out.DiscardedBy, out.DiscardedAt, out.DiscardReason = Discarded, p.discarded.By, p.disAt.occurred, p.discarded.Reason
 	}
 	return out, true
 }

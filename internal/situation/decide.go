@@ -381,7 +381,7 @@ func (c DraftPicture) Decide(b *Book, inc *incident.Facts, units dispatch.UnitLi
 	b.mu.RLock()
 	ids := b.picOrder[c.Incident]
 	for _, id := range ids {
-		if p, _ := b.pictures[id].view(incident.AsOf{}); p.Status != Published {
+		if p, _ := b.pictures[id].view(incident.AsOf{}); p.Status != Published && p.Status != Discarded {
 			b.mu.RUnlock()
 			return "", nil, fail.New(fail.Conflict, "version %d of the picture is not published yet: revise it instead of starting another", p.Version)
 		}
@@ -452,6 +452,32 @@ func (c Approve) Decide(b *Book, by By) ([]event.Draft, error) {
 	}
 	return []event.Draft{{Type: TypePictureApproved, Subject: string(c.Picture), Actor: by.Username,
 		Payload: PictureApproved{Picture: c.Picture, By: by.Name, Function: by.Function}}}, nil
+}
+
+// Discard sets aside a version that was never published (a draft, or an
+// approved version overtaken by events), with a reason, so that a new
+// version can be started. A published version is history and stays.
+type Discard struct {
+	Picture PictureID `json:"-"`
+	Reason  string    `json:"reason"`
+}
+
+// Decide checks that the version is unpublished and a reason is given.
+func (c Discard) Decide(b *Book, by By) ([]event.Draft, error) {
+	if err := fail.Text("reason", c.Reason, MaxNote, true); err != nil {
+		return nil, err
+	}
+	b.mu.RLock()
+	p, err := b.picture(c.Picture)
+	b.mu.RUnlock()
+	if err != nil {
+		return nil, err
+	}
+	if p.Status == Published || p.Status == Discarded {
+		return nil, fail.New(fail.Conflict, "version %d is %s: only an unpublished version can be discarded", p.Version, p.Status)
+	}
+	return []event.Draft{{Type: TypePictureDiscarded, Subject: string(c.Picture), Actor: by.Username,
+		Payload: PictureDiscarded{Picture: c.Picture, Reason: strings.TrimSpace(c.Reason), By: by.Name}}}, nil
 }
 
 // Publish publishes an approved version: it is dispatched, as text, to its

@@ -63,6 +63,7 @@ const (
 	Draft     Status = "draft"
 	Approved  Status = "approved"
 	Published Status = "published"
+	Discarded Status = "discarded" // a draft or approved version set aside unpublished
 )
 
 // Limits of a report. Numbers above these are impossible for one unit.
@@ -88,6 +89,7 @@ const (
 	TypePictureRevised   = "situation.picture_revised"
 	TypePictureApproved  = "situation.picture_approved"
 	TypePicturePublished = "situation.picture_published"
+	TypePictureDiscarded = "situation.picture_discarded"
 	TypeFourEyesSet      = "situation.four_eyes_set"
 )
 
@@ -272,6 +274,14 @@ type PicturePublished struct {
 	Picture  PictureID   `json:"picture"`
 	Dispatch dispatch.ID `json:"dispatch"`
 	By       string      `json:"by"`
+}
+
+// PictureDiscarded sets an unpublished version aside, so that a new one
+// can be started; it stays in the history with its reason.
+type PictureDiscarded struct {
+	Picture PictureID `json:"picture"`
+	Reason  string    `json:"reason"`
+	By      string    `json:"by"`
 }
 
 // FourEyesSet turns the four-eyes rule on or off: under it the author of a

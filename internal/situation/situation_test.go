@@ -170,6 +170,7 @@ func TestEveryPayloadRoundTrips(t *testing.T) {
 		&situation.PictureApproved{Picture: "p", By: "b", Function: "Stabschef"},
 		&situation.PicturePublished{Picture: "p", Dispatch: "d", By: "b"},
 		&situation.FourEyesSet{Enabled: false, By: "b"},
+		&situation.PictureDiscarded{Picture: "p", Reason: "överspelad", By: "b"},
 	}
 	for _, p := range payloads {
 		e, err := event.Seal(event.Draft{Type: "x", Payload: p}, "id", "o", "", at)

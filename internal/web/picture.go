@@ -60,6 +60,13 @@ var pictureMessages = map[string][2]string{
 	"picture.saved":                         {"Ändringarna är sparade.", "The changes are saved."},
 	"picture.approved.done":                 {"Versionen är godkänd och kan publiceras.", "The version is approved and can be published."},
 	"picture.published.done":                {"Lägesbilden är publicerad och skickad till enheterna.", "The situation picture is published and sent to the units."},
+	"picture.discarded.done":                {"Versionen är lagd åt sidan. En ny version kan påbörjas.", "The version is set aside. A new version can be started."},
+	"picture.discard.h":                     {"Lägg versionen åt sidan", "Set the version aside"},
+	"picture.discard.why":                   {"Om versionen inte ska publiceras (läget har ändrats): den finns kvar i historiken med skälet, och en ny version kan påbörjas.", "If the version will not be published (the situation has changed): it stays in the history with the reason, and a new version can be started."},
+	"picture.discard.reason":                {"Skäl", "Reason"},
+	"picture.discard":                       {"Lägg åt sidan", "Set aside"},
+	"picture.status.discarded":              {"Lagd åt sidan", "Set aside"},
+	"picture.discarded.by":                  {"Lagd åt sidan", "Set aside"},
 	"picture.edit":                          {"Redigera utkastet", "Edit the draft"},
 	"picture.nonames":                       {"Skriv inte namn på patienter eller personal: lägesbilden går till alla enheter och vidare till myndigheter.", "Do not name patients or staff: the picture goes to every unit and on to the authorities."},
 	"picture.levels.note":                   {"Beredskapslägena när utkastet skapades. Ändra läget på händelsens sida och starta en ny version för att få med ändringen.", "The readiness levels when the draft was started. Change the level on the incident's page and start a new version to include the change."},
@@ -160,6 +167,7 @@ type picturePage struct {
 	CanApprove bool
 	OwnDraft   bool // four eyes keep this user from approving
 	CanPublish bool
+	CanDiscard bool // an unpublished version may be set aside
 	CanReport  bool
 	FourEyes   bool
 	Form       url.Values
@@ -215,6 +223,7 @@ func (s *Server) pictureRoutes() {
 	s.mux.Handle("POST /pictures/{id}", s.page(s.pictureRevise))
 	s.mux.Handle("POST /pictures/{id}/approve", s.page(s.pictureApprove))
 	s.mux.Handle("POST /pictures/{id}/publish", s.page(s.picturePublish))
+	s.mux.Handle("POST /pictures/{id}/discard", s.page(s.pictureDiscard))
 	s.mux.Handle("GET /pictures/{id}/diff", s.page(s.pictureDiff))
 	s.mux.Handle("GET /pictures/{id}/print", s.page(s.picturePrint))
 	s.mux.Handle("GET /pictures/{id}/report.txt", s.page(s.pictureReportText))
@@ -281,7 +290,7 @@ func (s *Server) showPictureList(w http.ResponseWriter, r *http.Request, p auth.
 		Query: r.URL.Query(), Keep: keepAsOf(r.URL.Query()), Error: ferr, CanSet: p.May(auth.ManageSettings) && q.IsNow()}
 	pg.LiveIncident = id // the versions table follows drafts, approvals and publications
 	for i := range pics {
-		if pics[i].Status != situation.Published {
+		if s := pics[i].Status; s == situation.Draft || s == situation.Approved {
 			pg.Pending = &pics[i]
 			break
 		}
@@ -332,6 +341,8 @@ func (s *Server) pictureShow(w http.ResponseWriter, r *http.Request, p auth.Prin
 		notice = "picture.approved.done"
 	case "published":
 		notice = "picture.published.done"
+	case "discarded":
+		notice = "picture.discarded.done"
 	}
 	return s.showPicture(w, r, p, nil, nil, 0, notice)
 }
@@ -387,6 +398,7 @@ func (s *Server) showPicture(w http.ResponseWriter, r *http.Request, p auth.Prin
 	pg.CanApprove = now && pic.Status == situation.Draft && p.May(auth.ApprovePicture)
 	pg.OwnDraft = pg.CanApprove && pg.FourEyes && slices.Contains(pic.Authors, p.Username)
 	pg.CanPublish = now && pic.Status == situation.Approved && p.May(auth.WriteIncidents)
+	pg.CanDiscard = now && (pic.Status == situation.Draft || pic.Status == situation.Approved) && p.May(auth.WriteIncidents)
 	pg.CanReport = pic.Status == situation.Published && p.May(auth.ReadJournal)
 	if pg.Editable {
 		pg.Form = form
@@ -583,6 +595,23 @@ func (s *Server) pictureApprove(w http.ResponseWriter, r *http.Request, p auth.P
 		return s.showPicture(w, r, p, ferr, nil, code, "")
 	}
 	http.Redirect(w, r, "/pictures/"+string(id)+"?done=approved", http.StatusSeeOther)
+	return nil
+}
+
+// pictureDiscard sets an unpublished version aside, with a reason.
+func (s *Server) pictureDiscard(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	if err := p.Require(auth.WriteIncidents); err != nil {
+		return err
+	}
+	id := situation.PictureID(r.PathValue("id"))
+	if _, err := s.svc.DiscardPicture(r.Context(), p, situation.Discard{Picture: id, Reason: r.PostFormValue("reason")}); err != nil {
+		ferr, code, err := pictureFailure("discard", err)
+		if err != nil {
+			return err
+		}
+		return s.showPicture(w, r, p, ferr, nil, code, "")
+	}
+	http.Redirect(w, r, "/pictures/"+string(id)+"?done=discarded", http.StatusSeeOther)
 	return nil
 }
 

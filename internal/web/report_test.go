@@ -207,3 +207,39 @@ func TestFourEyesFromThePictureList(t *testing.T) {
 		t.Fatalf("turn four eyes on: %d, on: %v", code, env.Svc.FourEyes())
 	}
 }
+
+// The staff set an unpublished version aside from its page, with a reason;
+// without one the form says which field is missing and nothing is written.
+func TestDiscardPictureFromItsPage(t *testing.T) {
+	env := fyrtest.Start(t)
+	inc, _ := openRound(t, env)
+	p, err := env.Svc.DraftPicture(context.Background(), env.Principal(auth.Staff), situation.DraftPicture{Incident: inc.ID,
+		Content: situation.Content{Event: "DNS"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := newBrowser(t, env)
+	staff.login(auth.Staff)
+	page := "/pictures/" + string(p.ID)
+	if _, body := staff.get(page); !strings.Contains(body, `id="discard-form"`) {
+		t.Fatal("a draft's page offers no way to set it aside")
+	}
+	before := env.Svc.P.Seq()
+	if code, _, body := staff.post(page+"/discard", url.Values{"csrf": {staff.csrf}, "reason": {"  "}}); code != 400 || !strings.Contains(body, "<code>reason</code>") {
+		t.Fatalf("discard without a reason: %d", code)
+	}
+	if env.Svc.P.Seq() != before {
+		t.Fatal("a refused discard wrote to the log")
+	}
+	code, loc, _ := staff.post(page+"/discard", url.Values{"csrf": {staff.csrf}, "reason": {"Läget har ändrats"}})
+	if code != 303 || loc != page+"?done=discarded" {
+		t.Fatalf("discard: %d → %q", code, loc)
+	}
+	_, body := staff.get(loc)
+	if !strings.Contains(body, `id="discarded"`) || !strings.Contains(body, "Läget har ändrats") || strings.Contains(body, `id="discard-form"`) {
+		t.Fatal("the page of a discarded version")
+	}
+	if _, list := staff.get("/incidents/" + string(inc.ID) + "/pictures"); !strings.Contains(list, `id="new-picture"`) {
+		t.Fatal("no new version can be started after discarding the draft")
+	}
+}

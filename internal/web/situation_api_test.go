@@ -108,6 +108,7 @@ func situationRouteCases() map[string]routeCase {
 		"POST /api/v1/pictures/{id}/revise":  {writers, 200, pictureAt(false, false, "/revise", map[string]any{"content": map[string]any{"event": "DNS-fel, värre"}})},
 		"POST /api/v1/pictures/{id}/approve": {[]auth.Role{auth.Admin}, 200, pictureAt(false, false, "/approve", nil)},
 		"POST /api/v1/pictures/{id}/publish": {writers, 200, pictureAt(true, false, "/publish", map[string]any{})},
+		"POST /api/v1/pictures/{id}/discard": {writers, 200, pictureAt(false, false, "/discard", map[string]any{"reason": "Läget har ändrats"})},
 		"GET /api/v1/pictures/{id}/diff": {all, 200, func(t *testing.T, env *fyrtest.Env, admin string) (string, any) {
 			p := picture(t, env, true, true)
 			return "/api/v1/pictures/" + string(p.ID) + "/diff?with=" + string(p.ID), nil
