@@ -25,6 +25,7 @@ func init() { addMessages(reportMessages) }
 
 var reportMessages = map[string][2]string{
 	"nav.unit":              {"Min enhet", "My unit"},
+	"directory.unitpage":    {"Enhetens sida: vad den ser och har rapporterat", "The unit's page: what it sees and has reported"},
 	"incident.situation":    {"Lägesbild och rapporter", "Situation picture and reports"},
 	"incident.overview":     {"Sammanställning av enheternas rapporter", "Roll-up of the units' reports"},
 	"incident.rounds":       {"Rapportomgångar", "Reporting rounds"},

@@ -243,3 +243,26 @@ func TestDiscardPictureFromItsPage(t *testing.T) {
 		t.Fatal("no new version can be started after discarding the draft")
 	}
 }
+
+// The staff reach any unit's page from the directory and see what the unit
+// sees; a unit account is not offered other units' pages.
+func TestStaffOpenAUnitsPageFromTheDirectory(t *testing.T) {
+	env := fyrtest.Start(t)
+	openRound(t, env)
+	staff := newBrowser(t, env)
+	staff.login(auth.Staff)
+	if _, body := staff.get("/directory?unit=avd1"); !strings.Contains(body, `href="/unit?unit=avd1" id="unit-page-link"`) {
+		t.Fatal("the directory does not link the unit's page")
+	}
+	if code, body := staff.get("/unit?unit=avd1"); code != 200 || !strings.Contains(body, "Lägesrapport 14:00") {
+		t.Fatalf("the staff open the unit's page: %d", code)
+	}
+	unit := newBrowser(t, env)
+	unit.login(auth.Unit)
+	if _, body := unit.get("/directory?unit=sjukhus"); strings.Contains(body, `id="unit-page-link"`) {
+		t.Fatal("a unit account is offered another unit's page")
+	}
+	if _, body := unit.get("/unit?unit=sjukhus"); !strings.Contains(body, "Avdelning 1") || strings.Contains(body, "<h1>Testsjukhuset</h1>") {
+		t.Fatal("a unit account sees another unit's page")
+	}
+}
