@@ -65,6 +65,7 @@ var dispatchMessages = map[string][2]string{
 	"channel.email":          {"e-post", "e-mail"},
 	"channel.sms":            {"SMS", "SMS"},
 	"channel.webhook":        {"webhook", "webhook"},
+	"dispatch.failover":      {"omsänt: ingen leveransrapport från", "sent again: no delivery report from"},
 	"channel.phone":          {"telefon (registrerat av staben)", "phone (recorded by the staff)"},
 	"receipt.thanks":         {"Tack. Kvittensen är registrerad hos krisledningen.", "Thank you. The crisis staff has your receipt."},
 	"dispatch.last":          {"Senaste försök", "Last attempt"},

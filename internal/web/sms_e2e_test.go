@@ -178,4 +178,10 @@ func TestSMSFailoverWhenNoDeliveryReport(t *testing.T) {
 			t.Fatalf("%s: the failover attempt %+v does not repeat %s through the second gateway", c.d.Title, as[1], as[0].ID)
 		}
 	}
+	// The coverage board says why the SMS went again.
+	b := newBrowser(t, env)
+	b.login(auth.Staff)
+	if _, page := b.get("/dispatches/" + string(silent.Dispatch)); !strings.Contains(page, "omsänt: ingen leveransrapport från elks-1") {
+		t.Error("the coverage board does not show the failover")
+	}
 }
