@@ -81,8 +81,9 @@ func Seed(ctx context.Context, s *core.Service) error {
 	return seedSituation(ctx, s)
 }
 
-// seedOnDuty puts deputies on duty for today's and tonight's shifts in the
-// central hospital's acute care, so that the directory shows overrides.
+// seedOnDuty puts deputies on duty for today's and tonight's shifts (or
+// the next ones, for shifts already over) in the central hospital's acute
+// care, so that the directory shows overrides.
 func seedOnDuty(ctx context.Context, s *core.Service, seeder *auth.Principal) error {
 	now := s.Now().In(stockholm)
 	day := time.Date(now.Year(), now.Month(), now.Day(), 7, 0, 0, 0, stockholm)
@@ -97,6 +98,12 @@ func seedOnDuty(ctx context.Context, s *core.Service, seeder *auth.Principal) er
 		{"cs-akutmott", day.Add(12 * time.Hour), day.Add(24 * time.Hour)},
 		{"cs-iva", day, day.Add(24 * time.Hour)},
 	} {
+		// A shift of today that has ended is shown as tomorrow's: the
+		// directory refuses overrides that are already over, and the demo
+		// must seed at any hour.
+		if !shift.to.After(now) {
+			shift.from, shift.to = shift.from.AddDate(0, 0, 1), shift.to.AddDate(0, 0, 1)
+		}
 		// Day shifts go to the first of the unit's people after the
 		// primary contact, night shifts to the last.
 		u, _ := s.P.Units.Unit(shift.unit)

@@ -152,3 +152,28 @@ func TestSeedDirectory(t *testing.T) {
 		t.Fatalf("the central hospital has %d units", got)
 	}
 }
+
+// The demo seeds at any hour: at night today's day shift is over and the
+// on-duty overrides move to the next shifts.
+func TestSeedAtAnyHour(t *testing.T) {
+	sweden, _ := time.LoadLocation("Europe/Stockholm")
+	for _, hour := range []int{3, 6, 7, 12, 19, 23} {
+		at := time.Date(2026, 11, 23, hour, 30, 0, 0, sweden)
+		ctx := context.Background()
+		svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: "exempel", Now: func() time.Time { return at }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.Seed(ctx, svc); err != nil {
+			t.Errorf("seeding at %02d:30: %v", hour, err)
+		}
+		covered := false
+		for _, sh := range svc.P.Units.Shifts("cs-akutmott", at) {
+			covered = covered || sh.Covers(at)
+		}
+		if !covered {
+			t.Errorf("at %02d:30 nobody is on duty at the emergency department", hour)
+		}
+		svc.Close()
+	}
+}
