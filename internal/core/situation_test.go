@@ -16,33 +16,15 @@ import (
 	"fyr/internal/fail"
 	"fyr/internal/incident"
 	"fyr/internal/situation"
+	"fyr/internal/testclock"
 )
-
-// clock is a service clock the test moves: deadlines pass without sleeping.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-	return c.t
-}
 
 // sit is a service on a clock the test sets, with a region of two
 // hospitals and their wards, and the accounts the situation picture needs.
 type sit struct {
 	svc   *core.Service
 	dir   string
-	clock *clock
+	clock *testclock.Clock
 	p     map[string]auth.Principal
 }
 
@@ -60,7 +42,7 @@ func (s *sit) restart(t *testing.T) {
 func startSituation(t *testing.T) *sit {
 	t.Helper()
 	ctx := context.Background()
-	c := &clock{t: time.Now().UTC().Truncate(time.Minute)}
+	c := testclock.New(time.Now().UTC().Truncate(time.Minute))
 	dir := t.TempDir()
 	svc, err := core.Open(ctx, core.Config{Dir: dir, Org: "test", Now: c.Now})
 	if err != nil {

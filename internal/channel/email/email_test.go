@@ -22,36 +22,18 @@ import (
 	"fyr/internal/channel/email"
 	"fyr/internal/channel/email/mailtest"
 	"fyr/internal/fail"
+	"fyr/internal/testclock"
 )
-
-// sleeps records the backoff waits instead of waiting.
-type sleeps struct {
-	mu sync.Mutex
-	d  []time.Duration
-}
-
-func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.d = append(s.d, d)
-	s.mu.Unlock()
-	return ctx.Err()
-}
-
-func (s *sleeps) all() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.d...)
-}
 
 var clock = time.Date(2018, 9, 21, 6, 3, 0, 0, time.UTC) // 08:03 in Stockholm
 
-func newSender(t *testing.T, ms *mailtest.Server, sl *sleeps, mod func(*email.Config)) *email.Sender {
+func newSender(t *testing.T, ms *mailtest.Server, sl *testclock.Sleeps, mod func(*email.Config)) *email.Sender {
 	t.Helper()
 	cfg := email.Config{
 		Host: ms.Host, Port: ms.Port, TLS: email.NoTLS,
 		From: "fyr@regionkronoberg.se", FromName: "Fyr Region Kronoberg", HELO: "fyr.test",
 		Timeout: 5 * time.Second,
-		Backoff: channel.Backoff{Attempts: 4, Initial: time.Second, Max: 10 * time.Second, Sleep: sl.sleep},
+		Backoff: channel.Backoff{Attempts: 4, Initial: time.Second, Max: 10 * time.Second, Sleep: sl.Sleep},
 		Now:     func() time.Time { return clock },
 	}
 	if mod != nil {
@@ -88,7 +70,7 @@ func TestMailArrivesAndItsReceiptLinkWorks(t *testing.T) {
 	defer web.Close()
 
 	ms := mailtest.Start(t)
-	var sl sleeps
+	var sl testclock.Sleeps
 	s := newSender(t, ms, &sl, nil)
 	m := message(web.URL + "/k/01J8ZK4M3T9Q2W5E7R1Y6U0I8O.Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5d2FsZG8")
 	res := s.Send(context.Background(), m)
@@ -99,8 +81,8 @@ func TestMailArrivesAndItsReceiptLinkWorks(t *testing.T) {
 		t.Errorf("result = %+v", res)
 	}
 	conns, mails := ms.Conns(), ms.Mails()
-	if conns != 1 || len(mails) != 1 || len(sl.all()) != 0 {
-		t.Fatalf("conns %d, mails %d, sleeps %v", conns, len(mails), sl.all())
+	if conns != 1 || len(mails) != 1 || len(sl.All()) != 0 {
+		t.Fatalf("conns %d, mails %d, sleeps %v", conns, len(mails), sl.All())
 	}
 	// mailtest reads the mail as a mail client would: headers with
 	// net/mail, the body by its transfer encoding.
@@ -163,7 +145,7 @@ func TestMailArrivesAndItsReceiptLinkWorks(t *testing.T) {
 
 func TestReceiptLinkIsAddedWhenTheTextLacksIt(t *testing.T) {
 	ms := mailtest.Start(t)
-	s := newSender(t, ms, &sleeps{}, nil)
+	s := newSender(t, ms, &testclock.Sleeps{}, nil)
 	m := message("https://fyr.test/k/abc")
 	res := s.Send(context.Background(), m)
 	if !res.Handed {
@@ -192,7 +174,7 @@ var (
 func TestTemporaryFailuresAreRetriedWithBackoff(t *testing.T) {
 	ms := mailtest.Start(t)
 	ms.FailRcpt(busy, busy)
-	var sl sleeps
+	var sl testclock.Sleeps
 	s := newSender(t, ms, &sl, nil)
 	res := s.Send(context.Background(), message("https://fyr.test/k/1"))
 	if !res.Handed || res.Err != nil {
@@ -202,7 +184,7 @@ func TestTemporaryFailuresAreRetriedWithBackoff(t *testing.T) {
 	if conns != 3 || len(mails) != 1 {
 		t.Errorf("conns %d, mails %d; want 3 connections and 1 mail", conns, len(mails))
 	}
-	if got := sl.all(); len(got) != 2 || got[0] != time.Second || got[1] != 2*time.Second {
+	if got := sl.All(); len(got) != 2 || got[0] != time.Second || got[1] != 2*time.Second {
 		t.Errorf("backoff waits = %v, want [1s 2s]", got)
 	}
 }
@@ -211,20 +193,20 @@ func TestTemporaryFailureAtHelloIsRetried(t *testing.T) {
 	ms := mailtest.Start(t)
 	busy := &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "Too busy"}
 	ms.FailHello(busy, busy) // EHLO, then HELO
-	var sl sleeps
+	var sl testclock.Sleeps
 	s := newSender(t, ms, &sl, nil)
 	if res := s.Send(context.Background(), message("https://fyr.test/k/1")); !res.Handed {
 		t.Fatalf("not handed over: %v", res.Err)
 	}
-	if conns, mails := ms.Conns(), ms.Mails(); conns != 2 || len(mails) != 1 || len(sl.all()) != 1 {
-		t.Errorf("conns %d, mails %d, sleeps %v", conns, len(mails), sl.all())
+	if conns, mails := ms.Conns(), ms.Mails(); conns != 2 || len(mails) != 1 || len(sl.All()) != 1 {
+		t.Errorf("conns %d, mails %d, sleeps %v", conns, len(mails), sl.All())
 	}
 }
 
 func TestPermanentFailureIsNotRetried(t *testing.T) {
 	ms := mailtest.Start(t)
 	ms.FailRcpt(noSuchMB)
-	var sl sleeps
+	var sl testclock.Sleeps
 	s := newSender(t, ms, &sl, nil)
 	m := message("https://fyr.test/k/1")
 	res := s.Send(context.Background(), m)
@@ -247,15 +229,15 @@ func TestPermanentFailureIsNotRetried(t *testing.T) {
 	if strings.Contains(msg, m.ToEmail) {
 		t.Errorf("error names the recipient: %q", msg)
 	}
-	if conns, mails := ms.Conns(), ms.Mails(); conns != 1 || len(mails) != 0 || len(sl.all()) != 0 {
-		t.Errorf("conns %d, mails %d, sleeps %v", conns, len(mails), sl.all())
+	if conns, mails := ms.Conns(), ms.Mails(); conns != 1 || len(mails) != 0 || len(sl.All()) != 0 {
+		t.Errorf("conns %d, mails %d, sleeps %v", conns, len(mails), sl.All())
 	}
 }
 
 func TestRetriesAreBounded(t *testing.T) {
 	ms := mailtest.Start(t)
 	ms.FailRcpt(busy, busy, busy, busy, busy)
-	var sl sleeps
+	var sl testclock.Sleeps
 	s := newSender(t, ms, &sl, func(c *email.Config) { c.Backoff.Attempts = 3 })
 	res := s.Send(context.Background(), message("https://fyr.test/k/1"))
 	if res.Handed || channel.IsPermanent(res.Err) {
@@ -264,8 +246,8 @@ func TestRetriesAreBounded(t *testing.T) {
 	if !strings.Contains(res.Err.Error(), "gave up after 3 attempts") || !strings.Contains(res.Err.Error(), "451") {
 		t.Errorf("error = %v", res.Err)
 	}
-	if conns := ms.Conns(); conns != 3 || len(sl.all()) != 2 {
-		t.Errorf("conns %d, sleeps %v", conns, sl.all())
+	if conns := ms.Conns(); conns != 3 || len(sl.All()) != 2 {
+		t.Errorf("conns %d, sleeps %v", conns, sl.All())
 	}
 }
 
@@ -276,11 +258,11 @@ func TestConnectionRefusedIsRetried(t *testing.T) {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	var sl sleeps
+	var sl testclock.Sleeps
 	s := newSender(t, &mailtest.Server{Host: "127.0.0.1", Port: port}, &sl, func(c *email.Config) { c.Backoff.Attempts = 2 })
 	res := s.Send(context.Background(), message("https://fyr.test/k/1"))
-	if res.Handed || channel.IsPermanent(res.Err) || len(sl.all()) != 1 {
-		t.Fatalf("result %+v, sleeps %v", res, sl.all())
+	if res.Handed || channel.IsPermanent(res.Err) || len(sl.All()) != 1 {
+		t.Fatalf("result %+v, sleeps %v", res, sl.All())
 	}
 	if !strings.Contains(res.Err.Error(), "gave up after 2 attempts") || !strings.Contains(res.Err.Error(), "127.0.0.1:"+strconv.Itoa(port)) {
 		t.Errorf("error = %v", res.Err)
@@ -305,7 +287,7 @@ func TestCancelStopsTheRetries(t *testing.T) {
 
 func TestStartTLSWithAuth(t *testing.T) {
 	ms := mailtest.StartWith(t, mailtest.Options{StartTLS: true, Users: map[string]string{"fyr": "hemligt"}})
-	s := newSender(t, ms, &sleeps{}, func(c *email.Config) {
+	s := newSender(t, ms, &testclock.Sleeps{}, func(c *email.Config) {
 		c.TLS, c.Username, c.Password = email.StartTLS, "fyr", "hemligt"
 		c.TLSConfig = &tls.Config{RootCAs: ms.RootCAs}
 	})
@@ -321,14 +303,14 @@ func TestStartTLSWithAuth(t *testing.T) {
 
 func TestWrongPasswordIsPermanent(t *testing.T) {
 	ms := mailtest.StartWith(t, mailtest.Options{StartTLS: true, Users: map[string]string{"fyr": "hemligt"}})
-	var sl sleeps
+	var sl testclock.Sleeps
 	s := newSender(t, ms, &sl, func(c *email.Config) {
 		c.TLS, c.Username, c.Password = email.StartTLS, "fyr", "fel-lösenord"
 		c.TLSConfig = &tls.Config{RootCAs: ms.RootCAs}
 	})
 	res := s.Send(context.Background(), message("https://fyr.test/k/1"))
-	if res.Handed || !channel.IsPermanent(res.Err) || !strings.Contains(res.Err.Error(), "535") || len(sl.all()) != 0 {
-		t.Fatalf("result %+v, sleeps %v", res, sl.all())
+	if res.Handed || !channel.IsPermanent(res.Err) || !strings.Contains(res.Err.Error(), "535") || len(sl.All()) != 0 {
+		t.Fatalf("result %+v, sleeps %v", res, sl.All())
 	}
 	if strings.Contains(res.Err.Error(), "fel-lösenord") {
 		t.Errorf("error shows the password: %v", res.Err)
@@ -337,7 +319,7 @@ func TestWrongPasswordIsPermanent(t *testing.T) {
 
 func TestImplicitTLS(t *testing.T) {
 	ms := mailtest.StartWith(t, mailtest.Options{ImplicitTLS: true, Users: map[string]string{"fyr": "hemligt"}})
-	s := newSender(t, ms, &sleeps{}, func(c *email.Config) {
+	s := newSender(t, ms, &testclock.Sleeps{}, func(c *email.Config) {
 		c.TLS, c.TLSConfig = email.Implicit, &tls.Config{RootCAs: ms.RootCAs}
 		c.Username, c.Password = "fyr", "hemligt"
 	})
@@ -351,24 +333,24 @@ func TestImplicitTLS(t *testing.T) {
 
 func TestStartTLSIsRequired(t *testing.T) {
 	ms := mailtest.Start(t) // offers no STARTTLS
-	var sl sleeps
+	var sl testclock.Sleeps
 	s := newSender(t, ms, &sl, func(c *email.Config) { c.TLS = email.StartTLS })
 	res := s.Send(context.Background(), message("https://fyr.test/k/1"))
 	if res.Handed || !channel.IsPermanent(res.Err) || !strings.Contains(res.Err.Error(), "STARTTLS") {
 		t.Fatalf("result %+v", res)
 	}
-	if mails := ms.Mails(); len(mails) != 0 || len(sl.all()) != 0 {
-		t.Errorf("mails %d, sleeps %v", len(mails), sl.all())
+	if mails := ms.Mails(); len(mails) != 0 || len(sl.All()) != 0 {
+		t.Errorf("mails %d, sleeps %v", len(mails), sl.All())
 	}
 }
 
 func TestUntrustedCertificateIsPermanent(t *testing.T) {
 	ms := mailtest.StartWith(t, mailtest.Options{StartTLS: true}) // a certificate the sender does not trust
-	var sl sleeps
+	var sl testclock.Sleeps
 	s := newSender(t, ms, &sl, func(c *email.Config) { c.TLS = email.StartTLS })
 	res := s.Send(context.Background(), message("https://fyr.test/k/1"))
-	if res.Handed || !channel.IsPermanent(res.Err) || len(sl.all()) != 0 {
-		t.Fatalf("result %+v, sleeps %v", res, sl.all())
+	if res.Handed || !channel.IsPermanent(res.Err) || len(sl.All()) != 0 {
+		t.Fatalf("result %+v, sleeps %v", res, sl.All())
 	}
 	if !strings.Contains(res.Err.Error(), "certificate") {
 		t.Errorf("error = %v", res.Err)
@@ -377,7 +359,7 @@ func TestUntrustedCertificateIsPermanent(t *testing.T) {
 
 func TestBadMessageNamesTheField(t *testing.T) {
 	ms := mailtest.Start(t)
-	s := newSender(t, ms, &sleeps{}, nil)
+	s := newSender(t, ms, &testclock.Sleeps{}, nil)
 	for _, c := range []struct {
 		field string
 		mod   func(*channel.Message)
@@ -403,7 +385,7 @@ func TestBadMessageNamesTheField(t *testing.T) {
 
 func TestHeaderInjectionIsDefused(t *testing.T) {
 	ms := mailtest.Start(t)
-	s := newSender(t, ms, &sleeps{}, nil)
+	s := newSender(t, ms, &testclock.Sleeps{}, nil)
 	m := message("https://fyr.test/k/1")
 	m.Subject = "Beslut\r\nBcc: eve@evil.test"
 	m.ToName = "Åsa\r\nBcc: eve@evil.test"

@@ -16,64 +16,30 @@ import (
 	"fyr/internal/channel/sms"
 	"fyr/internal/channel/sms/smstest"
 	"fyr/internal/fail"
+	"fyr/internal/testclock"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-type sleeps struct {
-	mu sync.Mutex
-	d  []time.Duration
-}
-
-func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.d = append(s.d, d)
-	s.mu.Unlock()
-	return ctx.Err()
-}
-
-func (s *sleeps) count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.d)
-}
 
 var start = time.Date(2018, 9, 21, 6, 3, 0, 0, time.UTC)
 
 type rig struct {
 	primary, secondary *smstest.Gateway
 	client             *sms.Client
-	clock              *clock
-	sleeps             *sleeps
+	clock              *testclock.Clock
+	sleeps             *testclock.Sleeps
 }
 
 func newRig(t *testing.T, mod func(*sms.Config)) *rig {
 	t.Helper()
-	r := &rig{clock: &clock{t: start}, sleeps: &sleeps{}}
-	r.primary = smstest.New(smstest.Options{Now: r.clock.now})
-	r.secondary = smstest.New(smstest.Options{Number: "+46766860001", Username: "fyr2", Password: "annat", Now: r.clock.now})
+	r := &rig{clock: testclock.New(start), sleeps: &testclock.Sleeps{}}
+	r.primary = smstest.New(smstest.Options{Now: r.clock.Now})
+	r.secondary = smstest.New(smstest.Options{Number: "+46766860001", Username: "fyr2", Password: "annat", Now: r.clock.Now})
 	t.Cleanup(r.primary.Close)
 	t.Cleanup(r.secondary.Close)
 	cfg := sms.Config{
 		Gateways: []sms.Gateway{r.primary.Config("46elks-primary"), r.secondary.Config("46elks-secondary")},
 		Timeout:  5 * time.Second,
-		Backoff:  channel.Backoff{Attempts: 3, Initial: time.Second, Max: 4 * time.Second, Sleep: r.sleeps.sleep},
-		Now:      r.clock.now,
+		Backoff:  channel.Backoff{Attempts: 3, Initial: time.Second, Max: 4 * time.Second, Sleep: r.sleeps.Sleep},
+		Now:      r.clock.Now,
 	}
 	if mod != nil {
 		mod(&cfg)
@@ -151,7 +117,7 @@ func TestSecondGatewayTakesOver(t *testing.T) {
 			if len(sent) != 1 || sent[0].ID != res.ProviderID || sent[0].From != "+46766860001" {
 				t.Errorf("secondary got %+v", sent)
 			}
-			if r.sleeps.count() != 0 {
+			if len(r.sleeps.All()) != 0 {
 				t.Errorf("waited before failing over")
 			}
 			h := r.client.Health()
@@ -166,7 +132,7 @@ func TestWrongCredentialsOnTheOnlyGatewayArePermanent(t *testing.T) {
 	r := newRig(t, nil)
 	cfg := r.primary.Config("only")
 	cfg.Password = "Xy7-fel-lösen"
-	c, err := sms.New(sms.Config{Gateways: []sms.Gateway{cfg}, Backoff: channel.Backoff{Attempts: 3, Sleep: r.sleeps.sleep}})
+	c, err := sms.New(sms.Config{Gateways: []sms.Gateway{cfg}, Backoff: channel.Backoff{Attempts: 3, Sleep: r.sleeps.Sleep}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,8 +143,8 @@ func TestWrongCredentialsOnTheOnlyGatewayArePermanent(t *testing.T) {
 	if strings.Contains(res.Err.Error(), "Xy7-fel-lösen") {
 		t.Errorf("error shows the password: %v", res.Err)
 	}
-	if r.sleeps.count() != 0 || r.primary.Requests() != 1 {
-		t.Errorf("sleeps %d, requests %d", r.sleeps.count(), r.primary.Requests())
+	if len(r.sleeps.All()) != 0 || r.primary.Requests() != 1 {
+		t.Errorf("sleeps %d, requests %d", len(r.sleeps.All()), r.primary.Requests())
 	}
 }
 
@@ -190,8 +156,8 @@ func TestBothFailingTemporarilyRetriesInRounds(t *testing.T) {
 	if !res.Handed || res.Provider != "46elks-primary" {
 		t.Fatalf("result %+v", res)
 	}
-	if r.sleeps.count() != 2 || r.primary.Requests() != 3 || r.secondary.Requests() != 2 {
-		t.Errorf("sleeps %d, requests %d/%d", r.sleeps.count(), r.primary.Requests(), r.secondary.Requests())
+	if len(r.sleeps.All()) != 2 || r.primary.Requests() != 3 || r.secondary.Requests() != 2 {
+		t.Errorf("sleeps %d, requests %d/%d", len(r.sleeps.All()), r.primary.Requests(), r.secondary.Requests())
 	}
 }
 
@@ -211,8 +177,8 @@ func TestBothFailingForGoodGivesUpWithBothErrors(t *testing.T) {
 	}
 	// The secondary refused for good and is not asked again; the primary
 	// is tried in each of the 3 rounds.
-	if r.primary.Requests() != 3 || r.secondary.Requests() != 1 || r.sleeps.count() != 2 {
-		t.Errorf("requests %d/%d, sleeps %d", r.primary.Requests(), r.secondary.Requests(), r.sleeps.count())
+	if r.primary.Requests() != 3 || r.secondary.Requests() != 1 || len(r.sleeps.All()) != 2 {
+		t.Errorf("requests %d/%d, sleeps %d", r.primary.Requests(), r.secondary.Requests(), len(r.sleeps.All()))
 	}
 	var ge *sms.GatewayError
 	if !errors.As(res.Err, &ge) {
@@ -225,8 +191,8 @@ func TestBadRequestOnBothIsPermanent(t *testing.T) {
 	r.primary.Fail(http.StatusBadRequest, -1)
 	r.secondary.Fail(http.StatusBadRequest, -1)
 	res := r.client.Send(context.Background(), message())
-	if res.Handed || !channel.IsPermanent(res.Err) || r.sleeps.count() != 0 {
-		t.Fatalf("result %+v, sleeps %d", res, r.sleeps.count())
+	if res.Handed || !channel.IsPermanent(res.Err) || len(r.sleeps.All()) != 0 {
+		t.Fatalf("result %+v, sleeps %d", res, len(r.sleeps.All()))
 	}
 	// A 400 is about the message: it does not count against the gateway.
 	if h := r.client.Health(); h[0].Consecutive != 0 || h[0].Failed != 1 {
@@ -252,7 +218,7 @@ func TestAFailingGatewayRestsAndComesBack(t *testing.T) {
 	}
 	// After the cooldown the primary is first again.
 	r.primary.Recover()
-	r.clock.add(time.Minute)
+	r.clock.Add(time.Minute)
 	if res := r.client.Send(context.Background(), message()); res.Provider != "46elks-primary" {
 		t.Fatalf("after the cooldown: %+v", res)
 	}
@@ -299,8 +265,8 @@ func TestCancelledSendStops(t *testing.T) {
 	<-sig.sent // the primary has the request
 	cancel()
 	res := <-done
-	if res.Handed || !errors.Is(res.Err, context.Canceled) || r.secondary.Requests() != 0 || r.sleeps.count() != 0 {
-		t.Fatalf("result %+v, secondary %d, sleeps %d", res, r.secondary.Requests(), r.sleeps.count())
+	if res.Handed || !errors.Is(res.Err, context.Canceled) || r.secondary.Requests() != 0 || len(r.sleeps.All()) != 0 {
+		t.Fatalf("result %+v, secondary %d, sleeps %d", res, r.secondary.Requests(), len(r.sleeps.All()))
 	}
 }
 
@@ -379,7 +345,7 @@ func TestDeliveryReportRoundTrip(t *testing.T) {
 	if !res.Handed {
 		t.Fatal(res.Err)
 	}
-	r.clock.add(7 * time.Second)
+	r.clock.Add(7 * time.Second)
 	if err := r.primary.Report(res.ProviderID, sms.StatusDelivered); err != nil {
 		t.Fatal(err)
 	}

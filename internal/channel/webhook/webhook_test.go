@@ -15,6 +15,7 @@ import (
 	"fyr/internal/channel"
 	"fyr/internal/channel/webhook"
 	"fyr/internal/fail"
+	"fyr/internal/testclock"
 )
 
 var (
@@ -22,28 +23,11 @@ var (
 	start  = time.Date(2018, 9, 21, 6, 3, 0, 0, time.UTC)
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // receiver is a unit's system: it checks each request and answers with
 // the next queued status (200 when none is queued).
 type receiver struct {
 	t     *testing.T
-	clock *clock
+	clock *testclock.Clock
 	srv   *httptest.Server
 
 	mu       sync.Mutex
@@ -58,7 +42,7 @@ type request struct {
 	verify  error
 }
 
-func newReceiver(t *testing.T, c *clock) *receiver {
+func newReceiver(t *testing.T, c *testclock.Clock) *receiver {
 	rc := &receiver{t: t, clock: c}
 	rc.srv = httptest.NewServer(http.HandlerFunc(rc.serve))
 	t.Cleanup(rc.srv.Close)
@@ -67,7 +51,7 @@ func newReceiver(t *testing.T, c *clock) *receiver {
 
 func (rc *receiver) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	req := request{header: r.Header.Clone(), verify: webhook.Verify(secret, r.Header.Get(webhook.SignatureHeader), body, rc.clock.now(), time.Minute)}
+	req := request{header: r.Header.Clone(), verify: webhook.Verify(secret, r.Header.Get(webhook.SignatureHeader), body, rc.clock.Now(), time.Minute)}
 	if err := json.Unmarshal(body, &req.payload); err != nil {
 		rc.t.Errorf("body %q: %v", body, err)
 	}
@@ -96,31 +80,11 @@ func (rc *receiver) requests() []request {
 	return append([]request(nil), rc.got...)
 }
 
-type sleeps struct {
-	mu sync.Mutex
-	d  []time.Duration
-	c  *clock
-}
-
-func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
-	s.mu.Lock()
-	s.d = append(s.d, d)
-	s.mu.Unlock()
-	s.c.add(d)
-	return ctx.Err()
-}
-
-func (s *sleeps) all() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.d...)
-}
-
-func setup(t *testing.T, mod func(*webhook.Config)) (*webhook.Sender, *receiver, *sleeps) {
-	c := &clock{t: start}
-	sl := &sleeps{c: c}
-	cfg := webhook.Config{Secret: secret, Timeout: 5 * time.Second, Now: c.now,
-		Backoff: channel.Backoff{Attempts: 4, Initial: time.Second, Max: 10 * time.Second, Sleep: sl.sleep}}
+func setup(t *testing.T, mod func(*webhook.Config)) (*webhook.Sender, *receiver, *testclock.Sleeps) {
+	c := testclock.New(start)
+	sl := &testclock.Sleeps{Clock: c}
+	cfg := webhook.Config{Secret: secret, Timeout: 5 * time.Second, Now: c.Now,
+		Backoff: channel.Backoff{Attempts: 4, Initial: time.Second, Max: 10 * time.Second, Sleep: sl.Sleep}}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -143,8 +107,8 @@ func TestSendPostsSignedJSON(t *testing.T) {
 		t.Fatalf("result %+v", res)
 	}
 	got := rc.requests()
-	if len(got) != 1 || len(sl.all()) != 0 {
-		t.Fatalf("%d requests, sleeps %v", len(got), sl.all())
+	if len(got) != 1 || len(sl.All()) != 0 {
+		t.Fatalf("%d requests, sleeps %v", len(got), sl.All())
 	}
 	r := got[0]
 	want := webhook.Payload{AttemptID: "01J8ZK4M3T9Q2W5E7R1Y6U0I8O", Subject: "Beslut 08:03", Text: "All icke akut vård ställs in i dag.",
@@ -174,7 +138,7 @@ func TestServerErrorsAreRetriedAndEachTryIsSignedAfresh(t *testing.T) {
 	if len(got) != 3 {
 		t.Fatalf("%d requests", len(got))
 	}
-	if w := sl.all(); len(w) != 2 || w[0] != time.Second || w[1] != 2*time.Second {
+	if w := sl.All(); len(w) != 2 || w[0] != time.Second || w[1] != 2*time.Second {
 		t.Errorf("waits %v", w)
 	}
 	for i, r := range got {
@@ -201,7 +165,7 @@ func TestClientErrorsAreNotRetried(t *testing.T) {
 		s, rc, sl := setup(t, nil)
 		rc.statuses = []int{status}
 		res := s.Send(context.Background(), message(rc.srv.URL))
-		if res.Handed || !channel.IsPermanent(res.Err) || len(rc.requests()) != 1 || len(sl.all()) != 0 {
+		if res.Handed || !channel.IsPermanent(res.Err) || len(rc.requests()) != 1 || len(sl.All()) != 0 {
 			t.Errorf("%d: result %+v, %d requests", status, res, len(rc.requests()))
 			continue
 		}
@@ -224,8 +188,8 @@ func TestRetriesAreBounded(t *testing.T) {
 	s, rc, sl := setup(t, nil)
 	rc.statuses = []int{502, 502, 502, 502, 502}
 	res := s.Send(context.Background(), message(rc.srv.URL+"/hook?token=hemlig"))
-	if res.Handed || channel.IsPermanent(res.Err) || len(rc.requests()) != 4 || len(sl.all()) != 3 {
-		t.Fatalf("result %+v, %d requests, waits %v", res, len(rc.requests()), sl.all())
+	if res.Handed || channel.IsPermanent(res.Err) || len(rc.requests()) != 4 || len(sl.All()) != 3 {
+		t.Fatalf("result %+v, %d requests, waits %v", res, len(rc.requests()), sl.All())
 	}
 	msg := res.Err.Error()
 	if !strings.Contains(msg, "gave up after 4 attempts") || !strings.Contains(msg, "HTTP 502") || strings.Contains(msg, "hemlig") {
@@ -303,8 +267,8 @@ func TestVerify(t *testing.T) {
 }
 
 func TestVerifierRejectsReuse(t *testing.T) {
-	c := &clock{t: start}
-	v := &webhook.Verifier{Secrets: [][]byte{[]byte("the-old-secret-16b"), secret}, Tolerance: time.Minute, Now: c.now}
+	c := testclock.New(start)
+	v := &webhook.Verifier{Secrets: [][]byte{[]byte("the-old-secret-16b"), secret}, Tolerance: time.Minute, Now: c.Now}
 	body := []byte(`{"attempt_id":"a1"}`)
 	sig := webhook.Sign(secret, start, body)
 	if err := v.Check(sig, body); err != nil {
@@ -313,17 +277,17 @@ func TestVerifierRejectsReuse(t *testing.T) {
 	if err := v.Check(sig, body); !errors.Is(err, webhook.ErrReplayed) {
 		t.Errorf("reused: %v", err)
 	}
-	c.add(5 * time.Minute)
+	c.Add(5 * time.Minute)
 	if err := v.Check(sig, body); !errors.Is(err, webhook.ErrStale) {
 		t.Errorf("reused later: %v", err)
 	}
 	// A fresh signature of the same body is a new request.
-	if err := v.Check(webhook.Sign(secret, c.now(), body), body); err != nil {
+	if err := v.Check(webhook.Sign(secret, c.Now(), body), body); err != nil {
 		t.Errorf("fresh: %v", err)
 	}
 	// Through an HTTP request.
 	r := httptest.NewRequest(http.MethodPost, "/cb", strings.NewReader(`{"x":1}`))
-	r.Header.Set("Fyr-Signature", webhook.Sign([]byte("the-old-secret-16b"), c.now(), []byte(`{"x":1}`)))
+	r.Header.Set("Fyr-Signature", webhook.Sign([]byte("the-old-secret-16b"), c.Now(), []byte(`{"x":1}`)))
 	if b, err := v.Request(r); err != nil || string(b) != `{"x":1}` {
 		t.Errorf("request: %q, %v", b, err)
 	}
