@@ -15,15 +15,7 @@ import (
 )
 
 func TestSeedReplaysKronoberg(t *testing.T) {
-	ctx := context.Background()
-	svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: "exempel"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Close()
-	if err := demo.Seed(ctx, svc); err != nil {
-		t.Fatal(err)
-	}
+	svc := seeded(t)
 	list := svc.P.Incidents.List()
 	if len(list) != 2 || !list[1].Exercise || !list[1].Closed {
 		t.Fatalf("want the closed Kronoberg exercise and today's, got %+v", list)
@@ -71,15 +63,7 @@ func TestSeedReplaysKronoberg(t *testing.T) {
 // reports in, the demo unit account's report still missing, and a published
 // picture approved by the stabschef.
 func TestSeedSituation(t *testing.T) {
-	ctx := context.Background()
-	svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: "exempel"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Close()
-	if err := demo.Seed(ctx, svc); err != nil {
-		t.Fatal(err)
-	}
+	svc := seeded(t)
 	staff := auth.Principal{Username: "tib", Role: auth.Staff}
 	inc := svc.P.Incidents.List()[0]
 	if inc.Closed || !inc.Exercise {
@@ -100,15 +84,7 @@ func TestSeedSituation(t *testing.T) {
 }
 
 func TestSeedDirectory(t *testing.T) {
-	ctx := context.Background()
-	svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: "exempel"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Close()
-	if err := demo.Seed(ctx, svc); err != nil {
-		t.Fatal(err)
-	}
+	svc := seeded(t)
 	d := svc.P.Units
 	units, people := d.Len()
 	if units < 280 || units > 320 || people < 1400 || people > 1600 {
@@ -176,4 +152,19 @@ func TestSeedAtAnyHour(t *testing.T) {
 		}
 		svc.Close()
 	}
+}
+
+// seeded opens a service on a temporary directory and seeds the demo.
+func seeded(t *testing.T) *core.Service {
+	t.Helper()
+	ctx := context.Background()
+	svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: "exempel"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.Close)
+	if err := demo.Seed(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
+	return svc
 }
