@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -387,23 +388,55 @@ func TestLongWordsAndTitles(t *testing.T) {
 
 // Input comes from users; a megabyte without a space must not take
 // quadratic time to wrap or to shorten into the header.
+// TestHugeInput checks that a huge text is laid out, and that the work grows
+// linearly with it: the bytes allocated for 4n runes must stay well below the
+// 16× a quadratic layout would need. Counting allocation, not time, keeps the
+// test independent of how busy the machine is (BenchmarkHugeInput times it).
 func TestHugeInput(t *testing.T) {
-	huge := strings.Repeat("Å", 1<<20)
-	start := time.Now()
-	d := New(Meta{Title: huge})
-	d.Para(huge)
-	d.KeyValue(huge[:1<<16], huge[:1<<16])
+	const n = 1 << 17
+	small := allocatedFor(t, n)
+	large := allocatedFor(t, 4*n)
+	t.Logf("allocated %d bytes for n, %d for 4n (ratio %.1f)", small, large, float64(large)/float64(small))
+	if large > 8*small {
+		t.Errorf("allocation grew %.1f× for 4× the input: layout is not linear", float64(large)/float64(small))
+	}
+}
+
+// allocatedFor lays out a document of n runes in the title, a paragraph and
+// a key-value row, checks its structure, and returns the bytes allocated.
+func allocatedFor(t *testing.T, n int) uint64 {
+	t.Helper()
+	huge := strings.Repeat("Å", n)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	d := hugeDoc(huge)
 	var b bytes.Buffer
 	if _, err := d.WriteTo(&b); err != nil {
 		t.Fatal(err)
 	}
+	runtime.ReadMemStats(&after)
 	if err := checkStructure(b.Bytes()); err != nil {
 		t.Fatal(err)
 	}
-	if el := time.Since(start); el > 10*time.Second {
-		t.Errorf("took %v", el)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+func hugeDoc(huge string) *Doc {
+	d := New(Meta{Title: huge})
+	d.Para(huge)
+	d.KeyValue(huge[:len(huge)/16], huge[:len(huge)/16])
+	return d
+}
+
+func BenchmarkHugeInput(b *testing.B) {
+	huge := strings.Repeat("Å", 1<<20)
+	for b.Loop() {
+		var out bytes.Buffer
+		if _, err := hugeDoc(huge).WriteTo(&out); err != nil {
+			b.Fatal(err)
+		}
 	}
-	t.Logf("%d pages, %d bytes, %v", d.PageCount(), b.Len(), time.Since(start))
 }
 
 func TestEncode(t *testing.T) {
