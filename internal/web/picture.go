@@ -248,7 +248,7 @@ func pictureFailure(form string, err error) (*formError, int, error) {
 	fe := fail.As(err)
 	switch fe.Code {
 	case fail.Invalid, fail.Conflict, fail.Forbidden:
-		return &formError{Form: form, Field: fe.Field, Msg: fe.Message}, status(fe.Code), nil
+		return &formError{Form: form, Field: fe.Field, Msg: fe.Message, err: fe}, status(fe.Code), nil
 	}
 	return nil, 0, err
 }
@@ -713,7 +713,7 @@ func (s *Server) situationReport(r *http.Request, p auth.Principal) (string, sit
 	text, err := s.svc.SituationReport(p, id, s.orgName(), nil)
 	if err != nil {
 		if fail.Is(err, fail.Conflict) {
-			return "", situation.Picture{}, fail.New(fail.Conflict, "%s (%s)", T(langOf(r), "picture.report.unpub"), fail.As(err).Message)
+			return "", situation.Picture{}, fail.New(fail.Conflict, "%s (%v)", T(langOf(r), "picture.report.unpub"), fail.As(err))
 		}
 		return "", situation.Picture{}, err
 	}

@@ -734,7 +734,8 @@ func (s *Server) loadOverview(r *http.Request, p auth.Principal) (overviewPage, 
 	ov, err := s.svc.Overview(p, core.OverviewQuery{AsOf: asOf, Incident: id, Round: round})
 	if err != nil {
 		if fe := fail.As(err); fe.Code == fail.NotFound && round != "" {
-			return overviewPage{}, fail.Field("round", "%s", fe.Message)
+			fe.Field = "round"
+			return overviewPage{}, fe
 		}
 		return overviewPage{}, err
 	}
