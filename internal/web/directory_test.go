@@ -394,7 +394,7 @@ func TestDirectoryImportPage(t *testing.T) {
 		"people": peopleCSVHeader + "p2,Per Test,avd2,,070-12,\n",
 	})
 	for _, want := range []string{`id="import-error"`, "Ingenting importerades", "<td data-label=\"Rad\">3</td>", "<code>parent</code>",
-		"unknown parent &#34;nowhere&#34;", "people.csv", "<code>mobile</code>"} {
+		"okänd överordnad enhet &#34;nowhere&#34;", "people.csv", "<code>mobile</code>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("bad upload (%d) lacks %q", code, want)
 		}

@@ -126,7 +126,7 @@ func TestReceiptLinkWithoutLogin(t *testing.T) {
 	}
 	before := env.Svc.P.Seq()
 	for name, tok := range map[string]string{"forged": "x" + token, "garbage": "abc"} {
-		if code, _, body := anon.post("/r/"+tok, url.Values{"answer": {"Ja"}}); code != 400 || !strings.Contains(body, "receipt link") {
+		if code, _, body := anon.post("/r/"+tok, url.Values{"answer": {"Ja"}}); code != 400 || !strings.Contains(body, "kvittenslänk") {
 			t.Errorf("%s link: %d", name, code)
 		}
 	}
@@ -143,7 +143,7 @@ func TestReceiptLinkWithoutLogin(t *testing.T) {
 		t.Fatalf("receipt by link: %+v", a)
 	}
 	before = env.Svc.P.Seq()
-	if code, _, body := anon.post("/r/"+token, url.Values{"answer": {"Nej"}}); code != 400 || !strings.Contains(body, "already been used") {
+	if code, _, body := anon.post("/r/"+token, url.Values{"answer": {"Nej"}}); code != 400 || !strings.Contains(body, "redan använts") {
 		t.Fatalf("reused link: %d", code)
 	}
 	if env.Svc.P.Seq() != before {

@@ -181,14 +181,14 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 
 	// Publishing before approval is refused and writes nothing.
 	before = env.Svc.P.Seq()
-	if code, _, body := chef.post(v1+"/publish", url.Values{"csrf": {chef.csrf}}); code != 409 || !strings.Contains(body, "not approved") || !strings.Contains(body, `id="picture-error"`) {
+	if code, _, body := chef.post(v1+"/publish", url.Values{"csrf": {chef.csrf}}); code != 409 || !strings.Contains(body, "inte godkänd") || !strings.Contains(body, `id="picture-error"`) {
 		t.Fatalf("publish a draft: %d", code)
 	}
 	// Four eyes: the author, a stabschef, may not approve it.
 	if !strings.Contains(page, `id="approve-own"`) {
 		t.Error("the author's page does not say that another must approve")
 	}
-	if code, _, body := chef.post(v1+"/approve", url.Values{"csrf": {chef.csrf}}); code != 403 || !strings.Contains(body, "four eyes") || !strings.Contains(body, `id="picture-error"`) {
+	if code, _, body := chef.post(v1+"/approve", url.Values{"csrf": {chef.csrf}}); code != 403 || !strings.Contains(body, "fyra ögon") || !strings.Contains(body, `id="picture-error"`) {
 		t.Fatalf("the author approves: %d", code)
 	}
 	// Staff without the function, a viewer and a unit may not approve; the
@@ -239,7 +239,7 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 		!strings.Contains(page, "Sara Stabschef (stabschef)") {
 		t.Fatal("the approved version is not read-only with the publish form and the approver")
 	}
-	if code, _, body := chef.post(v1, form); code != 409 || !strings.Contains(body, "can no longer be edited") {
+	if code, _, body := chef.post(v1, form); code != 409 || !strings.Contains(body, "kan inte längre ändras") {
 		t.Fatalf("revise an approved version: %d", code)
 	}
 	// The situation report exists only for a published version.
