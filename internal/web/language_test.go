@@ -19,9 +19,11 @@ import (
 	"testing"
 	"unicode"
 
+	"fyr/internal/auth"
 	"fyr/internal/core"
 	"fyr/internal/demo"
 	"fyr/internal/event"
+	"fyr/internal/fyrtest"
 	"fyr/internal/web"
 )
 
@@ -583,5 +585,51 @@ func TestEveryErrorSpeaksOneLanguage(t *testing.T) {
 				staff.check(fmt.Sprintf("%s (%d)", a.what, code), body)
 			}
 		})
+	}
+}
+
+// The API answers in English, with the code and the field that never
+// change; in Swedish to a client that asks with Accept-Language, and in
+// the page's language to the browser's own scripts (its session cookie).
+func TestAPIErrorLanguage(t *testing.T) {
+	env := fyrtest.Start(t)
+	token := env.Token(auth.Staff)
+	b := newBrowser(t, env)
+	b.login(auth.Staff)
+	cases := []struct {
+		name, acceptLang string
+		cookie           bool
+		want             string
+	}{
+		{"a client", "", false, "is required"},
+		{"a client asking for Swedish", "sv-SE,sv;q=0.9,en;q=0.5", false, "måste fyllas i"},
+		{"a client asking for English", "en-GB", false, "is required"},
+		{"the Swedish page's script", "", true, "måste fyllas i"},
+	}
+	for _, c := range cases {
+		req, _ := http.NewRequest("POST", env.URL+"/api/v1/incidents", strings.NewReader(`{"scope":"region","level":"staff"}`))
+		req.Header.Set("Content-Type", "application/json")
+		if c.acceptLang != "" {
+			req.Header.Set("Accept-Language", c.acceptLang)
+		}
+		client := http.DefaultClient
+		if c.cookie {
+			client = b.c
+			req.Header.Set("X-CSRF-Token", b.csrf)
+		} else {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e struct {
+			Error struct{ Code, Field, Message string }
+		}
+		json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if resp.StatusCode != 400 || e.Error.Code != "invalid" || e.Error.Field != "title" || e.Error.Message != c.want {
+			t.Errorf("%s: %d %+v; want 400 invalid title %q", c.name, resp.StatusCode, e.Error, c.want)
+		}
 	}
 }
