@@ -69,8 +69,9 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return template.URL("tel:" + number)
 		},
-		"bannerOf": func(b Base) bannerView { return bannerView{b.Lang, b.Active} },
-		"sel":      func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+		"bannerOf":  func(b Base) bannerView { return bannerView{b.Lang, b.Active} },
+		"sel":       func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+		"fieldName": fieldName,
 		"errFor": func(e *formError, form, field string) string {
 			if e != nil && e.Form == form && (e.Field == field || (field == "" && e.Field == "")) {
 				return e.Msg
