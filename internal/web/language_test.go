@@ -24,6 +24,7 @@ import (
 	"fyr/internal/demo"
 	"fyr/internal/event"
 	"fyr/internal/fyrtest"
+	"fyr/internal/situation"
 	"fyr/internal/web"
 )
 
@@ -630,6 +631,38 @@ func TestAPIErrorLanguage(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != 400 || e.Error.Code != "invalid" || e.Error.Field != "title" || e.Error.Message != c.want {
 			t.Errorf("%s: %d %+v; want 400 invalid title %q", c.name, resp.StatusCode, e.Error, c.want)
+		}
+	}
+}
+
+// A situation picture's headings and the levels Fyr writes into it read in
+// English on the English pages (the picture, its print, the unit's page);
+// the text people wrote stays as written. The walk cannot see these: the
+// same Swedish text was also sent as a dispatch, which is users' data.
+func TestPictureReadsInEnglish(t *testing.T) {
+	site := startDemo(t)
+	staff := site.login(t, "tib", "en")
+	unit := site.login(t, "avd", "en")
+	inc := staff.firstLink("/", `/incidents/[0-9A-Z]+`)
+	pic := staff.firstLink(inc+"/pictures", `/pictures/[0-9A-Z]+`)
+	var swedish []string
+	for _, f := range situation.Fields(situation.Content{}, nil) {
+		swedish = append(swedish, ">"+html.EscapeString(f.Label)+"<")
+	}
+	levels := regexp.MustCompile(`<dd[^>]*>[^<]*(?:normalläge|stabsläge|förstärkningsläge|katastrofläge|\(ansvarig: )`)
+	pages := map[string]*client{pic: staff, pic + "/print": staff, "/unit": unit}
+	for path, c := range pages {
+		code, body := c.get(path)
+		if code != 200 || !strings.Contains(body, ">Event<") {
+			t.Errorf("GET %s: %d, no heading Event", path, code)
+		}
+		for _, s := range swedish {
+			if strings.Contains(body, s) {
+				t.Errorf("GET %s (en) shows %q", path, s)
+			}
+		}
+		if m := levels.FindString(body); m != "" {
+			t.Errorf("GET %s (en) shows %q", path, m)
 		}
 	}
 }

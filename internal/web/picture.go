@@ -350,8 +350,8 @@ func (s *Server) pictureShow(w http.ResponseWriter, r *http.Request, p auth.Prin
 // pictureFields lists a version's fields with labels in the page's language.
 func (s *Server) pictureFields(lang Lang, c situation.Content) []fieldView {
 	var out []fieldView
-	for _, f := range situation.Fields(c, s.unitName) {
-		out = append(out, fieldView{Key: f.Key, Label: fieldLabel(lang, f.Key, f.Label), Value: f.Value})
+	for _, f := range s.localFields(lang, c) {
+		out = append(out, fieldView{Key: f.Key, Label: f.Label, Value: f.Value})
 	}
 	return out
 }
