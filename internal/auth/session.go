@@ -62,6 +62,9 @@ var grants = map[Role][]Action{
 	Viewer: {ReadIncidents, ReadJournal},
 }
 
+// String is the action in words ("read journal"), as errors say it.
+func (a Action) String() string { return strings.ReplaceAll(string(a), "_", " ") }
+
 // Can reports whether role may do action.
 func Can(role Role, action Action) bool {
 	for _, a := range grants[role] {
@@ -108,9 +111,9 @@ func (p Principal) Require(action Action) error {
 	if !p.May(action) {
 		if byFunction[action][p.Role] != nil {
 			return fail.New(fail.Forbidden, "the function %q may not %s: it takes one of %s", p.Function,
-				strings.ReplaceAll(string(action), "_", " "), strings.Join(*byFunction[action][p.Role], ", "))
+				action, strings.Join(*byFunction[action][p.Role], ", "))
 		}
-		return fail.New(fail.Forbidden, "the role %q may not %s", p.Role, strings.ReplaceAll(string(action), "_", " "))
+		return fail.New(fail.Forbidden, "the role %q may not %s", p.Role, action)
 	}
 	return nil
 }

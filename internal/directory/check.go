@@ -1,8 +1,6 @@
 package directory
 
 import (
-	"errors"
-	"fmt"
 	"net"
 	"net/mail"
 	"net/url"
@@ -46,7 +44,7 @@ func NormalizePhone(s string) (string, error) {
 			b.WriteRune(r)
 		case strings.ContainsRune(" -./()\u00a0\u2009\u202f\t", r):
 		default:
-			return "", fmt.Errorf("%q is not a phone number: %q is neither a digit nor a separator", orig, r)
+			return "", fail.Errorf("%q is not a phone number: %q is neither a digit nor a separator", orig, r)
 		}
 	}
 	d := b.String()
@@ -59,22 +57,22 @@ func NormalizePhone(s string) (string, error) {
 	case strings.HasPrefix(d, "0"):
 		num = "46" + d[1:]
 	case strings.HasPrefix(d, "46") && len(d) >= 9 && len(d) <= 11:
-		return "", fmt.Errorf("%q lacks the + before the country code (spreadsheets drop it): write +%s or 0%s", orig, d, d[2:])
+		return "", fail.Errorf("%q lacks the + before the country code (spreadsheets drop it): write +%s or 0%s", orig, d, d[2:])
 	default:
-		return "", fmt.Errorf("%q is not a phone number: begin with 0 (070-123 45 67) or the country code (+46 70 123 45 67)", orig)
+		return "", fail.Errorf("%q is not a phone number: begin with 0 (070-123 45 67) or the country code (+46 70 123 45 67)", orig)
 	}
 	if strings.HasPrefix(num, "460") {
 		num = "46" + num[3:] // +46 070 …: the trunk zero kept after the country code
 	}
 	switch {
 	case num == "" || num[0] == '0':
-		return "", fmt.Errorf("%q is not a phone number: the country code is missing", orig)
+		return "", fail.Errorf("%q is not a phone number: the country code is missing", orig)
 	case strings.HasPrefix(num, "460"):
-		return "", fmt.Errorf("%q is not a phone number: too many zeros after the country code", orig)
+		return "", fail.Errorf("%q is not a phone number: too many zeros after the country code", orig)
 	case strings.HasPrefix(num, "46") && (len(num)-2 < 7 || len(num)-2 > 9):
-		return "", fmt.Errorf("%q is not a Swedish phone number: it has %d digits after the leading 0, not 7 to 9", orig, len(num)-2)
+		return "", fail.Errorf("%q is not a Swedish phone number: it has %d digits after the leading 0, not 7 to 9", orig, len(num)-2)
 	case len(num) < 7 || len(num) > 15:
-		return "", fmt.Errorf("%q is not a phone number: E.164 numbers have 7 to 15 digits, this has %d", orig, len(num))
+		return "", fail.Errorf("%q is not a phone number: E.164 numbers have 7 to 15 digits, this has %d", orig, len(num))
 	}
 	return "+" + num, nil
 }
@@ -90,17 +88,17 @@ func IsE164(s string) bool {
 // it must not travel in clear), or plain http to this machine only.
 func CheckWebhookURL(s string) error {
 	if len(s) > 2048 {
-		return fmt.Errorf("is longer than 2048 characters")
+		return fail.Errorf("is longer than 2048 characters")
 	}
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" || u.Opaque != "" {
-		return fmt.Errorf("%q is not an absolute URL such as https://host/path", s)
+		return fail.Errorf("%q is not an absolute URL such as https://host/path", s)
 	}
 	if u.User != nil {
-		return fmt.Errorf("%q carries a user or password; the webhook is signed instead", s)
+		return fail.Errorf("%q carries a user or password; the webhook is signed instead", s)
 	}
 	if u.Fragment != "" {
-		return fmt.Errorf("%q has a #fragment, which is never sent", s)
+		return fail.Errorf("%q has a #fragment, which is never sent", s)
 	}
 	switch u.Scheme {
 	case "https":
@@ -109,14 +107,14 @@ func CheckWebhookURL(s string) error {
 		if h := u.Hostname(); h == "localhost" || net.ParseIP(h).IsLoopback() {
 			return nil
 		}
-		return fmt.Errorf("%q must use https (plain http only to localhost)", s)
+		return fail.Errorf("%q must use https (plain http only to localhost)", s)
 	}
-	return fmt.Errorf("%q must use https", s)
+	return fail.Errorf("%q must use https", s)
 }
 
 // CheckEmail reports whether s is a plain e-mail address (no display name).
 func CheckEmail(s string) error {
-	bad := fmt.Errorf("%q is not an e-mail address", s)
+	bad := fail.Errorf("%q is not an e-mail address", s)
 	if len(s) > maxEmail || strings.ContainsAny(s, " <>,;\"") {
 		return bad
 	}
@@ -126,7 +124,7 @@ func CheckEmail(s string) error {
 	}
 	_, domain, _ := strings.Cut(s, "@")
 	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
-		return fmt.Errorf("%q is not an e-mail address: the domain %q is not a full domain name", s, domain)
+		return fail.Errorf("%q is not an e-mail address: the domain %q is not a full domain name", s, domain)
 	}
 	return nil
 }
@@ -135,18 +133,18 @@ func CheckEmail(s string) error {
 // '.' or ':', not starting with '-'.
 func CheckID(s string) error {
 	if s == "" {
-		return errors.New("is required")
+		return fail.Errorf("is required")
 	}
 	if utf8.RuneCountInString(s) > maxID {
-		return fmt.Errorf("%q is longer than %d characters", s, maxID)
+		return fail.Errorf("%q is longer than %d characters", s, maxID)
 	}
 	for _, r := range s {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("-_.:", r) {
-			return fmt.Errorf("%q may hold only letters, digits, '-', '_', '.' and ':' (not %q)", s, r)
+			return fail.Errorf("%q may hold only letters, digits, '-', '_', '.' and ':' (not %q)", s, r)
 		}
 	}
 	if s[0] == '-' {
-		return fmt.Errorf("%q may not begin with '-'", s)
+		return fail.Errorf("%q may not begin with '-'", s)
 	}
 	return nil
 }
@@ -154,11 +152,14 @@ func CheckID(s string) error {
 func checkText(field, s string, max int, required bool) *fail.Problem {
 	switch {
 	case required && strings.TrimSpace(s) == "":
-		return &fail.Problem{Field: field, Message: "is required"}
+		p := fail.Problemf(field, "is required")
+		return &p
 	case utf8.RuneCountInString(s) > max:
-		return &fail.Problem{Field: field, Message: fmt.Sprintf("is longer than %d characters", max)}
+		p := fail.Problemf(field, "is longer than %d characters", max)
+		return &p
 	case strings.ContainsFunc(s, unicode.IsControl):
-		return &fail.Problem{Field: field, Message: "may not hold control characters (line breaks, tabs)"}
+		p := fail.Problemf(field, "may not hold control characters (line breaks, tabs)")
+		return &p
 	}
 	return nil
 }
@@ -170,7 +171,7 @@ func checkUnit(u *Unit) []fail.Problem {
 	var ps []fail.Problem
 	add := func(field string, err error) {
 		if err != nil {
-			ps = append(ps, fail.Problem{Field: field, Message: err.Error()})
+			ps = append(ps, fail.ProblemOf(field, err))
 		}
 	}
 	u.ID, u.Name, u.Parent = strings.TrimSpace(u.ID), strings.TrimSpace(u.Name), strings.TrimSpace(u.Parent)
@@ -179,16 +180,16 @@ func checkUnit(u *Unit) []fail.Problem {
 		ps = append(ps, *p)
 	}
 	if !u.Type.Valid() {
-		ps = append(ps, fail.Problem{Field: "type", Message: fmt.Sprintf("unknown unit type %q (use %s)", u.Type, typeList())})
+		ps = append(ps, fail.Problemf("type", "unknown unit type %q (use %s)", u.Type, typeList()))
 	}
 	if u.ID == "region" && u.Type != Region {
-		ps = append(ps, fail.Problem{Field: "id", Message: `"region" is reserved for the region`})
+		ps = append(ps, fail.Problemf("id", `"region" is reserved for the region`))
 	}
 	if u.Parent != "" {
 		if err := CheckID(u.Parent); err != nil {
 			add("parent", err)
 		} else if u.Parent == u.ID {
-			ps = append(ps, fail.Problem{Field: "parent", Message: fmt.Sprintf("a unit cannot be its own parent (cycle: %s → %s)", u.ID, u.ID)})
+			ps = append(ps, fail.Problemf("parent", "a unit cannot be its own parent (cycle: %s → %s)", u.ID, u.ID))
 		}
 	}
 	ps = append(ps, checkContacts(u)...)
@@ -201,21 +202,21 @@ func checkContacts(u *Unit) []fail.Problem {
 	var ps []fail.Problem
 	var err error
 	if u.Phone, err = NormalizePhone(u.Phone); err != nil {
-		ps = append(ps, fail.Problem{Field: "phone", Message: err.Error()})
+		ps = append(ps, fail.ProblemOf("phone", err))
 	}
 	if u.Email = strings.TrimSpace(u.Email); u.Email != "" {
 		if err := CheckEmail(u.Email); err != nil {
-			ps = append(ps, fail.Problem{Field: "email", Message: err.Error()})
+			ps = append(ps, fail.ProblemOf("email", err))
 		}
 	}
 	if u.Webhook = strings.TrimSpace(u.Webhook); u.Webhook != "" {
 		if err := CheckWebhookURL(u.Webhook); err != nil {
-			ps = append(ps, fail.Problem{Field: "webhook", Message: err.Error()})
+			ps = append(ps, fail.ProblemOf("webhook", err))
 		}
 	}
 	if u.Primary = strings.TrimSpace(u.Primary); u.Primary != "" {
 		if err := CheckID(u.Primary); err != nil {
-			ps = append(ps, fail.Problem{Field: "primary", Message: err.Error()})
+			ps = append(ps, fail.ProblemOf("primary", err))
 		}
 	}
 	var deputies []string
@@ -225,20 +226,20 @@ func checkContacts(u *Unit) []fail.Problem {
 		case id == "":
 			continue
 		case CheckID(id) != nil:
-			ps = append(ps, fail.Problem{Field: "deputies", Message: CheckID(id).Error()})
+			ps = append(ps, fail.ProblemOf("deputies", CheckID(id)))
 		case id == u.Primary:
-			ps = append(ps, fail.Problem{Field: "deputies", Message: fmt.Sprintf("%q is the primary contact; a deputy must be someone else", id)})
+			ps = append(ps, fail.Problemf("deputies", "%q is the primary contact; a deputy must be someone else", id))
 		case slices.Contains(deputies, id):
-			ps = append(ps, fail.Problem{Field: "deputies", Message: fmt.Sprintf("%q is listed twice", id)})
+			ps = append(ps, fail.Problemf("deputies", "%q is listed twice", id))
 		}
 		deputies = append(deputies, id)
 	}
 	if len(deputies) > maxDeputies {
-		ps = append(ps, fail.Problem{Field: "deputies", Message: fmt.Sprintf("has %d people; at most %d", len(deputies), maxDeputies)})
+		ps = append(ps, fail.Problemf("deputies", "has %d people; at most %d", len(deputies), maxDeputies))
 	}
 	u.Deputies = deputies
 	if len(deputies) > 0 && u.Primary == "" {
-		ps = append(ps, fail.Problem{Field: "primary", Message: "is required when there are deputies"})
+		ps = append(ps, fail.Problemf("primary", "is required when there are deputies"))
 	}
 	return ps
 }
@@ -250,7 +251,7 @@ func checkPerson(p *Person) []fail.Problem {
 	p.ID, p.Name, p.Unit = strings.TrimSpace(p.ID), strings.TrimSpace(p.Name), strings.TrimSpace(p.Unit)
 	p.Function, p.Email = strings.TrimSpace(p.Function), strings.TrimSpace(p.Email)
 	if err := CheckID(p.ID); err != nil {
-		ps = append(ps, fail.Problem{Field: "id", Message: err.Error()})
+		ps = append(ps, fail.ProblemOf("id", err))
 	}
 	for _, c := range []*fail.Problem{checkText("name", p.Name, maxName, true), checkText("function", p.Function, maxFunction, false)} {
 		if c != nil {
@@ -259,16 +260,16 @@ func checkPerson(p *Person) []fail.Problem {
 	}
 	if p.Unit != "" {
 		if err := CheckID(p.Unit); err != nil {
-			ps = append(ps, fail.Problem{Field: "unit", Message: err.Error()})
+			ps = append(ps, fail.ProblemOf("unit", err))
 		}
 	}
 	var err error
 	if p.Mobile, err = NormalizePhone(p.Mobile); err != nil {
-		ps = append(ps, fail.Problem{Field: "mobile", Message: err.Error()})
+		ps = append(ps, fail.ProblemOf("mobile", err))
 	}
 	if p.Email != "" {
 		if err := CheckEmail(p.Email); err != nil {
-			ps = append(ps, fail.Problem{Field: "email", Message: err.Error()})
+			ps = append(ps, fail.ProblemOf("email", err))
 		}
 	}
 	return ps
@@ -287,5 +288,5 @@ func firstError(ps []fail.Problem) error {
 	if len(ps) == 0 {
 		return nil
 	}
-	return fail.Field(ps[0].Field, "%s", ps[0].Message)
+	return ps[0].Err()
 }

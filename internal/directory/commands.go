@@ -204,10 +204,10 @@ const (
 func (c Import) Decide(d *Directory, actor string) ([]event.Draft, ImportSummary, error) {
 	ps := slices.Clone(c.Problems)
 	add := func(file string, line int, field, format string, args ...any) {
-		ps = append(ps, fail.Problem{File: file, Line: line, Field: field, Message: fmt.Sprintf(format, args...)})
+		ps = append(ps, fail.Problemf(field, format, args...).At(file, line))
 	}
-	units := checkRows(FileUnits, c.Units, UnitRow.parts, checkUnit, d.Unit, add)
-	people := checkRows(FilePeople, c.People, PersonRow.parts, checkPerson, d.Person, add)
+	units := checkRows(FileUnits, c.Units, UnitRow.parts, checkUnit, d.Unit, &ps)
+	people := checkRows(FilePeople, c.People, PersonRow.parts, checkPerson, d.Person, &ps)
 	sum := ImportSummary{UnitsAdded: units.added, UnitsUpdated: units.updated, PeopleAdded: people.added, PeopleUpdated: people.updated}
 	out := Imported{Units: units.items, People: people.items}
 	for i, p := range people.items {
@@ -297,19 +297,19 @@ type fileRows[T any] struct {
 // or updated.
 func checkRows[R any, T interface{ key() string }](file string, rows []R, parts func(R) (int, T),
 	check func(*T) []fail.Problem, known func(string) (T, bool),
-	add func(file string, line int, field, format string, args ...any)) fileRows[T] {
+	ps *[]fail.Problem) fileRows[T] {
 	f := fileRows[T]{index: map[string]int{}}
 	for _, r := range rows {
 		line, x := parts(r)
 		for _, p := range check(&x) {
-			add(file, line, p.Field, "%s", p.Message)
+			*ps = append(*ps, p.At(file, line))
 		}
 		id := x.key()
 		if id == "" {
 			continue
 		}
 		if first, dup := f.index[id]; dup {
-			add(file, line, "id", "duplicate id %q (also on line %d)", id, f.lines[first])
+			*ps = append(*ps, fail.Problemf("id", "duplicate id %q (also on line %d)", id, f.lines[first]).At(file, line))
 			continue
 		}
 		f.index[id] = len(f.items)
@@ -340,11 +340,12 @@ func ImportError(ps []fail.Problem) error {
 	if first.Field == "file" {
 		first.Field = "" // the error's own field
 	}
-	msg := fmt.Sprintf("%d problems in %d rows; nothing was imported. First: %s", len(ps), len(rows), first)
+	e := fail.As(fail.Field("file", "%d problems in %d rows; nothing was imported. First: %s", len(ps), len(rows), first))
 	if len(ps) == 1 {
-		msg = fmt.Sprintf("%s; nothing was imported", first)
+		e = fail.As(fail.Field("file", "%s; nothing was imported", first))
 	}
-	return &fail.Error{Code: fail.Invalid, Field: "file", Message: msg, Problems: ps}
+	e.Problems = ps
+	return e
 }
 
 // cycleFrom follows the parents up from id and returns the cycle when the

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -114,7 +113,7 @@ func (c Import) Merge(o Import) Import {
 var bom = []byte{0xEF, 0xBB, 0xBF}
 
 func fileError(file string, line int, field, format string, args ...any) error {
-	return ImportError([]fail.Problem{{File: file, Line: line, Field: field, Message: fmt.Sprintf(format, args...)}})
+	return ImportError([]fail.Problem{fail.Problemf(field, format, args...).At(file, line)})
 }
 
 // readCSV checks the encoding and the header and calls row for every
@@ -166,21 +165,18 @@ func readCSV(data []byte, file string, columns, optional []string, problems *[]f
 		case h == "" && i == len(header)-1 && i > 0:
 			// a trailing separator: a spreadsheet's empty last column
 		case h == "":
-			ps = append(ps, fail.Problem{File: file, Line: 1 + lineOffset, Field: "header",
-				Message: fmt.Sprintf("column %d has no name (the columns are %s)", i+1, strings.Join(columns, ","))})
+			ps = append(ps, fail.Problemf("header", "column %d has no name (the columns are %s)", i+1, strings.Join(columns, ",")).At(file, 1+lineOffset))
 		case !slices.Contains(columns, h) && !slices.Contains(optional, h):
-			ps = append(ps, fail.Problem{File: file, Line: 1 + lineOffset, Field: "header",
-				Message: fmt.Sprintf("unknown column %q (the columns are %s)", h, strings.Join(slices.Concat(columns, optional), ","))})
+			ps = append(ps, fail.Problemf("header", "unknown column %q (the columns are %s)", h, strings.Join(slices.Concat(columns, optional), ",")).At(file, 1+lineOffset))
 		case dup:
-			ps = append(ps, fail.Problem{File: file, Line: 1 + lineOffset, Field: "header", Message: fmt.Sprintf("column %q appears twice", h)})
+			ps = append(ps, fail.Problemf("header", "column %q appears twice", h).At(file, 1+lineOffset))
 		default:
 			index[h] = i
 		}
 	}
 	for _, c := range columns {
 		if _, ok := index[c]; !ok {
-			ps = append(ps, fail.Problem{File: file, Line: 1 + lineOffset, Field: "header",
-				Message: fmt.Sprintf("missing column %q (the columns are %s)", c, strings.Join(columns, ","))})
+			ps = append(ps, fail.Problemf("header", "missing column %q (the columns are %s)", c, strings.Join(columns, ",")).At(file, 1+lineOffset))
 		}
 	}
 	if len(ps) > 0 {
@@ -201,8 +197,7 @@ func readCSV(data []byte, file string, columns, optional []string, problems *[]f
 		}
 		if len(rec) != len(header) && !(len(rec) == len(header)-1 && strings.TrimSpace(header[len(header)-1]) == "") {
 			if !(len(rec) > len(header) && blank(rec[len(header):])) {
-				*problems = append(*problems, fail.Problem{File: file, Line: line, Field: "row",
-					Message: fmt.Sprintf("has %d cells; the header has %d (a %q inside a cell needs quotes)", len(rec), len(header), sep)})
+				*problems = append(*problems, fail.Problemf("row", "has %d cells; the header has %d (a %q inside a cell needs quotes)", len(rec), len(header), sep).At(file, line))
 				continue
 			}
 		}

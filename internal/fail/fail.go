@@ -1,5 +1,12 @@
 // Package fail is Fyr's one error type: a code that maps to an HTTP status and
 // an exit code, the field at fault when there is one, and a message for people.
+//
+// The message is English and also kept as its constant format and arguments
+// (Format, Args), so that the edge (internal/web) can look the format up in
+// another language's catalogue and format again: a service never needs to
+// know who reads it. Formats must therefore be constant literals, never built
+// with Sprintf; a test in internal/web finds every one and asks for its
+// translation.
 package fail
 
 import (
@@ -30,6 +37,10 @@ type Error struct {
 	// Problems lists every fault of a bulk input (a CSV import), each with
 	// its line and field, so that all of them can be fixed in one go.
 	Problems []Problem `json:"problems,omitempty"`
+	// Format and Args are Message before formatting, for translation.
+	// Empty Format: Message is itself the constant text.
+	Format string `json:"-"`
+	Args   []any  `json:"-"`
 }
 
 // Problem is one fault of a bulk input.
@@ -38,6 +49,34 @@ type Problem struct {
 	Line    int    `json:"line"`           // 1 is the first line (a CSV header); 0 for the whole input
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	Format  string `json:"-"` // as in Error
+	Args    []any  `json:"-"`
+}
+
+// Problemf returns a problem with a field; At places it in a file.
+func Problemf(field, format string, args ...any) Problem {
+	return Problem{Field: field, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
+}
+
+// At places the problem on a line of a file.
+func (p Problem) At(file string, line int) Problem {
+	p.File, p.Line = file, line
+	return p
+}
+
+// ProblemOf turns a check's error into a problem with a field, keeping
+// its format for translation.
+func ProblemOf(field string, err error) Problem {
+	var e *Error
+	if errors.As(err, &e) && e.Field == "" {
+		return Problem{Field: field, Message: e.Message, Format: e.Format, Args: e.Args}
+	}
+	return Problem{Field: field, Message: err.Error()}
+}
+
+// Err is the problem as an Invalid error naming its field.
+func (p Problem) Err() error {
+	return &Error{Code: Invalid, Field: p.Field, Message: p.Message, Format: p.Format, Args: p.Args}
 }
 
 func (p Problem) String() string {
@@ -64,12 +103,19 @@ func (e *Error) Error() string {
 
 // Field returns an Invalid error about one field.
 func Field(field, format string, args ...any) error {
-	return &Error{Code: Invalid, Field: field, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: Invalid, Field: field, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // New returns an error with a code and no field.
 func New(code Code, format string, args ...any) error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
+}
+
+// Errorf returns an Invalid error without a field: a check's verdict
+// about a value, to which the caller adds the field (ProblemOf, or an
+// argument of Field, which translates it in turn).
+func Errorf(format string, args ...any) error {
+	return New(Invalid, format, args...)
 }
 
 // As finds the *Error in err's chain; anything else is an internal error.
@@ -78,7 +124,7 @@ func As(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	return &Error{Code: Internal, Message: "internal error"}
+	return &Error{Code: Internal, Message: "internal error", Format: "internal error"}
 }
 
 // Is reports whether err carries the code.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"fyr/internal/fail"
 	"fyr/internal/incident"
 )
 
@@ -155,7 +156,7 @@ type ExportInput struct {
 // staff to read before it is sent.
 func Export(p Picture, in ExportInput) (string, error) {
 	if p.Status != Published {
-		return "", fmt.Errorf("version %d is %s: only a published picture is exported", p.Version, p.Status)
+		return "", fail.Errorf("version %d is %s: only a published picture is exported", p.Version, p.Status)
 	}
 	c := cloneContent(p.Content)
 	scrub := scrubber(in.People)

@@ -148,7 +148,7 @@ func (s *Server) api(rt apiRoute) http.Handler {
 			if fe.Code == fail.Unauthorized {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="fyr"`)
 			}
-			writeJSON(w, status(fe.Code), errorResponse{*fe})
+			writeJSON(w, status(fe.Code), errorResponse{*localized(apiLang(r), fe)})
 		}
 	})
 }

@@ -408,7 +408,7 @@ func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request, p auth.Pri
 		return nil
 	}()
 	if err != nil {
-		fe := fail.As(err)
+		fe := localized(langOf(r), fail.As(err))
 		if fe.Code != fail.Invalid {
 			return err
 		}

@@ -70,7 +70,7 @@ func readCSVBody(r *http.Request) ([]byte, error) {
 		return nil, &fail.Error{Code: fail.Invalid, Field: "Content-Type", Message: "must be text/csv"}
 	}
 	if cs := strings.ToLower(params["charset"]); cs != "" && cs != "utf-8" && cs != "utf8" {
-		return nil, &fail.Error{Code: fail.Invalid, Field: "Content-Type", Message: fmt.Sprintf("charset %s is not UTF-8; export as 'CSV UTF-8'", cs)}
+		return nil, fail.Field("Content-Type", "charset %s is not UTF-8; export as 'CSV UTF-8'", cs)
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, directory.MaxFileBytes+1))
 	if err != nil {

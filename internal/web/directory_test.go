@@ -322,7 +322,7 @@ func TestDirectoryFormsOnDutyAndContacts(t *testing.T) {
 	before := env.Svc.P.Seq()
 	code, _, body := b.post("/directory/units/avd1/on-duty", url.Values{"csrf": {b.csrf}, "person": {"p1"},
 		"from": {now.Add(2 * time.Hour).Format("2006-01-02T15:04")}, "to": {now.Add(time.Hour).Format("2006-01-02T15:04")}})
-	if code != 400 || !strings.Contains(body, `id="onduty-error"`) || !strings.Contains(body, "<code>to</code>") || env.Svc.P.Seq() != before {
+	if code != 400 || !strings.Contains(body, `id="onduty-error"`) || !strings.Contains(body, "Fel i fältet Till:") || env.Svc.P.Seq() != before {
 		t.Fatalf("a shift that ends before it starts: %d", code)
 	}
 	code, loc, _ := b.post("/directory/units/avd1/on-duty", url.Values{"csrf": {b.csrf}, "person": {"p1"},
@@ -394,7 +394,7 @@ func TestDirectoryImportPage(t *testing.T) {
 		"people": peopleCSVHeader + "p2,Per Test,avd2,,070-12,\n",
 	})
 	for _, want := range []string{`id="import-error"`, "Ingenting importerades", "<td data-label=\"Rad\">3</td>", "<code>parent</code>",
-		"unknown parent &#34;nowhere&#34;", "people.csv", "<code>mobile</code>"} {
+		"okänd överordnad enhet &#34;nowhere&#34;", "people.csv", "<code>mobile</code>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("bad upload (%d) lacks %q", code, want)
 		}

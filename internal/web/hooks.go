@@ -74,7 +74,7 @@ func (s *Server) smsInbound(w http.ResponseWriter, r *http.Request) {
 		if fe.Code == fail.Internal {
 			w.WriteHeader(http.StatusInternalServerError)
 		}
-		w.Write([]byte("Fyr: kvittensen kunde inte registreras (" + fe.Message + "). Använd länken i SMS:et eller ring krisledningen."))
+		w.Write([]byte("Fyr: kvittensen kunde inte registreras (" + errText(Swedish, fe) + "). Använd länken i SMS:et eller ring krisledningen."))
 		return
 	}
 	w.Write([]byte("Fyr: tack, kvittensen är registrerad."))

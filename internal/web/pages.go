@@ -69,8 +69,9 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return template.URL("tel:" + number)
 		},
-		"bannerOf": func(b Base) bannerView { return bannerView{b.Lang, b.Active} },
-		"sel":      func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+		"bannerOf":  func(b Base) bannerView { return bannerView{b.Lang, b.Active} },
+		"sel":       func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+		"fieldName": fieldName,
 		"errFor": func(e *formError, form, field string) string {
 			if e != nil && e.Form == form && (e.Field == field || (field == "" && e.Field == "")) {
 				return e.Msg
@@ -144,6 +145,7 @@ type formError struct {
 	Form  string // which form failed
 	Field string
 	Msg   string
+	err   *fail.Error // the service's error: render puts Msg in the page's language
 }
 
 type incidentsPage struct {
@@ -213,7 +215,7 @@ func (s *Server) page(h func(w http.ResponseWriter, r *http.Request, p auth.Prin
 		s.render(w, r, "error", struct {
 			Base
 			Err *fail.Error
-		}{s.base(r, nil, T(langOf(r), "error.title")), fe})
+		}{s.base(r, nil, T(langOf(r), "error.title")), localized(langOf(r), fe)})
 	})
 }
 
@@ -233,6 +235,7 @@ func (s *Server) base(r *http.Request, p *auth.Principal, title string) Base {
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, data any) {
+	localizeForms(langOf(r), data)
 	var buf bytes.Buffer
 	if err := s.pages.ExecuteTemplate(&buf, name, data); err != nil {
 		s.log.Error("render page", "template", name, "err", err)
@@ -256,7 +259,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	token, _, err := s.svc.Login(r.Context(), username, r.PostFormValue("password"), clientAddr(r))
 	if err != nil {
 		fe := s.report(r, err)
-		msg := fe.Message
+		msg := errText(langOf(r), fe)
 		if fe.Code == fail.Unauthorized {
 			msg = T(langOf(r), "login.failed")
 		}
@@ -319,7 +322,7 @@ func formFailure(form string, err error) (*formError, error) {
 	if fe.Code != fail.Invalid && fe.Code != fail.Conflict {
 		return nil, err
 	}
-	return &formError{Form: form, Field: fe.Field, Msg: fe.Message}, nil
+	return &formError{Form: form, Field: fe.Field, Msg: fe.Message, err: fe}, nil
 }
 
 func (s *Server) openSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {

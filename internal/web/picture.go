@@ -84,8 +84,8 @@ var pictureMessages = map[string][2]string{
 	"picture.coverage.board":                {"Se kvittenserna per enhet", "See the receipts per unit"},
 	"picture.coverage.now":                  {"Kvittenserna visas som de är nu.", "The receipts are shown as they are now."},
 	"picture.print":                         {"Utskrift (A4)", "Print (A4)"},
-	"picture.report.txt":                    {"Lägesrapport till Socialstyrelsen och länsstyrelsen (text)", "Situation report to Socialstyrelsen and the county board (text)"},
-	"picture.report.pdf":                    {"Lägesrapport (PDF)", "Situation report (PDF)"},
+	"picture.report.txt":                    {"Lägesrapport till Socialstyrelsen och länsstyrelsen (text)", "Situation report to Socialstyrelsen and the county board (text, in Swedish)"},
+	"picture.report.pdf":                    {"Lägesrapport (PDF)", "Situation report (PDF, in Swedish)"},
 	"picture.report.unpub":                  {"Bara en publicerad lägesbild kan skickas som lägesrapport.", "Only a published situation picture can be sent as a situation report."},
 	"picture.diff":                          {"Jämförelse", "Comparison"},
 	"picture.diff.field":                    {"Fält", "Field"},
@@ -248,7 +248,7 @@ func pictureFailure(form string, err error) (*formError, int, error) {
 	fe := fail.As(err)
 	switch fe.Code {
 	case fail.Invalid, fail.Conflict, fail.Forbidden:
-		return &formError{Form: form, Field: fe.Field, Msg: fe.Message}, status(fe.Code), nil
+		return &formError{Form: form, Field: fe.Field, Msg: fe.Message, err: fe}, status(fe.Code), nil
 	}
 	return nil, 0, err
 }
@@ -350,8 +350,8 @@ func (s *Server) pictureShow(w http.ResponseWriter, r *http.Request, p auth.Prin
 // pictureFields lists a version's fields with labels in the page's language.
 func (s *Server) pictureFields(lang Lang, c situation.Content) []fieldView {
 	var out []fieldView
-	for _, f := range situation.Fields(c, s.unitName) {
-		out = append(out, fieldView{Key: f.Key, Label: fieldLabel(lang, f.Key, f.Label), Value: f.Value})
+	for _, f := range s.localFields(lang, c) {
+		out = append(out, fieldView{Key: f.Key, Label: f.Label, Value: f.Value})
 	}
 	return out
 }
@@ -713,7 +713,7 @@ func (s *Server) situationReport(r *http.Request, p auth.Principal) (string, sit
 	text, err := s.svc.SituationReport(p, id, s.orgName(), nil)
 	if err != nil {
 		if fail.Is(err, fail.Conflict) {
-			return "", situation.Picture{}, fail.New(fail.Conflict, "%s (%s)", T(langOf(r), "picture.report.unpub"), fail.As(err).Message)
+			return "", situation.Picture{}, fail.New(fail.Conflict, "%s (%v)", T(langOf(r), "picture.report.unpub"), fail.As(err))
 		}
 		return "", situation.Picture{}, err
 	}

@@ -328,7 +328,7 @@ func (s *Server) unitPage(w http.ResponseWriter, r *http.Request, p auth.Princip
 			}
 			return err
 		}
-		v.Pictures = append(v.Pictures, unitPicture{inc, pic, situation.Fields(pic.Content, s.unitName)})
+		v.Pictures = append(v.Pictures, unitPicture{inc, pic, s.localFields(langOf(r), pic.Content)})
 	}
 	reports, err := s.svc.Reports(p, situation.ReportQuery{Unit: unit}, "unit page")
 	if err != nil {

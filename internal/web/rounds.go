@@ -734,7 +734,9 @@ func (s *Server) loadOverview(r *http.Request, p auth.Principal) (overviewPage, 
 	ov, err := s.svc.Overview(p, core.OverviewQuery{AsOf: asOf, Incident: id, Round: round})
 	if err != nil {
 		if fe := fail.As(err); fe.Code == fail.NotFound && round != "" {
-			return overviewPage{}, fail.Field("round", "%s", fe.Message)
+			bad := *fe // a round that is not there is a bad parameter of this page
+			bad.Code, bad.Field = fail.Invalid, "round"
+			return overviewPage{}, &bad
 		}
 		return overviewPage{}, err
 	}

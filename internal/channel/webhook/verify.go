@@ -30,7 +30,9 @@ var (
 const DefaultTolerance = 5 * time.Minute
 
 func reject(kind error, format string, args ...any) error {
-	return fmt.Errorf("%w: %w", kind, &fail.Error{Code: fail.Unauthorized, Field: SignatureHeader, Message: fmt.Sprintf(format, args...)})
+	e := fail.As(fail.New(fail.Unauthorized, format, args...))
+	e.Field = SignatureHeader
+	return fmt.Errorf("%w: %w", kind, e)
 }
 
 func mac(secret []byte, ts string, body []byte) string {
