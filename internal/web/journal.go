@@ -384,4 +384,3 @@ type taskRow struct {
 	incident.TaskState
 	Link string
 }
-
