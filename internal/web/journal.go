@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -113,33 +114,35 @@ func parsePage(r *http.Request, def, most int) (incident.Page, error) {
 
 // pager is what the incident page shows around one page of the journal.
 type pager struct {
-	Earlier, Later string // query strings of the older and newer pages ("" for none)
-	Latest         string // the first page, when this is not it
+	Earlier, Later template.URL // the older and newer pages ("" for none)
+	Latest         template.URL // the first page, when this is not it
 	First, Last    int    // serials at the top and the bottom
 	Total          int    // entries in the journal (the filters aside)
 	Filtered       bool
+	// Export is the query of the print and the CSV: the filters, not the page.
+	Export template.URL
 }
 
 // pagerOf builds the links of a page that shows newest first: older
 // entries come before it (before=), newer after it (after=).
 func pagerOf(r *http.Request, inc incident.Incident, out incident.PageOf, filtered bool) pager {
-	link := func(name string, serial int) string {
+	link := func(name string, serial int, drop ...string) template.URL {
 		v := r.URL.Query()
-		v.Del("after")
-		v.Del("before")
-		v.Del("saved")
+		for _, k := range append(drop, "after", "before", "saved") {
+			v.Del(k)
+		}
 		if name != "" {
 			v.Set(name, strconv.Itoa(serial))
 		}
-		return v.Encode()
+		return template.URL("?" + v.Encode()) // built from parsed values: safe
 	}
-	p := pager{Total: inc.Entries, Filtered: filtered}
+	p := pager{Total: inc.Entries, Filtered: filtered, Export: link("", 0, "limit")}
 	if out.Earlier != 0 {
 		p.Earlier = link("before", out.Earlier)
 	}
 	if out.Later != 0 {
 		p.Later = link("after", out.Later)
-		p.Latest = "?" + link("", 0)
+		p.Latest = link("", 0)
 	}
 	if n := len(out.Entries); n > 0 {
 		p.First, p.Last = out.Entries[0].Serial, out.Entries[n-1].Serial
