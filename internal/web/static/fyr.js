@@ -68,6 +68,7 @@
 
   es.addEventListener("entry", function (ev) {
     var d = JSON.parse(ev.data);
+    body.dataset.lastEntry = d.id; // what the page has heard, shown or not
     if (document.getElementById("tasks")) refreshTasks();
     var list = document.getElementById("journal-list");
     if (!list) return;
