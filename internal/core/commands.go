@@ -87,7 +87,12 @@ func (s *Service) Record(ctx context.Context, p auth.Principal, cmd incident.Rec
 		cmd.Function = p.Function
 	}
 	var entryID string
+	var again bool
 	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
+		entryID, again = f.Incidents.EntryByToken(p.Username, cmd.Incident, cmd.FormToken)
+		if again {
+			return nil, nil // sent twice: written once
+		}
 		drafts, err := cmd.Decide(f.Incidents, actor(p), now)
 		if err == nil {
 			entryID = drafts[0].Payload.(incident.EntryRecorded).ID
@@ -96,8 +101,17 @@ func (s *Service) Record(ctx context.Context, p auth.Principal, cmd incident.Rec
 	}); err != nil {
 		return incident.Entry{}, err
 	}
-	e, _ := s.P.Incidents.Entry(cmd.Incident, entryID)
-	return e, nil
+	for {
+		// The first submission's entry is stored; when the two came in
+		// one batch the read model may not have applied it yet.
+		seq := s.P.Seq()
+		if e, ok := s.P.Incidents.Entry(cmd.Incident, entryID); ok || !again {
+			return e, nil
+		}
+		if err := s.P.WaitFor(ctx, seq+1); err != nil {
+			return incident.Entry{}, err
+		}
+	}
 }
 
 // CloseIncident ends an incident.

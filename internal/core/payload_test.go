@@ -23,7 +23,7 @@ func TestEveryPayloadRoundTrips(t *testing.T) {
 		&incident.LevelChanged{Incident: "i", EntryID: "e", Scope: "region", Level: incident.Disaster, Previous: incident.Staff, Reason: "r", DecidedBy: "d", Author: "a"},
 		&incident.EntryRecorded{Fields: incident.Fields{ID: "e", Incident: "i", Kind: incident.Decision, Text: "å\nä", Verified: true,
 			Decision: &incident.DecisionInfo{DecisionMaker: "d", ValidUntil: at, Inform: []string{"x", "y"}},
-			Task:     &incident.TaskInfo{Owner: "o", Deadline: at, Status: incident.TaskStarted}}},
+			Task:     &incident.TaskInfo{Owner: "o", Deadline: at, Status: incident.TaskStarted}}, FormToken: "t"},
 		&incident.Closed{Incident: "i", EntryID: "e", Reason: "r", Source: "s"},
 		&directory.UnitAdded{Unit: directory.Unit{ID: "u", Name: "n", Type: directory.Ward, Parent: "p"}},
 		&directory.PersonAdded{Person: directory.Person{ID: "p", Name: "n", Mobile: "+46701740605", Email: "a@b.example"}},

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"fyr/internal/fail"
+	"fyr/internal/safecsv"
 )
 
 // The CSV formats of the directory. The first line is the header: these
@@ -204,7 +205,7 @@ func readCSV(data []byte, file string, columns, optional []string, problems *[]f
 		cell := make(map[string]string, len(columns))
 		for name, i := range index {
 			if i < len(rec) {
-				cell[name] = unescapeCell(strings.TrimSpace(rec[i]))
+				cell[name] = safecsv.Restore(strings.TrimSpace(rec[i]))
 			}
 		}
 		row(line, cell)
@@ -258,31 +259,14 @@ func separator(data []byte) (sep rune, skip int) {
 	return ',', 0
 }
 
-// escapeCell defuses spreadsheet formulas (CSV injection) with Excel's text
-// marker; unescapeCell takes it off again on import.
-func escapeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-func unescapeCell(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
-		return s[1:]
-	}
-	return s
-}
-
 // WriteUnitsCSV writes units in the import format: UTF-8 with a
 // byte-order mark, separated by sep (',' or ';'), parents before children.
-// Phone numbers are written as E.164 and not escaped: "+46…" is a number,
-// never a formula.
+// Every cell is quoted and neutralised (package safecsv): a phone number
+// "+46…" is written as text, '+46…, and reads back as it was.
 func WriteUnitsCSV(w io.Writer, units []Unit, sep rune) error {
 	return writeCSV(w, sep, slices.Concat(UnitColumns, UnitOptional), len(units), func(i int) []string {
 		u := units[i]
-		return []string{escapeCell(u.ID), escapeCell(u.Name), string(u.Type), escapeCell(u.Parent), u.Phone,
-			escapeCell(u.Email), escapeCell(u.Primary), escapeCell(strings.Join(u.Deputies, "|")), escapeCell(u.Webhook)}
+		return []string{u.ID, u.Name, string(u.Type), u.Parent, u.Phone, u.Email, u.Primary, strings.Join(u.Deputies, "|"), u.Webhook}
 	})
 }
 
@@ -290,26 +274,18 @@ func WriteUnitsCSV(w io.Writer, units []Unit, sep rune) error {
 func WritePeopleCSV(w io.Writer, people []Person, sep rune) error {
 	return writeCSV(w, sep, PersonColumns, len(people), func(i int) []string {
 		p := people[i]
-		return []string{escapeCell(p.ID), escapeCell(p.Name), escapeCell(p.Unit), escapeCell(p.Function), p.Mobile, escapeCell(p.Email)}
+		return []string{p.ID, p.Name, p.Unit, p.Function, p.Mobile, p.Email}
 	})
 }
 
 func writeCSV(w io.Writer, sep rune, header []string, n int, row func(int) []string) error {
-	if sep != ';' {
-		sep = ','
-	}
-	if _, err := w.Write(bom); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	cw.Comma = sep
-	cw.UseCRLF = true // what spreadsheets write; RFC 4180
-	cw.Write(header)
+	cw := safecsv.NewWriter(w, sep)
+	cw.BOM()
+	cw.Write(header...)
 	for i := range n {
-		cw.Write(row(i))
+		cw.Write(row(i)...)
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // TreeOrder returns units ordered so that every parent comes before its

@@ -233,6 +233,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	units[1].Name = `=HYPERLINK("x"), "CS"; sjukhus`
 	people[0].Name = "@Åsa Öberg-Ängström"
 	people[1].Function = "-chef"
+	units[2].Name = "ok;=cmd|' /C calc'!A0" // Swedish Excel splits a comma file on ';'
 	for _, sep := range []rune{',', ';'} {
 		var ub, pb bytes.Buffer
 		if err := directory.WriteUnitsCSV(&ub, units, sep); err != nil {
@@ -241,7 +242,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 		if err := directory.WritePeopleCSV(&pb, people, sep); err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.HasPrefix(ub.Bytes(), []byte("\ufeffid")) || !strings.Contains(ub.String(), "'=HYPERLINK") {
+		if !bytes.HasPrefix(ub.Bytes(), []byte("\ufeff\"id\"")) || !strings.Contains(ub.String(), "'=HYPERLINK") ||
+			!strings.Contains(ub.String(), `"ok;'=cmd|`) {
 			t.Fatalf("export lacks the BOM or the formula escape:\n%s", ub.String())
 		}
 		// Into an empty directory: units and people together.

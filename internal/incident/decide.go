@@ -59,6 +59,10 @@ type Record struct {
 	Corrects   string        `json:"corrects"`
 	Decision   *DecisionInfo `json:"decision"`
 	Task       *TaskInfo     `json:"task"`
+	// FormToken identifies one rendering of the form (or one API request)
+	// the entry comes from: the same token from the same account again
+	// writes nothing and answers with the entry already written.
+	FormToken string `json:"form_token,omitempty"`
 }
 
 // Close ends an incident and sets every scope back to normal.
@@ -186,6 +190,7 @@ func (c Record) Decide(f *Facts, by Actor, now time.Time) ([]event.Draft, error)
 		fail.Text("channel", c.Channel, MaxField, false),
 		fail.Text("from", c.From, MaxField, false),
 		fail.Text("to", c.To, MaxField, false),
+		fail.Text("form_token", c.FormToken, 100, false),
 	); err != nil {
 		return nil, err
 	}
@@ -214,7 +219,7 @@ func (c Record) Decide(f *Facts, by Actor, now time.Time) ([]event.Draft, error)
 		fields.Decision = c.Decision
 	}
 	return []event.Draft{{Type: TypeEntryRecorded, Subject: string(c.Incident), OccurredAt: at, Actor: by.Username,
-		Source: c.Source, Payload: EntryRecorded{fields}}}, nil
+		Source: c.Source, Payload: EntryRecorded{Fields: fields, FormToken: c.FormToken}}}, nil
 }
 
 func kindErr(k Kind) error {

@@ -36,9 +36,12 @@ type LevelChanged struct {
 	Channel   string `json:"channel,omitempty"`
 }
 
-// EntryRecorded adds a journal entry.
+// EntryRecorded adds a journal entry. FormToken, when set, is the token of
+// the form it was submitted with (see Record): kept in the log so that a
+// form sent again, even after a restart, writes nothing more.
 type EntryRecorded struct {
 	Fields
+	FormToken string `json:"form_token,omitempty"`
 }
 
 // Closed ends an incident; every scope has been set back to normal by

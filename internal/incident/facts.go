@@ -11,6 +11,15 @@ import (
 type Facts struct {
 	incidents map[ID]*incidentFacts
 	entries   map[string]entryFacts
+	// tokens maps an account, an incident and a form token to the entry
+	// written with them.
+	tokens map[tokenKey]string
+}
+
+type tokenKey struct {
+	actor    string
+	incident ID
+	token    string
 }
 
 type incidentFacts struct {
@@ -30,7 +39,7 @@ type entryFacts struct {
 
 // NewFacts returns an empty write model.
 func NewFacts() *Facts {
-	return &Facts{incidents: map[ID]*incidentFacts{}, entries: map[string]entryFacts{}}
+	return &Facts{incidents: map[ID]*incidentFacts{}, entries: map[string]entryFacts{}, tokens: map[tokenKey]string{}}
 }
 
 // Apply folds one event into the write model.
@@ -49,6 +58,9 @@ func (f *Facts) ApplyDecoded(e event.Envelope, payload any) {
 		f.entries[p.EntryID] = entryFacts{p.Incident, LevelChange}
 	case *EntryRecorded:
 		f.entries[p.ID] = entryFacts{p.Incident, p.Kind}
+		if p.FormToken != "" {
+			f.tokens[tokenKey{e.Actor, p.Incident, p.FormToken}] = p.ID
+		}
 	case *Closed:
 		if inc := f.incidents[p.Incident]; inc != nil {
 			inc.closed = true
@@ -93,4 +105,14 @@ func (f *Facts) CheckOpen(id ID) error {
 func (f *Facts) IsDecision(id ID, entryID string) bool {
 	e, ok := f.entries[entryID]
 	return ok && e.incident == id && e.kind == Decision
+}
+
+// EntryByToken returns the entry that account actor wrote in incident id
+// with a form token, if it did: a form submitted twice is written once.
+func (f *Facts) EntryByToken(actor string, id ID, token string) (string, bool) {
+	if token == "" {
+		return "", false
+	}
+	entry, ok := f.tokens[tokenKey{actor, id, token}]
+	return entry, ok
 }

@@ -3,7 +3,6 @@ package incident
 import (
 	"cmp"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -46,7 +45,8 @@ type incidentState struct {
 	Incident
 	openedRecorded time.Time
 	closedRecorded time.Time
-	entries        []*Entry
+	entries        []*Entry // in serial (log) order
+	timeline       []*Entry // by occurred_at, then serial: kept sorted as entries arrive
 	byID           map[string]*Entry
 	history        []levelChange
 }
@@ -123,6 +123,7 @@ func (st *incidentState) add(en *Entry, e event.Envelope) {
 	en.OccurredAt, en.RecordedAt, en.Seq = e.OccurredAt, e.RecordedAt, e.Seq
 	en.Late = e.RecordedAt.Sub(e.OccurredAt) > LateAfter
 	st.entries = append(st.entries, en)
+	st.timeline = insertByTime(st.timeline, en)
 	st.byID[en.ID] = en
 	st.Entries = len(st.entries)
 }
@@ -235,32 +236,16 @@ func (v *View) Journal(id ID, q Query) ([]Entry, error) {
 	if st == nil {
 		return nil, fail.New(fail.NotFound, "incident %q does not exist", id)
 	}
-	needle := strings.ToLower(q.Text)
-	author := strings.ToLower(q.Author)
+	m := q.matcher()
 	var out []Entry
-	for _, e := range st.entries {
-		if !q.keeps(e.OccurredAt, e.RecordedAt) ||
-			(q.Kind != "" && e.Kind != q.Kind) ||
-			(!q.From.IsZero() && e.OccurredAt.Before(q.From)) ||
-			(!q.To.IsZero() && e.OccurredAt.After(q.To)) ||
-			(author != "" && !strings.Contains(strings.ToLower(e.Author), author)) ||
-			(needle != "" && !e.matches(needle)) {
-			continue
-		}
-		c := *e
-		c.CorrectedBy, c.UpdatedBy = slices.Clone(e.CorrectedBy), slices.Clone(e.UpdatedBy)
-		if !q.IsNow() { // corrections and updates made after the point in time are not shown
-			later := func(id string) bool {
-				x := st.byID[id]
-				return x == nil || !q.keeps(x.OccurredAt, x.RecordedAt)
-			}
-			c.CorrectedBy = slices.DeleteFunc(c.CorrectedBy, later)
-			c.UpdatedBy = slices.DeleteFunc(c.UpdatedBy, later)
-		}
-		out = append(out, c)
-	}
+	list := st.entries
 	if q.ByTime {
-		slices.SortStableFunc(out, func(a, b Entry) int { return a.OccurredAt.Compare(b.OccurredAt) })
+		list = st.timeline
+	}
+	for _, e := range list {
+		if m.keeps(e) {
+			out = append(out, st.copyEntry(e, q.AsOf))
+		}
 	}
 	return out, nil
 }
@@ -276,18 +261,6 @@ func (v *View) Entry(id ID, entryID string) (Entry, bool) {
 	e := *st.byID[entryID]
 	e.CorrectedBy, e.UpdatedBy = slices.Clone(e.CorrectedBy), slices.Clone(e.UpdatedBy)
 	return e, true
-}
-
-func (e *Entry) matches(needle string) bool {
-	for _, s := range []string{e.Text, e.Author, e.Function, e.Source, e.From, e.To} {
-		if strings.Contains(strings.ToLower(s), needle) {
-			return true
-		}
-	}
-	if e.Decision != nil && strings.Contains(strings.ToLower(e.Decision.DecisionMaker+" "+e.Decision.Rationale), needle) {
-		return true
-	}
-	return e.Task != nil && strings.Contains(strings.ToLower(e.Task.Owner+" "+e.Task.ReportBack), needle)
 }
 
 // Active returns the open incidents above normal, highest level first: what

@@ -54,6 +54,11 @@ type (
 		At       *time.Time       `json:"at,omitempty"`
 		KnownAt  *time.Time       `json:"known_at,omitempty"`
 		Entries  []incident.Entry `json:"entries"`
+		// Earlier is the cursor of the entries before these in the order
+		// (pass it as before=), Later of those after them (after=);
+		// absent when there are none.
+		Earlier int `json:"earlier,omitempty"`
+		Later   int `json:"later,omitempty"`
 	}
 	errorResponse struct {
 		Error fail.Error `json:"error"`
@@ -81,7 +86,10 @@ var journalQuery = []queryParam{
 	{"author", "Part of the author's name"},
 	{"from", "Occurred at or after (RFC 3339)"},
 	{"to", "Occurred at or before (RFC 3339)"},
-	{"order", "`serial` (default) or `time`"},
+	{"order", "`serial` (default, oldest first), `newest` (serial, newest first) or `time` (the timeline)"},
+	{"limit", "At most this many entries (1–1000); without it, every entry"},
+	{"after", "Entry number: only entries after it in the order; the response's `later` continues"},
+	{"before", "Entry number: only entries before it in the order (the nearest ones); the response's `earlier` continues"},
 }
 
 func apiRoutes(s *Server) []apiRoute {
@@ -272,30 +280,6 @@ func (s *Server) apiGetIncident(w http.ResponseWriter, r *http.Request, p auth.P
 	return nil
 }
 
-func (s *Server) apiJournal(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	q, err := parseQuery(r, "")
-	if err != nil {
-		return err
-	}
-	id := incident.ID(r.PathValue("id"))
-	entries, err := s.svc.Journal(p, id, q, "api")
-	if err != nil {
-		return err
-	}
-	resp := journalResponse{Incident: id, Entries: entries}
-	if resp.Entries == nil {
-		resp.Entries = []incident.Entry{}
-	}
-	if !q.At.IsZero() {
-		resp.At = &q.At
-	}
-	if !q.KnownAt.IsZero() {
-		resp.KnownAt = &q.KnownAt
-	}
-	writeJSON(w, 200, resp)
-	return nil
-}
-
 func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	users, err := s.svc.Users(&p)
 	if err != nil {
@@ -354,8 +338,9 @@ func parseQuery(r *http.Request, _ string) (incident.Query, error) {
 	case "", "serial":
 	case "time":
 		q.ByTime = true
+	case "newest": // serial order, newest first: the page's order (see apiJournal)
 	default:
-		return q, fail.Field("order", "must be serial or time")
+		return q, fail.Field("order", "must be serial, newest or time")
 	}
 	return q, nil
 }

@@ -157,12 +157,12 @@ func TestAPIExportImportRoundTrip(t *testing.T) {
 	}
 	code, h, units := rawDo(t, env, staff, "GET", "/api/v1/directory/units?sep=semicolon", "", "")
 	if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") || !strings.Contains(h.Get("Content-Disposition"), "attachment") ||
-		!bytes.HasPrefix(units, []byte("\ufeffid;name;type;parent;phone;email;primary;deputies;webhook\r\n")) ||
-		!bytes.Contains(units, []byte("avd1;Avdelning 1;ward;sjukhus;+46812345678;avd1@test.example;p1;p2;\r\n")) {
+		!bytes.HasPrefix(units, []byte("\ufeff\"id\";\"name\";\"type\";\"parent\";\"phone\";\"email\";\"primary\";\"deputies\";\"webhook\"\r\n")) ||
+		!bytes.Contains(units, []byte(`"avd1";"Avdelning 1";"ward";"sjukhus";"'+46812345678";"avd1@test.example";"p1";"p2";""`+"\r\n")) {
 		t.Fatalf("export units: %d %v\n%s", code, h, units)
 	}
 	_, _, people := rawDo(t, env, staff, "GET", "/api/v1/directory/people", "", "")
-	if !bytes.Contains(people, []byte("p2,Åsa Öberg,avd1,Sjuksköterska,+46701740606,asa@test.example\r\n")) {
+	if !bytes.Contains(people, []byte(`"p2","Åsa Öberg","avd1","Sjuksköterska","'+46701740606","asa@test.example"`+"\r\n")) {
 		t.Fatalf("export people:\n%s", people)
 	}
 	if code, _, _ := rawDo(t, env, staff, "GET", "/api/v1/directory/units?sep=tab", "", ""); code != 400 {

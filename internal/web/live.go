@@ -353,7 +353,7 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p auth.Principal) 
 	var buf bytes.Buffer
 	buf.WriteString("retry: 2000\n\n")
 	if sub.journal && since > 0 {
-		if entries, err := s.svc.Journal(p, id, incident.Query{}, "live"); err == nil {
+		if entries, err := s.svc.JournalSince(p, id, since); err == nil {
 			s.catchUp(&buf, sub.lang, entries, since, &sent)
 		}
 	}

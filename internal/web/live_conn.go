@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"fyr/internal/auth"
-	"fyr/internal/incident"
 )
 
 // The SSE connections of HTTP/1.1 clients are hijacked: after the handler
@@ -90,7 +89,7 @@ func (s *Server) liveServeHijacked(nc net.Conn, header http.Header, p auth.Princ
 	buf.WriteString("\r\n")
 	buf.WriteString("retry: 2000\n\n")
 	if sub.journal && since > 0 {
-		if entries, err := s.svc.Journal(p, sub.incident, incident.Query{}, "live"); err == nil {
+		if entries, err := s.svc.JournalSince(p, sub.incident, since); err == nil {
 			s.catchUp(&buf, sub.lang, entries, since, &sent)
 		}
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -175,6 +174,14 @@ type incidentPage struct {
 	Printing bool
 	// Dispatches of the incident, for the journal's readers.
 	Dispatches []dispatch.Dispatch
+	// Pager links the journal's other pages (not when printing).
+	Pager pager
+	// Saved is the entry the last submission wrote, confirmed at the top;
+	// SavedLink shows it.
+	Saved     *incident.Entry
+	SavedLink string
+	// FormToken identifies this rendering of the journal form.
+	FormToken string
 }
 
 func (s *Server) pageRoutes() {
@@ -187,6 +194,7 @@ func (s *Server) pageRoutes() {
 	s.mux.Handle("GET /incidents/{id}", s.page(s.incidentPage))
 	s.mux.Handle("GET /incidents/{id}/print", s.page(s.printPage))
 	s.mux.Handle("GET /incidents/{id}/journal.csv", s.page(s.journalCSV))
+	s.mux.Handle("GET /incidents/{id}/tasks", s.page(s.tasksPage))
 	s.mux.Handle("POST /incidents/{id}/levels", s.page(s.levelSubmit))
 	s.mux.Handle("POST /incidents/{id}/journal", s.page(s.recordSubmit))
 	s.mux.Handle("POST /incidents/{id}/close", s.page(s.closeSubmit))
@@ -376,16 +384,28 @@ func (s *Server) loadIncident(r *http.Request, p auth.Principal, printing bool) 
 		if printing {
 			purpose = "print"
 		}
-		if pg.Entries, err = s.svc.Journal(p, id, q, purpose); err != nil {
-			return pg, err
+		if printing { // the print is the whole timeline
+			if pg.Entries, err = s.svc.Journal(p, id, q, purpose); err != nil {
+				return pg, err
+			}
+		} else { // on screen one page, newest first, with links to the others
+			page, err := parsePage(r, PageSize, 200)
+			if err != nil {
+				return pg, err
+			}
+			page.Newest = !q.ByTime
+			out, err := s.svc.JournalPage(p, id, q, page, purpose)
+			if err != nil {
+				return pg, err
+			}
+			pg.Entries, pg.Pager = out.Entries, pagerOf(r, inc, out, pg.Filtered)
 		}
-		all, _ := s.svc.P.Incidents.Journal(id, incident.Query{})
-		pg.Serials = map[string]int{}
-		for _, e := range all {
-			pg.Serials[e.ID] = e.Serial
-		}
-		if !printing && !q.ByTime {
-			reverse(pg.Entries) // newest first on screen; the print is a timeline
+		pg.Serials = s.serialsOf(id, pg.Entries)
+	}
+	if pg.CanWrite && !printing {
+		pg.FormToken = newFormToken()
+		if pg.Saved = s.savedEntry(r, id); pg.Saved != nil {
+			pg.SavedLink = entryLink(id, *pg.Saved, pg.Entries)
 		}
 	}
 	return pg, nil
@@ -455,6 +475,7 @@ func (s *Server) levelSubmit(w http.ResponseWriter, r *http.Request, p auth.Prin
 
 func (s *Server) recordSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	id := incident.ID(r.PathValue("id"))
+	var saved incident.Entry
 	err := func() error {
 		f := r.PostFormValue
 		at, err := parseTime("occurred_at", f("occurred_at"))
@@ -463,7 +484,7 @@ func (s *Server) recordSubmit(w http.ResponseWriter, r *http.Request, p auth.Pri
 		}
 		cmd := incident.Record{Incident: id, Kind: incident.Kind(f("kind")), Text: f("text"), OccurredAt: at,
 			Function: f("function"), Source: f("source"), Channel: f("channel"), From: f("from"), To: f("to"),
-			Verified: f("verified") == "on"}
+			Verified: f("verified") == "on", FormToken: f("form_token")}
 		if cmd.Corrects, err = s.entryBySerial(id, "corrects", f("corrects")); err != nil {
 			return err
 		}
@@ -493,10 +514,12 @@ func (s *Server) recordSubmit(w http.ResponseWriter, r *http.Request, p auth.Pri
 			cmd.Task = &incident.TaskInfo{Owner: f("owner"), Deadline: deadline, Status: incident.TaskStatus(f("status")),
 				ReportBack: f("report_back"), Updates: updates}
 		}
-		_, err = s.svc.Record(r.Context(), p, cmd)
+		saved, err = s.svc.Record(r.Context(), p, cmd)
 		return err
 	}()
-	return s.afterSubmit(w, r, p, "record", err, "#journal")
+	// Saved: back to the top of the page, which confirms it with the
+	// entry's number (saved=); the page does not jump away from that.
+	return s.afterSubmit(w, r, p, "record", err, "?saved="+strconv.Itoa(saved.Serial))
 }
 
 // entryBySerial turns the entry number a person types into the entry's id.
@@ -509,14 +532,11 @@ func (s *Server) entryBySerial(id incident.ID, field, serial string) (string, er
 	if err != nil {
 		return "", fail.Field(field, "%q is not an entry number", serial)
 	}
-	entries, err := s.svc.P.Incidents.Journal(id, incident.Query{})
-	if err != nil {
-		return "", err
-	}
-	if n < 1 || n > len(entries) {
+	e, ok := s.svc.P.Incidents.EntryBySerial(id, n)
+	if !ok {
 		return "", fail.Field(field, "there is no entry number %d", n)
 	}
-	return entries[n-1].ID, nil
+	return e.ID, nil
 }
 
 func (s *Server) closeSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
@@ -527,82 +547,4 @@ func (s *Server) closeSubmit(w http.ResponseWriter, r *http.Request, p auth.Prin
 			Source: r.PostFormValue("source"), OccurredAt: at})
 	}
 	return s.afterSubmit(w, r, p, "close", err, "")
-}
-
-// journalCSV exports the journal as a timeline. UTF-8 with a byte-order mark
-// so that spreadsheet programs read å, ä and ö right.
-func (s *Server) journalCSV(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	id := incident.ID(r.PathValue("id"))
-	q, err := parseQuery(r, "")
-	if err != nil {
-		return err
-	}
-	q.ByTime = true
-	inc, err := s.svc.Incident(p, id, q.AsOf)
-	if err != nil {
-		return err
-	}
-	entries, err := s.svc.Journal(p, id, q, "csv")
-	if err != nil {
-		return err
-	}
-	serial := map[string]int{}
-	all, _ := s.svc.P.Incidents.Journal(id, incident.Query{})
-	for _, e := range all {
-		serial[e.ID] = e.Serial
-	}
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	cw := csv.NewWriter(&buf)
-	cw.Write([]string{"serial", "kind", "occurred_at", "recorded_at", "late", "author", "function", "source", "channel",
-		"from", "to", "verified", "text", "corrects", "level_scope", "level_from", "level_to", "decision_maker", "mandate",
-		"rationale", "valid_until", "inform", "task_owner", "task_deadline", "task_status", "task_report_back", "task_updates"})
-	ts := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(Stockholm).Format("2006-01-02T15:04:05.000-07:00")
-	}
-	ref := func(id string) string {
-		if id == "" {
-			return ""
-		}
-		return strconv.Itoa(serial[id])
-	}
-	for _, e := range entries {
-		row := []string{strconv.Itoa(e.Serial), string(e.Kind), ts(e.OccurredAt), ts(e.RecordedAt), strconv.FormatBool(e.Late),
-			e.Author, e.Function, e.Source, e.Channel, e.From, e.To, strconv.FormatBool(e.Verified), e.Text, ref(e.Corrects)}
-		if l := e.Level; l != nil {
-			row = append(row, l.Scope, string(l.From), string(l.To))
-		} else {
-			row = append(row, "", "", "")
-		}
-		if d := e.Decision; d != nil {
-			row = append(row, d.DecisionMaker, d.Mandate, d.Rationale, ts(d.ValidUntil), strings.Join(d.Inform, "; "))
-		} else {
-			row = append(row, "", "", "", "", "")
-		}
-		if t := e.Task; t != nil {
-			row = append(row, t.Owner, ts(t.Deadline), string(t.Status), t.ReportBack, ref(t.Updates))
-		} else {
-			row = append(row, "", "", "", "", "")
-		}
-		for i := range row {
-			row[i] = csvSafe(row[i])
-		}
-		cw.Write(row)
-	}
-	cw.Flush()
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="stabsjournal-%s.csv"`, inc.ID))
-	w.Write(buf.Bytes())
-	return nil
-}
-
-// csvSafe defuses spreadsheet formulas in user text (CSV injection).
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

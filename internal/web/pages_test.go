@@ -122,8 +122,10 @@ func TestPagesRunAnIncidentWithFormsAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(readAll(resp), "\ufeff"))).ReadAll()
-	if err != nil || len(rows) != 5 || rows[0][0] != "serial" {
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(readAll(resp), "\ufeff")))
+	cr.Comma = ';' // Swedish Excel's separator
+	rows, err := cr.ReadAll()
+	if err != nil || len(rows) != 5 || rows[0][0] != "Nr" {
 		t.Fatalf("CSV: %v, %d rows", err, len(rows))
 	}
 	if rows[1][12] != "All icke-akut vård ställs in" || rows[1][17] != "Sven Ledin" {

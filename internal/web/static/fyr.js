@@ -58,12 +58,21 @@
     return t.content.firstElementChild;
   }
 
+  // The first page of the journal, unfiltered: what new entries join
+  // (saved= only confirms the last submission).
+  function firstPage() {
+    var params = new URLSearchParams(location.search);
+    params.delete("saved");
+    return params.toString() === "";
+  }
+
   es.addEventListener("entry", function (ev) {
     var d = JSON.parse(ev.data);
+    body.dataset.lastEntry = d.id; // what the page has heard, shown or not
+    if (document.getElementById("tasks")) refreshTasks();
     var list = document.getElementById("journal-list");
     if (!list) return;
-    var params = new URLSearchParams(location.search);
-    if (params.toString() !== "") return; // a filtered or historical view stays as it is
+    if (!firstPage()) return; // a filtered, older or historical page stays as it is
     var li = fragment(d.html);
     li.classList.add("fresh");
     var old = document.getElementById("e-" + d.id);
@@ -127,10 +136,31 @@
   }
   es.addEventListener("situation", refreshSituation);
 
+  // The task board: fetched again whole when the journal changes, and the
+  // time of the update announced.
+  var tasksBusy = false, tasksAgain = false;
+  function refreshTasks() {
+    if (tasksBusy) { tasksAgain = true; return; }
+    tasksBusy = true;
+    fetch(location.href, { credentials: "same-origin" }).then(function (r) {
+      return r.ok ? r.text() : null;
+    }).then(function (html) {
+      if (!html) return;
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      ["tasks", "tasks-status"].forEach(function (id) {
+        var el = document.getElementById(id), fresh = doc.getElementById(id);
+        if (el && fresh) el.innerHTML = fresh.innerHTML;
+      });
+    }).catch(function () {}).then(function () {
+      tasksBusy = false;
+      if (tasksAgain) { tasksAgain = false; refreshTasks(); }
+    });
+  }
+
   es.addEventListener("levels", function (ev) {
     var d = JSON.parse(ev.data);
     document.getElementById("banner").innerHTML = d.banner;
-    if (d.incident === incident && location.search === "") {
+    if (d.incident === incident && firstPage()) {
       var box = document.getElementById("levels-box");
       if (box) box.innerHTML = d.levels;
       if (d.closed && !document.getElementById("closed-note")) location.reload();
