@@ -242,7 +242,7 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request, _ auth.Princip
 	if req.Username == "" {
 		return fail.Field("username", "is required")
 	}
-	token, u, err := s.svc.Login(r.Context(), req.Username, req.Password, clientAddr(r))
+	token, u, err := s.svc.Login(r.Context(), req.Username, req.Password, s.clientAddr(r))
 	if err != nil {
 		return err
 	}

@@ -253,7 +253,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	username := strings.TrimSpace(r.PostFormValue("username"))
-	token, _, err := s.svc.Login(r.Context(), username, r.PostFormValue("password"), clientAddr(r))
+	token, _, err := s.svc.Login(r.Context(), username, r.PostFormValue("password"), s.clientAddr(r))
 	if err != nil {
 		fe := s.report(r, err)
 		msg := fe.Message

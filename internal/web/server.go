@@ -11,8 +11,8 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -43,6 +43,8 @@ type Server struct {
 	// HookKey is the secret the SMS gateway's callback URLs carry; empty
 	// turns the callbacks off.
 	HookKey string
+	// trusted are the reverse proxies whose X-Forwarded-For is believed.
+	trusted []netip.Prefix
 }
 
 // New builds the handler and starts feeding live updates from svc.
@@ -197,14 +199,6 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.Encode(v)
-}
-
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 func (s *Server) setSession(w http.ResponseWriter, token string) {
