@@ -64,8 +64,8 @@ func (t *Throttle) Fail(key string, now time.Time) (int, time.Duration) {
 		s = &strikes{}
 		t.keys[key] = s
 	}
-	if now.Sub(s.last) > t.Window && !now.Before(s.until) {
-		s.count = 0 // quiet for a window: forgiven
+	if t.forgiven(s, now) {
+		s.count = 0
 	}
 	s.count++
 	s.last = now
@@ -76,6 +76,12 @@ func (t *Throttle) Fail(key string, now time.Time) (int, time.Duration) {
 		return s.count, s.until.Sub(now)
 	}
 	return s.count, 0
+}
+
+// forgiven: quiet for a whole window after the last failure and after the
+// end of its wait (else a guesser would get Free tries after every wait).
+func (t *Throttle) forgiven(s *strikes, now time.Time) bool {
+	return now.Sub(s.last) > t.Window && now.Sub(s.until) > t.Window
 }
 
 func (t *Throttle) delay(n int) time.Duration {
@@ -110,7 +116,7 @@ func (t *Throttle) Blocked(now time.Time) []Blocked {
 // keys at random (Go's map order) rather than grow without bound.
 func (t *Throttle) prune(now time.Time) {
 	for k, s := range t.keys {
-		if now.Sub(s.last) > t.Window && !now.Before(s.until) {
+		if t.forgiven(s, now) {
 			delete(t.keys, k)
 		}
 	}

@@ -47,8 +47,20 @@ func (s *Service) Authenticate(token string) (auth.Principal, error) {
 	return auth.Principal{Username: u.Username, Name: u.Name, Role: u.Role, Function: u.Function, Unit: u.Unit, Token: token}, nil
 }
 
-// Logout ends a session.
-func (s *Service) Logout(token string) { s.Sessions.Revoke(token, s.now()) }
+// Logout ends the caller's session for good: the revocation is an event,
+// so the token stays refused after a restart and on every node.
+func (s *Service) Logout(ctx context.Context, p auth.Principal) error {
+	if err := p.Require(auth.EndSession); err != nil {
+		return err
+	}
+	if _, err := s.do(ctx, func(_ *Facts, now time.Time) ([]event.Draft, error) {
+		return auth.Revoke(p.Username, p.Token, p.Username, now), nil
+	}); err != nil {
+		return err
+	}
+	s.log.Info("logout", "username", p.Username)
+	return nil
+}
 
 // OpenIncident starts an incident.
 func (s *Service) OpenIncident(ctx context.Context, p auth.Principal, cmd incident.Open) (incident.Incident, error) {

@@ -88,6 +88,7 @@ func apiRoutes(s *Server) []apiRoute {
 	return append([]apiRoute{
 		{Method: "POST", Path: "/api/v1/login", Summary: "Log in with a local account; returns a bearer token",
 			Body: loginRequest{}, Response: loginResponse{}, Status: 200, handle: s.apiLogin},
+		s.logoutAPIRoute(),
 		{Method: "GET", Path: "/api/v1/incidents", Summary: "List incidents, newest first",
 			Action: auth.ReadIncidents, Response: incidentList{}, Status: 200, handle: s.apiListIncidents},
 		{Method: "POST", Path: "/api/v1/incidents", Summary: "Open an incident",

@@ -272,7 +272,9 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	s.svc.Logout(p.Token)
+	if err := s.svc.Logout(r.Context(), p); err != nil {
+		return err
+	}
 	s.clearSession(w)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
