@@ -108,6 +108,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	r, ok := s.limitBody(w, r)
+	if !ok {
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -153,6 +157,9 @@ func (s *Server) authenticate(r *http.Request) (auth.Principal, error) {
 		got := r.Header.Get("X-CSRF-Token")
 		if got == "" {
 			got = r.PostFormValue("csrf")
+			if err := bodyTooLarge(r); err != nil {
+				return auth.Principal{}, err
+			}
 		}
 		if !s.svc.Sessions.CheckCSRF(token, got) {
 			return auth.Principal{}, fail.New(fail.Forbidden, "missing or wrong CSRF token: reload the page and try again")
@@ -176,6 +183,10 @@ func status(code fail.Code) int {
 		return http.StatusForbidden
 	case fail.TooMany:
 		return http.StatusTooManyRequests
+	case fail.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case fail.Unsupported:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }
