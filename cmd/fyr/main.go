@@ -97,6 +97,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	listen := fs.String("listen", env("FYR_LISTEN", "127.0.0.1:8080"), "address to listen on (use 0.0.0.0:8080 to serve the network)")
 	org := fs.String("org", env("FYR_ORG", "region"), "organisation id")
 	withDemo := fs.Bool("demo", false, "seed the demo organisation Region Exempel on first start")
+	proxies := fs.String("trusted-proxies", env("FYR_TRUSTED_PROXIES", ""), "reverse proxies (CIDRs, comma-separated) whose X-Forwarded-For is believed")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -124,6 +125,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv, err := web.New(svc, logger)
 	if err != nil {
 		return err
+	}
+	if err := srv.SetTrustedProxies(*proxies); err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {

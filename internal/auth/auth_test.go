@@ -54,8 +54,13 @@ func TestSessionsRejectForgedExpiredAndRevoked(t *testing.T) {
 		"tampered":           func() error { _, err := s.Check("x"+tok, u, now); return err },
 		"revoked": func() error {
 			t2 := s.Issue("tib", now)
-			s.Revoke(t2, now)
-			_, err := s.Check(t2, u, now)
+			drafts := auth.Revoke("tib", t2, "tib", now)
+			e, err := event.Seal(drafts[0], event.NewID(), "o", "", now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u.Apply(e)
+			_, err = s.Check(t2, u, now)
 			return err
 		},
 	} {
@@ -68,7 +73,7 @@ func TestSessionsRejectForgedExpiredAndRevoked(t *testing.T) {
 	}
 }
 
-func TestLimiterWindow(t *testing.T) {
+func TestLimiterThrottlesThePair(t *testing.T) {
 	l := auth.NewLimiter(1)
 	now := time.Now()
 	for range auth.MaxFailures {
@@ -77,14 +82,59 @@ func TestLimiterWindow(t *testing.T) {
 		}
 		l.Fail("tib", "10.0.0.1", now)
 	}
-	if !fail.Is(l.Allow("tib", "10.0.0.9", now), fail.TooMany) {
-		t.Fatal("the username is not limited from another address")
+	if !fail.Is(l.Allow("tib", "10.0.0.1", now), fail.TooMany) {
+		t.Fatal("the pair is not throttled")
 	}
-	if !fail.Is(l.Allow("other", "10.0.0.1", now), fail.TooMany) {
-		t.Fatal("the address is not limited for another username")
+	if err := l.Allow("tib", "10.0.0.9", now); err != nil {
+		t.Fatalf("the username is throttled from another address: %v", err)
 	}
-	if err := l.Allow("tib", "10.0.0.1", now.Add(auth.Window+time.Second)); err != nil {
-		t.Fatalf("still limited after the window: %v", err)
+	if err := l.Allow("other", "10.0.0.1", now); err != nil {
+		t.Fatalf("the address is throttled for another username: %v", err)
+	}
+	if err := l.Allow("tib", "10.0.0.1", now.Add(auth.FirstDelay)); err != nil {
+		t.Fatalf("still throttled after the first wait: %v", err)
+	}
+}
+
+// The SMS sender's policy: five wrong codes in 15 minutes, then refused for
+// 15 minutes, doubling up to a day; quiet for a window forgives.
+func TestThrottleGrowsAndForgives(t *testing.T) {
+	th := auth.Throttle{Free: 5, Window: 15 * time.Minute, First: 15 * time.Minute, Max: 24 * time.Hour}
+	now := time.Date(2026, 11, 23, 4, 0, 0, 0, time.UTC)
+	for i := range 4 {
+		if n, wait := th.Fail("+46701", now.Add(time.Duration(i)*time.Minute)); wait != 0 || n != i+1 {
+			t.Fatalf("failure %d: count %d wait %v", i+1, n, wait)
+		}
+	}
+	now = now.Add(4 * time.Minute)
+	if _, wait := th.Fail("+46701", now); wait != 15*time.Minute {
+		t.Fatalf("fifth failure: wait %v", wait)
+	}
+	if b := th.Blocked(now); len(b) != 1 || b[0].Key != "+46701" || b[0].Failures != 5 {
+		t.Fatalf("blocked: %+v", b)
+	}
+	now = now.Add(15 * time.Minute)
+	if th.Wait("+46701", now) != 0 {
+		t.Fatal("still blocked after the wait")
+	}
+	if _, wait := th.Fail("+46701", now); wait != 30*time.Minute {
+		t.Fatalf("sixth failure: wait %v, want 30m", wait)
+	}
+	// A guesser who tries again the moment each wait ends waits ever longer.
+	var wait time.Duration
+	for range 10 {
+		now = now.Add(th.Wait("+46701", now))
+		_, wait = th.Fail("+46701", now)
+	}
+	if wait != 24*time.Hour {
+		t.Fatalf("wait %v, want the cap of a day", wait)
+	}
+	if th.Wait("+46702", now) != 0 {
+		t.Fatal("another sender is blocked")
+	}
+	now = now.Add(wait + 16*time.Minute)
+	if n, _ := th.Fail("+46701", now); n != 1 {
+		t.Fatalf("after a quiet window the count is %d, want 1", n)
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"fyr/internal/fail"
@@ -41,6 +40,8 @@ const (
 	ApprovePicture Action = "approve_picture"
 	// ManageSettings: change the organisation's settings (e.g. four eyes).
 	ManageSettings Action = "manage_settings"
+	// EndSession: log out, revoking the caller's own token.
+	EndSession Action = "end_session"
 )
 
 // ApproverFunctions are the staff functions that may approve a situation
@@ -56,10 +57,10 @@ var byFunction = map[Action]map[Role]*[]string{
 
 var grants = map[Role][]Action{
 	Admin: {ReadIncidents, ReadJournal, WriteIncidents, ManageUsers, Acknowledge, ManageDirectory, SetOnDuty, ExportDirectory,
-		FileReport, ApprovePicture, ManageSettings},
-	Staff:  {ReadIncidents, ReadJournal, WriteIncidents, Acknowledge, SetOnDuty, ExportDirectory, FileReport},
-	Unit:   {ReadIncidents, Acknowledge, FileReport},
-	Viewer: {ReadIncidents, ReadJournal},
+		FileReport, ApprovePicture, ManageSettings, EndSession},
+	Staff:  {ReadIncidents, ReadJournal, WriteIncidents, Acknowledge, SetOnDuty, ExportDirectory, FileReport, EndSession},
+	Unit:   {ReadIncidents, Acknowledge, FileReport, EndSession},
+	Viewer: {ReadIncidents, ReadJournal, EndSession},
 }
 
 // String is the action in words ("read journal"), as errors say it.
@@ -122,12 +123,11 @@ func (p Principal) Require(action Action) error {
 const SessionTTL = 16 * time.Hour
 
 // Sessions issues and checks signed session tokens. They are stateless so
-// that they survive a restart; logout and disabling are honoured through a
-// revocation list and the account's state.
+// that they survive a restart; logout, a new password and disabling are
+// honoured through events in the log (SessionRevoked, PasswordChanged,
+// UserDisabled), so they survive a restart too.
 type Sessions struct {
-	key     []byte
-	mu      sync.Mutex
-	revoked map[string]time.Time
+	key []byte
 }
 
 // LoadSessions reads the signing key from dir/session.key, creating it once.
@@ -148,7 +148,7 @@ func LoadSessions(dir string) (*Sessions, error) {
 	if len(key) < 32 {
 		return nil, fmt.Errorf("session key %s is shorter than 32 bytes", path)
 	}
-	return &Sessions{key: key, revoked: map[string]time.Time{}}, nil
+	return &Sessions{key: key}, nil
 }
 
 func (s *Sessions) sign(msg string) string {
@@ -186,10 +186,7 @@ func (s *Sessions) Check(token string, users *Users, now time.Time) (User, error
 	if err != nil || now.Sub(issued) > SessionTTL || issued.After(now.Add(time.Minute)) {
 		return User{}, bad
 	}
-	s.mu.Lock()
-	_, revoked := s.revoked[token]
-	s.mu.Unlock()
-	if revoked {
+	if users.Revoked(token) {
 		return User{}, bad
 	}
 	u, ok := users.Get(parts[0])
@@ -197,18 +194,6 @@ func (s *Sessions) Check(token string, users *Users, now time.Time) (User, error
 		return User{}, bad
 	}
 	return u, nil
-}
-
-// Revoke ends a session (logout). Expired revocations are forgotten.
-func (s *Sessions) Revoke(token string, now time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for t, exp := range s.revoked {
-		if now.After(exp) {
-			delete(s.revoked, t)
-		}
-	}
-	s.revoked[token] = now.Add(SessionTTL)
 }
 
 // CSRF returns the form token bound to a session token.

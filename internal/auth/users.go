@@ -74,8 +74,9 @@ type User struct {
 
 // Users is the accounts model (small: one type serves reads and writes).
 type Users struct {
-	mu    sync.RWMutex
-	users map[string]*User
+	mu      sync.RWMutex
+	users   map[string]*User
+	revoked map[string]time.Time // SessionID → when the token expires anyway
 }
 
 // NewUsers returns an empty account list.
@@ -97,6 +98,8 @@ func (u *Users) Apply(e event.Envelope) {
 		if e.Unmarshal(&p) == nil && u.users[p.Username] != nil {
 			u.users[p.Username].Disabled = true
 		}
+	case TypeSessionRevoked:
+		u.applyRevoked(e)
 	case TypePasswordChanged:
 		var p PasswordChanged
 		if e.Unmarshal(&p) == nil && u.users[p.Username] != nil {

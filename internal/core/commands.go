@@ -14,21 +14,26 @@ func actor(p auth.Principal) incident.Actor {
 	return incident.Actor{Username: p.Username, Name: p.Name}
 }
 
-// Login checks a password and returns a session token. Failures are rate
-// limited per username and per client address.
+// Login checks a password and returns a session token. Failures are
+// throttled per (account, client address) pair; every refused attempt is
+// logged (never the password).
 func (s *Service) Login(ctx context.Context, username, password, addr string) (string, auth.User, error) {
 	now := s.now()
 	if err := s.Limiter.Allow(username, addr, now); err != nil {
+		s.log.Warn("login refused", "username", username, "addr", addr, "reason", "throttled")
 		return "", auth.User{}, err
 	}
 	var u auth.User
 	var err error
 	s.Limiter.Hash(func() { u, err = s.P.Users.Authenticate(username, password) })
 	if err != nil {
-		s.Limiter.Fail(username, addr, now)
-		s.log.Warn("login failed", "username", username, "addr", addr)
+		// The wait runs from the answer, not the question: hashing takes a while.
+		failures, wait := s.Limiter.Fail(username, addr, s.now())
+		s.log.Warn("login refused", "username", username, "addr", addr, "reason", "bad_credentials",
+			"failures", failures, "wait_s", int(wait.Seconds()))
 		return "", auth.User{}, err
 	}
+	s.Limiter.Succeed(username, addr)
 	s.log.Info("login", "username", username, "addr", addr)
 	return s.Sessions.Issue(username, now), u, nil
 }
@@ -42,8 +47,20 @@ func (s *Service) Authenticate(token string) (auth.Principal, error) {
 	return auth.Principal{Username: u.Username, Name: u.Name, Role: u.Role, Function: u.Function, Unit: u.Unit, Token: token}, nil
 }
 
-// Logout ends a session.
-func (s *Service) Logout(token string) { s.Sessions.Revoke(token, s.now()) }
+// Logout ends the caller's session for good: the revocation is an event,
+// so the token stays refused after a restart and on every node.
+func (s *Service) Logout(ctx context.Context, p auth.Principal) error {
+	if err := p.Require(auth.EndSession); err != nil {
+		return err
+	}
+	if _, err := s.do(ctx, func(_ *Facts, now time.Time) ([]event.Draft, error) {
+		return auth.Revoke(p.Username, p.Token, p.Username, now), nil
+	}); err != nil {
+		return err
+	}
+	s.log.Info("logout", "username", p.Username)
+	return nil
+}
 
 // OpenIncident starts an incident.
 func (s *Service) OpenIncident(ctx context.Context, p auth.Principal, cmd incident.Open) (incident.Incident, error) {

@@ -27,6 +27,8 @@ const (
 	Forbidden    Code = "forbidden"    // logged in, but the role does not allow it
 	TooMany      Code = "too_many"     // rate limited
 	Internal     Code = "internal"     // our fault; details are logged, not shown
+	TooLarge     Code = "too_large"    // the request body is over the route's limit
+	Unsupported  Code = "unsupported"  // a body of a kind the route does not take (an upload where none is expected)
 )
 
 // Error is an error a user can act on.

@@ -96,6 +96,7 @@ func apiRoutes(s *Server) []apiRoute {
 	return append([]apiRoute{
 		{Method: "POST", Path: "/api/v1/login", Summary: "Log in with a local account; returns a bearer token",
 			Body: loginRequest{}, Response: loginResponse{}, Status: 200, handle: s.apiLogin},
+		s.logoutAPIRoute(),
 		{Method: "GET", Path: "/api/v1/incidents", Summary: "List incidents, newest first",
 			Action: auth.ReadIncidents, Response: incidentList{}, Status: 200, handle: s.apiListIncidents},
 		{Method: "POST", Path: "/api/v1/incidents", Summary: "Open an incident",
@@ -250,7 +251,7 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request, _ auth.Princip
 	if req.Username == "" {
 		return fail.Field("username", "is required")
 	}
-	token, u, err := s.svc.Login(r.Context(), req.Username, req.Password, clientAddr(r))
+	token, u, err := s.svc.Login(r.Context(), req.Username, req.Password, s.clientAddr(r))
 	if err != nil {
 		return err
 	}

@@ -160,17 +160,10 @@ type unitCard struct {
 
 func (s *Server) directoryPageRoutes() {
 	s.mux.Handle("GET /directory/import", s.page(s.importPage))
-	s.mux.Handle("POST /directory/import", limitBody(2*directory.MaxFileBytes+1<<20, s.page(s.importSubmit)))
+	s.mux.Handle("POST /directory/import", s.page(s.importSubmit)) // its body limit: bodylimit.go
 	s.mux.Handle("POST /directory/units/{id}/contacts", s.page(s.contactsSubmit))
 	s.mux.Handle("POST /directory/units/{id}/on-duty", s.page(s.onDutySubmit))
 	s.mux.Handle("POST /directory/units/{id}/on-duty/{shift}/clear", s.page(s.clearOnDutySubmit))
-}
-
-func limitBody(n int64, h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, n)
-		h.ServeHTTP(w, r)
-	})
 }
 
 // directoryPage shows the overview, search results or one unit.
@@ -377,6 +370,9 @@ func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request, p auth.Pri
 	names := map[string]string{}
 	err := func() error {
 		if err := r.ParseMultipartForm(1 << 20); err != nil {
+			if err := bodyTooLarge(r); err != nil {
+				return err
+			}
 			return fail.Field("units", "the upload could not be read: %v", err)
 		}
 		files := map[string][]byte{}

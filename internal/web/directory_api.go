@@ -73,6 +73,12 @@ func readCSVBody(r *http.Request) ([]byte, error) {
 		return nil, fail.Field("Content-Type", "charset %s is not UTF-8; export as 'CSV UTF-8'", cs)
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, directory.MaxFileBytes+1))
+	if err := bodyTooLarge(r); err != nil {
+		return nil, err
+	}
+	if len(body) > directory.MaxFileBytes {
+		return nil, tooLarge(directory.MaxFileBytes)
+	}
 	if err != nil {
 		return nil, fail.Field("body", "could not be read: %v", err)
 	}

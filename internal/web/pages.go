@@ -264,7 +264,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	username := strings.TrimSpace(r.PostFormValue("username"))
-	token, _, err := s.svc.Login(r.Context(), username, r.PostFormValue("password"), clientAddr(r))
+	token, _, err := s.svc.Login(r.Context(), username, r.PostFormValue("password"), s.clientAddr(r))
 	if err != nil {
 		fe := s.report(r, err)
 		msg := errText(langOf(r), fe)
@@ -283,7 +283,9 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	s.svc.Logout(p.Token)
+	if err := s.svc.Logout(r.Context(), p); err != nil {
+		return err
+	}
 	s.clearSession(w)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil

@@ -11,8 +11,8 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -43,6 +43,8 @@ type Server struct {
 	// HookKey is the secret the SMS gateway's callback URLs carry; empty
 	// turns the callbacks off.
 	HookKey string
+	// trusted are the reverse proxies whose X-Forwarded-For is believed.
+	trusted []netip.Prefix
 }
 
 // New builds the handler and starts feeding live updates from svc.
@@ -106,6 +108,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	r, ok := s.limitBody(w, r)
+	if !ok {
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -151,6 +157,9 @@ func (s *Server) authenticate(r *http.Request) (auth.Principal, error) {
 		got := r.Header.Get("X-CSRF-Token")
 		if got == "" {
 			got = r.PostFormValue("csrf")
+			if err := bodyTooLarge(r); err != nil {
+				return auth.Principal{}, err
+			}
 		}
 		if !s.svc.Sessions.CheckCSRF(token, got) {
 			return auth.Principal{}, fail.New(fail.Forbidden, "missing or wrong CSRF token: reload the page and try again")
@@ -174,6 +183,10 @@ func status(code fail.Code) int {
 		return http.StatusForbidden
 	case fail.TooMany:
 		return http.StatusTooManyRequests
+	case fail.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case fail.Unsupported:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }
@@ -197,14 +210,6 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.Encode(v)
-}
-
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 func (s *Server) setSession(w http.ResponseWriter, token string) {
