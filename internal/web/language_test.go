@@ -573,6 +573,11 @@ func TestEveryErrorSpeaksOneLanguage(t *testing.T) {
 					return admin.postFile("/directory/import", "people", "a2.csv", "\xff\xfei\x00d\x00")
 				}},
 			}
+			// a refused form names the field by the label the reader sees
+			label := map[string]string{"sv": "Fel i fältet Rubrik (<code>title</code>)", "en": "Error in field Title (<code>title</code>)"}[lang]
+			if _, body := attempts[0].do(); !strings.Contains(body, label) {
+				t.Errorf("%s: the error does not say %q", attempts[0].what, label)
+			}
 			for _, a := range attempts {
 				code, body := a.do()
 				if code < 400 {
