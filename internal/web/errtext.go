@@ -141,21 +141,19 @@ func localized(l Lang, fe *fail.Error) *fail.Error {
 	return &c
 }
 
-// apiLang is the language of the API's error messages: the browser's
-// (its session cookie) for the pages' own scripts, Swedish for a client
-// whose Accept-Language prefers sv, and otherwise English, which scripts
-// and integrations may match on. code and field never change.
+// apiLang is the language of the API's error messages: the page's for the
+// pages' own scripts (a session cookie: the browser sends its own
+// Accept-Language, which need not be the UI's), Swedish for a client whose
+// Accept-Language prefers sv, and otherwise English, which scripts and
+// integrations may match on. code and field never change.
 func apiLang(r *http.Request) Lang {
-	if al := r.Header.Get("Accept-Language"); al != "" {
-		first, _, _ := strings.Cut(al, ",")
-		first, _, _ = strings.Cut(strings.TrimSpace(first), ";")
-		if strings.EqualFold(first, "sv") || strings.HasPrefix(strings.ToLower(first), "sv-") {
-			return Swedish
-		}
-		return English
-	}
 	if _, err := r.Cookie(sessionCookie); err == nil && r.Header.Get("Authorization") == "" {
 		return langOf(r)
+	}
+	first, _, _ := strings.Cut(r.Header.Get("Accept-Language"), ",")
+	first, _, _ = strings.Cut(strings.TrimSpace(first), ";")
+	if strings.EqualFold(first, "sv") || strings.HasPrefix(strings.ToLower(first), "sv-") {
+		return Swedish
 	}
 	return English
 }

@@ -154,7 +154,8 @@ var (
 	englishWords = set("the is are not must error errors configured problem problems rows row and of with cannot " +
 		"required unknown already missing nothing imported please should this which only has have been was were does " +
 		"yet expired draft approved published acknowledged incident incidents dispatch dispatches picture ward units " +
-		"level levels journal decision report round reporting sent received failed wrote approve may neither nor digit separator")
+		"level levels journal decision report round reporting sent received failed wrote approve may neither nor digit separator " +
+		"you your click loading save send cancel delete edit search show hide yes none every each there here when where who what why how")
 	swedishWords = set("och inte enhet enheter är att för med som det av till från eller ingen inga har kan ska vid efter " +
 		"utskick händelse händelser lägesbild kvittera kvitterat rapport beslut sidan senast avbrott läge fel saknas finns " +
 		"måste ange välj skicka spara visa")
@@ -628,6 +629,7 @@ func TestAPIErrorLanguage(t *testing.T) {
 		{"a client asking for Swedish", "sv-SE,sv;q=0.9,en;q=0.5", false, "måste fyllas i"},
 		{"a client asking for English", "en-GB", false, "is required"},
 		{"the Swedish page's script", "", true, "måste fyllas i"},
+		{"the Swedish page's script in an English browser", "en-US,en;q=0.9", true, "måste fyllas i"},
 	}
 	for _, c := range cases {
 		req, _ := http.NewRequest("POST", env.URL+"/api/v1/incidents", strings.NewReader(`{"scope":"region","level":"staff"}`))
