@@ -64,7 +64,12 @@ var codeKeys = map[string]string{
 	"directory.UnitType":  "unit",
 	"situation.Status":    "picture.status",
 	"auth.Action":         "action",
+	"web.channelName":     "channel",
 }
+
+// channelName is a channel's code ("sms") as an error's argument: the
+// Swedish reads its label ("SMS", "e-post").
+type channelName string
 
 // argText translates an argument when it is an error, an import problem
 // or a code with UI strings; anything else is the user's data and stays.

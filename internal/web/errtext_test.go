@@ -309,3 +309,13 @@ func importErr(t *testing.T) error {
 		fail.Problemf("name", "is required").At(directory.FileUnits, 2),
 	})
 }
+
+func TestChannelNameInRefusal(t *testing.T) {
+	fe := fail.As(fail.Field("channel", "%q is not configured", channelName("email")))
+	if got := errText(Swedish, fe); got != `"e-post" är inte inställd` {
+		t.Errorf("Swedish: %s", got)
+	}
+	if fe.Message != `"email" is not configured` {
+		t.Errorf("English: %s", fe.Message)
+	}
+}
