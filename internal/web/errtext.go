@@ -128,6 +128,25 @@ func problemLine(l Lang, p fail.Problem) string {
 	return b.String()
 }
 
+// shown is fe as a page shows it: in lang, and a sentence of its own
+// when no field's name goes before it ("Händelsen … finns inte").
+func shown(l Lang, fe *fail.Error) *fail.Error {
+	c := *localized(l, fe)
+	if c.Field == "" {
+		c.Message = sentence(c.Message)
+	}
+	return &c
+}
+
+// sentence capitalises the first letter.
+func sentence(s string) string {
+	r := []rune(s)
+	if len(r) > 0 {
+		r[0] = unicode.ToUpper(r[0])
+	}
+	return string(r)
+}
+
 // localized is a copy of fe with its message and problems in lang.
 func localized(l Lang, fe *fail.Error) *fail.Error {
 	if l == English || fe == nil {
@@ -204,6 +223,9 @@ func localizeForms(l Lang, data any) {
 		}
 		if fe, ok := v.Field(i).Interface().(*formError); ok && fe != nil && fe.err != nil {
 			fe.Msg = errText(l, fe.err)
+			if fe.Field == "" {
+				fe.Msg = sentence(fe.Msg)
+			}
 		}
 	}
 }

@@ -215,7 +215,7 @@ func (s *Server) page(h func(w http.ResponseWriter, r *http.Request, p auth.Prin
 		s.render(w, r, "error", struct {
 			Base
 			Err *fail.Error
-		}{s.base(r, nil, T(langOf(r), "error.title")), localized(langOf(r), fe)})
+		}{s.base(r, nil, T(langOf(r), "error.title")), shown(langOf(r), fe)})
 	})
 }
 

@@ -188,7 +188,7 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 	if !strings.Contains(page, `id="approve-own"`) {
 		t.Error("the author's page does not say that another must approve")
 	}
-	if code, _, body := chef.post(v1+"/approve", url.Values{"csrf": {chef.csrf}}); code != 403 || !strings.Contains(body, "fyra ögon") || !strings.Contains(body, `id="picture-error"`) {
+	if code, _, body := chef.post(v1+"/approve", url.Values{"csrf": {chef.csrf}}); code != 403 || !strings.Contains(body, "Fyra ögon") || !strings.Contains(body, `id="picture-error"`) {
 		t.Fatalf("the author approves: %d", code)
 	}
 	// Staff without the function, a viewer and a unit may not approve; the
