@@ -285,8 +285,8 @@ func TestErrorArgumentsAreTranslated(t *testing.T) {
 			"version 3 är redan publicerad", "version 3 is already published"},
 		{fail.Field("scope", "scope %q is already at level %q", "region", incident.Staff),
 			`nivån "region" har redan beredskapsläget "stabsläge"`, `scope "region" is already at level "staff"`},
-		{importErr(t), `2 fel (rader med fel: 1); ingenting importerades. Första felet: enheter: rad 2: phone: "07a" är inget telefonnummer: 'a' är varken en siffra eller ett skiljetecken`,
-			`2 problems in 1 rows; nothing was imported. First: units: line 2: phone: "07a" is not a phone number: 'a' is neither a digit nor a separator`},
+		{importErr(t), `2 fel på en rad; ingenting importerades. Första felet: enheter: rad 2: phone: "07a" är inget telefonnummer: 'a' är varken en siffra eller ett skiljetecken`,
+			`2 problems in one row; nothing was imported. First: units: line 2: phone: "07a" is not a phone number: 'a' is neither a digit nor a separator`},
 	} {
 		fe := fail.As(c.err)
 		if got := errText(Swedish, fe); got != c.sv {
