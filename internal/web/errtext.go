@@ -116,7 +116,11 @@ func midSentence(s string) string {
 func problemLine(l Lang, p fail.Problem) string {
 	var b strings.Builder
 	if p.File != "" {
-		b.WriteString(T(l, "problem.file."+p.File) + ": ")
+		name := p.File
+		if _, ok := messages["problem.file."+p.File]; ok {
+			name = T(l, "problem.file."+p.File)
+		}
+		b.WriteString(name + ": ")
 	}
 	if p.Line > 0 {
 		fmt.Fprintf(&b, "%s %d: ", T(l, "problem.line"), p.Line)

@@ -69,15 +69,15 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return template.URL("tel:" + number)
 		},
-		"bannerOf":  func(b Base) bannerView { return bannerView{b.Lang, b.Active} },
-		"sel":       func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
-		"fieldName": fieldName,
+		"bannerOf": func(b Base) bannerView { return bannerView{b.Lang, b.Active} },
+		"sel":      func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 		"errFor": func(e *formError, form, field string) string {
 			if e != nil && e.Form == form && (e.Field == field || (field == "" && e.Field == "")) {
 				return e.Msg
 			}
 			return ""
 		},
+		"fieldName": fieldName,
 	}
 }
 
