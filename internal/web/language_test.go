@@ -174,7 +174,7 @@ func set(s string) map[string]bool {
 }
 
 var (
-	skipRe = regexp.MustCompile(`(?is)<(script|style|code|title)\b.*?</(script|style|code|title)>|<!--.*?-->`)
+	skipRe = regexp.MustCompile(`(?is)<(script|style|code)\b.*?</(script|style|code)>|<!--.*?-->`)
 	attrRe = regexp.MustCompile(`(?i)\s(?:aria-label|title|placeholder|alt)="([^"]*)"`)
 	tagRe  = regexp.MustCompile(`(?s)<[^>]*>`)
 	hrefRe = regexp.MustCompile(`(?i)<a\b[^>]*\shref="([^"#]*)`)
