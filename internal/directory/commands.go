@@ -341,6 +341,9 @@ func ImportError(ps []fail.Problem) error {
 		first.Field = "" // the error's own field
 	}
 	e := fail.As(fail.Field("file", "%d problems in %d rows; nothing was imported. First: %s", len(ps), len(rows), first))
+	if len(rows) == 1 {
+		e = fail.As(fail.Field("file", "%d problems in one row; nothing was imported. First: %s", len(ps), first))
+	}
 	if len(ps) == 1 {
 		e = fail.As(fail.Field("file", "%s; nothing was imported", first))
 	}

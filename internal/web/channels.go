@@ -115,7 +115,7 @@ func (s *Server) channelTest(w http.ResponseWriter, r *http.Request, p auth.Prin
 // SendTest sends one test message over a configured channel.
 func (s *Server) SendTest(ctx context.Context, name, to, by string) (channel.Result, error) {
 	if s.channels == nil || s.channels.Senders[name] == nil {
-		return channel.Result{}, fail.Field("channel", "%q is not configured", name)
+		return channel.Result{}, fail.Field("channel", "%q is not configured", channelName(name))
 	}
 	m := channel.Message{AttemptID: "test-" + event.NewID(), ToName: by, Subject: "[Fyr] Testmeddelande",
 		Text: "Testmeddelande från Fyr: kanalen fungerar. Inget att göra."}

@@ -45,7 +45,7 @@ func TestChannelHealthAndTestMessages(t *testing.T) {
 	staff.get("/channels")
 
 	code, _, body := staff.post("/channels/test", url.Values{"csrf": {staff.csrf}, "channel": {"sms"}, "to": {"0701"}})
-	if code != 400 || !strings.Contains(body, "Fel i fältet Till:") {
+	if code != 400 || !strings.Contains(body, "<code>to</code>") {
 		t.Fatalf("a malformed number: %d", code)
 	}
 	_, _, body = staff.post("/channels/test", url.Values{"csrf": {staff.csrf}, "channel": {"sms"}, "to": {"+46701740605"}})

@@ -322,7 +322,7 @@ func TestDirectoryFormsOnDutyAndContacts(t *testing.T) {
 	before := env.Svc.P.Seq()
 	code, _, body := b.post("/directory/units/avd1/on-duty", url.Values{"csrf": {b.csrf}, "person": {"p1"},
 		"from": {now.Add(2 * time.Hour).Format("2006-01-02T15:04")}, "to": {now.Add(time.Hour).Format("2006-01-02T15:04")}})
-	if code != 400 || !strings.Contains(body, `id="onduty-error"`) || !strings.Contains(body, "Fel i fältet Till:") || env.Svc.P.Seq() != before {
+	if code != 400 || !strings.Contains(body, `id="onduty-error"`) || !strings.Contains(body, "<code>to</code>") || env.Svc.P.Seq() != before {
 		t.Fatalf("a shift that ends before it starts: %d", code)
 	}
 	code, loc, _ := b.post("/directory/units/avd1/on-duty", url.Values{"csrf": {b.csrf}, "person": {"p1"},

@@ -21,7 +21,7 @@ func TestDispatchFromFormToReceipt(t *testing.T) {
 	// Bad input names the field and writes nothing.
 	before := env.Svc.P.Seq()
 	code, _, body := staff.post("/incidents/"+id+"/dispatch", url.Values{"csrf": {staff.csrf}, "kind": {"message"}, "title": {"Ställ in"}, "deadline": {"30"}})
-	if code != 400 || !strings.Contains(body, "Fel i fältet Mottagare:") || env.Svc.P.Seq() != before {
+	if code != 400 || !strings.Contains(body, "<code>audience</code>") || env.Svc.P.Seq() != before {
 		t.Fatalf("empty audience: %d", code)
 	}
 	code, loc, _ := staff.post("/incidents/"+id+"/dispatch", url.Values{"csrf": {staff.csrf}, "kind": {"message"}, "title": {"Kan ni operera i natt?"},
@@ -47,7 +47,7 @@ func TestDispatchFromFormToReceipt(t *testing.T) {
 	}
 	unit.get(loc)
 	code, _, body = unit.post(loc+"/ack", url.Values{"csrf": {unit.csrf}, "answer": {"Kanske"}})
-	if code != 400 || !strings.Contains(body, "Fel i fältet Svar:") {
+	if code != 400 || !strings.Contains(body, "<code>answer</code>") {
 		t.Fatalf("answer outside the fixed ones: %d", code)
 	}
 	if code, _, _ := unit.post(loc+"/ack", url.Values{"csrf": {unit.csrf}, "answer": {"Delvis"}, "readback": {"En sal öppen"}}); code != 303 {

@@ -64,7 +64,12 @@ var codeKeys = map[string]string{
 	"directory.UnitType":  "unit",
 	"situation.Status":    "picture.status",
 	"auth.Action":         "action",
+	"web.channelName":     "channel",
 }
+
+// channelName is a channel's code ("sms") as an error's argument: the
+// Swedish reads its label ("SMS", "e-post").
+type channelName string
 
 // argText translates an argument when it is an error, an import problem
 // or a code with UI strings; anything else is the user's data and stays.
@@ -111,7 +116,11 @@ func midSentence(s string) string {
 func problemLine(l Lang, p fail.Problem) string {
 	var b strings.Builder
 	if p.File != "" {
-		b.WriteString(T(l, "problem.file."+p.File) + ": ")
+		name := p.File
+		if _, ok := messages["problem.file."+p.File]; ok {
+			name = T(l, "problem.file."+p.File)
+		}
+		b.WriteString(name + ": ")
 	}
 	if p.Line > 0 {
 		fmt.Fprintf(&b, "%s %d: ", T(l, "problem.line"), p.Line)
@@ -121,6 +130,25 @@ func problemLine(l Lang, p fail.Problem) string {
 	}
 	b.WriteString(problemText(l, p))
 	return b.String()
+}
+
+// shown is fe as a page shows it: in lang, and a sentence of its own
+// when no field's name goes before it ("Händelsen … finns inte").
+func shown(l Lang, fe *fail.Error) *fail.Error {
+	c := *localized(l, fe)
+	if c.Field == "" {
+		c.Message = sentence(c.Message)
+	}
+	return &c
+}
+
+// sentence capitalises the first letter.
+func sentence(s string) string {
+	r := []rune(s)
+	if len(r) > 0 {
+		r[0] = unicode.ToUpper(r[0])
+	}
+	return string(r)
 }
 
 // localized is a copy of fe with its message and problems in lang.
@@ -141,21 +169,19 @@ func localized(l Lang, fe *fail.Error) *fail.Error {
 	return &c
 }
 
-// apiLang is the language of the API's error messages: the browser's
-// (its session cookie) for the pages' own scripts, Swedish for a client
-// whose Accept-Language prefers sv, and otherwise English, which scripts
-// and integrations may match on. code and field never change.
+// apiLang is the language of the API's error messages: the page's for the
+// pages' own scripts (a session cookie: the browser sends its own
+// Accept-Language, which need not be the UI's), Swedish for a client whose
+// Accept-Language prefers sv, and otherwise English, which scripts and
+// integrations may match on. code and field never change.
 func apiLang(r *http.Request) Lang {
-	if al := r.Header.Get("Accept-Language"); al != "" {
-		first, _, _ := strings.Cut(al, ",")
-		first, _, _ = strings.Cut(strings.TrimSpace(first), ";")
-		if strings.EqualFold(first, "sv") || strings.HasPrefix(strings.ToLower(first), "sv-") {
-			return Swedish
-		}
-		return English
-	}
 	if _, err := r.Cookie(sessionCookie); err == nil && r.Header.Get("Authorization") == "" {
 		return langOf(r)
+	}
+	first, _, _ := strings.Cut(r.Header.Get("Accept-Language"), ",")
+	first, _, _ = strings.Cut(strings.TrimSpace(first), ";")
+	if strings.EqualFold(first, "sv") || strings.HasPrefix(strings.ToLower(first), "sv-") {
+		return Swedish
 	}
 	return English
 }
@@ -201,6 +227,9 @@ func localizeForms(l Lang, data any) {
 		}
 		if fe, ok := v.Field(i).Interface().(*formError); ok && fe != nil && fe.err != nil {
 			fe.Msg = errText(l, fe.err)
+			if fe.Field == "" {
+				fe.Msg = sentence(fe.Msg)
+			}
 		}
 	}
 }

@@ -13,7 +13,11 @@ import (
 	"strings"
 	"testing"
 
+	"fyr/internal/auth"
+	"fyr/internal/directory"
 	"fyr/internal/fail"
+	"fyr/internal/incident"
+	"fyr/internal/situation"
 )
 
 // serviceTexts finds, with go/ast over the whole repository (tests left
@@ -265,5 +269,53 @@ func TestErrorTextIsTranslated(t *testing.T) {
 	}
 	if got := errText(Swedish, fail.As(fmt.Errorf("boom"))); got != "internt fel" {
 		t.Errorf("internal: %q", got)
+	}
+}
+
+// Arguments that are codes read as words, nested errors and import
+// problems are translated in turn.
+func TestErrorArgumentsAreTranslated(t *testing.T) {
+	for _, c := range []struct {
+		err    error
+		sv, en string
+	}{
+		{fail.New(fail.Forbidden, "the role %q may not %s", auth.Unit, auth.ReadJournal),
+			`rollen "enhet" får inte läsa stabsjournalen`, `the role "unit" may not read journal`},
+		{fail.New(fail.Conflict, "version %d is already %s", 3, situation.Published),
+			"version 3 är redan publicerad", "version 3 is already published"},
+		{fail.Field("scope", "scope %q is already at level %q", "region", incident.Staff),
+			`nivån "region" har redan beredskapsläget "stabsläge"`, `scope "region" is already at level "staff"`},
+		{importErr(t), `2 fel på en rad; ingenting importerades. Första felet: enheter: rad 2: phone: "07a" är inget telefonnummer: 'a' är varken en siffra eller ett skiljetecken`,
+			`2 problems in one row; nothing was imported. First: units: line 2: phone: "07a" is not a phone number: 'a' is neither a digit nor a separator`},
+	} {
+		fe := fail.As(c.err)
+		if got := errText(Swedish, fe); got != c.sv {
+			t.Errorf("Swedish:\n got %s\nwant %s", got, c.sv)
+		}
+		if got := errText(English, fe); got != c.en || fe.Message != c.en {
+			t.Errorf("English:\n got %s\nwant %s", got, c.en)
+		}
+	}
+}
+
+// importErr is the error of an import whose one row has two problems.
+func importErr(t *testing.T) error {
+	_, err := directory.NormalizePhone("07a")
+	if err == nil {
+		t.Fatal("07a is a phone number")
+	}
+	return directory.ImportError([]fail.Problem{
+		fail.ProblemOf("phone", err).At(directory.FileUnits, 2),
+		fail.Problemf("name", "is required").At(directory.FileUnits, 2),
+	})
+}
+
+func TestChannelNameInRefusal(t *testing.T) {
+	fe := fail.As(fail.Field("channel", "%q is not configured", channelName("email")))
+	if got := errText(Swedish, fe); got != `"e-post" är inte inställd` {
+		t.Errorf("Swedish: %s", got)
+	}
+	if fe.Message != `"email" is not configured` {
+		t.Errorf("English: %s", fe.Message)
 	}
 }

@@ -4,14 +4,16 @@ import (
 	"html/template"
 )
 
-// fieldName names a form's field in an error ("Fel i fältet Rubrik: …")
-// by its label in lang; a field without one (a name only the API uses)
-// shows as code.
+// fieldName names a form's field in an error by its label in lang, with
+// the API's name of the field beside it for whoever helps on the phone
+// ("Fel i fältet Rubrik (title): …"); a field without a label shows by
+// its API name alone.
 func fieldName(l Lang, field string) template.HTML {
+	code := "<code>" + template.HTMLEscapeString(field) + "</code>"
 	if _, ok := messages["errfield."+field]; ok {
-		return template.HTML(template.HTMLEscapeString(T(l, "errfield."+field)))
+		return template.HTML(template.HTMLEscapeString(T(l, "errfield."+field)) + " (" + code + ")")
 	}
-	return template.HTML("<code>" + template.HTMLEscapeString(field) + "</code>")
+	return template.HTML(code)
 }
 
 // The fields refusals name, as the forms call them.

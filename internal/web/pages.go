@@ -68,15 +68,15 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return template.URL("tel:" + number)
 		},
-		"bannerOf":  func(b Base) bannerView { return bannerView{b.Lang, b.Active} },
-		"sel":       func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
-		"fieldName": fieldName,
+		"bannerOf": func(b Base) bannerView { return bannerView{b.Lang, b.Active} },
+		"sel":      func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 		"errFor": func(e *formError, form, field string) string {
 			if e != nil && e.Form == form && (e.Field == field || (field == "" && e.Field == "")) {
 				return e.Msg
 			}
 			return ""
 		},
+		"fieldName": fieldName,
 	}
 }
 
@@ -223,7 +223,7 @@ func (s *Server) page(h func(w http.ResponseWriter, r *http.Request, p auth.Prin
 		s.render(w, r, "error", struct {
 			Base
 			Err *fail.Error
-		}{s.base(r, nil, T(langOf(r), "error.title")), localized(langOf(r), fe)})
+		}{s.base(r, nil, T(langOf(r), "error.title")), shown(langOf(r), fe)})
 	})
 }
 

@@ -95,7 +95,7 @@ func TestPagesRunAnIncidentWithFormsAlone(t *testing.T) {
 	}
 	// A form error names the field, keeps the input and writes nothing.
 	code, _, body := b.post(loc+"/journal", url.Values{"csrf": {b.csrf}, "kind": {"info_in"}, "text": {"Rakel fungerar"}, "occurred_at": {"2099-01-01T10:00"}})
-	if code != 400 || !strings.Contains(body, "Fel i fältet Inträffade:") || !strings.Contains(body, "Rakel fungerar") {
+	if code != 400 || !strings.Contains(body, "<code>occurred_at</code>") || !strings.Contains(body, "Rakel fungerar") {
 		t.Fatalf("future entry via form: %d; the page must name occurred_at and keep the text", code)
 	}
 	if env.Svc.P.Seq() != before {

@@ -154,7 +154,7 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 		"direction[0].what":           {"Ta fram reservrutin för läkemedelslistor"}, "direction[0].owner": {"Chefläkare"},
 		"direction[2].what": {"Informera kommunerna"}}
 	code, _, body := chef.post(v1, form)
-	if code != 400 || !strings.Contains(body, "Fel i fältet Nästa genomgång:") || !strings.Contains(body, "Cyberattack mot journalsystemet – påverkar Växjö och Ljungby") {
+	if code != 400 || !strings.Contains(body, "<code>next_briefing</code>") || !strings.Contains(body, "Cyberattack mot journalsystemet – påverkar Växjö och Ljungby") {
 		t.Fatalf("bad next_briefing: %d; the page must name next_briefing and keep the text", code)
 	}
 	if !regexp.MustCompile(`id="pf-next_briefing"[^>]*aria-invalid="true"`).MatchString(body) {
@@ -188,7 +188,7 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 	if !strings.Contains(page, `id="approve-own"`) {
 		t.Error("the author's page does not say that another must approve")
 	}
-	if code, _, body := chef.post(v1+"/approve", url.Values{"csrf": {chef.csrf}}); code != 403 || !strings.Contains(body, "fyra ögon") || !strings.Contains(body, `id="picture-error"`) {
+	if code, _, body := chef.post(v1+"/approve", url.Values{"csrf": {chef.csrf}}); code != 403 || !strings.Contains(body, "Fyra ögon") || !strings.Contains(body, `id="picture-error"`) {
 		t.Fatalf("the author approves: %d", code)
 	}
 	// Staff without the function, a viewer and a unit may not approve; the
@@ -253,7 +253,7 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 	approved, _ := env.Svc.P.Situation.Picture(situation.PictureID(v1ID), incident.AsOf{})
 	for !env.Svc.Now().Truncate(time.Millisecond).After(approved.ApprovedAt) {
 	}
-	if code, _, body := chef.post(v1+"/publish", url.Values{"csrf": {chef.csrf}, "deadline": {"0"}}); code != 400 || !strings.Contains(body, "Fel i fältet Senast:") {
+	if code, _, body := chef.post(v1+"/publish", url.Values{"csrf": {chef.csrf}, "deadline": {"0"}}); code != 400 || !strings.Contains(body, "<code>deadline</code>") {
 		t.Fatalf("publish with a bad deadline: %d", code)
 	}
 	if code, loc, _ := chef.post(v1+"/publish", url.Values{"csrf": {chef.csrf}, "deadline": {"45"}}); code != 303 || loc != v1+"?done=published" {

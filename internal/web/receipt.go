@@ -54,7 +54,7 @@ func (s *Server) showReceipt(w http.ResponseWriter, r *http.Request, token strin
 		if r.URL.Query().Get("done") == "1" && fe.Field == "link" && fe.Code == fail.Invalid {
 			pg.Done = true
 		} else {
-			pg.Error = localized(langOf(r), fe)
+			pg.Error = shown(langOf(r), fe)
 			w.WriteHeader(status(fe.Code))
 		}
 	}
