@@ -56,7 +56,7 @@ func (s *Server) funcs() template.FuncMap {
 		"join":         strings.Join,
 		"taskStatuses": func() []incident.TaskStatus { return incident.TaskStatuses },
 		"entryOf": func(l Lang, e incident.Entry, serials map[string]int, names map[string]string) entryView {
-			return entryView{Lang: l, Entry: e, Refs: serials, Names: names}
+			return entryView{Lang: l, Entry: flatEntry(e), Refs: serials, Names: names}
 		},
 		// tel builds a tel: link; html/template allows only http(s) and mailto by
 		// itself, and the number was checked as E.164 when it was added.
@@ -117,7 +117,7 @@ type levelsView struct {
 
 type entryView struct {
 	Lang  Lang
-	Entry incident.Entry
+	Entry entryFlat
 	// Refs holds the serial numbers of the entries this one links to; Names
 	// the names of hospital scopes.
 	Refs  map[string]int
@@ -136,7 +136,7 @@ func (s *Server) entryViewOf(lang Lang, e incident.Entry, names map[string]strin
 			refs[id] = x.Serial
 		}
 	}
-	return entryView{Lang: lang, Entry: e, Refs: refs, Names: names}
+	return entryView{Lang: lang, Entry: flatEntry(e), Refs: refs, Names: names}
 }
 
 type formError struct {
