@@ -243,6 +243,9 @@ func containsFold(s, lower string) bool {
 	if lower == "" {
 		return true
 	}
+	if ascii(lower) {
+		return containsFoldASCII(s, lower)
+	}
 	first, _ := utf8.DecodeRuneInString(lower)
 	for i, r := range s {
 		if unicode.ToLower(r) == first && hasPrefixFold(s[i:], lower) {
@@ -261,4 +264,43 @@ func hasPrefixFold(s, lower string) bool {
 		s = s[n:]
 	}
 	return true
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// containsFoldASCII is containsFold for an ASCII needle: bytes of other
+// characters never match it (UTF-8 encodes them with bytes ≥ 0x80), so it
+// compares bytes.
+func containsFoldASCII(s, lower string) bool {
+	c0 := lower[0]
+	u0 := c0
+	if 'a' <= c0 && c0 <= 'z' {
+		u0 -= 'a' - 'A'
+	}
+	for i := 0; i+len(lower) <= len(s); i++ {
+		if c := s[i]; c != c0 && c != u0 {
+			continue
+		}
+		j := 1
+		for ; j < len(lower); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != lower[j] {
+				break
+			}
+		}
+		if j == len(lower) {
+			return true
+		}
+	}
+	return false
 }
