@@ -195,14 +195,14 @@ func newFormToken() string {
 }
 
 // savedEntry reads saved= (the serial the last submission wrote) for the
-// confirmation at the top of the page.
-func (s *Server) savedEntry(r *http.Request, id incident.ID) *incident.Entry {
+// confirmation at the top of the page: only for an entry the caller wrote.
+func (s *Server) savedEntry(r *http.Request, p auth.Principal, id incident.ID) *incident.Entry {
 	n, err := strconv.Atoi(r.URL.Query().Get("saved"))
 	if err != nil {
 		return nil
 	}
 	e, ok := s.svc.P.Incidents.EntryBySerial(id, n)
-	if !ok {
+	if !ok || e.Author != p.Name {
 		return nil
 	}
 	return &e

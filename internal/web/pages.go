@@ -401,7 +401,7 @@ func (s *Server) loadIncident(r *http.Request, p auth.Principal, printing bool) 
 	}
 	if pg.CanWrite && !printing {
 		pg.FormToken = newFormToken()
-		if pg.Saved = s.savedEntry(r, id); pg.Saved != nil {
+		if pg.Saved = s.savedEntry(r, p, id); pg.Saved != nil {
 			pg.SavedLink = entryLink(id, *pg.Saved, pg.Entries)
 		}
 	}
