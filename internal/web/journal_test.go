@@ -268,6 +268,12 @@ func TestJournalFormSavedOnce(t *testing.T) {
 	if strings.Index(page, `id="saved"`) > strings.Index(page, `id="levels"`) {
 		t.Error("the confirmation is not at the top of the page")
 	}
+	// Another account is not told that it saved the entry.
+	other := newBrowser(t, env)
+	other.login(auth.Admin)
+	if _, p := other.get(loc); strings.Contains(p, `id="saved"`) {
+		t.Error("another account sees the confirmation of an entry it did not write")
+	}
 	// A new rendering is a new form: it writes again.
 	m2 := formTokenRe.FindStringSubmatch(page)
 	if m2 == nil || m2[1] == m[1] {
