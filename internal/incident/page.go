@@ -243,8 +243,8 @@ func containsFold(s, lower string) bool {
 	if lower == "" {
 		return true
 	}
-	if ascii(lower) {
-		return containsFoldASCII(s, lower)
+	if lower[0] < utf8.RuneSelf {
+		return containsFoldASCII(s, lower, ascii(lower))
 	}
 	first, _ := utf8.DecodeRuneInString(lower)
 	for i, r := range s {
@@ -275,18 +275,28 @@ func ascii(s string) bool {
 	return true
 }
 
-// containsFoldASCII is containsFold for an ASCII needle: bytes of other
-// characters never match it (UTF-8 encodes them with bytes ≥ 0x80), so it
-// compares bytes.
-func containsFoldASCII(s, lower string) bool {
+// containsFoldASCII is containsFold for a needle that starts with an ASCII
+// character: candidates are found by comparing bytes (other characters'
+// UTF-8 bytes are all ≥ 0x80), and an all-ASCII needle (allASCII) is
+// compared byte by byte too.
+func containsFoldASCII(s, lower string, allASCII bool) bool {
 	c0 := lower[0]
 	u0 := c0
 	if 'a' <= c0 && c0 <= 'z' {
 		u0 -= 'a' - 'A'
 	}
-	for i := 0; i+len(lower) <= len(s); i++ {
+	for i := 0; i < len(s); i++ {
 		if c := s[i]; c != c0 && c != u0 {
 			continue
+		}
+		if !allASCII {
+			if hasPrefixFold(s[i:], lower) {
+				return true
+			}
+			continue
+		}
+		if i+len(lower) > len(s) {
+			return false
 		}
 		j := 1
 		for ; j < len(lower); j++ {
