@@ -101,7 +101,9 @@ func pageSerials(page string) []int {
 	return out
 }
 
-var hrefRe = func(id string) *regexp.Regexp { return regexp.MustCompile(`id="` + id + `"[^>]*href="([^"]+)"|href="([^"]+)" id="` + id + `"`) }
+var hrefRe = func(id string) *regexp.Regexp {
+	return regexp.MustCompile(`id="` + id + `"[^>]*href="([^"]+)"|href="([^"]+)" id="` + id + `"`)
+}
 
 func linkOf(t *testing.T, page, id string) string {
 	t.Helper()
