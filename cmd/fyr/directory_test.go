@@ -66,12 +66,13 @@ func TestImportExportCommands(t *testing.T) {
 	}
 	// Export writes what import reads.
 	code, exported, stderr := runCLI(t, nil, "export", "units", "--data", dir, "--sep", ";")
-	if code != 0 || !strings.HasPrefix(exported, "\ufeffid;name;type;parent;phone;email;primary;deputies;webhook\r\n") ||
-		!strings.Contains(exported, "cs;Centralsjukhuset;hospital;region;+46812345678;vaxel@cs.example;p1;p2;\r\n") {
+	// Every cell quoted; a phone number is text ('+46…), never a formula.
+	if code != 0 || !strings.HasPrefix(exported, "\ufeff\"id\";\"name\";\"type\";\"parent\";\"phone\";\"email\";\"primary\";\"deputies\";\"webhook\"\r\n") ||
+		!strings.Contains(exported, `"cs";"Centralsjukhuset";"hospital";"region";"'+46812345678";"vaxel@cs.example";"p1";"p2";""`+"\r\n") {
 		t.Fatalf("export units: %d %q %q", code, exported, stderr)
 	}
 	code, exportedPeople, _ := runCLI(t, nil, "export", "people", "--data", dir)
-	if code != 0 || !strings.Contains(exportedPeople, "p2,Bo Berg,cs-iva,Avdelningschef,+46701740606,\r\n") {
+	if code != 0 || !strings.Contains(exportedPeople, `"p2","Bo Berg","cs-iva","Avdelningschef","'+46701740606",""`+"\r\n") {
 		t.Fatalf("export people: %d %q", code, exportedPeople)
 	}
 	again := t.TempDir()

@@ -243,6 +243,9 @@ func containsFold(s, lower string) bool {
 	if lower == "" {
 		return true
 	}
+	if lower[0] < utf8.RuneSelf {
+		return containsFoldASCII(s, lower, ascii(lower))
+	}
 	first, _ := utf8.DecodeRuneInString(lower)
 	for i, r := range s {
 		if unicode.ToLower(r) == first && hasPrefixFold(s[i:], lower) {
@@ -261,4 +264,53 @@ func hasPrefixFold(s, lower string) bool {
 		s = s[n:]
 	}
 	return true
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// containsFoldASCII is containsFold for a needle that starts with an ASCII
+// character: candidates are found by comparing bytes (other characters'
+// UTF-8 bytes are all ≥ 0x80), and an all-ASCII needle (allASCII) is
+// compared byte by byte too.
+func containsFoldASCII(s, lower string, allASCII bool) bool {
+	c0 := lower[0]
+	u0 := c0
+	if 'a' <= c0 && c0 <= 'z' {
+		u0 -= 'a' - 'A'
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != c0 && c != u0 {
+			continue
+		}
+		if !allASCII {
+			if hasPrefixFold(s[i:], lower) {
+				return true
+			}
+			continue
+		}
+		if i+len(lower) > len(s) {
+			return false
+		}
+		j := 1
+		for ; j < len(lower); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != lower[j] {
+				break
+			}
+		}
+		if j == len(lower) {
+			return true
+		}
+	}
+	return false
 }

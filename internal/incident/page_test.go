@@ -60,6 +60,9 @@ func TestJournalPages(t *testing.T) {
 		{"searched and paged", incident.Query{Kind: incident.Task}, incident.Page{Limit: 2, Newest: true}, []int{10, 8}, 8, 0},
 		{"searched, older", incident.Query{Kind: incident.Task}, incident.Page{Limit: 2, Newest: true, Before: 8}, []int{6, 4}, 0, 6},
 		{"text in any case", incident.Query{Text: "VÄXELN"}, incident.Page{Limit: 2, Newest: true, Before: 4}, []int{3}, 0, 3},
+		{"ASCII text in any case", incident.Query{Text: "POST 1"}, incident.Page{Newest: true}, []int{10}, 0, 0},
+		{"no match", incident.Query{Text: "postx"}, incident.Page{Newest: true}, []int{}, 0, 0},
+		{"starts ASCII, then not", incident.Query{Text: "från VÄX"}, incident.Page{Newest: true, Limit: 1}, []int{10}, 10, 0},
 		// The timeline: #7 occurred an hour before the opening.
 		{"timeline", incident.Query{ByTime: true}, incident.Page{Limit: 3}, []int{7, 1, 2}, 0, 2},
 		{"timeline, next", incident.Query{ByTime: true}, incident.Page{Limit: 3, After: 2}, []int{3, 4, 5}, 3, 5},

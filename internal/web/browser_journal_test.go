@@ -51,6 +51,7 @@ func TestBrowserJournalSavedAndPaged(t *testing.T) {
 		t.Errorf("the confirmation is not in view at the top: %+v", place)
 	}
 	axeAudit(t, a, "incident page after saving")
+	shot(t, a, "journal-saved-1366.png")
 	a.do("follow the link to the entry", chromedp.Click(chromedp.CSS("#saved a"), chromedp.NodeVisible))
 	inView := cdpEval[string](a, "entry in view", `(() => { const li = document.querySelector("#journal-list > li"); const r = li.getBoundingClientRect(); return location.hash + " " + li.id + " " + r.top + " " + innerHeight; })()`)
 	var hash, li string

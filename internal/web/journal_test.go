@@ -101,7 +101,9 @@ func pageSerials(page string) []int {
 	return out
 }
 
-var hrefRe = func(id string) *regexp.Regexp { return regexp.MustCompile(`id="` + id + `"[^>]*href="([^"]+)"|href="([^"]+)" id="` + id + `"`) }
+var hrefRe = func(id string) *regexp.Regexp {
+	return regexp.MustCompile(`id="` + id + `"[^>]*href="([^"]+)"|href="([^"]+)" id="` + id + `"`)
+}
 
 func linkOf(t *testing.T, page, id string) string {
 	t.Helper()
@@ -267,6 +269,12 @@ func TestJournalFormSavedOnce(t *testing.T) {
 	}
 	if strings.Index(page, `id="saved"`) > strings.Index(page, `id="levels"`) {
 		t.Error("the confirmation is not at the top of the page")
+	}
+	// Another account is not told that it saved the entry.
+	other := newBrowser(t, env)
+	other.login(auth.Admin)
+	if _, p := other.get(loc); strings.Contains(p, `id="saved"`) {
+		t.Error("another account sees the confirmation of an entry it did not write")
 	}
 	// A new rendering is a new form: it writes again.
 	m2 := formTokenRe.FindStringSubmatch(page)

@@ -56,7 +56,7 @@ func (s *Server) funcs() template.FuncMap {
 		"join":         strings.Join,
 		"taskStatuses": func() []incident.TaskStatus { return incident.TaskStatuses },
 		"entryOf": func(l Lang, e incident.Entry, serials map[string]int, names map[string]string) entryView {
-			return entryView{Lang: l, Entry: e, Refs: serials, Names: names}
+			return entryView{Lang: l, Entry: flatEntry(e), Refs: serials, Names: names}
 		},
 		// tel builds a tel: link; html/template allows only http(s) and mailto by
 		// itself, and the number was checked as E.164 when it was added.
@@ -118,7 +118,7 @@ type levelsView struct {
 
 type entryView struct {
 	Lang  Lang
-	Entry incident.Entry
+	Entry entryFlat
 	// Refs holds the serial numbers of the entries this one links to; Names
 	// the names of hospital scopes.
 	Refs  map[string]int
@@ -137,7 +137,7 @@ func (s *Server) entryViewOf(lang Lang, e incident.Entry, names map[string]strin
 			refs[id] = x.Serial
 		}
 	}
-	return entryView{Lang: lang, Entry: e, Refs: refs, Names: names}
+	return entryView{Lang: lang, Entry: flatEntry(e), Refs: refs, Names: names}
 }
 
 type formError struct {
@@ -406,7 +406,7 @@ func (s *Server) loadIncident(r *http.Request, p auth.Principal, printing bool) 
 	}
 	if pg.CanWrite && !printing {
 		pg.FormToken = newFormToken()
-		if pg.Saved = s.savedEntry(r, id); pg.Saved != nil {
+		if pg.Saved = s.savedEntry(r, p, id); pg.Saved != nil {
 			pg.SavedLink = entryLink(id, *pg.Saved, pg.Entries)
 		}
 	}
