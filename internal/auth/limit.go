@@ -2,6 +2,8 @@ package auth
 
 import (
 	"math"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,11 +33,11 @@ type strikes struct {
 // maxKeys bounds the memory a flood of distinct keys can take.
 const maxKeys = 100_000
 
-// Blocked is one key that is refused now, for the channels page.
-type Blocked struct {
+// Strikes is a key with failures not yet forgiven, for the channels page.
+type Strikes struct {
 	Key      string
 	Failures int
-	Until    time.Time
+	Until    time.Time // refused until then; zero or past when it may try
 }
 
 // Wait returns how long key must wait before its next try; 0 when it may try now.
@@ -99,16 +101,30 @@ func (t *Throttle) Reset(key string) {
 	delete(t.keys, key)
 }
 
-// Blocked lists the keys refused at now.
-func (t *Throttle) Blocked(now time.Time) []Blocked {
+// Strikes lists the keys with failures not yet forgiven at now, the
+// refused first, then by failures.
+func (t *Throttle) Strikes(now time.Time) []Strikes {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var out []Blocked
+	var out []Strikes
 	for k, s := range t.keys {
-		if now.Before(s.until) {
-			out = append(out, Blocked{Key: k, Failures: s.count, Until: s.until})
+		if !t.forgiven(s, now) {
+			st := Strikes{Key: k, Failures: s.count}
+			if now.Before(s.until) {
+				st.Until = s.until
+			}
+			out = append(out, st)
 		}
 	}
+	slices.SortFunc(out, func(a, b Strikes) int {
+		if c := b.Until.Compare(a.Until); c != 0 {
+			return c
+		}
+		if a.Failures != b.Failures {
+			return b.Failures - a.Failures
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
 	return out
 }
 

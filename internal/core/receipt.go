@@ -105,8 +105,12 @@ func (s *Service) AcknowledgeByLink(ctx context.Context, token, answer, readback
 // code. The reply must come from the number the SMS went to; a wrong or
 // expired code, or one used before, changes nothing.
 func (s *Service) AcknowledgeBySMS(ctx context.Context, from, code, rest string) (dispatch.UnitState, error) {
+	if err := s.smsAllowed(from); err != nil {
+		return dispatch.UnitState{}, err
+	}
 	p, ok := s.P.Dispatches.ByReply(from, code, s.now())
 	if !ok {
+		s.smsWrongCode(from)
 		return dispatch.UnitState{}, fail.Field("code", "%q is not a valid reply code from %s, or it has expired", code, from)
 	}
 	cmd := dispatch.Acknowledge{Dispatch: p.Dispatch, Unit: p.Unit, By: p.Name, Channel: dispatch.SMS, Link: p.Attempt,
@@ -128,6 +132,7 @@ func (s *Service) AcknowledgeBySMS(ctx context.Context, from, code, rest string)
 		}
 		return dispatch.UnitState{}, err
 	}
+	s.smsGuard.Reset(from)
 	s.log.Info("receipt by sms reply", "dispatch_id", p.Dispatch, "unit", p.Unit)
 	if st, ok := s.P.Dispatches.UnitState(p.Dispatch, p.Unit); ok {
 		return st, nil
