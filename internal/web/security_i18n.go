@@ -15,6 +15,8 @@ func init() {
 		"sms.guard.state":   {"Läge", "State"},
 		"sms.guard.blocked": {"spärrat till", "refused until"},
 		"sms.guard.watched": {"bevakas", "watched"},
+		"dispatch.opened.means": {"”Öppnat” betyder att någon på enheten fick meddelandet framför sig: i Fyr, eller på kvittenssidan i en webbläsare. Att en länk bara hämtats räknas inte – e-postfilter hämtar alla länkar.",
+			"“Opened” means someone at the unit had the message in front of them: in Fyr, or on the receipt page in a browser. A link merely fetched does not count – mail filters fetch every link."},
 		// The answer the sender gets by SMS (always Swedish: the gateway does not say the language).
 		"sms.blocked": {"Fyr: för många fel koder från det här numret, så svar med kod tas inte emot på en stund. Använd länken i SMS:et eller ring krisledningen.",
 			"Fyr: too many wrong codes from this number, so replies with a code are not taken for a while. Use the link in the SMS or call the crisis staff."},
