@@ -259,6 +259,8 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		msg := fe.Message
 		if fe.Code == fail.Unauthorized {
 			msg = T(langOf(r), "login.failed")
+		} else if fe.Code == fail.TooMany {
+			msg = T(langOf(r), "login.throttled")
 		}
 		w.WriteHeader(status(fe.Code))
 		s.render(w, r, "login", struct {
