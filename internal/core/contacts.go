@@ -1,8 +1,11 @@
 package core
 
 import (
+	"slices"
+
 	"fyr/internal/auth"
 	"fyr/internal/directory"
+	"fyr/internal/dispatch"
 )
 
 // ContactAccess is how much of a unit's contact details a caller may see.
@@ -46,6 +49,21 @@ func NamesOnly(cs []directory.Contact) []directory.Contact {
 			continue
 		}
 		out = append(out, directory.Contact{PersonID: c.PersonID, Name: c.Name, Role: c.Role})
+	}
+	return out
+}
+
+// withoutAddresses copies states without the phone numbers and e-mail
+// addresses the attempts went to (for a viewer: who was tried, not how to
+// reach them). The projection's slices are not touched.
+func withoutAddresses(states []dispatch.UnitState) []dispatch.UnitState {
+	out := make([]dispatch.UnitState, len(states))
+	for i, st := range states {
+		st.Attempts = slices.Clone(st.Attempts)
+		for j := range st.Attempts {
+			st.Attempts[j].Address = ""
+		}
+		out[i] = st
 	}
 	return out
 }

@@ -95,4 +95,12 @@ func TestSMSReplyCodesAreThrottledPerSender(t *testing.T) {
 	if !strings.Contains(section, "46701740605") || !strings.Contains(section, "spärrat till") || !strings.Contains(section, "46709876543") {
 		t.Fatalf("the channels page does not show the refused and the watched number:\n%s", section[:min(len(section), 2000)])
 	}
+	// The coverage board tells the staff where each attempt went; a viewer
+	// sees who was tried, not the number (contacts are for the staff).
+	for role, want := range map[auth.Role]bool{auth.Staff: true, auth.Viewer: false} {
+		_, board := getPage(t, env, env.Token(role), "/api/v1/dispatches/"+string(d.Dispatch))
+		if got := strings.Contains(board, contact); got != want {
+			t.Errorf("%s: the board API shows the number: %v, want %v", role, got, want)
+		}
+	}
 }
