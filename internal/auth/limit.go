@@ -11,9 +11,9 @@ import (
 )
 
 // Throttle slows guessing per key (an account and address pair, an SMS
-// sender): Free failures within Window cost nothing, then each further
-// failure refuses the key for a period that doubles from First up to Max.
-// Only the guessing key waits; nothing else is locked out.
+// sender): the Free-th failure within Window makes the key wait First, and
+// each further failure doubles the wait up to Max; quiet for a Window after
+// the wait forgives. Only the guessing key waits; nothing else is locked out.
 type Throttle struct {
 	Free   int
 	Window time.Duration
@@ -152,6 +152,14 @@ func (t *Throttle) prune(now time.Time) {
 type Limiter struct {
 	pairs   Throttle
 	hashing chan struct{}
+
+	mu   sync.Mutex
+	busy map[string]*pairLock // the pairs with a login being checked
+}
+
+type pairLock struct {
+	sync.Mutex
+	users int
 }
 
 const (
@@ -166,7 +174,31 @@ const (
 // NewLimiter returns a limiter allowing `concurrent` hashes at once.
 func NewLimiter(concurrent int) *Limiter {
 	return &Limiter{pairs: Throttle{Free: MaxFailures, Window: Window, First: FirstDelay, Max: MaxDelay},
-		hashing: make(chan struct{}, concurrent)}
+		hashing: make(chan struct{}, concurrent), busy: map[string]*pairLock{}}
+}
+
+// Lock serialises the logins of one pair and returns the unlock. Without
+// it a guesser sending many tries at once would have them all pass Allow
+// before the first failure is counted.
+func (l *Limiter) Lock(username, addr string) (unlock func()) {
+	key := pairKey(username, addr)
+	l.mu.Lock()
+	pl := l.busy[key]
+	if pl == nil {
+		pl = &pairLock{}
+		l.busy[key] = pl
+	}
+	pl.users++
+	l.mu.Unlock()
+	pl.Lock()
+	return func() {
+		pl.Unlock()
+		l.mu.Lock()
+		if pl.users--; pl.users == 0 {
+			delete(l.busy, key)
+		}
+		l.mu.Unlock()
+	}
 }
 
 func pairKey(username, addr string) string { return username + "\x00" + addr }
