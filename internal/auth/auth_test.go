@@ -110,8 +110,8 @@ func TestThrottleGrowsAndForgives(t *testing.T) {
 	if _, wait := th.Fail("+46701", now); wait != 15*time.Minute {
 		t.Fatalf("fifth failure: wait %v", wait)
 	}
-	if b := th.Blocked(now); len(b) != 1 || b[0].Key != "+46701" || b[0].Failures != 5 {
-		t.Fatalf("blocked: %+v", b)
+	if b := th.Strikes(now); len(b) != 1 || b[0].Key != "+46701" || b[0].Failures != 5 || !b[0].Until.Equal(now.Add(15*time.Minute)) {
+		t.Fatalf("strikes: %+v", b)
 	}
 	now = now.Add(15 * time.Minute)
 	if th.Wait("+46701", now) != 0 {

@@ -2,6 +2,8 @@ package auth
 
 import (
 	"math"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -9,9 +11,9 @@ import (
 )
 
 // Throttle slows guessing per key (an account and address pair, an SMS
-// sender): Free failures within Window cost nothing, then each further
-// failure refuses the key for a period that doubles from First up to Max.
-// Only the guessing key waits; nothing else is locked out.
+// sender): the Free-th failure within Window makes the key wait First, and
+// each further failure doubles the wait up to Max; quiet for a Window after
+// the wait forgives. Only the guessing key waits; nothing else is locked out.
 type Throttle struct {
 	Free   int
 	Window time.Duration
@@ -31,11 +33,11 @@ type strikes struct {
 // maxKeys bounds the memory a flood of distinct keys can take.
 const maxKeys = 100_000
 
-// Blocked is one key that is refused now, for the channels page.
-type Blocked struct {
+// Strikes is a key with failures not yet forgiven, for the channels page.
+type Strikes struct {
 	Key      string
 	Failures int
-	Until    time.Time
+	Until    time.Time // refused until then; zero or past when it may try
 }
 
 // Wait returns how long key must wait before its next try; 0 when it may try now.
@@ -99,16 +101,30 @@ func (t *Throttle) Reset(key string) {
 	delete(t.keys, key)
 }
 
-// Blocked lists the keys refused at now.
-func (t *Throttle) Blocked(now time.Time) []Blocked {
+// Strikes lists the keys with failures not yet forgiven at now, the
+// refused first, then by failures.
+func (t *Throttle) Strikes(now time.Time) []Strikes {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var out []Blocked
+	var out []Strikes
 	for k, s := range t.keys {
-		if now.Before(s.until) {
-			out = append(out, Blocked{Key: k, Failures: s.count, Until: s.until})
+		if !t.forgiven(s, now) {
+			st := Strikes{Key: k, Failures: s.count}
+			if now.Before(s.until) {
+				st.Until = s.until
+			}
+			out = append(out, st)
 		}
 	}
+	slices.SortFunc(out, func(a, b Strikes) int {
+		if c := b.Until.Compare(a.Until); c != 0 {
+			return c
+		}
+		if a.Failures != b.Failures {
+			return b.Failures - a.Failures
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
 	return out
 }
 
@@ -136,6 +152,14 @@ func (t *Throttle) prune(now time.Time) {
 type Limiter struct {
 	pairs   Throttle
 	hashing chan struct{}
+
+	mu   sync.Mutex
+	busy map[string]*pairLock // the pairs with a login being checked
+}
+
+type pairLock struct {
+	sync.Mutex
+	users int
 }
 
 const (
@@ -150,7 +174,31 @@ const (
 // NewLimiter returns a limiter allowing `concurrent` hashes at once.
 func NewLimiter(concurrent int) *Limiter {
 	return &Limiter{pairs: Throttle{Free: MaxFailures, Window: Window, First: FirstDelay, Max: MaxDelay},
-		hashing: make(chan struct{}, concurrent)}
+		hashing: make(chan struct{}, concurrent), busy: map[string]*pairLock{}}
+}
+
+// Lock serialises the logins of one pair and returns the unlock. Without
+// it a guesser sending many tries at once would have them all pass Allow
+// before the first failure is counted.
+func (l *Limiter) Lock(username, addr string) (unlock func()) {
+	key := pairKey(username, addr)
+	l.mu.Lock()
+	pl := l.busy[key]
+	if pl == nil {
+		pl = &pairLock{}
+		l.busy[key] = pl
+	}
+	pl.users++
+	l.mu.Unlock()
+	pl.Lock()
+	return func() {
+		pl.Unlock()
+		l.mu.Lock()
+		if pl.users--; pl.users == 0 {
+			delete(l.busy, key)
+		}
+		l.mu.Unlock()
+	}
 }
 
 func pairKey(username, addr string) string { return username + "\x00" + addr }

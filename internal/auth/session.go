@@ -42,6 +42,9 @@ const (
 	ManageSettings Action = "manage_settings"
 	// EndSession: log out, revoking the caller's own token.
 	EndSession Action = "end_session"
+	// ReadContacts: every unit's contact details (a unit account sees its
+	// own unit's; see core.ContactAccess).
+	ReadContacts Action = "read_contacts"
 )
 
 // ApproverFunctions are the staff functions that may approve a situation
@@ -57,8 +60,8 @@ var byFunction = map[Action]map[Role]*[]string{
 
 var grants = map[Role][]Action{
 	Admin: {ReadIncidents, ReadJournal, WriteIncidents, ManageUsers, Acknowledge, ManageDirectory, SetOnDuty, ExportDirectory,
-		FileReport, ApprovePicture, ManageSettings, EndSession},
-	Staff:  {ReadIncidents, ReadJournal, WriteIncidents, Acknowledge, SetOnDuty, ExportDirectory, FileReport, EndSession},
+		FileReport, ApprovePicture, ManageSettings, EndSession, ReadContacts},
+	Staff:  {ReadIncidents, ReadJournal, WriteIncidents, Acknowledge, SetOnDuty, ExportDirectory, FileReport, EndSession, ReadContacts},
 	Unit:   {ReadIncidents, Acknowledge, FileReport, EndSession},
 	Viewer: {ReadIncidents, ReadJournal, EndSession},
 }

@@ -18,6 +18,7 @@ func actor(p auth.Principal) incident.Actor {
 // throttled per (account, client address) pair; every refused attempt is
 // logged (never the password).
 func (s *Service) Login(ctx context.Context, username, password, addr string) (string, auth.User, error) {
+	defer s.Limiter.Lock(username, addr)()
 	now := s.now()
 	if err := s.Limiter.Allow(username, addr, now); err != nil {
 		s.log.Warn("login refused", "username", username, "addr", addr, "reason", "throttled")

@@ -138,6 +138,7 @@ type Service struct {
 	Sessions *auth.Sessions
 	links    *dispatch.Links
 	Limiter  *auth.Limiter
+	smsGuard *auth.Throttle // wrong SMS reply codes per sender (smsguard.go)
 
 	st     *store.Store
 	w      *store.Writer[*Facts]
@@ -176,7 +177,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	bg, cancel := context.WithCancel(context.Background())
-	s := &Service{Org: cfg.Org, P: NewProjection(cfg.Org), Sessions: sessions, Limiter: auth.NewLimiter(2), links: dispatch.NewLinks(linkKey),
+	s := &Service{Org: cfg.Org, P: NewProjection(cfg.Org), Sessions: sessions, Limiter: auth.NewLimiter(2), smsGuard: newSMSGuard(), links: dispatch.NewLinks(linkKey),
 		st: st, now: cfg.Now, log: cfg.Logger, cancel: cancel, ready: make(chan struct{})}
 	// One pass over the log builds both the write model and the read model;
 	// the subscription then follows from the next event on.

@@ -7,6 +7,7 @@ import (
 	"fyr/internal/auth"
 	"fyr/internal/directory"
 	"fyr/internal/event"
+	"fyr/internal/fail"
 )
 
 // by names who issues a directory command: the account, or "cli" for an
@@ -91,13 +92,20 @@ func (s *Service) ClearOnDuty(ctx context.Context, p *auth.Principal, cmd direct
 	return err
 }
 
-// Reach lists who answers for a unit at a time; reading contact details is
-// logged.
+// Reach lists who answers for a unit at a time, as much as p may see of it
+// (ContactAccess); reading contact details is logged.
 func (s *Service) Reach(p auth.Principal, unit string, at time.Time) ([]directory.Contact, error) {
 	if err := p.Require(auth.ReadIncidents); err != nil {
 		return nil, err
 	}
-	s.log.Info("directory read", "audit", true, "username", p.Username, "unit", unit, "what", "reach")
+	access := s.ContactAccess(p, unit)
+	if access == NoContacts {
+		return nil, fail.New(fail.Forbidden, "the contacts of unit %q are for the crisis staff; a unit account sees its own unit's and the names of its parent unit's", unit)
+	}
+	s.log.Info("directory read", "audit", true, "username", p.Username, "unit", unit, "what", "reach", "names_only", access == ContactNames)
+	if access == ContactNames {
+		return NamesOnly(s.P.Units.Reach(unit, at)), nil
+	}
 	return s.P.Units.Reach(unit, at), nil
 }
 

@@ -48,6 +48,9 @@ func (s *Service) Dispatch(p auth.Principal, id dispatch.ID) (dispatch.Dispatch,
 	if !ok {
 		return d, nil, fail.New(fail.NotFound, "dispatch %q does not exist", id)
 	}
+	if !p.May(auth.ReadContacts) {
+		states = withoutAddresses(states)
+	}
 	return d, states, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -103,5 +104,37 @@ func TestLoginThrottlesThePairNotTheAccount(t *testing.T) {
 	}
 	if strings.Contains(out, guess) || strings.Contains(out, password) {
 		t.Error("a password is in the log")
+	}
+}
+
+// Many tries at once count like tries one after another: a guesser cannot
+// get them all past the throttle before the first failure is counted.
+func TestConcurrentLoginGuessesAreThrottled(t *testing.T) {
+	ctx := context.Background()
+	clock := testclock.New(time.Date(2026, 11, 23, 4, 0, 0, 0, time.UTC))
+	svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: "test", Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	hash, err := auth.HashPassword("the-right-password-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddUser(ctx, nil, auth.AddUser{Username: "staff", Name: "S", Role: auth.Staff, Hash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	const tries = 30
+	codes := make([]fail.Code, tries)
+	var wg sync.WaitGroup
+	for i := range tries {
+		wg.Go(func() {
+			_, _, err := svc.Login(ctx, "staff", "guess-Kx7-not-it", "203.0.113.5")
+			codes[i] = fail.As(err).Code
+		})
+	}
+	wg.Wait()
+	if n := len(slices.DeleteFunc(slices.Clone(codes), func(c fail.Code) bool { return c != fail.Unauthorized })); n != auth.MaxFailures {
+		t.Fatalf("%d of %d concurrent guesses were checked, want %d: %v", n, tries, auth.MaxFailures, codes)
 	}
 }

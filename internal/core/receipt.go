@@ -46,21 +46,29 @@ func (s *Service) ReceiptLink(attempt string, id dispatch.ID, unit, name, channe
 		Expires: s.now().Add(LinkTTL)})
 }
 
-// FollowLink checks a receipt link and records that the unit opened the
-// dispatch. It returns the link and the dispatch as the unit sees it.
+// FollowLink checks a receipt link and returns the link and the dispatch
+// as the unit sees it. It records nothing: mail security scanners fetch
+// every link, so a GET says nothing about a person (see LinkOpened).
 func (s *Service) FollowLink(ctx context.Context, token string) (dispatch.Link, dispatch.UnitView, error) {
+	return s.checkLink(token)
+}
+
+// LinkOpened records that a person had the receipt page in front of them:
+// the page's own beacon, sent by the browser once the page is shown. Only
+// the first opening counts.
+func (s *Service) LinkOpened(ctx context.Context, token string) error {
 	link, view, err := s.checkLink(token)
 	if err != nil {
-		return link, view, err
+		return err
 	}
 	if view.Mine.Opened.IsZero() {
 		if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
 			return dispatch.Open(f.Dispatches, link.Dispatch, link.Unit, link.Channel, "link:"+link.Attempt)
 		}); err != nil {
-			return link, view, err
+			return err
 		}
 	}
-	return link, view, nil
+	return nil
 }
 
 func (s *Service) checkLink(token string) (dispatch.Link, dispatch.UnitView, error) {
@@ -105,8 +113,12 @@ func (s *Service) AcknowledgeByLink(ctx context.Context, token, answer, readback
 // code. The reply must come from the number the SMS went to; a wrong or
 // expired code, or one used before, changes nothing.
 func (s *Service) AcknowledgeBySMS(ctx context.Context, from, code, rest string) (dispatch.UnitState, error) {
+	if err := s.smsAllowed(from); err != nil {
+		return dispatch.UnitState{}, err
+	}
 	p, ok := s.P.Dispatches.ByReply(from, code, s.now())
 	if !ok {
+		s.smsWrongCode(from)
 		return dispatch.UnitState{}, fail.Field("code", "%q is not a valid reply code from %s, or it has expired", code, from)
 	}
 	cmd := dispatch.Acknowledge{Dispatch: p.Dispatch, Unit: p.Unit, By: p.Name, Channel: dispatch.SMS, Link: p.Attempt,
@@ -128,6 +140,7 @@ func (s *Service) AcknowledgeBySMS(ctx context.Context, from, code, rest string)
 		}
 		return dispatch.UnitState{}, err
 	}
+	s.smsGuard.Reset(from)
 	s.log.Info("receipt by sms reply", "dispatch_id", p.Dispatch, "unit", p.Unit)
 	if st, ok := s.P.Dispatches.UnitState(p.Dispatch, p.Unit); ok {
 		return st, nil

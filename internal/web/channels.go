@@ -8,6 +8,7 @@ import (
 
 	"fyr/internal/auth"
 	"fyr/internal/channel"
+	"fyr/internal/core"
 	"fyr/internal/event"
 	"fyr/internal/fail"
 )
@@ -38,6 +39,8 @@ type channelsPage struct {
 	Form     map[string]string
 	Checked  time.Time
 	Disabled bool
+	// Guessers are the numbers that sent wrong SMS reply codes lately.
+	Guessers []core.SMSSender
 }
 
 var channelNames = []string{channel.Email, channel.SMS, channel.Webhook}
@@ -84,8 +87,12 @@ func (s *Server) showChannels(w http.ResponseWriter, r *http.Request, p auth.Pri
 	if ferr != nil {
 		w.WriteHeader(http.StatusBadRequest)
 	}
+	guessers, err := s.svc.SMSGuessers(p)
+	if err != nil {
+		return err
+	}
 	s.render(w, r, "channels", channelsPage{Base: s.base(r, &p, T(langOf(r), "channels.title")), Rows: s.channelRows(),
-		CanTest: auth.Can(p.Role, auth.WriteIncidents), Result: result, Error: ferr, Checked: s.svc.Now()})
+		CanTest: auth.Can(p.Role, auth.WriteIncidents), Result: result, Error: ferr, Checked: s.svc.Now(), Guessers: guessers})
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"fyr/internal/auth"
+	"fyr/internal/core"
 	"fyr/internal/directory"
 	"fyr/internal/fail"
 )
@@ -126,9 +127,11 @@ type unitView struct {
 	Partial   bool // Cards are the children only: the subtree is too big
 	CanOnDuty bool
 	CanManage bool
-	Error     *formError
-	Form      url.Values
-	Deputies  string
+	// ContactsHidden: the caller may not see who answers for this unit.
+	ContactsHidden bool
+	Error          *formError
+	Form           url.Values
+	Deputies       string
 }
 
 type shiftView struct {
@@ -245,6 +248,9 @@ func (s *Server) search(pg *directoryPage) {
 				pg.More = true
 				break
 			}
+			if s.svc.ContactAccess(*pg.User, u.ID) != core.ContactFull {
+				u.Phone, u.Email, u.Webhook = "", "", ""
+			}
 			pg.UnitHits = append(pg.UnitHits, u)
 		}
 	}
@@ -255,7 +261,7 @@ func (s *Server) search(pg *directoryPage) {
 				break
 			}
 			u, _ := d.Unit(p.Unit)
-			pg.People = append(pg.People, personView{Person: p, UnitName: u.Name})
+			pg.People = append(pg.People, personView{Person: s.visiblePerson(*pg.User, p), UnitName: u.Name})
 		}
 	}
 }
@@ -263,9 +269,10 @@ func (s *Server) search(pg *directoryPage) {
 func (s *Server) unitView(p auth.Principal, u directory.Unit, lang Lang) *unitView {
 	d := s.svc.P.Units
 	now := s.svc.Now()
-	v := &unitView{Unit: u, Path: d.Path(u.ID), Reach: contactViews(lang, d.Reach(u.ID, now)),
+	v := &unitView{Unit: u, Path: d.Path(u.ID), Reach: s.visibleReach(p, lang, u.ID, now),
 		CanOnDuty: auth.Can(p.Role, auth.SetOnDuty), CanManage: auth.Can(p.Role, auth.ManageDirectory),
 		Deputies: strings.Join(u.Deputies, " ")}
+	v.ContactsHidden = s.svc.ContactAccess(p, u.ID) == core.NoContacts
 	for _, sh := range d.Shifts(u.ID, now) {
 		person, _ := d.Person(sh.Person)
 		v.Shifts = append(v.Shifts, shiftView{Shift: sh, Name: person.Name})
@@ -274,7 +281,7 @@ func (s *Server) unitView(p auth.Principal, u directory.Unit, lang Lang) *unitVi
 	for _, person := range d.People() {
 		counts[person.Unit]++
 		if person.Unit == u.ID {
-			v.Members = append(v.Members, person)
+			v.Members = append(v.Members, s.visiblePerson(p, person))
 		}
 	}
 	sub := d.Subtree(u.ID)[1:]
@@ -284,7 +291,7 @@ func (s *Server) unitView(p auth.Principal, u directory.Unit, lang Lang) *unitVi
 	}
 	for _, c := range sub {
 		depth[c.ID] = depth[c.Parent] + 1
-		v.Cards = append(v.Cards, unitCard{Unit: c, Depth: depth[c.ID], Reach: contactViews(lang, d.Reach(c.ID, now)), People: counts[c.ID],
+		v.Cards = append(v.Cards, unitCard{Unit: c, Depth: depth[c.ID], Reach: s.visibleReach(p, lang, c.ID, now), People: counts[c.ID],
 			Below: len(d.Subtree(c.ID)) - 1})
 	}
 	return v

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyr/internal/auth"
+	"fyr/internal/core"
 	"fyr/internal/directory"
 	"fyr/internal/fail"
 )
@@ -166,6 +167,9 @@ func (s *Server) apiReach(w http.ResponseWriter, r *http.Request, p auth.Princip
 	contacts, err := s.svc.Reach(p, id, at)
 	if err != nil {
 		return err
+	}
+	if s.svc.ContactAccess(p, id) != core.ContactFull {
+		u.Phone, u.Email, u.Webhook = "", "", "" // names only
 	}
 	resp := reachResponse{Unit: u, At: at.UTC(), Contacts: contacts, Shifts: s.svc.P.Units.Shifts(id, at)}
 	if resp.Contacts == nil {

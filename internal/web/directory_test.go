@@ -31,7 +31,7 @@ const (
 // duty and exporting contact details in bulk is the staff's too; who
 // answers for a unit every role may read.
 func directoryRouteCases() map[string]routeCase {
-	all := []auth.Role{auth.Admin, auth.Staff, auth.Unit, auth.Viewer}
+	units := []auth.Role{auth.Admin, auth.Staff, auth.Unit}
 	staff := []auth.Role{auth.Admin, auth.Staff}
 	admins := []auth.Role{auth.Admin}
 	path := func(p string, body any) func(*testing.T, *fyrtest.Env, string) (string, any) {
@@ -44,7 +44,7 @@ func directoryRouteCases() map[string]routeCase {
 			csvBody(unitsCSVHeader+"avd2,Avdelning 2,ward,sjukhus,070-174 06 06,avd2@test.example,p1,\n"))},
 		"POST /api/v1/directory/people": {admins, 200, path("/api/v1/directory/people",
 			csvBody(peopleCSVHeader+"p2,Per Test,avd1,Sjuksköterska,070-174 06 07,per@test.example\n"))},
-		"GET /api/v1/directory/units/{id}/reach": {all, 200, path("/api/v1/directory/units/avd1/reach", nil)},
+		"GET /api/v1/directory/units/{id}/reach": {units, 200, path("/api/v1/directory/units/avd1/reach", nil)},
 		"POST /api/v1/directory/units/{id}/contacts": {admins, 200, path("/api/v1/directory/units/avd1/contacts",
 			map[string]any{"phone": "08-123 456 78", "primary": "p1"})},
 		"POST /api/v1/directory/units/{id}/on-duty": {staff, 201, path("/api/v1/directory/units/avd1/on-duty",

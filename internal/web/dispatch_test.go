@@ -121,10 +121,21 @@ func TestReceiptLinkWithoutLogin(t *testing.T) {
 		Units []dispatch.UnitState `json:"units"`
 	}
 	env.Do(staff, "GET", "/api/v1/dispatches/"+d.Dispatch, nil, &board)
+	if !board.Units[0].Opened.IsZero() {
+		t.Fatal("a plain GET of the link (what a mail scanner does) marked the dispatch opened")
+	}
+	// The page's own beacon, sent once the page is shown, does.
+	if code, _, _ := anon.post("/r/"+token+"/opened", nil); code != 204 {
+		t.Fatalf("the page's beacon: %d", code)
+	}
+	env.Do(staff, "GET", "/api/v1/dispatches/"+d.Dispatch, nil, &board)
 	if board.Units[0].Opened.IsZero() {
-		t.Fatal("following the link did not mark the dispatch opened")
+		t.Fatal("the page's beacon did not mark the dispatch opened")
 	}
 	before := env.Svc.P.Seq()
+	if code, _, _ := anon.post("/r/x"+token+"/opened", nil); code != 400 {
+		t.Errorf("a beacon with a forged link: %d", code)
+	}
 	for name, tok := range map[string]string{"forged": "x" + token, "garbage": "abc"} {
 		if code, _, body := anon.post("/r/"+tok, url.Values{"answer": {"Ja"}}); code != 400 || !strings.Contains(body, "kvittenslänk") {
 			t.Errorf("%s link: %d", name, code)

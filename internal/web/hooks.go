@@ -74,6 +74,10 @@ func (s *Server) smsInbound(w http.ResponseWriter, r *http.Request) {
 		if fe.Code == fail.Internal {
 			w.WriteHeader(http.StatusInternalServerError)
 		}
+		if fe.Code == fail.TooMany { // a guesser, or a unit that mistyped five times: the link still works
+			w.Write([]byte(T(Swedish, "sms.blocked")))
+			return
+		}
 		w.Write([]byte("Fyr: kvittensen kunde inte registreras (" + errText(Swedish, fe) + "). Använd länken i SMS:et eller ring krisledningen."))
 		return
 	}

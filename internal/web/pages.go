@@ -270,6 +270,8 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		msg := errText(langOf(r), fe)
 		if fe.Code == fail.Unauthorized {
 			msg = T(langOf(r), "login.failed")
+		} else if fe.Code == fail.TooMany {
+			msg = T(langOf(r), "login.throttled")
 		}
 		w.WriteHeader(status(fe.Code))
 		s.render(w, r, "login", struct {

@@ -22,6 +22,18 @@ type receiptPage struct {
 func (s *Server) receiptRoutes() {
 	s.mux.HandleFunc("GET /r/{token}", s.receiptGet)
 	s.mux.HandleFunc("POST /r/{token}", s.receiptPost)
+	s.mux.HandleFunc("POST /r/{token}/opened", s.receiptOpened)
+}
+
+// receiptOpened takes the receipt page's beacon: the page was shown to a
+// person (a link scanner's GET does not run it).
+func (s *Server) receiptOpened(w http.ResponseWriter, r *http.Request) {
+	if err := s.svc.LinkOpened(r.Context(), r.PathValue("token")); err != nil {
+		fe := s.report(r, err)
+		http.Error(w, fe.Error(), status(fe.Code))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) receiptGet(w http.ResponseWriter, r *http.Request) {
