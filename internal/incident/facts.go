@@ -11,6 +11,18 @@ import (
 type Facts struct {
 	incidents map[ID]*incidentFacts
 	entries   map[string]entryFacts
+	// decisions keeps what a decision entry says, so that a dispatch can
+	// carry a copy of it (decisions are few: this costs little).
+	decisions map[string]DecisionRecord
+}
+
+// DecisionRecord is a decision entry as a dispatch copies it.
+type DecisionRecord struct {
+	Text       string
+	Author     string
+	Function   string
+	OccurredAt time.Time
+	Info       DecisionInfo
 }
 
 type incidentFacts struct {
@@ -30,7 +42,7 @@ type entryFacts struct {
 
 // NewFacts returns an empty write model.
 func NewFacts() *Facts {
-	return &Facts{incidents: map[ID]*incidentFacts{}, entries: map[string]entryFacts{}}
+	return &Facts{incidents: map[ID]*incidentFacts{}, entries: map[string]entryFacts{}, decisions: map[string]DecisionRecord{}}
 }
 
 // Apply folds one event into the write model.
@@ -49,6 +61,9 @@ func (f *Facts) ApplyDecoded(e event.Envelope, payload any) {
 		f.entries[p.EntryID] = entryFacts{p.Incident, LevelChange}
 	case *EntryRecorded:
 		f.entries[p.ID] = entryFacts{p.Incident, p.Kind}
+		if p.Kind == Decision && p.Decision != nil {
+			f.decisions[p.ID] = DecisionRecord{Text: p.Text, Author: p.Author, Function: p.Function, OccurredAt: e.OccurredAt, Info: *p.Decision}
+		}
 	case *Closed:
 		if inc := f.incidents[p.Incident]; inc != nil {
 			inc.closed = true
@@ -93,4 +108,13 @@ func (f *Facts) CheckOpen(id ID) error {
 func (f *Facts) IsDecision(id ID, entryID string) bool {
 	e, ok := f.entries[entryID]
 	return ok && e.incident == id && e.kind == Decision
+}
+
+// Decision returns what decision entry entryID of incident id says.
+func (f *Facts) Decision(id ID, entryID string) (DecisionRecord, bool) {
+	if !f.IsDecision(id, entryID) {
+		return DecisionRecord{}, false
+	}
+	d, ok := f.decisions[entryID]
+	return d, ok
 }

@@ -114,47 +114,7 @@ type boardPage struct {
 	Coverage coverageView
 	Rows     []unitRowView
 	CanWrite bool
-	Channels []channelStat
 	Printed  time.Time
-}
-
-// channelStat counts one channel's attempts, their outcomes and the
-// receipts that came through it.
-type channelStat struct {
-	Channel                         string
-	Attempts, Handed, Failed, Acked int
-}
-
-func channelStats(states []dispatch.UnitState) []channelStat {
-	by := map[string]*channelStat{}
-	var order []string
-	get := func(ch string) *channelStat {
-		if by[ch] == nil {
-			by[ch] = &channelStat{Channel: ch}
-			order = append(order, ch)
-		}
-		return by[ch]
-	}
-	for _, st := range states {
-		for _, a := range st.Attempts {
-			c := get(a.Channel)
-			c.Attempts++
-			switch a.Outcome {
-			case dispatch.Handed:
-				c.Handed++
-			case dispatch.Failed:
-				c.Failed++
-			}
-		}
-		if st.Ack != nil {
-			get(st.Ack.Channel).Acked++
-		}
-	}
-	out := make([]channelStat, 0, len(order))
-	for _, ch := range order {
-		out = append(out, *by[ch])
-	}
-	return out
 }
 
 type unitDispatchPage struct {
@@ -288,7 +248,7 @@ func (s *Server) dispatchPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 		return err
 	}
 	pg := boardPage{Base: s.base(r, &p, d.Title), Incident: inc, Coverage: coverageView{lang, d},
-		CanWrite: auth.Can(p.Role, auth.WriteIncidents) && !inc.Closed, Channels: channelStats(states)}
+		CanWrite: auth.Can(p.Role, auth.WriteIncidents) && !inc.Closed}
 	pg.LiveIncident = d.Incident
 	pg.Rows = s.boardRows(lang, states)
 	s.render(w, r, "dispatch-board", pg)
@@ -321,7 +281,7 @@ func (s *Server) dispatchPrint(w http.ResponseWriter, r *http.Request, p auth.Pr
 		return err
 	}
 	lang := langOf(r)
-	pg := boardPage{Base: s.base(r, &p, d.Title), Incident: inc, Coverage: coverageView{lang, d}, Channels: channelStats(states),
+	pg := boardPage{Base: s.base(r, &p, d.Title), Incident: inc, Coverage: coverageView{lang, d},
 		Printed: s.svc.Now(), Rows: s.boardRows(lang, states)}
 	s.render(w, r, "dispatch-print", pg)
 	return nil
@@ -395,7 +355,8 @@ func (s *Server) coverageMsgs(lang Lang, e event.Envelope) (incident.ID, []byte)
 	if !ok {
 		return "", nil
 	}
-	data := coverageData{Dispatch: d.Dispatch, Summary: s.renderPartial("coverage", coverageView{lang, d})}
+	data := coverageData{Dispatch: d.Dispatch, Summary: s.renderPartial("coverage", coverageView{lang, d}),
+		Figure: figure{lang, d.Dispatch, d.Acked, len(d.Units)}.Text()}
 	if st, ok := s.svc.P.Dispatches.UnitState(ref.Dispatch, ref.Unit); ok {
 		data.Unit, data.Row = st.Unit, s.renderPartial("unit-row", unitRowView{lang, st, s.unitName(st.Unit)})
 	}
@@ -405,6 +366,7 @@ func (s *Server) coverageMsgs(lang Lang, e event.Envelope) (incident.ID, []byte)
 type coverageData struct {
 	Dispatch dispatch.ID `json:"dispatch"`
 	Summary  string      `json:"summary"`
+	Figure   string      `json:"figure"` // "Kvitterat 1 av 299", wherever the dispatch is listed
 	Unit     string      `json:"unit,omitempty"`
 	Row      string      `json:"row,omitempty"`
 }

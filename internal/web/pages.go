@@ -77,6 +77,10 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return ""
 		},
+		// dispatch_content.go
+		"contentOf":  contentOf,
+		"coverageOf": s.coverageOf,
+		"excerpt":    excerpt,
 	}
 }
 
