@@ -39,6 +39,26 @@ func (s *Service) CreateDispatch(ctx context.Context, p auth.Principal, cmd disp
 	return d, nil
 }
 
+// PreviewDispatch checks a dispatch as CreateDispatch would, against the
+// same state in the writer, and returns what it would send — the units it
+// resolves to, the title and the decision it carries — without writing:
+// the staff sees the count and the list before anything goes out.
+func (s *Service) PreviewDispatch(ctx context.Context, p auth.Principal, cmd dispatch.Create) (dispatch.Created, error) {
+	if err := p.Require(auth.WriteIncidents); err != nil {
+		return dispatch.Created{}, err
+	}
+	var created dispatch.Created
+	_, err := s.w.Do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
+		_, drafts, err := cmd.Decide(f.Incidents, f.Units, p.Name, now)
+		if err != nil {
+			return nil, err
+		}
+		created = drafts[0].Payload.(dispatch.Created)
+		return nil, nil
+	})
+	return created, err
+}
+
 // Dispatch returns a dispatch and where each unit stands: the coverage board.
 func (s *Service) Dispatch(p auth.Principal, id dispatch.ID) (dispatch.Dispatch, []dispatch.UnitState, error) {
 	if err := p.Require(auth.ReadJournal); err != nil {

@@ -2,13 +2,9 @@ package web
 
 import (
 	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"fyr/internal/auth"
-	"fyr/internal/directory"
 	"fyr/internal/dispatch"
 	"fyr/internal/event"
 	"fyr/internal/fail"
@@ -97,17 +93,6 @@ type unitRowView struct {
 	Name  string
 }
 
-type dispatchFormPage struct {
-	Base
-	Incident  incident.Incident
-	Decisions []incident.Entry
-	Hospitals []directory.Unit
-	Units     []directory.Unit
-	Types     []string
-	Error     *formError
-	Form      url.Values
-}
-
 type boardPage struct {
 	Base
 	Incident incident.Incident
@@ -146,89 +131,6 @@ func (s *Server) unitName(id string) string {
 		return u.Name
 	}
 	return id
-}
-
-func (s *Server) dispatchForm(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	return s.showDispatchForm(w, r, p, nil, nil)
-}
-
-func (s *Server) showDispatchForm(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *formError, form url.Values) error {
-	if err := p.Require(auth.WriteIncidents); err != nil {
-		return err
-	}
-	id := incident.ID(r.PathValue("id"))
-	inc, err := s.svc.Incident(p, id, incident.AsOf{})
-	if err != nil {
-		return err
-	}
-	decisions, err := s.svc.Journal(p, id, incident.Query{Kind: incident.Decision}, "dispatch form")
-	if err != nil {
-		return err
-	}
-	reverse(decisions)
-	units := s.svc.P.Units.Units()
-	types := map[string]bool{}
-	var typeList []string
-	for _, u := range units {
-		if !types[string(u.Type)] {
-			types[string(u.Type)] = true
-			typeList = append(typeList, string(u.Type))
-		}
-	}
-	if form == nil {
-		form = url.Values{"deadline": {"30"}}
-		if d := r.URL.Query().Get("decision"); d != "" {
-			form.Set("kind", "decision")
-			form.Set("decision", d)
-		}
-	}
-	if ferr != nil {
-		w.WriteHeader(http.StatusBadRequest)
-	}
-	s.render(w, r, "dispatch-form", dispatchFormPage{Base: s.base(r, &p, T(langOf(r), "dispatch.new")), Incident: inc,
-		Decisions: decisions, Hospitals: s.svc.Hospitals(), Units: units, Types: typeList, Error: ferr, Form: form})
-	return nil
-}
-
-func (s *Server) dispatchSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	id := incident.ID(r.PathValue("id"))
-	f := r.PostForm
-	if f == nil {
-		r.ParseForm()
-		f = r.PostForm
-	}
-	cmd := dispatch.Create{Incident: id, Kind: dispatch.Kind(f.Get("kind")), Title: f.Get("title"), Body: f.Get("body"),
-		Decision: f.Get("decision"),
-		Audience: dispatch.Audience{All: f.Get("all") == "on", Subtrees: f["subtrees"], Types: f["types"], Units: f["units"],
-			Functions: f["functions"]}}
-	if cmd.Kind == dispatch.KindMessage {
-		cmd.Decision = ""
-	}
-	if q := strings.TrimSpace(f.Get("question")); q != "" {
-		var answers []string
-		for _, a := range strings.Split(f.Get("answers"), "\n") {
-			if a = strings.TrimSpace(a); a != "" {
-				answers = append(answers, a)
-			}
-		}
-		cmd.Question = &dispatch.Question{Text: q, Answers: answers}
-	}
-	minutes, err := strconv.Atoi(strings.TrimSpace(f.Get("deadline")))
-	if err != nil || minutes < 1 {
-		err = fail.Field("deadline", "give the number of minutes from now (at least 1)")
-	} else {
-		cmd.Deadline = s.svc.Now().Add(time.Duration(minutes) * time.Minute)
-		var d dispatch.Dispatch
-		if d, err = s.svc.CreateDispatch(r.Context(), p, cmd); err == nil {
-			http.Redirect(w, r, "/dispatches/"+string(d.Dispatch), http.StatusSeeOther)
-			return nil
-		}
-	}
-	ferr, err := formFailure("dispatch", err)
-	if err != nil {
-		return err
-	}
-	return s.showDispatchForm(w, r, p, ferr, f)
 }
 
 // dispatchPage is the coverage board for the staff, and the message with

@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -20,15 +22,13 @@ func TestDispatchFromFormToReceipt(t *testing.T) {
 
 	// Bad input names the field and writes nothing.
 	before := env.Svc.P.Seq()
-	code, _, body := staff.post("/incidents/"+id+"/dispatch", url.Values{"csrf": {staff.csrf}, "kind": {"message"}, "title": {"Ställ in"}, "deadline": {"30"}})
-	if code != 400 || !strings.Contains(body, "<code>audience</code>") || env.Svc.P.Seq() != before {
+	code, _, body := staff.post("/incidents/"+id+"/dispatch", url.Values{"csrf": {staff.csrf}, "kind": {"message"}, "title": {"Ställ in"},
+		"deadline": {"30"}, "channels": {"inapp"}, "step": {"preview"}})
+	if code != 400 || !strings.Contains(body, `<a href="#d-q">Mottagare</a>`) || env.Svc.P.Seq() != before {
 		t.Fatalf("empty audience: %d", code)
 	}
-	code, loc, _ := staff.post("/incidents/"+id+"/dispatch", url.Values{"csrf": {staff.csrf}, "kind": {"message"}, "title": {"Kan ni operera i natt?"},
-		"subtrees": {fyrtest.Hospital}, "question": {"Akut kirurgi i natt?"}, "answers": {"Ja\nNej\nDelvis"}, "deadline": {"30"}})
-	if code != 303 || !strings.HasPrefix(loc, "/dispatches/") {
-		t.Fatalf("create: %d %q", code, loc)
-	}
+	loc := sendDispatch(t, staff, id, url.Values{"kind": {"message"}, "title": {"Kan ni operera i natt?"},
+		"subtrees": {fyrtest.Hospital}, "question": {"Akut kirurgi i natt?"}, "answers": {"Ja\nNej\nDelvis"}, "deadline": {"30"}}, 2)
 	_, board := staff.get(loc)
 	if !strings.Contains(board, "0 av 2 enheter") || !strings.Contains(board, `id="u-avd1"`) {
 		t.Fatal("the board does not show 0 of 2 units with a row per unit")
@@ -90,7 +90,7 @@ func TestCoverageIsLive(t *testing.T) {
 	b := newBrowser(t, env)
 	b.login(auth.Staff)
 	b.get("/incidents/" + id + "/dispatch")
-	_, loc, _ := b.post("/incidents/"+id+"/dispatch", url.Values{"csrf": {b.csrf}, "kind": {"message"}, "title": {"Rapportera läget"}, "units": {"avd1"}, "deadline": {"15"}})
+	loc := sendDispatch(t, b, id, url.Values{"kind": {"message"}, "title": {"Rapportera läget"}, "units": {"avd1"}, "deadline": {"15"}}, 1)
 	u := newBrowser(t, env)
 	u.login(auth.Unit)
 	u.get(loc)
@@ -166,4 +166,34 @@ func TestInboxIsLive(t *testing.T) {
 	if !strings.Contains(got[0].data, "Till avd1") {
 		t.Fatalf("the unit's inbox heard %s; want only the dispatch to its own unit", got[0].data)
 	}
+}
+
+var digestField = regexp.MustCompile(`name="audience_digest" value="([0-9a-f]+)"`)
+
+// sendDispatch sends a dispatch through the form as the staff does: the
+// preview, which must name units units, then its confirmation. It returns
+// the board's path.
+func sendDispatch(t *testing.T, b *browser, incident string, form url.Values, units int) string {
+	t.Helper()
+	before := b.env.Svc.P.Seq()
+	form.Set("csrf", b.csrf)
+	if form.Get("channels") == "" {
+		form.Set("channels", "inapp")
+	}
+	form.Set("step", "preview")
+	code, _, page := b.post("/incidents/"+incident+"/dispatch", form)
+	digest := digestField.FindStringSubmatch(page)
+	if code != 200 || digest == nil || !strings.Contains(page, fmt.Sprintf("Skickas till %d enheter", units)) {
+		t.Fatalf("preview: %d, want the list of %d units and a confirmation", code, units)
+	}
+	if b.env.Svc.P.Seq() != before {
+		t.Fatal("the preview wrote to the log")
+	}
+	form.Set("step", "send")
+	form.Set("audience_digest", digest[1])
+	code, loc, _ := b.post("/incidents/"+incident+"/dispatch", form)
+	if code != 303 || !strings.HasPrefix(loc, "/dispatches/") {
+		t.Fatalf("confirm: %d %q", code, loc)
+	}
+	return loc
 }

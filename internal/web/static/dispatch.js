@@ -1,0 +1,51 @@
+// Fyr: the dispatch form without reloads. The form works without this file:
+// the search and the quick picks are then submit buttons the server answers.
+(function () {
+  "use strict";
+  var form = document.getElementById("dispatch-form");
+  if (!form) return;
+
+  // Filter the unit tree as the user types: a unit shows when its name or
+  // the name of a unit below it matches. Hidden units stay ticked.
+  var q = document.getElementById("d-q");
+  var tree = document.getElementById("d-tree");
+  var none = document.getElementById("d-q-none");
+  function walk(li, needle) {
+    var label = li.querySelector(":scope > .check label");
+    var hit = !needle || label.textContent.toLowerCase().indexOf(needle) >= 0;
+    var below = false;
+    li.querySelectorAll(":scope > ul > li").forEach(function (c) {
+      if (walk(c, needle)) below = true;
+    });
+    li.hidden = !hit && !below;
+    return hit || below;
+  }
+  function filter() {
+    var needle = q.value.trim().toLowerCase();
+    var any = false;
+    tree.querySelectorAll(":scope > ul > li").forEach(function (li) {
+      if (walk(li, needle)) any = true;
+    });
+    none.hidden = any;
+  }
+  if (q && tree) {
+    q.addEventListener("input", filter);
+    q.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") { e.preventDefault(); filter(); }
+    });
+  }
+
+  // Quick picks fill in the deadline from the server's clock (Stockholm
+  // time, whatever the browser's zone), moved on by the time since load.
+  var quick = form.querySelector(".quick");
+  var deadline = document.getElementById("d-deadline");
+  if (!quick || !deadline || !quick.dataset.now) return;
+  var base = Date.parse(quick.dataset.now + "Z") - performance.now();
+  quick.querySelectorAll("button[data-minutes]").forEach(function (b) {
+    b.addEventListener("click", function (e) {
+      e.preventDefault();
+      var t = new Date(base + performance.now() + Number(b.dataset.minutes) * 60000);
+      deadline.value = t.toISOString().slice(0, 16);
+    });
+  });
+})();
