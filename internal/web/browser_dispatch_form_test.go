@@ -40,7 +40,7 @@ func decisionWorld(t *testing.T, env *fyrtest.Env) (incident.Incident, incident.
 		t.Fatal(err)
 	}
 	entry, err := env.Svc.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Decision,
-		Text: "All planerad vård på Testsjukhuset ställs in från kl. 08.03 tills vidare.",
+		Text:     "All planerad vård på Testsjukhuset ställs in från kl. 08.03 tills vidare.",
 		Decision: &incident.DecisionInfo{DecisionMaker: "Sara Sjukvårdsledare", Mandate: "RSSL enligt krisledningsplanen"}})
 	if err != nil {
 		t.Fatal(err)
