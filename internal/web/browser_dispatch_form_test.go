@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,8 @@ import (
 
 	"fyr/internal/auth"
 	"fyr/internal/channel"
+	"fyr/internal/core"
+	"fyr/internal/demo"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
 	"fyr/internal/fyrtest"
@@ -201,5 +204,77 @@ func TestBrowserWardSeesTheDecision(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "dispatch-board.png"), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// With the demo's directory (about 300 units) the dispatch form stays
+// within the page budget, fits a phone without sideways scrolling, and a
+// search finds a ward among them; FYR_SCREENSHOTS=dir keeps screenshots.
+func TestBrowserDispatchFormWithTheDemoDirectory(t *testing.T) {
+	ctx := context.Background()
+	svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: fyrtest.Org})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.Close)
+	if err := demo.Seed(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(svc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	var open incident.Incident
+	for _, inc := range svc.P.Incidents.List() {
+		if !inc.Closed {
+			open = inc
+		}
+	}
+	browser := startBrowser(t)
+	b := newTab(t, browser, "staff")
+	form := "/incidents/" + string(open.ID) + "/dispatch"
+	b.do("log in", chromedp.Navigate(hs.URL+"/login?back="+form), chromedp.SendKeys(chromedp.ID("username"), "stabschef"),
+		chromedp.SendKeys(chromedp.ID("password"), demo.Password))
+	b.submit("log in", `form[action="/login"] button[type=submit]`)
+	b.do("the form", chromedp.WaitVisible(chromedp.ID("dispatch-form")))
+	if n := b.count("#d-tree input[name=units]"); n < 250 {
+		t.Fatalf("the tree offers %d units, want the demo's ~300", n)
+	}
+	checkWeight(t, b, "dispatch form with ~300 units")
+	shot := func(name string) {
+		if dir := os.Getenv("FYR_SCREENSHOTS"); dir != "" {
+			if err := os.WriteFile(filepath.Join(dir, name), cdpRun(b, "screenshot", chromedp.CaptureScreenshot()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	b.do("laptop", chromedp.EmulateViewport(1366, 768))
+	shot("dispatch-form-laptop.png")
+
+	b.do("phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch), chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.ID("dispatch-form")))
+	if r := cdpEval[struct {
+		ScrollWidth int      `json:"scrollWidth"`
+		Wide        []string `json:"wide"`
+	}](b, "measure", overflowJS); r.ScrollWidth > 390 {
+		t.Errorf("the form on a 390 px phone is %d px wide: %v", r.ScrollWidth, r.Wide)
+	}
+	axeAudit(t, b, "dispatch form on a phone")
+	b.do("search", chromedp.ScrollIntoView(chromedp.ID("d-q")), chromedp.SendKeys(chromedp.ID("d-q"), "akut"))
+	if n := b.count("#d-tree li:not([hidden])"); n < 2 || n > 60 {
+		t.Errorf("%d units shown for \"akut\"", n)
+	}
+	shot("dispatch-form-phone.png")
+	b.do("a title", chromedp.SendKeys(chromedp.ID("d-title"), "Rapportera läget senast 14.00"))
+	b.do("tick the first match", chromedp.Evaluate[chromedp.Void](`[...document.querySelectorAll("#d-tree li:not([hidden]) input[name=subtrees]")].pop().click()`))
+	b.submit("preview", "#d-preview")
+	if b.count("#confirm-send") == 0 {
+		t.Fatalf("no preview: %s", cdpEval[string](b, "page", `document.querySelector("main").innerText.slice(0, 400)`))
+	}
+	shot("dispatch-preview-phone.png")
+	if w := cdpEval[int](b, "scroll width", "document.documentElement.scrollWidth"); w > 390 {
+		t.Errorf("the preview on a 390 px phone is %d px wide", w)
 	}
 }
