@@ -166,6 +166,13 @@ func TestBrowserWardSeesTheDecision(t *testing.T) {
 	s.login(env.URL, "staff", board, "#coverage-"+string(d.Dispatch))
 	s.do("live once connected", chromedp.WaitVisible(chromedp.ID("live-state")))
 
+	j := newTab(t, browser, "staff journal")
+	j.login(env.URL, "staff", "/incidents/"+string(inc.ID), "#journal-list")
+	j.do("live", chromedp.WaitVisible(chromedp.ID("live-state")))
+	if n := j.count(`[data-coverage="` + string(d.Dispatch) + `"]`); n != 2 {
+		t.Errorf("the incident page shows the dispatch's figure %d times, want in its list and in the journal", n)
+	}
+
 	u := newTab(t, browser, "ward phone")
 	u.do("phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
 	u.login(env.URL, "unit", "/inbox", ".inbox")
@@ -199,6 +206,7 @@ func TestBrowserWardSeesTheDecision(t *testing.T) {
 	if !strings.Contains(head, "1 av 3") || acked != "1" {
 		t.Errorf("after one receipt the headline says %q and the in-app row's acknowledged %q", head, acked)
 	}
+	j.do("the journal's figures follow", chromedp.Poll[chromedp.Void](`[...document.querySelectorAll('[data-coverage="`+string(d.Dispatch)+`"]')].every(e => e.textContent === "Kvitterat 1 av 3")`))
 	if dir := os.Getenv("FYR_SCREENSHOTS"); dir != "" {
 		png := cdpRun(s, "screenshot", chromedp.CaptureScreenshot())
 		if err := os.WriteFile(filepath.Join(dir, "dispatch-board.png"), png, 0o644); err != nil {

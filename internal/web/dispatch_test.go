@@ -99,6 +99,16 @@ func TestCoverageIsLive(t *testing.T) {
 	if !strings.Contains(got[2].data, "1 av 1 enheter") || !strings.Contains(got[2].data, `u-avd1`) {
 		t.Fatalf("last coverage event: %s", got[2].data)
 	}
+	// The figure goes to every place the dispatch is listed, and those
+	// places show it as a figure, not as a bare link.
+	if !strings.Contains(got[2].data, `"figure":"Kvitterat 1 av 1"`) {
+		t.Fatalf("the live update lacks the figure: %s", got[2].data)
+	}
+	_, page := b.get("/incidents/" + id)
+	dispatchID := strings.TrimPrefix(loc, "/dispatches/")
+	if n := strings.Count(page, `data-coverage="`+dispatchID+`">Kvitterat 1 av 1</span>`); n != 2 {
+		t.Fatalf("the incident page shows the figure %d times, want in the list of dispatches and in the journal entry", n)
+	}
 }
 
 // A signed receipt link works without a login, once; a forged or reused
