@@ -129,6 +129,15 @@ func TestBrowserDispatchFormPreviewAndConfirm(t *testing.T) {
 	if d := list[0].Deadline.In(web.Stockholm).Format("2006-01-02T15:04"); d != got {
 		t.Errorf("the dispatch's deadline %s, not the %s the form showed", d, got)
 	}
+
+	// The reporting round's form gives its deadline the same way.
+	s.do("rounds form", chromedp.Navigate(env.URL+"/incidents/"+string(inc.ID)+"/rounds"), chromedp.WaitVisible(chromedp.ID("round-form")),
+		chromedp.Click(`#round-form button[data-minutes="30"]`, chromedp.NodeVisible))
+	got = cdpEval[string](s, "round deadline", `document.getElementById("r-deadline").value`)
+	now = env.Svc.Now().Add(30 * time.Minute).In(web.Stockholm)
+	if got != now.Format("2006-01-02T15:04") && got != now.Add(time.Minute).Format("2006-01-02T15:04") {
+		t.Errorf("round deadline after +30 min: %q, want about %s", got, now.Format("2006-01-02T15:04"))
+	}
 }
 
 // The ward manager on a phone (390×844) sees the decision itself in the

@@ -98,7 +98,6 @@ type dispatchFormPage struct {
 	Error     *dispatchFormError
 	Form      url.Values
 	Query     string
-	Now       string // the server's time in Stockholm, for the quick picks
 	Preview   *dispatchPreview
 }
 
@@ -138,6 +137,33 @@ func (s *Server) dispatchForm(w http.ResponseWriter, r *http.Request, p auth.Pri
 	return s.showDispatchForm(w, r, p, nil, form, nil)
 }
 
+// quickView is the quick picks of a deadline field: the same on every
+// form that asks for a deadline. Submit makes them submit buttons the
+// server answers without JavaScript; otherwise they show only with it (a
+// form whose Enter key must keep submitting the form).
+type quickView struct {
+	Lang     Lang
+	For, Now string
+	Submit   bool
+}
+
+func (s *Server) quickFor(l Lang, field string, submit bool) quickView {
+	return quickView{l, field, s.svc.Now().In(Stockholm).Format("2006-01-02T15:04:05"), submit}
+}
+
+// quickDeadline sets the deadline a quick pick (a number of minutes) asks
+// for; it reports whether the form held one.
+func (s *Server) quickDeadline(f url.Values) bool {
+	q := f.Get("quick")
+	if q == "" {
+		return false
+	}
+	if n, err := strconv.Atoi(q); err == nil && n > 0 && n <= 24*60 {
+		f.Set("deadline", localInput(s.svc.Now().Add(time.Duration(n)*time.Minute)))
+	}
+	return true
+}
+
 // configuredChannels are the channels a dispatch can go over: in-app
 // always, the others when the server was configured with them.
 func (s *Server) configuredChannels() []string {
@@ -166,7 +192,7 @@ func (s *Server) showDispatchForm(w http.ResponseWriter, r *http.Request, p auth
 	reverse(decisions)
 	lang := langOf(r)
 	pg := dispatchFormPage{Base: s.base(r, &p, T(lang, "dispatch.new")), Incident: inc, Decisions: decisions, Form: form,
-		Query: strings.TrimSpace(form.Get("q")), Now: s.svc.Now().In(Stockholm).Format("2006-01-02T15:04:05"), Preview: pv}
+		Query: strings.TrimSpace(form.Get("q")), Preview: pv}
 	if pv != nil {
 		pg.Title = T(lang, "dsp.check")
 	}
@@ -297,10 +323,7 @@ func (s *Server) dispatchSubmit(w http.ResponseWriter, r *http.Request, p auth.P
 	id := incident.ID(r.PathValue("id"))
 	f := r.PostForm
 	step := f.Get("step")
-	if q := f.Get("quick"); q != "" {
-		if n, err := strconv.Atoi(q); err == nil && n > 0 && n <= 24*60 {
-			f.Set("deadline", localInput(s.svc.Now().Add(time.Duration(n)*time.Minute)))
-		}
+	if s.quickDeadline(f) {
 		return s.showDispatchForm(w, r, p, nil, f, nil)
 	}
 	if step == "filter" || step == "edit" {

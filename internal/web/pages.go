@@ -81,6 +81,7 @@ func (s *Server) funcs() template.FuncMap {
 		"contentOf":  contentOf,
 		"coverageOf": s.coverageOf,
 		"excerpt":    excerpt,
+		"quickFor":   s.quickFor,
 	}
 }
 

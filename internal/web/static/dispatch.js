@@ -1,10 +1,8 @@
-// Fyr: the dispatch form without reloads. The form works without this file:
-// the search and the quick picks are then submit buttons the server answers.
+// Fyr: the dispatch form's unit search and the quick picks of a deadline,
+// without reloads. The forms work without this file: the search and the
+// quick picks are then submit buttons the server answers.
 (function () {
   "use strict";
-  var form = document.getElementById("dispatch-form");
-  if (!form) return;
-
   // Filter the unit tree as the user types: a unit shows when its name or
   // the name of a unit below it matches. Hidden units stay ticked.
   var q = document.getElementById("d-q");
@@ -28,7 +26,7 @@
     });
     none.hidden = any;
   }
-  if (q && tree) {
+  if (q && tree && none) {
     q.addEventListener("input", filter);
     q.addEventListener("keydown", function (e) {
       if (e.key === "Enter") { e.preventDefault(); filter(); }
@@ -37,15 +35,17 @@
 
   // Quick picks fill in the deadline from the server's clock (Stockholm
   // time, whatever the browser's zone), moved on by the time since load.
-  var quick = form.querySelector(".quick");
-  var deadline = document.getElementById("d-deadline");
-  if (!quick || !deadline || !quick.dataset.now) return;
-  var base = Date.parse(quick.dataset.now + "Z") - performance.now();
-  quick.querySelectorAll("button[data-minutes]").forEach(function (b) {
-    b.addEventListener("click", function (e) {
-      e.preventDefault();
-      var t = new Date(base + performance.now() + Number(b.dataset.minutes) * 60000);
-      deadline.value = t.toISOString().slice(0, 16);
+  document.querySelectorAll(".quick[data-now]").forEach(function (quick) {
+    var field = document.getElementById(quick.dataset.for);
+    if (!field) return;
+    var base = Date.parse(quick.dataset.now + "Z") - performance.now();
+    quick.querySelectorAll("button[data-minutes]").forEach(function (b) {
+      b.hidden = false;
+      b.addEventListener("click", function (e) {
+        e.preventDefault();
+        var t = new Date(base + performance.now() + Number(b.dataset.minutes) * 60000);
+        field.value = t.toISOString().slice(0, 16);
+      });
     });
   });
 })();
