@@ -207,3 +207,26 @@ func sendDispatch(t *testing.T, b *browser, incident string, form url.Values, un
 	}
 	return loc
 }
+
+// The dispatch form and its preview speak English to an English user: no
+// Swedish label left over.
+func TestDispatchFormInEnglish(t *testing.T) {
+	env := fyrtest.Start(t)
+	id := openIncident(t, env, env.Token(auth.Staff))
+	b := newBrowser(t, env)
+	b.login(auth.Staff)
+	b.get("/lang?l=en&back=/")
+	_, form := b.get("/incidents/" + id + "/dispatch")
+	_, _, preview := b.post("/incidents/"+id+"/dispatch", url.Values{"csrf": {b.csrf}, "kind": {"message"}, "title": {"Report by 14.00"},
+		"units": {"avd1"}, "deadline": {"30"}, "channels": {"inapp"}, "step": {"preview"}})
+	for name, page := range map[string]string{"form": form, "preview": preview} {
+		for _, sv := range []string{"Mottagare", "Kvittens senast", "Skicka till", "Sök enhet", "Kanaler", "med alla under", "Skickas till"} {
+			if strings.Contains(page, sv) {
+				t.Errorf("the English %s holds the Swedish %q", name, sv)
+			}
+		}
+	}
+	if !strings.Contains(preview, "Goes to 1 units") || !strings.Contains(preview, "Send to 1 units") {
+		t.Error("the English preview lacks its count")
+	}
+}
