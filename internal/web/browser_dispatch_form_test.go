@@ -215,6 +215,12 @@ func TestBrowserWardSeesTheDecision(t *testing.T) {
 	if !strings.Contains(head, "1 av 3") || acked != "1" {
 		t.Errorf("after one receipt the headline says %q and the in-app row's acknowledged %q", head, acked)
 	}
+	if last := cdpEval[string](s, "last row", `[...document.querySelectorAll("table.board tbody tr")].pop().id`); last != "u-avd1" {
+		t.Errorf("the acknowledged unit's row is not below the units still waiting (last row %q)", last)
+	}
+	if n := s.count(`#a-unit option[value="avd1"]`); n != 0 {
+		t.Error("the phone-receipt form still offers the unit that has acknowledged")
+	}
 	j.do("the journal's figures follow", chromedp.Poll[chromedp.Void](`[...document.querySelectorAll('[data-coverage="`+string(d.Dispatch)+`"]')].every(e => e.textContent === "Kvitterat 1 av 3")`))
 	if dir := os.Getenv("FYR_SCREENSHOTS"); dir != "" {
 		png := cdpRun(s, "screenshot", chromedp.CaptureScreenshot())

@@ -91,6 +91,13 @@
     var row = document.getElementById("u-" + d.unit);
     var fresh = fragment("<table><tbody>" + d.row + "</tbody></table>").querySelector("tr");
     if (row && fresh) row.replaceWith(fresh);
+    if (fresh && fresh.classList.contains("acked")) {
+      // Acknowledged units go below the ones still to chase, and out of
+      // the phone-receipt form's choice, as a reload would show them.
+      fresh.parentNode.appendChild(fresh);
+      var opt = document.querySelector("#a-unit option[value='" + d.unit + "']");
+      if (opt) opt.remove();
+    }
   });
 
   // A unit's inbox: a new dispatch to the unit appears at the top.
