@@ -8,6 +8,7 @@ import (
 
 	"fyr/internal/dispatch"
 	"fyr/internal/event"
+	"fyr/internal/fail"
 	"fyr/internal/incident"
 )
 
@@ -54,6 +55,18 @@ func TestDecisionDispatchCarriesTheDecision(t *testing.T) {
 	if c := drafts[0].Payload.(dispatch.Created); c.Title != "Egen rubrik" || !c.Content.AppliesFrom.Equal(from) {
 		t.Fatalf("title %q, applies from %v", c.Title, c.Content.AppliesFrom)
 	}
+	// A corrected decision is not sent: its correction is.
+	fix, err := incident.Record{Incident: w.id, Kind: incident.Decision, Text: "Rättelse: från kl. 09.00", Corrects: entry,
+		Decision: &incident.DecisionInfo{DecisionMaker: "Sven Sjukvårdsledare"}}.Decide(w.inc, incident.Actor{Username: "sjl"}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.apply(t0, fix...)
+	if _, _, err := (dispatch.Create{Incident: w.id, Kind: dispatch.KindDecision, Decision: entry, Audience: dispatch.Audience{All: true},
+		Deadline: t0.Add(30 * time.Minute)}).Decide(w.inc, tree, "stabschef", t0); fail.As(err).Field != "decision" {
+		t.Fatalf("dispatch of a corrected decision: %v", err)
+	}
+	entry = fix[0].Payload.(incident.EntryRecorded).ID
 	// The digest of the preview's units lets the dispatch through.
 	units, _ := dispatch.Resolve(dispatch.Audience{All: true}, tree, tree.People())
 	if _, _, err := (dispatch.Create{Incident: w.id, Kind: dispatch.KindDecision, Decision: entry, Audience: dispatch.Audience{All: true},

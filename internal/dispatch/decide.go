@@ -122,6 +122,9 @@ func (c Create) Decide(inc *incident.Facts, units UnitLister, author string, now
 		if !ok {
 			return "", nil, fail.Field("decision", "%q is not a decision in this incident's journal", c.Decision)
 		}
+		if rec.CorrectedBy != "" {
+			return "", nil, fail.Field("decision", "has been corrected by a later journal entry: send the correction instead")
+		}
 		if strings.TrimSpace(c.Title) == "" {
 			c.Title = titleOf(rec.Text) // the decision supplies the title
 		}

@@ -23,6 +23,9 @@ type DecisionRecord struct {
 	Function   string
 	OccurredAt time.Time
 	Info       DecisionInfo
+	// CorrectedBy is the entry that corrects this decision, if any: the
+	// decision as it stands is that one.
+	CorrectedBy string
 }
 
 type incidentFacts struct {
@@ -63,6 +66,10 @@ func (f *Facts) ApplyDecoded(e event.Envelope, payload any) {
 		f.entries[p.ID] = entryFacts{p.Incident, p.Kind}
 		if p.Kind == Decision && p.Decision != nil {
 			f.decisions[p.ID] = DecisionRecord{Text: p.Text, Author: p.Author, Function: p.Function, OccurredAt: e.OccurredAt, Info: *p.Decision}
+		}
+		if d, ok := f.decisions[p.Corrects]; ok && p.Corrects != "" {
+			d.CorrectedBy = p.ID
+			f.decisions[p.Corrects] = d
 		}
 	case *Closed:
 		if inc := f.incidents[p.Incident]; inc != nil {

@@ -49,6 +49,7 @@ var dispatchFormMessages = map[string][2]string{
 	"dsp.kind.message.h": {"Meddelande", "Message"},
 	"dsp.err.in":         {"Rätta fältet", "Correct the field"},
 	"dsp.question":       {"Fråga", "Question"},
+	"dsp.corrected":      {"rättat – skicka rättelsen", "corrected – send the correction"},
 }
 
 func init() { addMessages(dispatchFormMessages) }
