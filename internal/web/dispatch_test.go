@@ -11,6 +11,7 @@ import (
 	"fyr/internal/auth"
 	"fyr/internal/dispatch"
 	"fyr/internal/fyrtest"
+	"fyr/internal/web"
 )
 
 func TestDispatchFromFormToReceipt(t *testing.T) {
@@ -228,5 +229,45 @@ func TestDispatchFormInEnglish(t *testing.T) {
 	}
 	if !strings.Contains(preview, "Goes to 1 units") || !strings.Contains(preview, "Send to 1 units") {
 		t.Error("the English preview lacks its count")
+	}
+}
+
+// Without JavaScript the search and the quick picks are answered by the
+// server: the form comes back filtered, with every tick kept, or with the
+// deadline set; nothing is sent.
+func TestDispatchFormWithoutJavaScript(t *testing.T) {
+	env := fyrtest.Start(t)
+	id := openIncident(t, env, env.Token(auth.Staff))
+	b := newBrowser(t, env)
+	b.login(auth.Staff)
+	b.get("/incidents/" + id + "/dispatch")
+	before := env.Svc.P.Seq()
+	code, _, page := b.post("/incidents/"+id+"/dispatch", url.Values{"csrf": {b.csrf}, "kind": {"message"}, "title": {"Läget"},
+		"q": {"avdel"}, "subtrees": {fyrtest.Hospital}, "step": {"filter"}})
+	if code != 200 {
+		t.Fatalf("search: %d", code)
+	}
+	for _, want := range []string{
+		`<li><span class="check"><input type="checkbox" name="units" value="avd1" id="du-avd1">`, // a match
+		`<li><span class="check"><input type="checkbox" name="units" value="region"`,            // above a match
+		`<input type="checkbox" name="subtrees" value="` + fyrtest.Hospital + `" id="ds-` + fyrtest.Hospital + `" checked>`,
+		`value="Läget"`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the searched form lacks %s", want)
+		}
+	}
+	_, _, page = b.post("/incidents/"+id+"/dispatch", url.Values{"csrf": {b.csrf}, "q": {"ingen sådan"}, "step": {"filter"}})
+	if !strings.Contains(page, `<li hidden><span class="check"><input type="checkbox" name="units" value="avd1"`) ||
+		strings.Contains(page, `id="d-q-none" hidden`) {
+		t.Error("a search without a match hides nothing or does not say so")
+	}
+	_, _, page = b.post("/incidents/"+id+"/dispatch", url.Values{"csrf": {b.csrf}, "quick": {"60"}})
+	want := env.Svc.Now().Add(time.Hour).In(web.Stockholm)
+	if !strings.Contains(page, `value="`+want.Format("2006-01-02T15:04")+`"`) && !strings.Contains(page, `value="`+want.Add(-time.Minute).Format("2006-01-02T15:04")+`"`) {
+		t.Error("the quick pick +1 h did not set the deadline")
+	}
+	if env.Svc.P.Seq() != before {
+		t.Fatal("searching or picking a deadline wrote to the log")
 	}
 }
