@@ -249,7 +249,7 @@ func TestDispatchFormWithoutJavaScript(t *testing.T) {
 	}
 	for _, want := range []string{
 		`<li><span class="check"><input type="checkbox" name="units" value="avd1" id="du-avd1">`, // a match
-		`<li><span class="check"><input type="checkbox" name="units" value="region"`,            // above a match
+		`<li><span class="check"><input type="checkbox" name="units" value="region"`,             // above a match
 		`<input type="checkbox" name="subtrees" value="` + fyrtest.Hospital + `" id="ds-` + fyrtest.Hospital + `" checked>`,
 		`value="Läget"`,
 	} {
