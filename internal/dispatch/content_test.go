@@ -88,7 +88,10 @@ func TestComposeCarriesTheDecision(t *testing.T) {
 	loc, _ := time.LoadLocation("Europe/Stockholm")
 	link := "https://10.1.2.3:8443/r/" + strings.Repeat("x", 90)
 
-	_, mail := dispatch.Compose(d, dispatch.Email, loc, link, "")
+	subject, mail := dispatch.Compose(d, dispatch.Email, loc, link, "")
+	if !strings.HasPrefix(subject, "[Fyr] Beslut: All icke-akut vård ställs in.") {
+		t.Errorf("subject %q", subject)
+	}
 	for _, want := range []string{long[:200], "Beslutat av: Sven Sjukvårdsledare (mandat: Regional särskild sjukvårdsledning)",
 		"Gäller från: 2018-09-21 08:03 till 2018-09-23 08:03", "Motivering: Journalsystemet är nere",
 		"Detta ska enheten göra: Avboka dagens operationer", "Klart? (Ja / Nej)", link} {

@@ -26,6 +26,9 @@ func Compose(d Dispatch, channel string, loc *time.Location, link, code string) 
 		dash, more = "-", "..." // GSM-7 has neither the dash nor the ellipsis
 	}
 	subject = "[Fyr] " + d.Title
+	if d.Content != nil {
+		subject = "[Fyr] Beslut: " + d.Title
+	}
 	head := fmt.Sprintf("Fyr %s krisledningen: %s\n", dash, d.Title)
 	if sms && d.Content != nil {
 		head = "Fyr - krisledningen\n" // the decision's own text says it: no title to spend the SMS on
