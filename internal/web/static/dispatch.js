@@ -33,6 +33,18 @@
     });
   }
 
+  // The decision's fields show only while a decision is chosen.
+  var extra = document.querySelector(".kind-decision");
+  var kinds = document.querySelectorAll("input[name=kind]");
+  function showKind() {
+    var dec = document.getElementById("d-kind-dec");
+    extra.hidden = !(dec && dec.checked);
+  }
+  if (extra && kinds.length) {
+    kinds.forEach(function (k) { k.addEventListener("change", showKind); });
+    showKind();
+  }
+
   // Quick picks fill in the deadline from the server's clock (Stockholm
   // time, whatever the browser's zone), moved on by the time since load.
   document.querySelectorAll(".quick[data-now]").forEach(function (quick) {
