@@ -377,16 +377,18 @@ func (s *Server) preview(c dispatch.Created, f url.Values, lang Lang) *dispatchP
 	for _, u := range s.svc.P.Units.Units() {
 		byID[u.ID] = u
 	}
-	// top is the unit's ancestor just below the root (its hospital).
+	// top is the unit's ancestor just below the root (its hospital); the
+	// bound guards against a cycle.
 	top := func(id string) string {
-		for {
+		for range len(byID) {
 			u := byID[id]
 			parent, ok := byID[u.Parent]
 			if !ok || parent.Parent == "" || byID[parent.Parent].ID == "" {
-				return id
+				break
 			}
 			id = u.Parent
 		}
+		return id
 	}
 	index := map[string]int{}
 	for _, id := range c.Units {
@@ -398,6 +400,9 @@ func (s *Server) preview(c dispatch.Created, f url.Values, lang Lang) *dispatchP
 			pv.Groups = append(pv.Groups, previewGroup{Name: s.unitName(t)})
 		}
 		pv.Groups[i].Units = append(pv.Groups[i].Units, s.unitName(id))
+	}
+	for _, g := range pv.Groups {
+		slices.Sort(g.Units)
 	}
 	for k, vs := range f {
 		switch k {
