@@ -20,10 +20,8 @@ var dispatchContentMessages = map[string][2]string{
 	"dsp.action":        {"Detta ska enheten göra", "What the unit must do"},
 	"dsp.kind.decision": {"Beslut", "Decision"},
 	"dsp.figure":        {"Kvitterat %d av %d", "Acknowledged %d of %d"},
-	"dsp.figure.board":  {"Kvitterat %d av %d – till tavlan", "Acknowledged %d of %d – to the board"},
 	"dsp.live":          {"Uppdateras direkt", "Updates live"},
 	"dsp.offline":       {"Inte ansluten – sidan uppdateras inte", "Not connected – the page does not update"},
-	"dsp.not.acked":     {"ej kvitterat", "not acknowledged"},
 }
 
 func init() { addMessages(dispatchContentMessages) }
