@@ -20,6 +20,8 @@ var dispatchContentMessages = map[string][2]string{
 	"dsp.action":        {"Detta ska enheten göra", "What the unit must do"},
 	"dsp.kind.decision": {"Beslut", "Decision"},
 	"dsp.figure":        {"Kvitterat %d av %d", "Acknowledged %d of %d"},
+	"dsp.board":         {"Kvittenstavla", "Coverage board"},
+	"dsp.sent":          {"Det som skickades", "What was sent"},
 	"dsp.live":          {"Uppdateras direkt", "Updates live"},
 	"dsp.offline":       {"Inte ansluten – sidan uppdateras inte", "Not connected – the page does not update"},
 }

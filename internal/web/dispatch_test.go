@@ -68,6 +68,8 @@ func TestDispatchFromFormToReceipt(t *testing.T) {
 	if _, board = staff.get(loc); !strings.Contains(board, "2 av 2 enheter (100 %)") || !strings.Contains(board, "100 %:") {
 		t.Fatal("the board does not show full coverage and when it was reached")
 	}
+	noMissingKeys(t, staff, loc, loc+"/print", "/incidents/"+id)
+	noMissingKeys(t, unit, loc, "/inbox")
 	if code, print := staff.get(loc + "/print"); code != 200 || !strings.Contains(print, "print.css") || !strings.Contains(print, "2 av 2 enheter") {
 		t.Fatalf("print view of the board: %d", code)
 	}
@@ -229,6 +231,22 @@ func TestDispatchFormInEnglish(t *testing.T) {
 	}
 	if !strings.Contains(preview, "Goes to 1 units") || !strings.Contains(preview, "Send to 1 units") {
 		t.Error("the English preview lacks its count")
+	}
+	noMissingKeys(t, b, "/incidents/"+id+"/dispatch", "/incidents/"+id)
+}
+
+// keyLeak is a message key shown instead of its text (T falls back to the
+// key).
+var keyLeak = regexp.MustCompile(`>[^<]*\b(dsp|dispatch|channel|outcome)\.[a-z][a-z.]*`)
+
+// noMissingKeys fails when a page shows a message key of the dispatch pages
+// in place of a text.
+func noMissingKeys(t *testing.T, b *browser, paths ...string) {
+	t.Helper()
+	for _, path := range paths {
+		if _, page := b.get(path); keyLeak.MatchString(page) {
+			t.Errorf("%s shows the message key %q", path, keyLeak.FindString(page))
+		}
 	}
 }
 
