@@ -20,6 +20,10 @@ func (s *Service) CreateDispatch(ctx context.Context, p auth.Principal, cmd disp
 	}
 	var id dispatch.ID
 	_, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
+		if first, ok := f.Dispatches.ByToken(cmd.Token); ok {
+			id = first // sent already with this token: nothing more to send
+			return nil, nil
+		}
 		var drafts []event.Draft
 		var err error
 		if id, drafts, err = cmd.Decide(f.Incidents, f.Units, p.Name, now); err != nil {

@@ -34,6 +34,10 @@ type Create struct {
 	// AudienceDigest, when given, is the Digest of the units a preview
 	// showed: the dispatch is refused if the audience resolves otherwise.
 	AudienceDigest string `json:"audience_digest"`
+	// Token, when given, makes sending idempotent: a second create with the
+	// same token (a double click, a retry) creates nothing and answers with
+	// the first dispatch.
+	Token string `json:"token"`
 }
 
 // MaxDeadline is how far ahead a receipt deadline may lie.
@@ -186,13 +190,16 @@ func (c Create) Decide(inc *incident.Facts, units UnitLister, author string, now
 	if err != nil {
 		return "", nil, err
 	}
+	if err := fail.Text("token", c.Token, 100, false); err != nil {
+		return "", nil, err
+	}
 	if c.AudienceDigest != "" && c.AudienceDigest != Digest(resolved) {
 		return "", nil, fail.Field("audience", "now names %d units, not those of the preview (the directory changed): check the list again", len(resolved))
 	}
 	id := ID(event.NewID())
 	return id, []event.Draft{{Type: TypeCreated, Subject: string(id), Actor: author,
 		Payload: Created{Dispatch: id, Incident: c.Incident, Kind: c.Kind, Title: strings.TrimSpace(c.Title), Body: c.Body,
-			Decision: c.Decision, Content: content, Audience: c.Audience, Units: resolved, Question: c.Question, Deadline: c.Deadline.UTC(),
+			Decision: c.Decision, Content: content, Token: c.Token, Audience: c.Audience, Units: resolved, Question: c.Question, Deadline: c.Deadline.UTC(),
 			Escalation: esc, Channels: slices.Clone(channels), Author: author}}}, nil
 }
 

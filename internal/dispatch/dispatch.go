@@ -107,6 +107,7 @@ type Created struct {
 	Decision string      `json:"decision,omitempty"` // the decision entry it carries
 	// Content is the decision itself, copied from the journal at sending.
 	Content    *DecisionCopy `json:"decision_content,omitempty"`
+	Token      string        `json:"token,omitempty"` // the sender's idempotency key
 	Audience   Audience      `json:"audience"`
 	Units      []string      `json:"units"`
 	Question   *Question     `json:"question,omitempty"`
@@ -247,6 +248,7 @@ type Book struct {
 	dispatches map[ID]*Dispatch
 	byIncident map[incident.ID][]ID
 	byUnit     map[string][]ID
+	byToken    map[string]ID        // idempotency keys of creates
 	attempts   map[string]attemptAt // attempt id → where it is
 	failedOver map[string]bool      // attempts already repeated through another provider
 	// unconfirmed holds the SMS attempts a provider took without (yet)
@@ -262,7 +264,7 @@ type attemptAt struct {
 
 // NewBook returns an empty book.
 func NewBook() *Book {
-	return &Book{dispatches: map[ID]*Dispatch{}, byIncident: map[incident.ID][]ID{}, byUnit: map[string][]ID{},
+	return &Book{dispatches: map[ID]*Dispatch{}, byIncident: map[incident.ID][]ID{}, byUnit: map[string][]ID{}, byToken: map[string]ID{},
 		attempts: map[string]attemptAt{}, failedOver: map[string]bool{},
 		unconfirmed: map[string]bool{}}
 }
@@ -289,6 +291,9 @@ func (b *Book) Apply(e event.Envelope) {
 		}
 		b.dispatches[p.Dispatch] = d
 		b.byIncident[p.Incident] = append(b.byIncident[p.Incident], p.Dispatch)
+		if p.Token != "" {
+			b.byToken[p.Token] = p.Dispatch
+		}
 	case TypeOpened:
 		var p Opened
 		if e.Unmarshal(&p) != nil {
@@ -510,4 +515,12 @@ func (b *Book) UnitState(id ID, unit string) (UnitState, bool) {
 	s := *us
 	s.Steps, s.Attempts = slices.Clone(s.Steps), slices.Clone(s.Attempts)
 	return s, true
+}
+
+// ByToken returns the dispatch created with an idempotency token.
+func (b *Book) ByToken(token string) (ID, bool) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	id, ok := b.byToken[token]
+	return id, ok && token != ""
 }

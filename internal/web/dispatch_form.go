@@ -13,6 +13,7 @@ import (
 	"fyr/internal/auth"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
+	"fyr/internal/event"
 	"fyr/internal/fail"
 	"fyr/internal/incident"
 )
@@ -276,7 +277,7 @@ func (s *Server) deadlineOf(v string) (time.Time, error) {
 // dispatchCommand reads the form into the command.
 func (s *Server) dispatchCommand(id incident.ID, f url.Values) (dispatch.Create, error) {
 	cmd := dispatch.Create{Incident: id, Kind: dispatch.Kind(f.Get("kind")), Title: f.Get("title"), Body: f.Get("body"),
-		Decision: f.Get("decision"), Audience: audienceOf(f), Channels: f["channels"]}
+		Decision: f.Get("decision"), Audience: audienceOf(f), Channels: f["channels"], Token: f.Get("token")}
 	if cmd.Kind == dispatch.KindMessage {
 		cmd.Decision = ""
 	}
@@ -411,5 +412,8 @@ func (s *Server) preview(c dispatch.Created, f url.Values, lang Lang) *dispatchP
 		pv.Hidden[k] = vs
 	}
 	pv.Hidden.Set("deadline", localInput(c.Deadline))
+	if pv.Hidden.Get("token") == "" {
+		pv.Hidden.Set("token", event.NewID()) // the same form sent twice sends once
+	}
 	return pv
 }

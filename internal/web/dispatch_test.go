@@ -181,7 +181,10 @@ func TestInboxIsLive(t *testing.T) {
 	}
 }
 
-var digestField = regexp.MustCompile(`name="audience_digest" value="([0-9a-f]+)"`)
+var (
+	digestField = regexp.MustCompile(`name="audience_digest" value="([0-9a-f]+)"`)
+	tokenField  = regexp.MustCompile(`name="token" value="([^"]+)"`)
+)
 
 // sendDispatch sends a dispatch through the form as the staff does: the
 // preview, which must name units units, then its confirmation. It returns
@@ -195,8 +198,8 @@ func sendDispatch(t *testing.T, b *browser, incident string, form url.Values, un
 	}
 	form.Set("step", "preview")
 	code, _, page := b.post("/incidents/"+incident+"/dispatch", form)
-	digest := digestField.FindStringSubmatch(page)
-	if code != 200 || digest == nil || !strings.Contains(page, fmt.Sprintf("Skickas till %d enheter", units)) {
+	digest, token := digestField.FindStringSubmatch(page), tokenField.FindStringSubmatch(page)
+	if code != 200 || digest == nil || token == nil || !strings.Contains(page, fmt.Sprintf("Skickas till %d enheter", units)) {
 		t.Fatalf("preview: %d, want the list of %d units and a confirmation", code, units)
 	}
 	if b.env.Svc.P.Seq() != before {
@@ -204,9 +207,15 @@ func sendDispatch(t *testing.T, b *browser, incident string, form url.Values, un
 	}
 	form.Set("step", "send")
 	form.Set("audience_digest", digest[1])
+	form.Set("token", token[1])
 	code, loc, _ := b.post("/incidents/"+incident+"/dispatch", form)
 	if code != 303 || !strings.HasPrefix(loc, "/dispatches/") {
 		t.Fatalf("confirm: %d %q", code, loc)
+	}
+	// A second click on the confirmation sends nothing more.
+	seq := b.env.Svc.P.Seq()
+	if code, again, _ := b.post("/incidents/"+incident+"/dispatch", form); code != 303 || again != loc || b.env.Svc.P.Seq() != seq {
+		t.Fatalf("the confirmation sent twice: %d %q (first %q)", code, again, loc)
 	}
 	return loc
 }
