@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 )
 
 // Channel names, as the dispatch core spells them.
@@ -32,6 +33,22 @@ type Message struct {
 	// Avoid names a provider that took this message before but never
 	// reported it delivered: channels with several providers try it last.
 	Avoid string
+	// Decision is the decision the message carries, for channels that pass
+	// structure on (the webhook's JSON); Text holds it for people.
+	Decision *Decision
+}
+
+// Decision is a decision as a channel passes it on: what was decided, by
+// whom with which mandate, from when it applies, and what the unit must do.
+type Decision struct {
+	Text          string    `json:"text"`
+	DecisionMaker string    `json:"decision_maker"`
+	Mandate       string    `json:"mandate,omitempty"`
+	Rationale     string    `json:"rationale,omitempty"`
+	DecidedAt     time.Time `json:"decided_at"`
+	AppliesFrom   time.Time `json:"applies_from"`
+	ValidUntil    time.Time `json:"valid_until,omitzero"`
+	Action        string    `json:"action,omitempty"`
 }
 
 // Result is the outcome of one Send.

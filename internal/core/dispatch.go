@@ -20,6 +20,10 @@ func (s *Service) CreateDispatch(ctx context.Context, p auth.Principal, cmd disp
 	}
 	var id dispatch.ID
 	_, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
+		if first, ok := f.Dispatches.ByToken(cmd.Token); ok {
+			id = first // sent already with this token: nothing more to send
+			return nil, nil
+		}
 		var drafts []event.Draft
 		var err error
 		if id, drafts, err = cmd.Decide(f.Incidents, f.Units, p.Name, now); err != nil {
@@ -37,6 +41,26 @@ func (s *Service) CreateDispatch(ctx context.Context, p auth.Principal, cmd disp
 	d, _ := s.P.Dispatches.Head(id)
 	s.log.Info("dispatch created", "dispatch_id", id, "incident_id", cmd.Incident, "units", len(d.Units), "username", p.Username)
 	return d, nil
+}
+
+// PreviewDispatch checks a dispatch as CreateDispatch would, against the
+// same state in the writer, and returns what it would send — the units it
+// resolves to, the title and the decision it carries — without writing:
+// the staff sees the count and the list before anything goes out.
+func (s *Service) PreviewDispatch(ctx context.Context, p auth.Principal, cmd dispatch.Create) (dispatch.Created, error) {
+	if err := p.Require(auth.WriteIncidents); err != nil {
+		return dispatch.Created{}, err
+	}
+	var created dispatch.Created
+	_, err := s.w.Do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
+		_, drafts, err := cmd.Decide(f.Incidents, f.Units, p.Name, now)
+		if err != nil {
+			return nil, err
+		}
+		created = drafts[0].Payload.(dispatch.Created)
+		return nil, nil
+	})
+	return created, err
 }
 
 // Dispatch returns a dispatch and where each unit stands: the coverage board.

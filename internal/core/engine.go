@@ -248,6 +248,7 @@ func (e *Engine) send(ctx context.Context, p dispatch.Plan) error {
 		res.Error = "channel " + p.Channel + " is not configured"
 	} else {
 		subject, text, link := e.message(d, p)
+		p.Decision, p.Action = d.Content, d.Body
 		res = t.Send(ctx, p, subject, text, link)
 		res.Dispatch, res.Unit, res.Attempt = p.Dispatch, p.Unit, p.Attempt
 	}
@@ -262,21 +263,10 @@ func (e *Engine) send(ctx context.Context, p dispatch.Plan) error {
 	return nil
 }
 
-// message is the text sent: short enough for one or two SMS, with the
-// receipt link.
+// message is the text sent, with the receipt link: the decision itself
+// and what to do, as much as fits for an SMS (dispatch.Compose).
 func (e *Engine) message(d dispatch.Dispatch, p dispatch.Plan) (subject, text, link string) {
 	link = e.baseURL + "/r/" + e.svc.ReceiptLink(p.Attempt, d.Dispatch, p.Unit, p.Name, p.Channel)
-	var b strings.Builder
-	fmt.Fprintf(&b, "Fyr – krisledningen: %s\n", d.Title)
-	if d.Body != "" && p.Channel != dispatch.SMS {
-		fmt.Fprintf(&b, "\n%s\n", d.Body)
-	}
-	if d.Question != nil {
-		fmt.Fprintf(&b, "\n%s (%s)\n", d.Question.Text, strings.Join(d.Question.Answers, " / "))
-	}
-	fmt.Fprintf(&b, "\nKvittera senast %s: %s\n", d.Deadline.In(stockholm).Format("2006-01-02 15:04"), link)
-	if p.Code != "" {
-		fmt.Fprintf(&b, "Eller svara på detta SMS: OK %s\n", p.Code)
-	}
-	return "[Fyr] " + d.Title, b.String(), link
+	subject, text = dispatch.Compose(d, p.Channel, stockholm, link, p.Code)
+	return subject, text, link
 }

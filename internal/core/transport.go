@@ -15,6 +15,10 @@ type ChannelTransport struct{ Sender channel.Sender }
 func (t ChannelTransport) Send(ctx context.Context, p dispatch.Plan, subject, text, link string) dispatch.AttemptResult {
 	m := channel.Message{AttemptID: p.Attempt, ToName: p.Name, Subject: subject, Text: text, ReceiptURL: link, ShortCode: p.Code,
 		Avoid: p.Avoid}
+	if c := p.Decision; c != nil {
+		m.Decision = &channel.Decision{Text: c.Text, DecisionMaker: c.DecisionMaker, Mandate: c.Mandate, Rationale: c.Rationale,
+			DecidedAt: c.DecidedAt, AppliesFrom: c.AppliesFrom, ValidUntil: c.ValidUntil, Action: p.Action}
+	}
 	switch p.Channel {
 	case dispatch.Email:
 		m.ToEmail = p.Address

@@ -114,6 +114,10 @@ func (b *Book) attemptRef(attempt string) (AttemptRef, bool) {
 type Plan struct {
 	Attempted
 	Contact directory.Contact
+	// Decision is the decision the dispatch carries, for channels that pass
+	// it on as structure (the webhook); set when the message is sent.
+	Decision *DecisionCopy
+	Action   string // what the unit must do (the dispatch's body)
 }
 
 // Reacher tells who answers for a unit and which unit is above it.

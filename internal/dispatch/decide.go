@@ -29,6 +29,15 @@ type Create struct {
 	Deadline   time.Time   `json:"deadline"`
 	Escalation *Escalation `json:"escalation"`
 	Channels   []string    `json:"channels"`
+	// AppliesFrom is when a decision applies; zero: from when it was taken.
+	AppliesFrom time.Time `json:"applies_from"`
+	// AudienceDigest, when given, is the Digest of the units a preview
+	// showed: the dispatch is refused if the audience resolves otherwise.
+	AudienceDigest string `json:"audience_digest"`
+	// Token, when given, makes sending idempotent: a second create with the
+	// same token (a double click, a retry) creates nothing and answers with
+	// the first dispatch.
+	Token string `json:"token"`
 }
 
 // MaxDeadline is how far ahead a receipt deadline may lie.
@@ -107,26 +116,38 @@ func Resolve(a Audience, units []directory.Unit, people []directory.Person) ([]s
 // Decide checks Create and returns its event. The incident must be open;
 // a decision dispatch must carry a decision entry of that incident.
 func (c Create) Decide(inc *incident.Facts, units UnitLister, author string, now time.Time) (ID, []event.Draft, error) {
-	if err := fail.First(
-		fail.Text("title", c.Title, 200, true),
-		fail.Text("body", c.Body, incident.MaxText, false),
-	); err != nil {
-		return "", nil, err
-	}
 	if err := inc.CheckOpen(c.Incident); err != nil {
 		return "", nil, err
 	}
+	var content *DecisionCopy
 	switch c.Kind {
 	case KindDecision:
-		if !inc.IsDecision(c.Incident, c.Decision) {
+		rec, ok := inc.Decision(c.Incident, c.Decision)
+		if !ok {
 			return "", nil, fail.Field("decision", "%q is not a decision in this incident's journal", c.Decision)
 		}
+		if rec.CorrectedBy != "" {
+			return "", nil, fail.Field("decision", "has been corrected by a later journal entry: send the correction instead")
+		}
+		if strings.TrimSpace(c.Title) == "" {
+			c.Title = titleOf(rec.Text) // the decision supplies the title
+		}
+		content = copyDecision(c.Decision, rec, c.AppliesFrom)
 	case KindMessage:
 		if c.Decision != "" {
 			return "", nil, fail.Field("decision", "only a decision dispatch carries a decision")
 		}
+		if !c.AppliesFrom.IsZero() {
+			return "", nil, fail.Field("applies_from", "only a decision applies from a time")
+		}
 	default:
 		return "", nil, fail.Field("kind", "unknown kind %q: use decision or message", c.Kind)
+	}
+	if err := fail.First(
+		fail.Text("title", c.Title, MaxTitle, true),
+		fail.Text("body", c.Body, incident.MaxText, false),
+	); err != nil {
+		return "", nil, err
 	}
 	if c.Question != nil {
 		if err := fail.Text("question.text", c.Question.Text, 500, true); err != nil {
@@ -169,10 +190,16 @@ func (c Create) Decide(inc *incident.Facts, units UnitLister, author string, now
 	if err != nil {
 		return "", nil, err
 	}
+	if err := fail.Text("token", c.Token, 100, false); err != nil {
+		return "", nil, err
+	}
+	if c.AudienceDigest != "" && c.AudienceDigest != Digest(resolved) {
+		return "", nil, fail.Field("audience", "now names %d units, not those of the preview (the directory changed): check the list again", len(resolved))
+	}
 	id := ID(event.NewID())
 	return id, []event.Draft{{Type: TypeCreated, Subject: string(id), Actor: author,
 		Payload: Created{Dispatch: id, Incident: c.Incident, Kind: c.Kind, Title: strings.TrimSpace(c.Title), Body: c.Body,
-			Decision: c.Decision, Audience: c.Audience, Units: resolved, Question: c.Question, Deadline: c.Deadline.UTC(),
+			Decision: c.Decision, Content: content, Token: c.Token, Audience: c.Audience, Units: resolved, Question: c.Question, Deadline: c.Deadline.UTC(),
 			Escalation: esc, Channels: slices.Clone(channels), Author: author}}}, nil
 }
 

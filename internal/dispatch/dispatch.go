@@ -99,19 +99,22 @@ const (
 
 // Created starts a dispatch to a resolved list of units.
 type Created struct {
-	Dispatch   ID          `json:"dispatch"`
-	Incident   incident.ID `json:"incident"`
-	Kind       Kind        `json:"kind"`
-	Title      string      `json:"title"`
-	Body       string      `json:"body"`
-	Decision   string      `json:"decision,omitempty"` // the decision entry it carries
-	Audience   Audience    `json:"audience"`
-	Units      []string    `json:"units"`
-	Question   *Question   `json:"question,omitempty"`
-	Deadline   time.Time   `json:"deadline"`
-	Escalation Escalation  `json:"escalation"`
-	Channels   []string    `json:"channels"`
-	Author     string      `json:"author"`
+	Dispatch ID          `json:"dispatch"`
+	Incident incident.ID `json:"incident"`
+	Kind     Kind        `json:"kind"`
+	Title    string      `json:"title"`
+	Body     string      `json:"body"`
+	Decision string      `json:"decision,omitempty"` // the decision entry it carries
+	// Content is the decision itself, copied from the journal at sending.
+	Content    *DecisionCopy `json:"decision_content,omitempty"`
+	Token      string        `json:"token,omitempty"` // the sender's idempotency key
+	Audience   Audience      `json:"audience"`
+	Units      []string      `json:"units"`
+	Question   *Question     `json:"question,omitempty"`
+	Deadline   time.Time     `json:"deadline"`
+	Escalation Escalation    `json:"escalation"`
+	Channels   []string      `json:"channels"`
+	Author     string        `json:"author"`
 }
 
 // Opened records that a unit's contact opened the dispatch.
@@ -173,12 +176,61 @@ type Dispatch struct {
 	CreatedAt time.Time `json:"created_at"`
 	// Acked counts acknowledged units; Reached50/90/100 are when 50 %, 90 %
 	// and every unit had acknowledged.
-	Acked      int                   `json:"acked"`
-	Reached50  time.Time             `json:"reached_50,omitzero"`
-	Reached90  time.Time             `json:"reached_90,omitzero"`
-	Reached100 time.Time             `json:"reached_100,omitzero"`
-	State      map[string]*UnitState `json:"-"`
-	used       map[string]bool       // receipt links (attempt ids) already used
+	Acked      int       `json:"acked"`
+	Reached50  time.Time `json:"reached_50,omitzero"`
+	Reached90  time.Time `json:"reached_90,omitzero"`
+	Reached100 time.Time `json:"reached_100,omitzero"`
+	// ByChannel counts attempts, outcomes and receipts per channel, in the
+	// order the channels were first used: kept as events arrive, so that a
+	// live update of the board costs the same for 10 or 10,000 units.
+	ByChannel []ChannelCount        `json:"by_channel,omitempty"`
+	State     map[string]*UnitState `json:"-"`
+	used      map[string]bool       // receipt links (attempt ids) already used
+}
+
+// ChannelCount is one channel's figures in a dispatch. Handed counts the
+// attempts a provider took (delivered ones included), Failed those that
+// failed, Acked the receipts that came through the channel.
+type ChannelCount struct {
+	Channel  string `json:"channel"`
+	Attempts int    `json:"attempts"`
+	Handed   int    `json:"handed"`
+	Failed   int    `json:"failed"`
+	Acked    int    `json:"acked"`
+}
+
+// count returns the figures of channel ch, added when new.
+func (d *Dispatch) count(ch string) *ChannelCount {
+	for i := range d.ByChannel {
+		if d.ByChannel[i].Channel == ch {
+			return &d.ByChannel[i]
+		}
+	}
+	d.ByChannel = append(d.ByChannel, ChannelCount{Channel: ch})
+	return &d.ByChannel[len(d.ByChannel)-1]
+}
+
+// outcome moves an attempt of channel ch from one outcome to another in the
+// figures.
+func (d *Dispatch) outcome(ch, from, to string) {
+	c := d.count(ch)
+	for o, n := range map[string]int{from: -1, to: 1} {
+		switch o {
+		case Handed, Delivered:
+			c.Handed += n
+		case Failed:
+			c.Failed += n
+		}
+	}
+}
+
+// snapshot copies d for a reader: the per-unit states stay behind, the
+// figures are cloned.
+func (d *Dispatch) snapshot() Dispatch {
+	cp := *d
+	cp.State, cp.used = nil, nil
+	cp.ByChannel = slices.Clone(d.ByChannel)
+	return cp
 }
 
 // Percent is the share of units that have acknowledged.
@@ -196,6 +248,7 @@ type Book struct {
 	dispatches map[ID]*Dispatch
 	byIncident map[incident.ID][]ID
 	byUnit     map[string][]ID
+	byToken    map[string]ID        // idempotency keys of creates
 	attempts   map[string]attemptAt // attempt id → where it is
 	failedOver map[string]bool      // attempts already repeated through another provider
 	// unconfirmed holds the SMS attempts a provider took without (yet)
@@ -211,7 +264,7 @@ type attemptAt struct {
 
 // NewBook returns an empty book.
 func NewBook() *Book {
-	return &Book{dispatches: map[ID]*Dispatch{}, byIncident: map[incident.ID][]ID{}, byUnit: map[string][]ID{},
+	return &Book{dispatches: map[ID]*Dispatch{}, byIncident: map[incident.ID][]ID{}, byUnit: map[string][]ID{}, byToken: map[string]ID{},
 		attempts: map[string]attemptAt{}, failedOver: map[string]bool{},
 		unconfirmed: map[string]bool{}}
 }
@@ -238,6 +291,9 @@ func (b *Book) Apply(e event.Envelope) {
 		}
 		b.dispatches[p.Dispatch] = d
 		b.byIncident[p.Incident] = append(b.byIncident[p.Incident], p.Dispatch)
+		if p.Token != "" {
+			b.byToken[p.Token] = p.Dispatch
+		}
 	case TypeOpened:
 		var p Opened
 		if e.Unmarshal(&p) != nil {
@@ -271,6 +327,7 @@ func (b *Book) Apply(e event.Envelope) {
 		}
 		d := b.dispatches[p.Dispatch]
 		d.Acked++
+		d.count(p.Channel).Acked++
 		n := len(d.Units)
 		if d.Reached50.IsZero() && d.Acked >= threshold(n, 0.5) {
 			d.Reached50 = e.OccurredAt
@@ -290,6 +347,7 @@ func (b *Book) Apply(e event.Envelope) {
 			us.Attempts = append(us.Attempts, Attempt{ID: p.Attempt, Step: p.Step, Channel: p.Channel, Name: p.Name,
 				Role: p.Role, Address: p.Address, FailoverOf: p.FailoverOf, Avoid: p.Avoid, At: e.OccurredAt, Outcome: Pending})
 			b.attempts[p.Attempt] = attemptAt{p.Dispatch, p.Unit}
+			b.dispatches[p.Dispatch].count(p.Channel).Attempts++
 			if p.FailoverOf != "" {
 				b.failedOver[p.FailoverOf] = true
 				delete(b.unconfirmed, p.FailoverOf)
@@ -303,6 +361,7 @@ func (b *Book) Apply(e event.Envelope) {
 		if us := b.unit(p.Dispatch, p.Unit); us != nil {
 			for i := range us.Attempts {
 				if a := &us.Attempts[i]; a.ID == p.Attempt {
+					was := a.Outcome
 					a.Outcome, a.Provider, a.ProviderID, a.Error = Failed, p.Provider, p.ProviderID, p.Error
 					if p.Handed {
 						a.Outcome = Handed
@@ -310,6 +369,7 @@ func (b *Book) Apply(e event.Envelope) {
 							b.unconfirmed[a.ID] = true
 						}
 					}
+					b.dispatches[p.Dispatch].outcome(a.Channel, was, a.Outcome)
 				}
 			}
 		}
@@ -321,6 +381,7 @@ func (b *Book) Apply(e event.Envelope) {
 		if us := b.unit(p.Dispatch, p.Unit); us != nil {
 			for i := range us.Attempts {
 				if a := &us.Attempts[i]; a.ID == p.Attempt {
+					was := a.Outcome
 					a.Outcome = Failed
 					if p.Delivered {
 						a.Outcome = Delivered
@@ -328,6 +389,7 @@ func (b *Book) Apply(e event.Envelope) {
 					} else {
 						a.Error = "not delivered (provider report)"
 					}
+					b.dispatches[p.Dispatch].outcome(a.Channel, was, a.Outcome)
 				}
 			}
 		}
@@ -369,9 +431,7 @@ func (b *Book) Get(id ID) (Dispatch, []UnitState, bool) {
 		s.Steps, s.Attempts = slices.Clone(s.Steps), slices.Clone(s.Attempts)
 		states = append(states, s)
 	}
-	cp := *d
-	cp.State = nil
-	return cp, states, true
+	return d.snapshot(), states, true
 }
 
 // ForIncident lists an incident's dispatches, newest first.
@@ -381,9 +441,7 @@ func (b *Book) ForIncident(id incident.ID) []Dispatch {
 	ids := b.byIncident[id]
 	out := make([]Dispatch, 0, len(ids))
 	for i := len(ids) - 1; i >= 0; i-- {
-		cp := *b.dispatches[ids[i]]
-		cp.State = nil
-		out = append(out, cp)
+		out = append(out, b.dispatches[ids[i]].snapshot())
 	}
 	return out
 }
@@ -397,11 +455,9 @@ func (b *Book) ForUnit(unit string) []UnitView {
 	out := make([]UnitView, 0, len(ids))
 	for i := len(ids) - 1; i >= 0; i-- {
 		d := b.dispatches[ids[i]]
-		cp := *d
-		cp.State = nil
 		mine := *d.State[unit]
 		mine.Steps, mine.Attempts = slices.Clone(mine.Steps), slices.Clone(mine.Attempts)
-		out = append(out, UnitView{Dispatch: cp, Mine: mine})
+		out = append(out, UnitView{Dispatch: d.snapshot(), Mine: mine})
 	}
 	return out
 }
@@ -444,9 +500,7 @@ func (b *Book) Head(id ID) (Dispatch, bool) {
 	if d == nil {
 		return Dispatch{}, false
 	}
-	cp := *d
-	cp.State, cp.used = nil, nil
-	return cp, true
+	return d.snapshot(), true
 }
 
 // UnitState returns where one unit stands in a dispatch, without copying
@@ -461,4 +515,12 @@ func (b *Book) UnitState(id ID, unit string) (UnitState, bool) {
 	s := *us
 	s.Steps, s.Attempts = slices.Clone(s.Steps), slices.Clone(s.Attempts)
 	return s, true
+}
+
+// ByToken returns the dispatch created with an idempotency token.
+func (b *Book) ByToken(token string) (ID, bool) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	id, ok := b.byToken[token]
+	return id, ok && token != ""
 }

@@ -14,12 +14,27 @@ type Facts struct {
 	// tokens maps an account, an incident and a form token to the entry
 	// written with them.
 	tokens map[tokenKey]string
+	// decisions keeps what a decision entry says, so that a dispatch can
+	// carry a copy of it (decisions are few: this costs little).
+	decisions map[string]DecisionRecord
 }
 
 type tokenKey struct {
 	actor    string
 	incident ID
 	token    string
+}
+
+// DecisionRecord is a decision entry as a dispatch copies it.
+type DecisionRecord struct {
+	Text       string
+	Author     string
+	Function   string
+	OccurredAt time.Time
+	Info       DecisionInfo
+	// CorrectedBy is the entry that corrects this decision, if any: the
+	// decision as it stands is that one.
+	CorrectedBy string
 }
 
 type incidentFacts struct {
@@ -39,7 +54,7 @@ type entryFacts struct {
 
 // NewFacts returns an empty write model.
 func NewFacts() *Facts {
-	return &Facts{incidents: map[ID]*incidentFacts{}, entries: map[string]entryFacts{}, tokens: map[tokenKey]string{}}
+	return &Facts{incidents: map[ID]*incidentFacts{}, entries: map[string]entryFacts{}, tokens: map[tokenKey]string{}, decisions: map[string]DecisionRecord{}}
 }
 
 // Apply folds one event into the write model.
@@ -60,6 +75,13 @@ func (f *Facts) ApplyDecoded(e event.Envelope, payload any) {
 		f.entries[p.ID] = entryFacts{p.Incident, p.Kind}
 		if p.FormToken != "" {
 			f.tokens[tokenKey{e.Actor, p.Incident, p.FormToken}] = p.ID
+		}
+		if p.Kind == Decision && p.Decision != nil {
+			f.decisions[p.ID] = DecisionRecord{Text: p.Text, Author: p.Author, Function: p.Function, OccurredAt: e.OccurredAt, Info: *p.Decision}
+		}
+		if d, ok := f.decisions[p.Corrects]; ok && p.Corrects != "" {
+			d.CorrectedBy = p.ID
+			f.decisions[p.Corrects] = d
 		}
 	case *Closed:
 		if inc := f.incidents[p.Incident]; inc != nil {
@@ -115,4 +137,13 @@ func (f *Facts) EntryByToken(actor string, id ID, token string) (string, bool) {
 	}
 	entry, ok := f.tokens[tokenKey{actor, id, token}]
 	return entry, ok
+}
+
+// Decision returns what decision entry entryID of incident id says.
+func (f *Facts) Decision(id ID, entryID string) (DecisionRecord, bool) {
+	if !f.IsDecision(id, entryID) {
+		return DecisionRecord{}, false
+	}
+	d, ok := f.decisions[entryID]
+	return d, ok
 }

@@ -2,13 +2,9 @@ package web
 
 import (
 	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"fyr/internal/auth"
-	"fyr/internal/directory"
 	"fyr/internal/dispatch"
 	"fyr/internal/event"
 	"fyr/internal/fail"
@@ -97,64 +93,13 @@ type unitRowView struct {
 	Name  string
 }
 
-type dispatchFormPage struct {
-	Base
-	Incident  incident.Incident
-	Decisions []incident.Entry
-	Hospitals []directory.Unit
-	Units     []directory.Unit
-	Types     []string
-	Error     *formError
-	Form      url.Values
-}
-
 type boardPage struct {
 	Base
 	Incident incident.Incident
 	Coverage coverageView
 	Rows     []unitRowView
 	CanWrite bool
-	Channels []channelStat
 	Printed  time.Time
-}
-
-// channelStat counts one channel's attempts, their outcomes and the
-// receipts that came through it.
-type channelStat struct {
-	Channel                         string
-	Attempts, Handed, Failed, Acked int
-}
-
-func channelStats(states []dispatch.UnitState) []channelStat {
-	by := map[string]*channelStat{}
-	var order []string
-	get := func(ch string) *channelStat {
-		if by[ch] == nil {
-			by[ch] = &channelStat{Channel: ch}
-			order = append(order, ch)
-		}
-		return by[ch]
-	}
-	for _, st := range states {
-		for _, a := range st.Attempts {
-			c := get(a.Channel)
-			c.Attempts++
-			switch a.Outcome {
-			case dispatch.Handed:
-				c.Handed++
-			case dispatch.Failed:
-				c.Failed++
-			}
-		}
-		if st.Ack != nil {
-			get(st.Ack.Channel).Acked++
-		}
-	}
-	out := make([]channelStat, 0, len(order))
-	for _, ch := range order {
-		out = append(out, *by[ch])
-	}
-	return out
 }
 
 type unitDispatchPage struct {
@@ -188,89 +133,6 @@ func (s *Server) unitName(id string) string {
 	return id
 }
 
-func (s *Server) dispatchForm(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	return s.showDispatchForm(w, r, p, nil, nil)
-}
-
-func (s *Server) showDispatchForm(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *formError, form url.Values) error {
-	if err := p.Require(auth.WriteIncidents); err != nil {
-		return err
-	}
-	id := incident.ID(r.PathValue("id"))
-	inc, err := s.svc.Incident(p, id, incident.AsOf{})
-	if err != nil {
-		return err
-	}
-	decisions, err := s.svc.Journal(p, id, incident.Query{Kind: incident.Decision}, "dispatch form")
-	if err != nil {
-		return err
-	}
-	reverse(decisions)
-	units := s.svc.P.Units.Units()
-	types := map[string]bool{}
-	var typeList []string
-	for _, u := range units {
-		if !types[string(u.Type)] {
-			types[string(u.Type)] = true
-			typeList = append(typeList, string(u.Type))
-		}
-	}
-	if form == nil {
-		form = url.Values{"deadline": {"30"}}
-		if d := r.URL.Query().Get("decision"); d != "" {
-			form.Set("kind", "decision")
-			form.Set("decision", d)
-		}
-	}
-	if ferr != nil {
-		w.WriteHeader(http.StatusBadRequest)
-	}
-	s.render(w, r, "dispatch-form", dispatchFormPage{Base: s.base(r, &p, T(langOf(r), "dispatch.new")), Incident: inc,
-		Decisions: decisions, Hospitals: s.svc.Hospitals(), Units: units, Types: typeList, Error: ferr, Form: form})
-	return nil
-}
-
-func (s *Server) dispatchSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	id := incident.ID(r.PathValue("id"))
-	f := r.PostForm
-	if f == nil {
-		r.ParseForm()
-		f = r.PostForm
-	}
-	cmd := dispatch.Create{Incident: id, Kind: dispatch.Kind(f.Get("kind")), Title: f.Get("title"), Body: f.Get("body"),
-		Decision: f.Get("decision"),
-		Audience: dispatch.Audience{All: f.Get("all") == "on", Subtrees: f["subtrees"], Types: f["types"], Units: f["units"],
-			Functions: f["functions"]}}
-	if cmd.Kind == dispatch.KindMessage {
-		cmd.Decision = ""
-	}
-	if q := strings.TrimSpace(f.Get("question")); q != "" {
-		var answers []string
-		for _, a := range strings.Split(f.Get("answers"), "\n") {
-			if a = strings.TrimSpace(a); a != "" {
-				answers = append(answers, a)
-			}
-		}
-		cmd.Question = &dispatch.Question{Text: q, Answers: answers}
-	}
-	minutes, err := strconv.Atoi(strings.TrimSpace(f.Get("deadline")))
-	if err != nil || minutes < 1 {
-		err = fail.Field("deadline", "give the number of minutes from now (at least 1)")
-	} else {
-		cmd.Deadline = s.svc.Now().Add(time.Duration(minutes) * time.Minute)
-		var d dispatch.Dispatch
-		if d, err = s.svc.CreateDispatch(r.Context(), p, cmd); err == nil {
-			http.Redirect(w, r, "/dispatches/"+string(d.Dispatch), http.StatusSeeOther)
-			return nil
-		}
-	}
-	ferr, err := formFailure("dispatch", err)
-	if err != nil {
-		return err
-	}
-	return s.showDispatchForm(w, r, p, ferr, f)
-}
-
 // dispatchPage is the coverage board for the staff, and the message with
 // its receipt form for a unit's own account.
 func (s *Server) dispatchPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
@@ -288,7 +150,7 @@ func (s *Server) dispatchPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 		return err
 	}
 	pg := boardPage{Base: s.base(r, &p, d.Title), Incident: inc, Coverage: coverageView{lang, d},
-		CanWrite: auth.Can(p.Role, auth.WriteIncidents) && !inc.Closed, Channels: channelStats(states)}
+		CanWrite: auth.Can(p.Role, auth.WriteIncidents) && !inc.Closed}
 	pg.LiveIncident = d.Incident
 	pg.Rows = s.boardRows(lang, states)
 	s.render(w, r, "dispatch-board", pg)
@@ -321,7 +183,7 @@ func (s *Server) dispatchPrint(w http.ResponseWriter, r *http.Request, p auth.Pr
 		return err
 	}
 	lang := langOf(r)
-	pg := boardPage{Base: s.base(r, &p, d.Title), Incident: inc, Coverage: coverageView{lang, d}, Channels: channelStats(states),
+	pg := boardPage{Base: s.base(r, &p, d.Title), Incident: inc, Coverage: coverageView{lang, d},
 		Printed: s.svc.Now(), Rows: s.boardRows(lang, states)}
 	s.render(w, r, "dispatch-print", pg)
 	return nil
@@ -395,7 +257,8 @@ func (s *Server) coverageMsgs(lang Lang, e event.Envelope) (incident.ID, []byte)
 	if !ok {
 		return "", nil
 	}
-	data := coverageData{Dispatch: d.Dispatch, Summary: s.renderPartial("coverage", coverageView{lang, d})}
+	data := coverageData{Dispatch: d.Dispatch, Summary: s.renderPartial("coverage", coverageView{lang, d}),
+		Figure: figure{lang, d.Dispatch, d.Acked, len(d.Units)}.Text()}
 	if st, ok := s.svc.P.Dispatches.UnitState(ref.Dispatch, ref.Unit); ok {
 		data.Unit, data.Row = st.Unit, s.renderPartial("unit-row", unitRowView{lang, st, s.unitName(st.Unit)})
 	}
@@ -405,6 +268,7 @@ func (s *Server) coverageMsgs(lang Lang, e event.Envelope) (incident.ID, []byte)
 type coverageData struct {
 	Dispatch dispatch.ID `json:"dispatch"`
 	Summary  string      `json:"summary"`
+	Figure   string      `json:"figure"` // "Kvitterat 1 av 299", wherever the dispatch is listed
 	Unit     string      `json:"unit,omitempty"`
 	Row      string      `json:"row,omitempty"`
 }

@@ -77,6 +77,11 @@ func (s *Server) funcs() template.FuncMap {
 			return ""
 		},
 		"fieldName": fieldName,
+		// dispatch_content.go
+		"contentOf":  contentOf,
+		"coverageOf": s.coverageOf,
+		"excerpt":    excerpt,
+		"quickFor":   s.quickFor,
 	}
 }
 

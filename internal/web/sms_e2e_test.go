@@ -144,7 +144,7 @@ func TestSMSFailoverWhenNoDeliveryReport(t *testing.T) {
 	}
 	byTitle := map[string]string{}
 	for _, m := range first.Sent() {
-		byTitle[strings.SplitN(strings.TrimPrefix(m.Message, "Fyr – krisledningen: "), "\n", 2)[0]] = m.ID
+		byTitle[strings.SplitN(strings.TrimPrefix(m.Message, "Fyr - krisledningen: "), "\n", 2)[0]] = m.ID
 	}
 	if err := first.Report(byTitle["Levererat"], sms.StatusDelivered); err != nil {
 		t.Fatal(err)

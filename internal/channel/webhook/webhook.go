@@ -3,7 +3,9 @@
 // back.
 //
 // The request body is {"attempt_id", "subject", "text", "receipt_url",
-// "short_code"}, with the headers Content-Type: application/json,
+// "short_code", and for a decision "decision": {"text", "decision_maker",
+// "mandate", "rationale", "decided_at", "applies_from", "valid_until",
+// "action"}}, with the headers Content-Type: application/json,
 // Idempotency-Key: the attempt id (the same on every retry), and
 // Fyr-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 over "<t>.<body>">.
 // A receiver recomputes the HMAC with the shared secret, compares in
@@ -45,6 +47,9 @@ type Payload struct {
 	Text       string `json:"text"`
 	ReceiptURL string `json:"receipt_url"`
 	ShortCode  string `json:"short_code"`
+	// Decision is the decision a decision dispatch carries, for a system
+	// that shows it in its own way; absent for other messages.
+	Decision *channel.Decision `json:"decision,omitempty"`
 }
 
 // Config configures a Sender.
@@ -114,7 +119,8 @@ func (s *Sender) Send(ctx context.Context, m channel.Message) channel.Result {
 		res.Err = channel.Permanent(err)
 		return res
 	}
-	body, err := json.Marshal(Payload{AttemptID: m.AttemptID, Subject: m.Subject, Text: m.Text, ReceiptURL: m.ReceiptURL, ShortCode: m.ShortCode})
+	body, err := json.Marshal(Payload{AttemptID: m.AttemptID, Subject: m.Subject, Text: m.Text, ReceiptURL: m.ReceiptURL, ShortCode: m.ShortCode,
+		Decision: m.Decision})
 	if err != nil {
 		res.Err = channel.Permanent(fmt.Errorf("webhook body: %w", err))
 		return res

@@ -38,8 +38,10 @@
   // The live marker says so in words, not only in colour, when the link drops.
   var state = document.getElementById("live-state");
   var onText = state ? state.textContent : "";
+  // It is hidden in the page: "live" is said only once the link is up.
   function live(on) {
     if (!state) return;
+    state.hidden = false;
     state.classList.toggle("off", !on);
     state.textContent = on ? onText : (state.dataset.off || onText);
   }
@@ -88,6 +90,9 @@
   // The coverage board: the summary and the row of the unit that changed.
   es.addEventListener("coverage", function (ev) {
     var d = JSON.parse(ev.data);
+    document.querySelectorAll("[data-coverage='" + d.dispatch + "']").forEach(function (el) {
+      el.textContent = d.figure; // "Kvitterat 1 av 299" in lists
+    });
     var summary = document.getElementById("coverage-" + d.dispatch);
     if (!summary) return;
     summary.replaceWith(fragment(d.summary));
@@ -95,6 +100,13 @@
     var row = document.getElementById("u-" + d.unit);
     var fresh = fragment("<table><tbody>" + d.row + "</tbody></table>").querySelector("tr");
     if (row && fresh) row.replaceWith(fresh);
+    if (fresh && fresh.classList.contains("acked")) {
+      // Acknowledged units go below the ones still to chase, and out of
+      // the phone-receipt form's choice, as a reload would show them.
+      fresh.parentNode.appendChild(fresh);
+      var opt = document.querySelector("#a-unit option[value='" + d.unit + "']");
+      if (opt) opt.remove();
+    }
   });
 
   // A unit's inbox: a new dispatch to the unit appears at the top.
