@@ -103,6 +103,8 @@ func (u *Users) Apply(e event.Envelope) {
 			u.users[p.Username].hash = p.Hash
 			u.users[p.Username].PasswordSet = e.RecordedAt
 		}
+	default:
+		u.applyChange(e)
 	}
 }
 

@@ -91,6 +91,7 @@ func (s *Server) routes() {
 	s.roundRoutes()
 	s.pictureRoutes()
 	s.reportRoutes()
+	s.userRoutes()
 }
 
 // EnableHooks turns on the SMS gateway callbacks, guarded by key.
@@ -106,6 +107,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	if s.unmatched(w, r) {
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 
