@@ -37,7 +37,7 @@
   var es = new EventSource(url);
   // The live marker says so in words, not only in colour, when the link drops.
   var state = document.getElementById("live-state");
-  var onText = state ? (state.dataset.on || state.textContent) : "";
+  var onText = state ? (state.dataset.say || state.textContent) : "";
   function live(on) {
     if (!state) return;
     state.hidden = false; // a marker sent hidden says "live" only once it is
