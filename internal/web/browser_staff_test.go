@@ -51,15 +51,28 @@ func (b *browserTab) text(sel string) string {
 	return cdpEval[string](b, "text of "+sel, fmt.Sprintf(`(document.querySelector(%q) || {innerText: ""}).innerText`, sel))
 }
 
-// shot saves a screenshot when FYR_SHOTS names a directory, to look at.
+// shot saves a full-page PNG when FYR_SHOTS names a directory, to look at.
 func shot(t *testing.T, b *browserTab, name string) {
 	t.Helper()
 	dir := os.Getenv("FYR_SHOTS")
 	if dir == "" {
 		return
 	}
-	png := cdpRun(b, "screenshot "+name, chromedp.FullScreenshot(90))
-	if err := os.WriteFile(dir+"/"+name+".jpg", png, 0o644); err != nil {
+	png := cdpRun(b, "screenshot "+name, chromedp.FullScreenshot(100))
+	if err := os.WriteFile(dir+"/"+name+".png", png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// shotOf saves a PNG of one element when FYR_SHOTS names a directory.
+func shotOf(t *testing.T, b *browserTab, name, sel string) {
+	t.Helper()
+	dir := os.Getenv("FYR_SHOTS")
+	if dir == "" {
+		return
+	}
+	png := cdpRun(b, "screenshot "+name, chromedp.Screenshot(chromedp.CSS(sel)))
+	if err := os.WriteFile(dir+"/"+name+".png", png, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -105,7 +118,10 @@ func TestBrowserFourEyesSaysWhoMayApprove(t *testing.T) {
 		t.Errorf("the author's page says %q about who approves, want the other stabschef named", got)
 	}
 	axeAudit(t, author, "draft, its author")
-	shot(t, author, "picture-author")
+	phone(author)
+	checkNoSideScroll(t, author, "draft, its author", 390)
+	shotOf(t, author, "picture-author-phone", "#approve-wait")
+	laptop(author)
 	author.do("English", chromedp.Navigate(env.URL+"/lang?l=en&back="+path), chromedp.WaitVisible(chromedp.ID("approve-who")))
 	if got := author.text("#approve-who"); got != "To be approved by another stabschef: Anna Andersson." {
 		t.Errorf("in English the author's page says %q", got)
@@ -222,6 +238,14 @@ func TestBrowserRoundColumnsAndLiveOnlyWhenLive(t *testing.T) {
 		t.Errorf("the reported unit's \"Rapporterad\" reads %q, want the time", got)
 	}
 
+	// On a phone each row is a card whose lines say what they hold.
+	phone(b)
+	b.do("the round on a phone", chromedp.Navigate(env.URL+roundPath), chromedp.WaitVisible(chromedp.CSS("#live-state:not(.off)")))
+	checkNoSideScroll(t, b, "the round", 390)
+	axeAudit(t, b, "the round on a phone")
+	shotOf(t, b, "round-phone", "#round-units")
+	laptop(b)
+
 	// With JavaScript the marker appears once the live connection is open.
 	for _, p := range pages {
 		b.do(p.name, chromedp.Navigate(env.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready)),
@@ -289,7 +313,7 @@ func TestBrowserUsersPage(t *testing.T) {
 	b.do("fill in a new account with a short password",
 		chromedp.SendKeys(chromedp.ID("n-username"), "anna.a"),
 		chromedp.SendKeys(chromedp.ID("n-name"), "Anna Andersson"),
-		chromedp.Click(chromedp.ID("n-role-staff")),
+		chromedp.SetValue(chromedp.ID("n-role"), "staff"),
 		chromedp.SendKeys(chromedp.ID("n-function"), "Stabschef"),
 		chromedp.SendKeys(chromedp.ID("n-password"), "kort"),
 		chromedp.RemoveAttribute(chromedp.ID("n-password"), "minlength"))
@@ -315,7 +339,7 @@ func TestBrowserUsersPage(t *testing.T) {
 	b.do("open the account", chromedp.Click(chromedp.CSS(`a[href="/users/anna.a"]`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.ID("user-change")))
 	axeAudit(t, b, "one account")
-	b.do("make it a unit account", chromedp.Click(chromedp.ID("c-role-unit")), chromedp.SetValue(chromedp.ID("c-unit"), "avd1"))
+	b.do("make it a unit account", chromedp.SetValue(chromedp.ID("c-role"), "unit"), chromedp.SetValue(chromedp.ID("c-unit"), "avd1"))
 	b.submit("save", "#user-change button[type=submit]")
 	b.do("changed", chromedp.WaitVisible(chromedp.ID("user-notice")))
 	if u, _ := env.Svc.P.Users.Get("anna.a"); u.Role != auth.Unit || u.Unit != "avd1" {
