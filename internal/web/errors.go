@@ -81,10 +81,6 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, p *auth.Princ
 		// than "you may not".
 		v.CSRF = strings.Contains(fe.Message, "CSRF")
 		v.Detail = fe.Message
-	case http.StatusNotFound:
-		if fe.Message != "" && !strings.HasPrefix(fe.Message, "404") {
-			v.Detail = fe.Message
-		}
 	default:
 		v.Detail = fe.Message
 	}
@@ -112,9 +108,8 @@ func (s *Server) unmatched(w http.ResponseWriter, r *http.Request) bool {
 			return false // served with another method: 405
 		}
 	}
-	notFound := &fail.Error{Code: fail.NotFound, Message: "no such address: " + r.URL.Path}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		writeJSON(w, http.StatusNotFound, errorResponse{*notFound})
+		writeJSON(w, http.StatusNotFound, errorResponse{*fail.As(fail.New(fail.NotFound, "no such address: %s", r.URL.Path))})
 		return true
 	}
 	if strings.HasPrefix(r.URL.Path, "/static/") || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
@@ -124,7 +119,6 @@ func (s *Server) unmatched(w http.ResponseWriter, r *http.Request) bool {
 	if p, err := s.authenticate(r); err == nil {
 		user = &p
 	}
-	notFound.Message = ""
-	s.errorPage(w, r, user, notFound)
+	s.errorPage(w, r, user, &fail.Error{Code: fail.NotFound})
 	return true
 }
