@@ -211,6 +211,9 @@ func (c *AddUser) Check() error {
 	if !c.Role.Valid() {
 		return fail.Field("role", "unknown role %q: use admin, staff, unit or viewer", c.Role)
 	}
+	if c.Role == Unit && strings.TrimSpace(c.Unit) == "" {
+		return fail.Field("unit", "is required for a unit account: the unit it answers for")
+	}
 	if c.Hash == "" {
 		if err := checkPassword(c.Password); err != nil {
 			return err

@@ -518,14 +518,16 @@ func TestBrowserLoginSaysItIsWorking(t *testing.T) {
 		Busy     string `json:"busy"`
 		Status   string `json:"status"`
 	}
-	const read = `(() => { const f = document.querySelector('form[action="/login"]'), b = f.querySelector("button[type=submit]");
-	  return {disabled: b.disabled, button: b.textContent, busy: f.getAttribute("aria-busy") || "", status: f.querySelector("[data-busy-status]").textContent}; })()`
-	before := cdpEval[state](b, "before", read)
+	// One evaluation clicks and reads: while the page waits for the answer
+	// the browser may not run another.
+	const read = `(click) => { const f = document.querySelector('form[action="/login"]'), b = f.querySelector("button[type=submit]");
+	  if (click) b.click();
+	  return {disabled: b.disabled, button: b.textContent, busy: f.getAttribute("aria-busy") || "", status: f.querySelector("[data-busy-status]").textContent}; }`
+	before := cdpEval[state](b, "before", "("+read+")(false)")
 	if before.Disabled || before.Button != "Logga in" || before.Status != "" {
 		t.Fatalf("before submitting the login form shows %+v", before)
 	}
-	cdpEval[chromedp.Void](b, "submit", `document.querySelector('form[action="/login"] button[type=submit]').click()`)
-	got := cdpEval[state](b, "while the password is checked", read)
+	got := cdpEval[state](b, "submit", "("+read+")(true)")
 	if !got.Disabled || got.Button != "Loggar in…" || got.Busy != "true" || !strings.HasPrefix(got.Status, "Loggar in…") {
 		t.Errorf("while the password is checked the form shows %+v; want the button disabled reading \"Loggar in…\" and a status line", got)
 	}

@@ -172,9 +172,6 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request, p auth.Princ
 	f := r.PostForm
 	cmd := auth.AddUser{Username: strings.TrimSpace(f.Get("username")), Name: strings.TrimSpace(f.Get("name")),
 		Role: auth.Role(f.Get("role")), Function: strings.TrimSpace(f.Get("function")), Unit: f.Get("unit"), Password: f.Get("password")}
-	if cmd.Role == auth.Unit && cmd.Unit == "" {
-		return s.userFormError(w, r, p, "new", fail.Field("unit", "is required for a unit account: the unit it answers for"))
-	}
 	if _, err := s.svc.AddUser(r.Context(), &p, cmd); err != nil {
 		return s.userFormError(w, r, p, "new", err)
 	}

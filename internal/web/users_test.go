@@ -130,6 +130,7 @@ func TestChangeUserRefusals(t *testing.T) {
 		{"/api/v1/users/staff", map[string]any{"role": "unit", "unit": "nowhere"}, 400, "unit"},
 		{"/api/v1/users/nobody", map[string]any{"role": "staff"}, 404, ""},
 		{"/api/v1/users/staff/enable", nil, 409, ""},
+		{"/api/v1/users", map[string]any{"username": "ward9", "name": "N", "role": "unit", "password": "a-long-password-1"}, 400, "unit"},
 	} {
 		e = fyrtest.APIError{}
 		before := env.Svc.P.Seq()
