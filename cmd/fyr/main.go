@@ -34,7 +34,8 @@ Usage:
   fyr verify --data DIR | --file BACKUP
   fyr restore --file BACKUP --data NEWDIR
   fyr user add --data DIR --username NAME --name "Full Name" --role admin|staff|unit|viewer [--function F]
-  fyr user list|disable|passwd --data DIR [--username NAME]
+  fyr user list|disable|enable|passwd --data DIR [--username NAME]
+  fyr user change --data DIR --username NAME --role ROLE [--function F] [--unit UNIT]
   fyr import units FILE [people FILE] --data DIR   (CSV; all or nothing; prints every bad row)
   fyr export units|people --data DIR [--sep ';']  (CSV to stdout)
 
@@ -283,7 +284,7 @@ func verify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 func user(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: fyr user add|list|disable|passwd", flag.ErrHelp)
+		return fmt.Errorf("%w: fyr user add|list|change|disable|enable|passwd", flag.ErrHelp)
 	}
 	fs := flag.NewFlagSet("user "+args[0], flag.ContinueOnError)
 	data := fs.String("data", env("FYR_DATA", "fyr-data"), "data directory (the server must be stopped; or use the API)")
@@ -292,6 +293,7 @@ func user(ctx context.Context, args []string, stdout io.Writer) error {
 	name := fs.String("name", "", "full name")
 	role := fs.String("role", "", "admin, staff, unit or viewer")
 	function := fs.String("function", "", "staff function, e.g. TiB")
+	unit := fs.String("unit", "", "the unit a unit account answers for (its id in the directory)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -322,7 +324,7 @@ func user(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		u, err := svc.AddUser(ctx, nil, auth.AddUser{Username: *username, Name: *name, Role: auth.Role(*role), Function: *function, Password: pw})
+		u, err := svc.AddUser(ctx, nil, auth.AddUser{Username: *username, Name: *name, Role: auth.Role(*role), Function: *function, Unit: *unit, Password: pw})
 		if err != nil {
 			return explain(err)
 		}
@@ -342,6 +344,17 @@ func user(ctx context.Context, args []string, stdout io.Writer) error {
 			return explain(err)
 		}
 		fmt.Fprintf(stdout, "disabled %s\n", *username)
+	case "enable":
+		if err := svc.EnableUser(ctx, nil, *username); err != nil {
+			return explain(err)
+		}
+		fmt.Fprintf(stdout, "enabled %s\n", *username)
+	case "change":
+		u, err := svc.ChangeUser(ctx, nil, auth.ChangeUser{Username: *username, Role: auth.Role(*role), Function: *function, Unit: *unit})
+		if err != nil {
+			return explain(err)
+		}
+		fmt.Fprintf(stdout, "changed %s (%s)\n", u.Username, u.Role)
 	case "passwd":
 		pw, err := password()
 		if err != nil {

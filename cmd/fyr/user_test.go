@@ -46,7 +46,22 @@ func TestUserCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "tib") || !strings.Contains(out, "disabled") || strings.Contains(out, "x1") {
 		t.Fatalf("list: %d\n%s", code, out)
 	}
-	if code, out, _ := runCLI(t, nil, "verify", "--data", dir); code != 0 || !strings.Contains(out, "OK: 3 events") {
+	// Enable again and change the role: the same service calls as the
+	// page /users and the API.
+	if code, _, stderr := runCLI(t, nil, "user", "enable", "--data", dir, "--username", "tib"); code != 0 {
+		t.Fatalf("enable: %d %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, nil, "user", "change", "--data", dir, "--username", "tib", "--role", "unit"); code == 0 || !strings.Contains(stderr, "--unit") {
+		t.Fatalf("a unit account without its unit: %d %q; want an error naming --unit", code, stderr)
+	}
+	if code, out, stderr := runCLI(t, nil, "user", "change", "--data", dir, "--username", "tib", "--role", "viewer", "--function", "Observatör"); code != 0 || !strings.Contains(out, "changed tib (viewer)") {
+		t.Fatalf("change: %d %s %s", code, out, stderr)
+	}
+	code, out, _ = runCLI(t, nil, "user", "list", "--data", dir)
+	if code != 0 || !strings.Contains(out, "viewer") || strings.Contains(out, "disabled") {
+		t.Fatalf("list after enable and change: %d\n%s", code, out)
+	}
+	if code, out, _ := runCLI(t, nil, "verify", "--data", dir); code != 0 || !strings.Contains(out, "OK: 5 events") {
 		t.Fatalf("verify after user commands: %d %s", code, out)
 	}
 }

@@ -106,6 +106,8 @@ func (u *Users) Apply(e event.Envelope) {
 			u.users[p.Username].hash = p.Hash
 			u.users[p.Username].PasswordSet = e.RecordedAt
 		}
+	default:
+		u.applyChange(e)
 	}
 }
 
@@ -211,6 +213,9 @@ func (c *AddUser) Check() error {
 	}
 	if !c.Role.Valid() {
 		return fail.Field("role", "unknown role %q: use admin, staff, unit or viewer", c.Role)
+	}
+	if c.Role == Unit && strings.TrimSpace(c.Unit) == "" {
+		return fail.Field("unit", "is required for a unit account: the unit it answers for")
 	}
 	if c.Hash == "" {
 		if err := checkPassword(c.Password); err != nil {

@@ -231,6 +231,11 @@ func (s *Service) DisableUser(ctx context.Context, p *auth.Principal, username s
 		by = p.Username
 	}
 	_, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
+		if p != nil { // an operator at the CLI may; through Fyr no one locks the admins out
+			if err := auth.LastAdmin(f.Users, username); err != nil {
+				return nil, err
+			}
+		}
 		return auth.Disable(f.Users, username, by)
 	})
 	return err

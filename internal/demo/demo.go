@@ -31,6 +31,9 @@ var Accounts = []Account{
 	{"tib", "Tove Isaksson", "TiB", auth.Staff, ""},
 	{"sjukvardsledare", "Sven Ledin", "Sjukvårdsledare", auth.Staff, ""},
 	{"stabschef", "Stina Chef", "Stabschef", auth.Staff, ""},
+	// A second stabschef, so that four eyes can be exercised: one writes
+	// or approves what the other may not.
+	{"stabschef2", "Anders Ström", "Stabschef", auth.Staff, ""},
 	{"avd", "Amir Avdelning", "Avdelningschef", auth.Unit, "cs-akut"},
 	{"observator", "Olle Observatör", "Observatör", auth.Viewer, ""},
 }

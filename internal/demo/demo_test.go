@@ -168,3 +168,25 @@ func seeded(t *testing.T) *core.Service {
 	}
 	return svc
 }
+
+// Four eyes can be exercised in the demo: two accounts hold the approving
+// function, so that what one writes the other approves.
+func TestSeedHasTwoApprovers(t *testing.T) {
+	svc := seeded(t)
+	staff := auth.Principal{Username: "tib", Role: auth.Staff}
+	approvers, err := svc.Approvers(staff, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, u := range approvers {
+		names = append(names, u.Username)
+	}
+	if !slices.Contains(names, "stabschef") || !slices.Contains(names, "stabschef2") {
+		t.Fatalf("the demo's approvers: %v; want stabschef and stabschef2", names)
+	}
+	others, _ := svc.Approvers(staff, []string{"stabschef"})
+	if len(others) == 0 {
+		t.Fatal("under four eyes no one could approve what stabschef writes")
+	}
+}

@@ -45,6 +45,7 @@ var handPeople = []directory.Person{
 	{ID: "p-kib", Name: "Karin Ibsen", Unit: "region", Function: "KiB"},
 	{ID: "p-sjl", Name: "Sven Ledin", Unit: "region", Function: "Sjukvårdsledare"},
 	{ID: "p-stc", Name: "Stina Chef", Unit: "region", Function: "Stabschef"},
+	{ID: "p-stc2", Name: "Anders Ström", Unit: "region", Function: "Stabschef"},
 	{ID: "p-mla", Name: "Maria Lund", Unit: "region", Function: "Medicinskt ansvarig"},
 	{ID: "p-kom", Name: "Kalle Ord", Unit: "region", Function: "Kommunikation"},
 	{ID: "p-it", Name: "Ida Teknik", Unit: "region", Function: "IT"},

@@ -448,7 +448,7 @@ func (c Approve) Decide(b *Book, by By) ([]event.Draft, error) {
 		return nil, fail.New(fail.Conflict, "version %d is already %s", p.Version, p.Status)
 	}
 	if b.FourEyes() && slices.Contains(p.Authors, by.Username) {
-		return nil, fail.New(fail.Forbidden, "four eyes: %s wrote version %d and may not approve it; another holder of the approving role must", by.Name, p.Version)
+		return nil, fail.New(fail.Forbidden, "four eyes: %s wrote version %d and may not approve it; another holder of the approving function must approve it", by.Name, p.Version)
 	}
 	return []event.Draft{{Type: TypePictureApproved, Subject: string(c.Picture), Actor: by.Username,
 		Payload: PictureApproved{Picture: c.Picture, By: by.Name, Function: by.Function}}}, nil

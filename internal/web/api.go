@@ -133,7 +133,7 @@ func apiRoutes(s *Server) []apiRoute {
 			Action: auth.ManageUsers, Response: auth.User{}, Status: 200, handle: s.apiDisableUser},
 		{Method: "POST", Path: "/api/v1/users/{username}/password", Summary: "Set an account's password",
 			Action: auth.ManageUsers, Body: passwordRequest{}, Response: auth.User{}, Status: 200, handle: s.apiSetPassword},
-	}, append(s.directoryAPIRoutes(), s.situationAPIRoutes()...)...)
+	}, append(append(s.directoryAPIRoutes(), s.situationAPIRoutes()...), s.userAPIRoutes()...)...)
 }
 
 // api wraps a route: authentication, authorisation and error mapping.

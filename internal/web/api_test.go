@@ -122,6 +122,7 @@ func routeCases() map[string]routeCase {
 	}
 	maps.Copy(cases, directoryRouteCases())
 	maps.Copy(cases, situationRouteCases())
+	maps.Copy(cases, userRouteCases())
 	return cases
 }
 
@@ -190,6 +191,7 @@ func TestAuthorisationEveryRouteEveryRole(t *testing.T) {
 			t.Errorf("authorisation case %s is not a documented route", rt)
 		}
 	}
+	checkUserPagesEveryRole(t, env, tokens)
 }
 
 // The OpenAPI document and the routes served are the same set: every

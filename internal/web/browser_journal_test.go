@@ -51,7 +51,7 @@ func TestBrowserJournalSavedAndPaged(t *testing.T) {
 		t.Errorf("the confirmation is not in view at the top: %+v", place)
 	}
 	axeAudit(t, a, "incident page after saving")
-	shot(t, a, "journal-saved-1366.png")
+	shotView(t, a, "journal-saved-1366.png")
 	a.do("follow the link to the entry", chromedp.Click(chromedp.CSS("#saved a"), chromedp.NodeVisible))
 	inView := cdpEval[string](a, "entry in view", `(() => { const li = document.querySelector("#journal-list > li"); const r = li.getBoundingClientRect(); return location.hash + " " + li.id + " " + r.top + " " + innerHeight; })()`)
 	var hash, li string
@@ -107,14 +107,14 @@ func TestBrowserJournalSavedAndPaged(t *testing.T) {
 	b.do("phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(env.URL+incPath+"?before=60"), chromedp.WaitVisible(chromedp.ID("page-older")))
 	checkNoSideScroll(t, b, "journal page", 390)
 	axeAudit(t, b, "journal page at 390 px")
-	shot(t, b, "journal-390.png")
+	shotView(t, b, "journal-390.png")
 	b.do("scroll to the pages", chromedp.ScrollIntoView(chromedp.ID("page-older")))
-	shot(t, b, "journal-390-pager.png")
+	shotView(t, b, "journal-390-pager.png")
 }
 
-// shot saves a screenshot of what the screen shows in FYR_SHOTS (a
+// shotView saves a screenshot of what the screen shows in FYR_SHOTS (a
 // directory) when set, to look at.
-func shot(t *testing.T, b *browserTab, name string) {
+func shotView(t *testing.T, b *browserTab, name string) {
 	t.Helper()
 	dir := os.Getenv("FYR_SHOTS")
 	if dir == "" {
@@ -154,5 +154,5 @@ func TestBrowserTaskBoardLive(t *testing.T) {
 	axeAudit(t, b, "task board")
 	b.do("phone", chromedp.EmulateViewport(390, 844), chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("open-tasks")))
 	checkNoSideScroll(t, b, "task board", 390)
-	shot(t, b, "tasks-390.png")
+	shotView(t, b, "tasks-390.png")
 }

@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,19 +14,6 @@ import (
 	"fyr/internal/incident"
 )
 
-// shot saves a screenshot when FYR_SCREENSHOTS names a directory, for a
-// person to look at.
-func shot(t *testing.T, b *browserTab, name string) {
-	t.Helper()
-	dir := os.Getenv("FYR_SCREENSHOTS")
-	if dir == "" {
-		return
-	}
-	png := cdpRun(b, "screenshot "+name, chromedp.FullScreenshot(100))
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // A receipt page shown in a real browser sends its beacon and so counts as
 // opened; the coverage board says what "opened" means; the pages of this

@@ -46,7 +46,7 @@ func BenchmarkJournalPage(b *testing.B) {
 	}{
 		{"first", func(*rand.Rand) string { return base }},
 		{"older", func(r *rand.Rand) string { return base + "?before=" + strconv.Itoa(2+r.IntN(n)) }},
-		{"search", func(r *rand.Rand) string { return base + "?q=" + words[r.IntN(len(words))] + "&kind=info_in" }},
+		{"search", func(r *rand.Rand) string { return base + "?q=" + benchWords[r.IntN(len(benchWords))] + "&kind=info_in" }},
 		{"api", func(r *rand.Rand) string {
 			return env.URL + "/api/v1/incidents/" + string(id) + "/journal?order=newest&limit=50&before=" + strconv.Itoa(2+r.IntN(n))
 		}},
@@ -55,7 +55,7 @@ func BenchmarkJournalPage(b *testing.B) {
 	}
 }
 
-var words = []string{"reservrutin", "Växeln", "IVA", "leverantör", "sällsynt-ord-som-inte-finns"}
+var benchWords = []string{"reservrutin", "Växeln", "IVA", "leverantör", "sällsynt-ord-som-inte-finns"}
 
 // seedJournal writes n entries into one incident, many writers at once so
 // that group commit keeps the setup short.

@@ -101,13 +101,13 @@ func pageSerials(page string) []int {
 	return out
 }
 
-var hrefRe = func(id string) *regexp.Regexp {
+var hrefOfID = func(id string) *regexp.Regexp {
 	return regexp.MustCompile(`id="` + id + `"[^>]*href="([^"]+)"|href="([^"]+)" id="` + id + `"`)
 }
 
 func linkOf(t *testing.T, page, id string) string {
 	t.Helper()
-	m := hrefRe(id).FindStringSubmatch(page)
+	m := hrefOfID(id).FindStringSubmatch(page)
 	if m == nil {
 		return ""
 	}

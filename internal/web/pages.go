@@ -224,11 +224,11 @@ func (s *Server) page(h func(w http.ResponseWriter, r *http.Request, p auth.Prin
 			http.Redirect(w, r, "/login?back="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
-		w.WriteHeader(status(fe.Code))
-		s.render(w, r, "error", struct {
-			Base
-			Err *fail.Error
-		}{s.base(r, nil, T(langOf(r), "error.title")), shown(langOf(r), fe)})
+		var user *auth.Principal
+		if p.Username != "" {
+			user = &p
+		}
+		s.errorPage(w, r, user, fe)
 	})
 }
 

@@ -74,8 +74,6 @@ var pictureMessages = map[string][2]string{
 	"picture.approve":                       {"Godkänn", "Approve"},
 	"picture.approve.h":                     {"Godkännande", "Approval"},
 	"picture.approve.why":                   {"Godkänn den sparade versionen. Osparade ändringar i formuläret ovan kommer inte med.", "Approve the saved version. Unsaved changes in the form above are not included."},
-	"picture.approve.own":                   {"Du har skrivit i den här versionen. Med fyra ögon måste en annan person med rollen stabschef godkänna den.", "You wrote part of this version. With four eyes another holder of the stabschef role must approve it."},
-	"picture.approve.role":                  {"Versionen väntar på godkännande av stabschef.", "The version waits for approval by the stabschef."},
 	"picture.publish":                       {"Publicera", "Publish"},
 	"picture.publish.h":                     {"Publicering", "Publication"},
 	"picture.publish.why":                   {"Lägesbilden skickas till mottagarna med kvittens.", "The situation picture is sent to its audience with receipts."},
@@ -166,6 +164,8 @@ type picturePage struct {
 	Editable   bool
 	CanApprove bool
 	OwnDraft   bool // four eyes keep this user from approving
+	// ApproveWho says who may approve the draft, for those who may not.
+	ApproveWho string
 	CanPublish bool
 	CanDiscard bool // an unpublished version may be set aside
 	CanReport  bool
@@ -395,8 +395,14 @@ func (s *Server) showPicture(w http.ResponseWriter, r *http.Request, p auth.Prin
 	now := pg.AsOf.IsNow()
 	pg.Error, pg.Notice = ferr, notice
 	pg.Editable = now && pic.Status == situation.Draft && p.May(auth.WriteIncidents) && !pg.Incident.Closed
-	pg.CanApprove = now && pic.Status == situation.Draft && p.May(auth.ApprovePicture)
-	pg.OwnDraft = pg.CanApprove && pg.FourEyes && slices.Contains(pic.Authors, p.Username)
+	// Approval is offered only to whom it would not refuse; everyone else
+	// is told who may approve (four eyes: not the version's authors).
+	draft := now && pic.Status == situation.Draft
+	pg.OwnDraft = draft && pg.FourEyes && slices.Contains(pic.Authors, p.Username)
+	pg.CanApprove = draft && p.May(auth.ApprovePicture) && !pg.OwnDraft
+	if draft && !pg.CanApprove {
+		pg.ApproveWho = s.approveWho(pg.Lang, p, pic, pg.FourEyes, pg.OwnDraft)
+	}
 	pg.CanPublish = now && pic.Status == situation.Approved && p.May(auth.WriteIncidents)
 	pg.CanDiscard = now && (pic.Status == situation.Draft || pic.Status == situation.Approved) && p.May(auth.WriteIncidents)
 	pg.CanReport = pic.Status == situation.Published && p.May(auth.ReadJournal)

@@ -139,7 +139,6 @@ var roundMessages = map[string][2]string{
 	"overview.unit.list":       {"Alla enheter", "Every unit"},
 	"overview.hospital":        {"Sjukhus", "Hospital"},
 	"overview.not.asked":       {"ej tillfrågad", "not asked"},
-	"overview.live":            {"Uppdateras när enheter rapporterar.", "Updates as units report."},
 	"overview.not.listed":      {"ej angivet", "not listed"},
 }
 

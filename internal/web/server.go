@@ -93,6 +93,7 @@ func (s *Server) routes() {
 	s.roundRoutes()
 	s.pictureRoutes()
 	s.reportRoutes()
+	s.userRoutes()
 }
 
 // EnableHooks turns on the SMS gateway callbacks, guarded by key.
@@ -110,6 +111,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 	r, ok := s.limitBody(w, r)
 	if !ok {
+		return
+	}
+	if s.unmatched(w, r) {
 		return
 	}
 	s.mux.ServeHTTP(w, r)

@@ -37,11 +37,10 @@
   var es = new EventSource(url);
   // The live marker says so in words, not only in colour, when the link drops.
   var state = document.getElementById("live-state");
-  var onText = state ? state.textContent : "";
-  // It is hidden in the page: "live" is said only once the link is up.
+  var onText = state ? (state.dataset.say || state.textContent) : "";
   function live(on) {
     if (!state) return;
-    state.hidden = false;
+    state.hidden = false; // a marker sent hidden says "live" only once it is
     state.classList.toggle("off", !on);
     state.textContent = on ? onText : (state.dataset.off || onText);
   }

@@ -1,0 +1,313 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"fyr/internal/auth"
+	"fyr/internal/directory"
+	"fyr/internal/fail"
+)
+
+// The administrator's user page (issue 8, point 12):
+//
+//	GET  /users                      every account: role, function, unit, disabled; the form for a new one
+//	POST /users                      create an account
+//	GET  /users/{username}           one account with its forms
+//	POST /users/{username}           change role, function and unit
+//	POST /users/{username}/disable   disable; /enable enables again
+//	POST /users/{username}/password  set a new password
+//
+// Every call goes through the same service commands as the API and the
+// CLI, which authorise it (auth.ManageUsers: the admin only).
+
+// userMessages are the UI strings of the user pages: Swedish, English.
+var userMessages = map[string][2]string{
+	"nav.users":              {"Användare", "Users"},
+	"users.title":            {"Användare", "Users"},
+	"users.intro":            {"Konton som kan logga in i Fyr. Lokala konton fungerar alltid, också när regionens inloggning ligger nere.", "Accounts that can log in to Fyr. Local accounts always work, also when the region's login is down."},
+	"users.username":         {"Användarnamn", "Username"},
+	"users.name":             {"Namn", "Name"},
+	"users.role":             {"Roll", "Role"},
+	"users.function":         {"Funktion i staben", "Staff function"},
+	"users.function.hint":    {"T.ex. TiB, Sjukvårdsledare, Stabschef. Stabschef godkänner lägesbilden.", "E.g. TiB, Sjukvårdsledare, Stabschef. The stabschef approves the situation picture."},
+	"users.unit":             {"Enhet", "Unit"},
+	"users.unit.none":        {"Ingen enhet", "No unit"},
+	"users.unit.hint":        {"Krävs för rollen Enhet: den enhet kontot svarar för.", "Required for the role Unit: the unit the account answers for."},
+	"users.status":           {"Status", "Status"},
+	"users.active":           {"Aktivt", "Active"},
+	"users.disabled":         {"Avstängt", "Disabled"},
+	"users.created":          {"Skapat", "Created"},
+	"users.none":             {"Inga konton.", "No accounts."},
+	"users.open":             {"Ändra", "Change"},
+	"users.new":              {"Nytt konto", "New account"},
+	"users.new.submit":       {"Skapa kontot", "Create the account"},
+	"users.password":         {"Lösenord (minst 12 tecken)", "Password (at least 12 characters)"},
+	"users.password.new":     {"Nytt lösenord (minst 12 tecken)", "New password (at least 12 characters)"},
+	"users.password.h":       {"Återställ lösenordet", "Reset the password"},
+	"users.password.why":     {"Kontots inloggningar avslutas. Lämna det nya lösenordet till personen på ett säkert sätt.", "The account's sessions end. Give the new password to the person in a safe way."},
+	"users.password.submit":  {"Sätt nytt lösenord", "Set the new password"},
+	"users.change.h":         {"Roll, funktion och enhet", "Role, function and unit"},
+	"users.change.submit":    {"Spara ändringarna", "Save the changes"},
+	"users.disable.h":        {"Stäng av eller aktivera", "Disable or enable"},
+	"users.disable.why":      {"Ett avstängt konto kan inte logga in och dess inloggningar avslutas. Det finns kvar i journalen och kan aktiveras igen.", "A disabled account cannot log in and its sessions end. It stays in the journal and can be enabled again."},
+	"users.disable":          {"Stäng av kontot", "Disable the account"},
+	"users.enable":           {"Aktivera kontot igen", "Enable the account again"},
+	"users.back":             {"Alla användare", "All users"},
+	"users.account":          {"Konto", "Account"},
+	"users.you":              {"du", "you"},
+	"users.done.created":     {"Kontot är skapat:", "The account is created:"},
+	"users.done.changed":     {"Ändringarna är sparade för", "The changes are saved for"},
+	"users.done.disabled":    {"Kontot är avstängt:", "The account is disabled:"},
+	"users.done.enabled":     {"Kontot är aktiverat:", "The account is enabled:"},
+	"users.done.password":    {"Nytt lösenord är satt för", "A new password is set for"},
+	"users.role.admin":       {"Administratör", "Administrator"},
+	"users.role.staff":       {"Stab", "Staff"},
+	"users.role.unit":        {"Enhet", "Unit"},
+	"users.role.viewer":      {"Läsare", "Viewer"},
+	"users.role.admin.what":  {"hanterar konton och inställningar, och allt staben får", "manages accounts and settings, and all the staff may"},
+	"users.role.staff.what":  {"leder händelser, skriver journal, skickar utskick", "runs incidents, writes the journal, sends dispatches"},
+	"users.role.unit.what":   {"en enhets kontakt: kvitterar och rapporterar för sin enhet", "a unit's contact: acknowledges and reports for its unit"},
+	"users.role.viewer.what": {"läser allt, ändrar inget", "reads everything, changes nothing"},
+}
+
+func init() { addMessages(userMessages) }
+
+func (s *Server) userRoutes() {
+	s.mux.Handle("GET /users", s.page(s.usersPage))
+	s.mux.Handle("POST /users", s.page(s.userCreate))
+	s.mux.Handle("GET /users/{username}", s.page(s.userPage))
+	s.mux.Handle("POST /users/{username}", s.page(s.userChange))
+	s.mux.Handle("POST /users/{username}/disable", s.page(s.userDisable))
+	s.mux.Handle("POST /users/{username}/enable", s.page(s.userEnable))
+	s.mux.Handle("POST /users/{username}/password", s.page(s.userPassword))
+}
+
+// userRow is one account as the pages show it.
+type userRow struct {
+	auth.User
+	UnitName string
+}
+
+// usersPage is the list and the form for a new account.
+type usersPage struct {
+	Base
+	Users  []userRow
+	Roles  []auth.Role
+	Units  []directory.Unit
+	Form   url.Values
+	Error  *formError
+	Notice string // a message key
+	Who    string // the account the notice is about
+}
+
+// userPage is one account with its forms.
+type userPage struct {
+	Base
+	Account userRow
+	Self    bool
+	Roles   []auth.Role
+	Units   []directory.Unit
+	Form    url.Values
+	Error   *formError
+	Notice  string
+}
+
+// noticeOf maps ?done= to the message of a finished action.
+func noticeOf(r *http.Request) string {
+	switch d := r.URL.Query().Get("done"); d {
+	case "created", "changed", "disabled", "enabled", "password":
+		return "users.done." + d
+	}
+	return ""
+}
+
+func (s *Server) userRows(users []auth.User) []userRow {
+	rows := make([]userRow, len(users))
+	for i, u := range users {
+		rows[i] = userRow{User: u}
+		if u.Unit != "" {
+			rows[i].UnitName = s.unitName(u.Unit)
+		}
+	}
+	return rows
+}
+
+// unitChoices are the directory's units by name, for the unit picker.
+func (s *Server) unitChoices() []directory.Unit {
+	units := slices.Clone(s.svc.P.Units.Units())
+	slices.SortFunc(units, func(a, b directory.Unit) int { return strings.Compare(a.Name, b.Name) })
+	return units
+}
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	return s.showUsers(w, r, p, nil, nil)
+}
+
+func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *formError, form url.Values) error {
+	users, err := s.svc.Users(&p)
+	if err != nil {
+		return err
+	}
+	if form == nil {
+		form = url.Values{"role": {string(auth.Staff)}}
+	}
+	pg := usersPage{Base: s.base(r, &p, T(langOf(r), "users.title")), Users: s.userRows(users), Roles: auth.Roles,
+		Units: s.unitChoices(), Form: form, Error: ferr}
+	if ferr == nil {
+		pg.Notice, pg.Who = noticeOf(r), r.URL.Query().Get("u")
+	} else {
+		w.WriteHeader(http.StatusBadRequest)
+	}
+	s.render(w, r, "users", pg)
+	return nil
+}
+
+func (s *Server) userCreate(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	if err := r.ParseForm(); err != nil {
+		return fail.Field("form", "cannot read the form: %v", err)
+	}
+	f := r.PostForm
+	cmd := auth.AddUser{Username: strings.TrimSpace(f.Get("username")), Name: strings.TrimSpace(f.Get("name")),
+		Role: auth.Role(f.Get("role")), Function: strings.TrimSpace(f.Get("function")), Unit: f.Get("unit"), Password: f.Get("password")}
+	if _, err := s.svc.AddUser(r.Context(), &p, cmd); err != nil {
+		return s.userFormError(w, r, p, "new", err)
+	}
+	http.Redirect(w, r, "/users?done=created&u="+url.QueryEscape(cmd.Username)+"#u-"+cmd.Username, http.StatusSeeOther)
+	return nil
+}
+
+// userFormError shows a refused form beside its fields (the password is
+// never sent back); other errors become the error page.
+func (s *Server) userFormError(w http.ResponseWriter, r *http.Request, p auth.Principal, form string, err error) error {
+	ferr, err := formFailure(form, err)
+	if err != nil {
+		return err
+	}
+	kept := url.Values{}
+	for k, v := range r.PostForm {
+		if k != "password" && k != "csrf" {
+			kept[k] = v
+		}
+	}
+	if form == "new" {
+		return s.showUsers(w, r, p, ferr, kept)
+	}
+	return s.showUser(w, r, p, ferr, kept)
+}
+
+func (s *Server) userPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	return s.showUser(w, r, p, nil, nil)
+}
+
+func (s *Server) showUser(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *formError, form url.Values) error {
+	users, err := s.svc.Users(&p)
+	if err != nil {
+		return err
+	}
+	name := r.PathValue("username")
+	i := slices.IndexFunc(users, func(u auth.User) bool { return u.Username == name })
+	if i < 0 {
+		return fail.New(fail.NotFound, "no account %q", name)
+	}
+	u := users[i]
+	if form == nil || ferr == nil || ferr.Form != "change" {
+		form = url.Values{"role": {string(u.Role)}, "function": {u.Function}, "unit": {u.Unit}}
+	}
+	pg := userPage{Base: s.base(r, &p, T(langOf(r), "users.account")+": "+u.Name), Account: s.userRows([]auth.User{u})[0],
+		Self: u.Username == p.Username, Roles: auth.Roles, Units: s.unitChoices(), Form: form, Error: ferr}
+	if ferr == nil {
+		pg.Notice = noticeOf(r)
+	} else {
+		w.WriteHeader(http.StatusBadRequest)
+	}
+	s.render(w, r, "user", pg)
+	return nil
+}
+
+func (s *Server) afterUser(w http.ResponseWriter, r *http.Request, p auth.Principal, form, done string, err error) error {
+	if err != nil {
+		return s.userFormError(w, r, p, form, err)
+	}
+	http.Redirect(w, r, "/users/"+url.PathEscape(r.PathValue("username"))+"?done="+done, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) userChange(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	f := r.PostFormValue
+	_, err := s.svc.ChangeUser(r.Context(), &p, auth.ChangeUser{Username: r.PathValue("username"), Role: auth.Role(f("role")),
+		Function: f("function"), Unit: f("unit")})
+	return s.afterUser(w, r, p, "change", "changed", err)
+}
+
+func (s *Server) userDisable(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	err := s.svc.DisableUser(r.Context(), &p, r.PathValue("username"))
+	return s.afterUser(w, r, p, "state", "disabled", err)
+}
+
+func (s *Server) userEnable(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	err := s.svc.EnableUser(r.Context(), &p, r.PathValue("username"))
+	return s.afterUser(w, r, p, "state", "enabled", err)
+}
+
+func (s *Server) userPassword(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	err := s.svc.SetPassword(r.Context(), &p, r.PathValue("username"), r.PostFormValue("password"))
+	return s.afterUser(w, r, p, "password", "password", err)
+}
+
+// userAPIRoutes are the account routes beyond list, create, disable and
+// password (api.go).
+func (s *Server) userAPIRoutes() []apiRoute {
+	return []apiRoute{
+		{Method: "POST", Path: "/api/v1/users/{username}", Summary: "Change an account's role, staff function and unit",
+			Action: auth.ManageUsers, Body: auth.ChangeUser{}, Response: auth.User{}, Status: 200, handle: s.apiChangeUser},
+		{Method: "POST", Path: "/api/v1/users/{username}/enable", Summary: "Enable a disabled account",
+			Action: auth.ManageUsers, Response: auth.User{}, Status: 200, handle: s.apiEnableUser},
+	}
+}
+
+func (s *Server) apiChangeUser(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	var cmd auth.ChangeUser
+	if err := decode(r, &cmd); err != nil {
+		return err
+	}
+	cmd.Username = r.PathValue("username")
+	u, err := s.svc.ChangeUser(r.Context(), &p, cmd)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 200, u)
+	return nil
+}
+
+func (s *Server) apiEnableUser(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	name := r.PathValue("username")
+	if err := s.svc.EnableUser(r.Context(), &p, name); err != nil {
+		return err
+	}
+	u, _ := s.svc.P.Users.Get(name)
+	writeJSON(w, 200, u)
+	return nil
+}
+
+// roleFields is what the role, function and unit part of a form gets.
+type roleFields struct {
+	Lang      Lang
+	Prefix    string // of the element ids, so that two forms may share the part
+	Form      url.Values
+	Roles     []auth.Role
+	Units     []directory.Unit
+	Functions []string
+}
+
+// RoleFields hands the role part of the new-account form its data.
+func (pg usersPage) RoleFields(prefix string) roleFields {
+	return roleFields{pg.Lang, prefix, pg.Form, pg.Roles, pg.Units, pg.Functions}
+}
+
+// RoleFields hands the role part of the change form its data.
+func (pg userPage) RoleFields(prefix string) roleFields {
+	return roleFields{pg.Lang, prefix, pg.Form, pg.Roles, pg.Units, pg.Functions}
+}
