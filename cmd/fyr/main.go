@@ -190,13 +190,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	case <-ctx.Done():
 	}
+	stop() // a second SIGTERM ends the process at once
+	signalled := time.Now()
 	logger.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	disarm := armShutdownDeadline(logger, signalled)
+	sctx, cancel := context.WithTimeout(context.Background(), httpGrace)
 	defer cancel()
 	// SSE connections never finish on their own: close them after the grace period.
 	if err := httpSrv.Shutdown(sctx); err != nil {
 		httpSrv.Close()
 	}
+	svc.Close()
+	disarm()
+	logger.Info("stopped", "took_ms", time.Since(signalled).Milliseconds())
 	return nil
 }
 

@@ -20,6 +20,7 @@ const (
 	Forbidden    Code = "forbidden"    // logged in, but the role does not allow it
 	TooMany      Code = "too_many"     // rate limited
 	Internal     Code = "internal"     // our fault; details are logged, not shown
+	Unavailable  Code = "unavailable"  // cannot be done now (e.g. the storage is full); nothing was changed, try again later
 )
 
 // Error is an error a user can act on.

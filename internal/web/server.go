@@ -119,6 +119,10 @@ func cacheStatic(h http.Handler) http.Handler {
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	select {
 	case <-s.svc.Ready():
+		if err := s.svc.Writable(); err != nil {
+			writesDown(w, err)
+			return
+		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	default:
@@ -174,6 +178,8 @@ func status(code fail.Code) int {
 		return http.StatusForbidden
 	case fail.TooMany:
 		return http.StatusTooManyRequests
+	case fail.Unavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
