@@ -125,9 +125,12 @@ func (p *Projection) WaitFor(ctx context.Context, seq uint64) error {
 
 // Config configures a Service.
 type Config struct {
-	Dir    string
-	Org    string
-	Logger *slog.Logger
+	Dir string
+	// Org is the organisation to serve; "" takes the one the log holds
+	// (DefaultOrg for an empty log). A named one the log lacks is refused.
+	Org        string
+	DefaultOrg string
+	Logger     *slog.Logger
 	Now    func() time.Time
 }
 
@@ -158,11 +161,15 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.Org == "" {
+	if cfg.Org == "" && cfg.DefaultOrg == "" {
 		return nil, fmt.Errorf("core: no organisation configured")
 	}
 	st, err := store.Open(ctx, store.Config{Dir: cfg.Dir, Logger: cfg.Logger})
 	if err != nil {
+		return nil, err
+	}
+	if cfg.Org, err = resolveOrg(ctx, st, cfg.Org, cfg.DefaultOrg); err != nil {
+		st.Close()
 		return nil, err
 	}
 	sessions, err := auth.LoadSessions(cfg.Dir)

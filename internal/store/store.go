@@ -11,7 +11,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -145,10 +147,13 @@ func (s *Store) connect(ctx context.Context) error {
 	return nil
 }
 
+// lockDir holds an OS lock (flock) on the data directory itself, not on a
+// file in it: a lock file can be deleted, and a second process would then
+// lock a new one and open the same log. The lock ends with the process.
 func lockDir(dir string) (*os.File, error) {
-	f, err := os.OpenFile(filepath.Join(dir, "LOCK"), os.O_CREATE|os.O_RDWR, 0o600)
+	f, err := os.Open(dir)
 	if err != nil {
-		return nil, fmt.Errorf("open lock file: %w", err)
+		return nil, fmt.Errorf("open data directory to lock it: %w", err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
@@ -494,4 +499,19 @@ func decodeMsg(m jetstream.Msg) decoded {
 	d := decoded{seq: meta.Sequence.Stream}
 	d.e, d.err = event.Decode(m.Data(), d.seq)
 	return d
+}
+
+// Orgs lists the organisations that have events in the log, from the
+// stream's subjects (no replay).
+func (s *Store) Orgs(ctx context.Context) ([]string, error) {
+	info, err := s.stream.Info(ctx, jetstream.WithSubjectFilter(Subject("*")))
+	if err != nil {
+		return nil, fmt.Errorf("stream info: %w", err)
+	}
+	var orgs []string
+	for subj := range info.State.Subjects {
+		orgs = append(orgs, strings.TrimPrefix(subj, Subject("")))
+	}
+	slices.Sort(orgs)
+	return orgs, nil
 }

@@ -285,7 +285,7 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("l") == string(English) {
 		l = English
 	}
-	http.SetCookie(w, &http.Cookie{Name: "lang", Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: "lang", Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.Secure})
 	http.Redirect(w, r, safeBack(r.URL.Query().Get("back")), http.StatusSeeOther)
 }
 

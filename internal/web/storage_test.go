@@ -3,16 +3,13 @@ package web_test
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,62 +18,19 @@ import (
 	"fyr/internal/fyrtest"
 )
 
-// smallDisk mounts a tmpfs of size bytes for the test and returns its path.
-func smallDisk(t *testing.T, size int) (string, error) {
-	t.Helper()
-	mnt := t.TempDir()
-	out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d,mode=0700", size), "fyr-test", mnt).CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("mount tmpfs: %v: %s", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", "-l", mnt).CombinedOutput(); err != nil {
-			t.Errorf("umount %s: %v: %s", mnt, err, out)
-		}
-	})
-	return mnt, nil
-}
-
-// fill writes a file until the file system has at most leave bytes free.
-func fill(t *testing.T, path string, leave int64) {
-	t.Helper()
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	buf := make([]byte, 64<<10)
-	for {
-		var st syscall.Statfs_t
-		if err := syscall.Statfs(filepath.Dir(path), &st); err != nil {
-			t.Fatal(err)
-		}
-		room := int64(st.Bavail)*int64(st.Bsize) - leave
-		if room <= 0 {
-			return
-		}
-		if _, err := f.Write(buf[:min(room, int64(len(buf)))]); err != nil {
-			if errors.Is(err, syscall.ENOSPC) {
-				return
-			}
-			t.Fatal(err)
-		}
-	}
-}
-
 // When the storage fills — JetStream's own limit, then the disk itself — a
 // write fails with 503 "storage full — nothing was saved" (not a hang, not
 // a 500), /healthz says writes are down while reads work, the pages say so
 // in Swedish, and writing resumes by itself once space is freed, with
 // every acknowledged entry kept and the chain intact.
 func TestStorageFullFailsAndResumes(t *testing.T) {
-	mnt, err := smallDisk(t, 48<<20)
+	mnt, err := fyrtest.SmallDisk(t, 48<<20)
 	if err != nil {
 		t.Fatal(err) // see TestStorageLimitFailsAndResumes for machines that cannot mount
 	}
 	filler := filepath.Join(mnt, "filler")
 	// Little room at start: JetStream sets its storage limit to 3/4 of it.
-	fill(t, filler, 3<<20)
+	fyrtest.Fill(t, filler, 3<<20)
 	env := fyrtest.StartIn(t, filepath.Join(mnt, "data"))
 	token := env.Token(auth.Staff)
 	var inc struct{ ID string }
@@ -117,7 +71,7 @@ func TestStorageFullFailsAndResumes(t *testing.T) {
 	}
 
 	// 2. The disk itself is full: JetStream gets ENOSPC and never answers.
-	fill(t, filler, 0)
+	fyrtest.Fill(t, filler, 0)
 	if code, msg = write("on a full disk"); code != 503 {
 		t.Fatalf("write on a full disk: %d %q, want 503", code, msg)
 	}
