@@ -131,7 +131,7 @@ type Config struct {
 	Org        string
 	DefaultOrg string
 	Logger     *slog.Logger
-	Now    func() time.Time
+	Now        func() time.Time
 }
 
 // Service is Fyr's one orchestration of commands and queries.

@@ -12,7 +12,9 @@ import (
 func TestAPIRefusesGuessablePasswords(t *testing.T) {
 	env := fyrtest.Start(t)
 	admin := env.Token(auth.Admin)
-	var out struct{ Error struct{ Code, Field, Message string } }
+	var out struct {
+		Error struct{ Code, Field, Message string }
+	}
 	if code := env.Do(admin, "POST", "/api/v1/users", map[string]any{"username": "ny", "name": "Ny", "role": "viewer", "password": "password1234"}, &out); code != 400 || out.Error.Field != "password" {
 		t.Errorf("create with password1234: %d %+v, want 400 naming password", code, out.Error)
 	}
