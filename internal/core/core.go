@@ -132,6 +132,8 @@ type Config struct {
 	DefaultOrg string
 	Logger     *slog.Logger
 	Now        func() time.Time
+	// MaxStore is the log's storage limit in bytes; 0: 3/4 of the free disk.
+	MaxStore int64
 }
 
 // Service is Fyr's one orchestration of commands and queries.
@@ -164,7 +166,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Org == "" && cfg.DefaultOrg == "" {
 		return nil, fmt.Errorf("core: no organisation configured")
 	}
-	st, err := store.Open(ctx, store.Config{Dir: cfg.Dir, Logger: cfg.Logger})
+	st, err := store.Open(ctx, store.Config{Dir: cfg.Dir, Logger: cfg.Logger, MaxStore: cfg.MaxStore})
 	if err != nil {
 		return nil, err
 	}

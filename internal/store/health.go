@@ -47,6 +47,7 @@ type health struct {
 	mu       sync.Mutex
 	fault    error
 	freeAt   int64 // free bytes on the data directory's file system when the fault was seen
+	limitAt  int64 // the configured storage limit then (0: none)
 	watching bool
 	restarts int
 	subs     map[*subscription]struct{}
@@ -86,7 +87,7 @@ func (s *Store) setFault(err error) {
 	if s.h.fault == nil {
 		s.log.Error("the log takes no writes", "err", err, "free_bytes", free)
 	}
-	s.h.fault, s.h.freeAt = err, free
+	s.h.fault, s.h.freeAt, s.h.limitAt = err, free, s.maxStore.Load()
 	if !s.h.watching {
 		s.h.watching = true
 		go s.watch()
@@ -105,12 +106,12 @@ func (s *Store) watch() {
 		case <-tick.C:
 		}
 		s.h.mu.Lock()
-		fault, freeAt := s.h.fault, s.h.freeAt
+		fault, freeAt, limitAt := s.h.fault, s.h.freeAt, s.h.limitAt
 		s.h.mu.Unlock()
 		free := diskFree(s.dir)
 		switch {
-		case fault == ErrFull && free < freeAt+s.resumeFree:
-			continue // no space came back yet
+		case fault == ErrFull && free < freeAt+s.resumeFree && s.maxStore.Load() <= limitAt:
+			continue // no space came back yet, and the limit was not raised
 		case fault != ErrFull && time.Since(since) < time.Second:
 			continue
 		}
@@ -135,9 +136,9 @@ func (s *Store) restartEngine() error {
 	if err := s.ns.ShutdownJetStream(); err != nil {
 		return fmt.Errorf("stop jetstream: %w", err)
 	}
-	// No limits given: the server derives them from the free space now,
-	// and takes SyncAlways and the rest from its options as at start.
-	if err := s.ns.EnableJetStream(&server.JetStreamConfig{StoreDir: s.opts.StoreDir}); err != nil {
+	// Without a configured limit the server derives one from the free
+	// space now; it takes SyncAlways and the rest from its options as at start.
+	if err := s.ns.EnableJetStream(&server.JetStreamConfig{StoreDir: s.opts.StoreDir, MaxStore: s.maxStore.Load()}); err != nil {
 		return fmt.Errorf("start jetstream: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -286,3 +287,7 @@ func (sub *subscription) stop() {
 	delete(sub.s.h.subs, sub)
 	sub.s.h.mu.Unlock()
 }
+
+// SetMaxStore raises JetStream's storage limit (see Config.MaxStore); a log
+// that was full at the old limit takes writes again.
+func (s *Store) SetMaxStore(n int64) { s.maxStore.Store(n) }

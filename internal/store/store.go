@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -51,6 +52,9 @@ type Config struct {
 	// ResumeFree is how much more free space than when the log filled up
 	// must be back before writing resumes (default DefaultResumeFree).
 	ResumeFree int64
+	// MaxStore is JetStream's storage limit in bytes; 0 lets the engine
+	// take 3/4 of the free disk space (recomputed when it restarts).
+	MaxStore int64
 }
 
 // Store is an open event log.
@@ -65,6 +69,7 @@ type Store struct {
 	dir        string
 	opts       *server.Options
 	resumeFree int64
+	maxStore   atomic.Int64
 	h          health
 }
 
@@ -94,6 +99,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		NoSigs:     true,
 		NoLog:      true,
 	}
+	if cfg.MaxStore > 0 {
+		opts.JetStreamMaxStore = cfg.MaxStore
+	}
 	ns, err := server.NewServer(opts)
 	if err != nil {
 		lock.Close()
@@ -110,6 +118,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if s.resumeFree <= 0 {
 		s.resumeFree = DefaultResumeFree
 	}
+	s.maxStore.Store(cfg.MaxStore)
 	if err := s.connect(ctx); err != nil {
 		s.Close()
 		return nil, err
