@@ -39,7 +39,7 @@ Usage:
   fyr import units FILE [people FILE] --data DIR   (CSV; all or nothing; prints every bad row)
   fyr export units|people --data DIR [--sep ';']  (CSV to stdout)
 
-Environment: FYR_DATA, FYR_LISTEN, FYR_ORG, FYR_ADMIN_PASSWORD, FYR_PASSWORD (for user add/passwd).
+Environment: FYR_DATA, FYR_LISTEN, FYR_ORG, FYR_TLS_CERT, FYR_TLS_KEY, FYR_ADMIN_PASSWORD, FYR_PASSWORD (for user add/passwd).
 `
 
 func main() {
