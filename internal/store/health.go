@@ -49,7 +49,6 @@ type health struct {
 	freeAt   int64 // free bytes on the data directory's file system when the fault was seen
 	limitAt  int64 // the configured storage limit then (0: none)
 	watching bool
-	restarts int
 	subs     map[*subscription]struct{}
 	closed   chan struct{}
 }
@@ -60,13 +59,6 @@ func (s *Store) Fault() error {
 	s.h.mu.Lock()
 	defer s.h.mu.Unlock()
 	return s.h.fault
-}
-
-// Restarts counts how often the engine was restarted to resume writing.
-func (s *Store) Restarts() int {
-	s.h.mu.Lock()
-	defer s.h.mu.Unlock()
-	return s.h.restarts
 }
 
 // diskFree is the space an unprivileged writer may still use on dir's file
@@ -122,7 +114,6 @@ func (s *Store) watch() {
 		}
 		s.h.mu.Lock()
 		s.h.fault, s.h.watching = nil, false
-		s.h.restarts++
 		s.h.mu.Unlock()
 		s.log.Info("the log takes writes again", "free_bytes", free)
 		return
