@@ -84,7 +84,10 @@ func TestStorageFullFailsAndResumes(t *testing.T) {
 		return
 	}
 	fyrtest.Fill(t, filler, 0)
-	if code, msg = write("on a full disk"); code != 503 {
+	began := time.Now()
+	code, msg = write("on a full disk")
+	t.Logf("a write on the full disk answered %d after %v (logged, not asserted)", code, time.Since(began).Round(time.Millisecond))
+	if code != 503 {
 		t.Fatalf("write on a full disk: %d %q, want 503", code, msg)
 	}
 	checkDown(t, env, b, inc.ID, msg)
@@ -151,6 +154,8 @@ func checkDown(t *testing.T, env *fyrtest.Env, b *browser, inc, msg string) {
 // waitWritable polls /healthz until it answers 200 again.
 func waitWritable(t *testing.T, env *fyrtest.Env) {
 	t.Helper()
+	began := time.Now()
+	defer func() { t.Logf("writable again %v after space was freed (logged, not asserted)", time.Since(began).Round(time.Millisecond)) }()
 	deadline := time.Now().Add(30 * time.Second)
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
