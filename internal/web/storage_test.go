@@ -155,7 +155,9 @@ func checkDown(t *testing.T, env *fyrtest.Env, b *browser, inc, msg string) {
 func waitWritable(t *testing.T, env *fyrtest.Env) {
 	t.Helper()
 	began := time.Now()
-	defer func() { t.Logf("writable again %v after space was freed (logged, not asserted)", time.Since(began).Round(time.Millisecond)) }()
+	defer func() {
+		t.Logf("writable again %v after space was freed (logged, not asserted)", time.Since(began).Round(time.Millisecond))
+	}()
 	deadline := time.Now().Add(30 * time.Second)
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
