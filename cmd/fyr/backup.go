@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"fyr/internal/event"
 	"fyr/internal/store"
@@ -126,6 +127,10 @@ func restore(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "restored %d events into %s\n", n, *data)
+	orgs, err := st.Orgs(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "restored %d events into %s\norganisation: %s (serve it with: fyr serve --data %s)\n", n, *data, strings.Join(orgs, ", "), *data)
 	return nil
 }

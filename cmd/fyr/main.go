@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -30,7 +31,7 @@ import (
 const usage = `fyr – crisis management for a healthcare region
 
 Usage:
-  fyr serve  [--data DIR] [--listen ADDR] [--org ID] [--demo]
+  fyr serve  [--data DIR] [--listen ADDR] [--org ID] [--demo] [--tls-cert FILE --tls-key FILE]
   fyr verify --data DIR | --file BACKUP
   fyr restore --file BACKUP --data NEWDIR
   fyr user add --data DIR --username NAME --name "Full Name" --role admin|staff|unit|viewer [--function F]
@@ -39,7 +40,7 @@ Usage:
   fyr import units FILE [people FILE] --data DIR   (CSV; all or nothing; prints every bad row)
   fyr export units|people --data DIR [--sep ';']  (CSV to stdout)
 
-Environment: FYR_DATA, FYR_LISTEN, FYR_ORG, FYR_ADMIN_PASSWORD, FYR_PASSWORD (for user add/passwd).
+Environment: FYR_DATA, FYR_LISTEN, FYR_ORG, FYR_TLS_CERT, FYR_TLS_KEY, FYR_ADMIN_PASSWORD, FYR_PASSWORD (for user add/passwd).
 `
 
 func main() {
@@ -96,25 +97,33 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	data := fs.String("data", env("FYR_DATA", "fyr-data"), "data directory (event log, session key)")
 	listen := fs.String("listen", env("FYR_LISTEN", "127.0.0.1:8080"), "address to listen on (use 0.0.0.0:8080 to serve the network)")
-	org := fs.String("org", env("FYR_ORG", "region"), "organisation id")
+	org := fs.String("org", env("FYR_ORG", ""), "organisation id (default: the one in the data directory; region, or exempel with --demo, for a new one)")
 	withDemo := fs.Bool("demo", false, "seed the demo organisation Region Exempel on first start")
 	proxies := fs.String("trusted-proxies", env("FYR_TRUSTED_PROXIES", ""), "reverse proxies (CIDRs, comma-separated) whose X-Forwarded-For is believed")
+	tlsCert := fs.String("tls-cert", env("FYR_TLS_CERT", ""), "serve HTTPS with this certificate (PEM; may name IP addresses)")
+	tlsKey := fs.String("tls-key", env("FYR_TLS_KEY", ""), "the certificate's private key (PEM)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *withDemo && *org == "region" {
-		*org = "exempel"
+	tlsConfig, err := loadTLS(*tlsCert, *tlsKey)
+	if err != nil {
+		return err
+	}
+	defaultOrg := "region"
+	if *withDemo {
+		defaultOrg = "exempel"
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 
 	started := time.Now()
-	svc, err := core.Open(ctx, core.Config{Dir: *data, Org: *org, Logger: logger})
+	svc, err := core.Open(ctx, core.Config{Dir: *data, Org: *org, DefaultOrg: defaultOrg, Logger: logger})
 	if err != nil {
 		return err
 	}
 	defer svc.Close()
+	*org = svc.Org
 	logger.Info("log replayed", "seq", svc.P.Seq(), "took_ms", time.Since(started).Milliseconds())
 
 	var firstLogin string
@@ -134,6 +143,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *listen, err)
 	}
+	scheme := "http"
+	if tlsConfig != nil {
+		// Secure cookies and HSTS: the browser never sends the session in clear.
+		srv.Secure, scheme = true, "https"
+		ln = tls.NewListener(ln, tlsConfig)
+	}
 	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	if key := os.Getenv("FYR_HOOK_KEY"); key != "" {
 		srv.EnableHooks(key)
@@ -144,7 +159,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// The dispatch engine: in-app always, e-mail and SMS when configured.
 	// Receipt links point at FYR_PUBLIC_URL: the address units can reach,
 	// by IP when DNS is down.
-	publicURL := strings.TrimRight(env("FYR_PUBLIC_URL", "http://"+ln.Addr().String()), "/")
+	publicURL := strings.TrimRight(env("FYR_PUBLIC_URL", scheme+"://"+ln.Addr().String()), "/")
 	health := channel.NewHealth(nil)
 	trs, senders, err := transports(os.Getenv, publicURL, health, logger)
 	if err != nil {
@@ -184,7 +199,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		channels = append(channels, ch)
 	}
 	logger.Info("dispatch engine started", "channels", channels, "public_url", publicURL)
-	fmt.Fprintf(stdout, "Fyr is serving http://%s/ (data: %s, org: %s)\n", ln.Addr(), *data, *org)
+	fmt.Fprintf(stdout, "Fyr is serving %s://%s/ (data: %s, org: %s)\n", scheme, ln.Addr(), *data, *org)
 	if firstLogin != "" {
 		fmt.Fprint(stdout, firstLogin)
 	}
@@ -195,13 +210,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	case <-ctx.Done():
 	}
+	stop() // a second SIGTERM ends the process at once
+	signalled := time.Now()
 	logger.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	disarm := armShutdownDeadline(logger, signalled)
+	sctx, cancel := context.WithTimeout(context.Background(), httpGrace)
 	defer cancel()
 	// SSE connections never finish on their own: close them after the grace period.
 	if err := httpSrv.Shutdown(sctx); err != nil {
 		httpSrv.Close()
 	}
+	svc.Close()
+	disarm()
+	logger.Info("stopped", "took_ms", time.Since(signalled).Milliseconds())
 	return nil
 }
 
@@ -375,6 +396,9 @@ func explain(err error) error {
 	if fe.Code == fail.Internal {
 		return err
 	}
+	if fe.Field == "password" {
+		return fmt.Errorf("FYR_PASSWORD (the new password): %s", fe.Message)
+	}
 	if fe.Field != "" {
 		return fmt.Errorf("--%s: %s", strings.ReplaceAll(fe.Field, "_", "-"), fe.Message)
 	}
@@ -388,17 +412,15 @@ func onlyOrg(ctx context.Context, dir string) (string, error) {
 		return "", err
 	}
 	defer st.Close()
-	orgs := map[string]bool{}
-	if err := st.Replay(ctx, func(e event.Envelope) error { orgs[e.Org] = true; return nil }); err != nil {
+	orgs, err := st.Orgs(ctx)
+	if err != nil {
 		return "", err
 	}
 	switch len(orgs) {
 	case 0:
 		return "region", nil
 	case 1:
-		for o := range orgs {
-			return o, nil
-		}
+		return orgs[0], nil
 	}
 	return "", errors.New("the log holds several organisations: name one with --org")
 }

@@ -106,23 +106,23 @@ type server struct {
 
 // startServer runs `fyr serve` on dir, listening on a port the kernel picks,
 // and returns once it has said it is serving and /healthz answers 200.
-func startServer(t testing.TB, dir string) *server {
+func startServer(t testing.TB, dir string, extra ...string) *server {
 	t.Helper()
-	s := spawnServer(t, dir)
+	s := spawnServer(t, dir, extra...)
 	s.waitServing()
 	return s
 }
 
-// spawnServer starts `fyr serve` on dir and returns at once. The process is
-// killed when the test ends, if it is still running.
-func spawnServer(t testing.TB, dir string) *server {
+// spawnServer starts `fyr serve` on dir (with extra arguments) and returns
+// at once. The process is killed when the test ends, if it is still running.
+func spawnServer(t testing.TB, dir string, extra ...string) *server {
 	t.Helper()
 	s := &server{t: t, dir: dir,
 		stdout: &servingLine{url: make(chan string, 1)}, stderr: &syncBuffer{},
 		exited: make(chan struct{}),
 		client: &http.Client{Timeout: startTimeout, Transport: &http.Transport{MaxIdleConnsPerHost: 32}},
 	}
-	s.cmd = exec.Command(fyrBin, "serve", "--data", dir, "--listen", "127.0.0.1:0")
+	s.cmd = exec.Command(fyrBin, append([]string{"serve", "--data", dir, "--listen", "127.0.0.1:0"}, extra...)...)
 	s.cmd.Env = append(os.Environ(), "FYR_ADMIN_PASSWORD="+adminPassword)
 	s.cmd.Stdout = s.stdout
 	s.cmd.Stderr = s.stderr

@@ -33,7 +33,7 @@ func TestUserCommands(t *testing.T) {
 		t.Fatalf("bad role: %d %q", code, stderr)
 	}
 	code, _, stderr = runCLI(t, []string{"FYR_PASSWORD=kort"}, "user", "add", "--data", dir, "--username", "x2", "--name", "X", "--role", "viewer")
-	if code == 0 || !strings.Contains(stderr, "--password") {
+	if code == 0 || !strings.Contains(stderr, "FYR_PASSWORD") {
 		t.Fatalf("short password: %d %q", code, stderr)
 	}
 	if code, _, stderr := runCLI(t, []string{"FYR_PASSWORD=ett-annat-losenord"}, "user", "passwd", "--data", dir, "--username", "tib"); code != 0 {

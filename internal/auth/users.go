@@ -180,14 +180,14 @@ func checkUsername(name string) error {
 	return nil
 }
 
-func checkPassword(pw string) error {
+func checkPassword(pw, username string) error {
 	if utf8.RuneCountInString(pw) < MinPassword {
 		return fail.Field("password", "must be at least %d characters", MinPassword)
 	}
 	if len(pw) > 1024 {
 		return fail.Field("password", "is longer than 1024 bytes")
 	}
-	return nil
+	return guessable(pw, username)
 }
 
 // AddUser creates an account. Hash may be given precomputed (the demo seeds
@@ -218,7 +218,7 @@ func (c *AddUser) Check() error {
 		return fail.Field("unit", "is required for a unit account: the unit it answers for")
 	}
 	if c.Hash == "" {
-		if err := checkPassword(c.Password); err != nil {
+		if err := checkPassword(c.Password, c.Username); err != nil {
 			return err
 		}
 		h, err := HashPassword(c.Password)
@@ -251,9 +251,10 @@ func Disable(u *Users, username, actor string) ([]event.Draft, error) {
 	return []event.Draft{{Type: TypeUserDisabled, Subject: "user/" + username, Actor: actor, Payload: UserDisabled{username}}}, nil
 }
 
-// ChangePassword hashes a new password; call it outside the writer.
-func ChangePassword(password string) (string, error) {
-	if err := checkPassword(password); err != nil {
+// ChangePassword checks and hashes an account's new password; call it
+// outside the writer.
+func ChangePassword(username, password string) (string, error) {
+	if err := checkPassword(password, username); err != nil {
 		return "", err
 	}
 	return HashPassword(password)

@@ -250,7 +250,7 @@ func (s *Service) SetPassword(ctx context.Context, p *auth.Principal, username, 
 		}
 		by = p.Username
 	}
-	hash, err := auth.ChangePassword(password)
+	hash, err := auth.ChangePassword(username, password)
 	if err != nil {
 		return err
 	}

@@ -125,10 +125,15 @@ func (p *Projection) WaitFor(ctx context.Context, seq uint64) error {
 
 // Config configures a Service.
 type Config struct {
-	Dir    string
-	Org    string
-	Logger *slog.Logger
-	Now    func() time.Time
+	Dir string
+	// Org is the organisation to serve; "" takes the one the log holds
+	// (DefaultOrg for an empty log). A named one the log lacks is refused.
+	Org        string
+	DefaultOrg string
+	Logger     *slog.Logger
+	Now        func() time.Time
+	// MaxStore is the log's storage limit in bytes; 0: 3/4 of the free disk.
+	MaxStore int64
 }
 
 // Service is Fyr's one orchestration of commands and queries.
@@ -159,11 +164,15 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.Org == "" {
+	if cfg.Org == "" && cfg.DefaultOrg == "" {
 		return nil, fmt.Errorf("core: no organisation configured")
 	}
-	st, err := store.Open(ctx, store.Config{Dir: cfg.Dir, Logger: cfg.Logger})
+	st, err := store.Open(ctx, store.Config{Dir: cfg.Dir, Logger: cfg.Logger, MaxStore: cfg.MaxStore})
 	if err != nil {
+		return nil, err
+	}
+	if cfg.Org, err = resolveOrg(ctx, st, cfg.Org, cfg.DefaultOrg); err != nil {
+		st.Close()
 		return nil, err
 	}
 	sessions, err := auth.LoadSessions(cfg.Dir)

@@ -29,6 +29,7 @@ const (
 	Internal     Code = "internal"     // our fault; details are logged, not shown
 	TooLarge     Code = "too_large"    // the request body is over the route's limit
 	Unsupported  Code = "unsupported"  // a body of a kind the route does not take (an upload where none is expected)
+	Unavailable  Code = "unavailable"  // cannot be done now (e.g. the storage is full); nothing was changed, try again later
 )
 
 // Error is an error a user can act on.

@@ -46,8 +46,16 @@ func Start(t testing.TB) *Env {
 // StartIn is Start on a given data directory (to restart on the same log).
 func StartIn(t testing.TB, dir string) *Env {
 	t.Helper()
+	return StartWith(t, core.Config{Dir: dir})
+}
+
+// StartWith is StartIn with more of the service's configuration.
+func StartWith(t testing.TB, cfg core.Config) *Env {
+	t.Helper()
 	ctx := context.Background()
-	svc, err := core.Open(ctx, core.Config{Dir: dir, Org: Org})
+	dir := cfg.Dir
+	cfg.Org = Org
+	svc, err := core.Open(ctx, cfg)
 	if err != nil {
 		t.Fatalf("open service: %v", err)
 	}

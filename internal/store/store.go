@@ -11,7 +11,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -46,6 +49,12 @@ var ErrLocked = errors.New("store: data directory is in use by another fyr proce
 type Config struct {
 	Dir    string
 	Logger *slog.Logger
+	// ResumeFree is how much more free space than when the log filled up
+	// must be back before writing resumes (default DefaultResumeFree).
+	ResumeFree int64
+	// MaxStore is JetStream's storage limit in bytes; 0 lets the engine
+	// take 3/4 of the free disk space (recomputed when it restarts).
+	MaxStore int64
 }
 
 // Store is an open event log.
@@ -56,6 +65,12 @@ type Store struct {
 	stream jetstream.Stream
 	lock   *os.File
 	log    *slog.Logger
+
+	dir        string
+	opts       *server.Options
+	resumeFree int64
+	maxStore   atomic.Int64
+	h          health
 }
 
 // Subject is the NATS subject that carries an organisation's events.
@@ -74,7 +89,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	ns, err := server.NewServer(&server.Options{
+	opts := &server.Options{
 		ServerName: "fyr",
 		JetStream:  true,
 		StoreDir:   filepath.Join(cfg.Dir, "jetstream"),
@@ -83,7 +98,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		DontListen: true,
 		NoSigs:     true,
 		NoLog:      true,
-	})
+	}
+	if cfg.MaxStore > 0 {
+		opts.JetStreamMaxStore = cfg.MaxStore
+	}
+	ns, err := server.NewServer(opts)
 	if err != nil {
 		lock.Close()
 		return nil, fmt.Errorf("configure embedded nats: %w", err)
@@ -94,7 +113,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		lock.Close()
 		return nil, errors.New("embedded nats did not become ready within 30s")
 	}
-	s := &Store{ns: ns, lock: lock, log: logger}
+	s := &Store{ns: ns, lock: lock, log: logger, dir: cfg.Dir, opts: opts, resumeFree: cfg.ResumeFree,
+		h: health{subs: map[*subscription]struct{}{}, closed: make(chan struct{})}}
+	if s.resumeFree <= 0 {
+		s.resumeFree = DefaultResumeFree
+	}
+	s.maxStore.Store(cfg.MaxStore)
 	if err := s.connect(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -132,10 +156,13 @@ func (s *Store) connect(ctx context.Context) error {
 	return nil
 }
 
+// lockDir holds an OS lock (flock) on the data directory itself, not on a
+// file in it: a lock file can be deleted, and a second process would then
+// lock a new one and open the same log. The lock ends with the process.
 func lockDir(dir string) (*os.File, error) {
-	f, err := os.OpenFile(filepath.Join(dir, "LOCK"), os.O_CREATE|os.O_RDWR, 0o600)
+	f, err := os.Open(dir)
 	if err != nil {
-		return nil, fmt.Errorf("open lock file: %w", err)
+		return nil, fmt.Errorf("open data directory to lock it: %w", err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
@@ -149,6 +176,13 @@ func (s *Store) MaxPayload() int { return int(s.nc.MaxPayload()) }
 
 // Close drains the connection and shuts the embedded server down cleanly.
 func (s *Store) Close() {
+	s.h.mu.Lock()
+	select {
+	case <-s.h.closed:
+	default:
+		close(s.h.closed)
+	}
+	s.h.mu.Unlock()
 	if s.nc != nil {
 		s.nc.Close()
 	}
@@ -201,7 +235,14 @@ const errCodeWrongLastSeq = 10071
 // together, or none is. expectLast is the sequence of the org's newest event
 // as the writer knows it (0 for none); a different value means another
 // writer got there first and Commit returns ErrConflict.
+//
+// A commit that cannot be stored fails within CommitTimeout with ErrFull
+// or ErrNoAnswer, and so does every commit after it, at once, until the
+// log takes writes again (see Fault).
 func (s *Store) Commit(ctx context.Context, org string, expectLast uint64, evs []event.Envelope) (uint64, error) {
+	if err := s.Fault(); err != nil {
+		return 0, err
+	}
 	if len(evs) == 0 || len(evs) > MaxBatch {
 		return 0, fmt.Errorf("commit: batch of %d events (allowed 1..%d)", len(evs), MaxBatch)
 	}
@@ -235,7 +276,16 @@ func (s *Store) Commit(ctx context.Context, org string, expectLast uint64, evs [
 		if len(evs) > 1 {
 			m.Header.Set("Nats-Batch-Commit", "1")
 		}
-		reply, err := s.nc.RequestMsgWithContext(ctx, m)
+		cctx, cancel := context.WithTimeout(ctx, CommitTimeout)
+		reply, err := s.nc.RequestMsgWithContext(cctx, m)
+		cancel()
+		if err != nil && ctx.Err() == nil {
+			seq, stored, cerr := s.classify(org, evs, err)
+			if stored {
+				return seq, nil
+			}
+			err = cerr
+		}
 		if err != nil {
 			return 0, fmt.Errorf("commit batch of %d events: %w", len(evs), err)
 		}
@@ -247,6 +297,10 @@ func (s *Store) Commit(ctx context.Context, org string, expectLast uint64, evs [
 		if ack.Error.ErrCode == errCodeWrongLastSeq {
 			return 0, fmt.Errorf("%w: %s", ErrConflict, ack.Error.Description)
 		}
+		if isFullAck(ack.Error.ErrCode) {
+			s.setFault(ErrFull)
+			return 0, fmt.Errorf("%w (%s, code %d)", ErrFull, ack.Error.Description, ack.Error.ErrCode)
+		}
 		return 0, fmt.Errorf("commit batch: %s (code %d)", ack.Error.Description, ack.Error.ErrCode)
 	}
 	return ack.Seq, nil
@@ -256,31 +310,19 @@ func (s *Store) Commit(ctx context.Context, org string, expectLast uint64, evs [
 // stored ones and then new ones as they are appended, until ctx ends. fn runs
 // on one goroutine. The returned function stops the subscription.
 func (s *Store) Subscribe(ctx context.Context, fromSeq uint64, fn func(event.Envelope)) (stop func(), err error) {
-	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
+	sub := &subscription{s: s, fn: fn}
 	if fromSeq > 1 {
-		cfg = jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: fromSeq}
+		sub.last = fromSeq - 1
 	}
-	cons, err := s.stream.OrderedConsumer(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("create ordered consumer: %w", err)
+	// Registered first, so that an engine restart meanwhile resumes it too.
+	s.h.mu.Lock()
+	s.h.subs[sub] = struct{}{}
+	s.h.mu.Unlock()
+	if err := sub.start(ctx); err != nil {
+		sub.stop()
+		return nil, err
 	}
-	cc, err := cons.Consume(func(m jetstream.Msg) {
-		meta, err := m.Metadata()
-		if err != nil {
-			s.log.Error("event metadata", "err", err)
-			return
-		}
-		e, err := event.Decode(m.Data(), meta.Sequence.Stream)
-		if err != nil {
-			s.log.Error("skip undecodable event", "seq", meta.Sequence.Stream, "err", err)
-			return
-		}
-		fn(e)
-	}, jetstream.PullMaxMessages(4096))
-	if err != nil {
-		return nil, fmt.Errorf("consume: %w", err)
-	}
-	return cc.Stop, nil
+	return sub.stop, nil
 }
 
 // replayBatch is how many events one pull request of Replay asks for.
@@ -466,4 +508,19 @@ func decodeMsg(m jetstream.Msg) decoded {
 	d := decoded{seq: meta.Sequence.Stream}
 	d.e, d.err = event.Decode(m.Data(), d.seq)
 	return d
+}
+
+// Orgs lists the organisations that have events in the log, from the
+// stream's subjects (no replay).
+func (s *Store) Orgs(ctx context.Context) ([]string, error) {
+	info, err := s.stream.Info(ctx, jetstream.WithSubjectFilter(Subject("*")))
+	if err != nil {
+		return nil, fmt.Errorf("stream info: %w", err)
+	}
+	var orgs []string
+	for subj := range info.State.Subjects {
+		orgs = append(orgs, strings.TrimPrefix(subj, Subject("")))
+	}
+	slices.Sort(orgs)
+	return orgs, nil
 }

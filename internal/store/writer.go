@@ -45,6 +45,9 @@ type Writer[M Model] struct {
 	prev    string // hash of the org's newest event
 	lastSeq uint64 // log sequence of the org's newest event
 	done    chan struct{}
+	// stale: a failed commit left the model holding events that are not
+	// in the log, and reloading it failed too; reload before the next.
+	stale bool
 }
 
 // NewWriter builds the model by replaying the log and starts the appender.
@@ -160,6 +163,20 @@ type pending[M Model] struct {
 // batch is left, with the commands after it, for the next batch: they are
 // returned, to run again on the model as it then stands.
 func (w *Writer[M]) commit(ctx context.Context, batch []request[M]) (carry []request[M]) {
+	// While the log takes no writes, refuse at once rather than run the
+	// commands and roll the model back (a reload replays the whole log).
+	err := w.st.Fault()
+	if err == nil && w.stale {
+		if err = w.load(ctx); err == nil {
+			w.stale = false
+		}
+	}
+	if err != nil {
+		for _, req := range batch {
+			req.reply <- result{err: fmt.Errorf("append: %w", err)}
+		}
+		return nil
+	}
 	now := w.now().UTC()
 	var evs []event.Envelope
 	var accepted []pending[M]
@@ -210,6 +227,7 @@ func (w *Writer[M]) commit(ctx context.Context, batch []request[M]) (carry []req
 		}
 		if lerr := w.load(ctx); lerr != nil {
 			w.log.Error("reload write model", "org", w.org, "err", lerr)
+			w.stale = true
 		}
 		return carry
 	}

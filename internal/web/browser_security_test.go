@@ -14,7 +14,6 @@ import (
 	"fyr/internal/incident"
 )
 
-
 // A receipt page shown in a real browser sends its beacon and so counts as
 // opened; the coverage board says what "opened" means; the pages of this
 // work (receipt, channels with a refused SMS number, a unit account on a

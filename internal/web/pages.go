@@ -108,6 +108,8 @@ type Base struct {
 	Functions []string
 	// LiveIncident is the incident whose updates the page follows; "" for the banner only.
 	LiveIncident incident.ID
+	// WritesDown: the log takes no writes (storage full); reads work.
+	WritesDown bool
 }
 
 type bannerView struct {
@@ -219,7 +221,7 @@ func (s *Server) page(h func(w http.ResponseWriter, r *http.Request, p auth.Prin
 		if err == nil {
 			return
 		}
-		fe := s.report(r, err)
+		fe := localize(langOf(r), s.report(r, err))
 		if fe.Code == fail.Unauthorized && r.Method == http.MethodGet {
 			http.Redirect(w, r, "/login?back="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
@@ -237,7 +239,7 @@ func (s *Server) base(r *http.Request, p *auth.Principal, title string) Base {
 	// by the live stream rather than missed.
 	seq := s.svc.P.Seq()
 	b := Base{Lang: langOf(r), User: p, Active: s.svc.Active(), Path: r.URL.RequestURI(), Title: title, Seq: seq,
-		Functions: s.svc.P.Units.Functions()}
+		Functions: s.svc.P.Units.Functions(), WritesDown: s.svc.Writable() != nil}
 	if p != nil {
 		b.CSRF = s.svc.Sessions.CSRF(p.Token)
 		if auth.Can(p.Role, auth.WriteIncidents) {
@@ -303,7 +305,7 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("l") == string(English) {
 		l = English
 	}
-	http.SetCookie(w, &http.Cookie{Name: "lang", Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: "lang", Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.Secure})
 	http.Redirect(w, r, safeBack(r.URL.Query().Get("back")), http.StatusSeeOther)
 }
 

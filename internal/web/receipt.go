@@ -61,7 +61,7 @@ func (s *Server) showReceipt(w http.ResponseWriter, r *http.Request, token strin
 		UnitName: s.unitName(link.Unit)}
 	pg.Active = nil // the banner is for logged-in users
 	if err != nil {
-		fe := s.report(r, err)
+		fe := localize(langOf(r), s.report(r, err))
 		// A used link after this page's own receipt is the normal end.
 		if r.URL.Query().Get("done") == "1" && fe.Field == "link" && fe.Code == fail.Invalid {
 			pg.Done = true
