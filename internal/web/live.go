@@ -251,6 +251,9 @@ func (h *hub) publishCoverage(e event.Envelope) {
 	if e.Type == dispatch.TypeCreated {
 		h.publishInbox(e)
 	}
+	if e.Type == dispatch.TypeAcknowledged {
+		h.publishUnitAck(e) // the unit page (unit_live.go)
+	}
 	h.mu.Lock()
 	langs := h.languages(true)
 	h.mu.Unlock()
