@@ -18,11 +18,15 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -140,8 +144,7 @@ func TestBrowserUnitAcknowledgesFromFirstScreen(t *testing.T) {
 	}
 	checkFirstScreen(t, u, "unit page")
 	checkNoSideScroll(t, u, "unit page", phoneWidth)
-	axeAudit(t, u, "unit page on a phone")
-	u.do("close the menu axe opened", chromedp.Evaluate[chromedp.Void](`document.querySelector("header details").open = false`))
+	axeAuditPhone(t, u, "unit page on a phone")
 	checkWeight(t, u, "unit page")
 	if path := os.Getenv("FYR_UNIT_SCREENSHOT"); path != "" {
 		png := cdpRun(u, "screenshot", chromedp.CaptureScreenshot())
@@ -180,7 +183,7 @@ func TestBrowserUnitAcknowledgesFromFirstScreen(t *testing.T) {
 	if s := cdpEval[string](u, "announced", `document.getElementById("unit-news").textContent`); !strings.Contains(s, "Kvitterat") {
 		t.Errorf("the live region says %q after acknowledging", s)
 	}
-	axeAudit(t, u, "unit page after acknowledging")
+	axeAuditPhone(t, u, "unit page after acknowledging")
 	if taps > 3 {
 		t.Errorf("%d taps from login to an acknowledged decision, want at most 3", taps)
 	}
@@ -197,6 +200,14 @@ func TestBrowserUnitAcknowledgesFromFirstScreen(t *testing.T) {
 	if len(items) != 2 || marked != 1 {
 		t.Errorf("the inbox marks %d of %d dispatches \"Ej kvitterat\", want 1 of 2 (the call to report): %+v", marked, len(items), items)
 	}
+}
+
+// axeAuditPhone is axeAudit, then closes the menu that axe opened (with
+// every <details>), as the user would have it.
+func axeAuditPhone(t *testing.T, b *browserTab, name string) {
+	t.Helper()
+	axeAudit(t, b, name)
+	b.do("close the menu", chromedp.Evaluate[chromedp.Void](`document.querySelector("header details").open = false`))
 }
 
 // checkFirstScreen checks the phone's first screen: the content starts in
@@ -298,10 +309,29 @@ func TestBrowserUnitPageLive(t *testing.T) {
 		return d.Dispatch
 	}
 
+	// The phone reaches Fyr through a link that can drop its receipts.
+	target, _ := url.Parse(env.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.FlushInterval = -1
+	var down atomic.Bool
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() && strings.HasPrefix(r.URL.Path, "/unit/ack/") {
+			if c, _, err := w.(http.Hijacker).Hijack(); err == nil {
+				c.Close()
+			}
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() {
+		front.CloseClientConnections()
+		front.Close()
+	})
+
 	browser := startBrowser(t)
 	u := newTab(t, browser, "ward phone")
 	phone(u)
-	u.login(env.URL, "unit", "/unit", "#unit-live")
+	u.login(front.URL, "unit", "/unit", "#unit-live")
 	u.do("the page follows live", chromedp.WaitVisible(chromedp.ID("todo-none")),
 		chromedp.Evaluate[chromedp.Void](`window.__notReloaded = true`))
 
@@ -317,11 +347,15 @@ func TestBrowserUnitPageLive(t *testing.T) {
 	if n := cdpEval[int](u, "sounds", `window.fyrSounds || 0`); n != 0 {
 		t.Errorf("%d sounds with the sound off (the default)", n)
 	}
-	axeAudit(t, u, "unit page with a new decision")
+	axeAuditPhone(t, u, "unit page with a new decision")
 
-	// A tap on the note takes it away (it covers the foot of the screen).
+	if !cdpEval[bool](u, "shown", `document.getElementById("unit-news").getBoundingClientRect().height > 24`) {
+		t.Error("the new decision is only read out, not shown")
+	}
+	shot(t, u, "live-new-decision")
+	// A tap on the note takes it away (it covers the top of the screen).
 	u.do("dismiss the note", chromedp.Click(chromedp.ID("unit-news"), chromedp.NodeVisible),
-		chromedp.WaitNotVisible(chromedp.ID("unit-news")))
+		chromedp.Poll[chromedp.Void](`document.getElementById("unit-news").textContent === ""`))
 	// The user turns the sound on (it plays once to show how it sounds).
 	u.do("sound on", chromedp.Click(chromedp.ID("sound"), chromedp.NodeVisible))
 	if s := cdpEval[string](u, "stored", `localStorage.getItem("fyr-sound")`); s != "on" {
@@ -339,6 +373,24 @@ func TestBrowserUnitPageLive(t *testing.T) {
 	if !cdpEval[bool](u, "still there", `!!document.querySelector("#todo #d-`+string(second)+` .new-mark:not([hidden])")`) {
 		t.Error("the second decision lost its marker when the page followed the receipt")
 	}
+
+	// The link drops the receipt: the page says so and the button works again.
+	ack := "#d-" + string(second) + " button.ack"
+	down.Store(true)
+	u.do("Kvittera with the link down", chromedp.Click(chromedp.CSS(ack), chromedp.NodeVisible),
+		chromedp.Poll[chromedp.Void](`document.getElementById("unit-news").textContent.includes("Fyr kunde inte nås")`))
+	if !cdpEval[bool](u, "shown", `document.getElementById("unit-news").getBoundingClientRect().height > 24`) {
+		t.Error("the failed receipt is only read out, not shown")
+	}
+	shot(t, u, "live-receipt-failed")
+	if !cdpEval[bool](u, "button", `!document.querySelector(`+strconv.Quote(ack)+`).disabled`) {
+		t.Fatal("after a failed receipt the Kvittera button stays disabled")
+	}
+	down.Store(false)
+	u.do("dismiss the note", chromedp.Click(chromedp.ID("unit-news"), chromedp.NodeVisible),
+		chromedp.Poll[chromedp.Void](`document.getElementById("unit-news").textContent === ""`))
+	u.do("Kvittera again", chromedp.Click(chromedp.CSS(ack), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS("#d-"+string(second)+" .done")))
 }
 
 // radioJS measures every visible radio and checkbox on the page against
@@ -414,10 +466,10 @@ func TestBrowserRadiosBesideLabels(t *testing.T) {
 
 	u := newTab(t, browser, "ward phone")
 	phone(u)
-	u.login(env.URL, "unit", "/unit", "#unit-live")
-	checkRadios(t, u, "unit page", 3)
-	u.do("report form", chromedp.Navigate(env.URL+"/rounds/"+string(rd.Round)+"/report"), chromedp.WaitVisible(chromedp.ID("report-form")))
+	u.login(env.URL, "unit", "/rounds/"+string(rd.Round)+"/report", "#report-form")
 	checkRadios(t, u, "report form", 3)
+	u.do("unit page", chromedp.Navigate(env.URL+"/unit"), chromedp.WaitVisible(chromedp.ID("unit-live")))
+	checkRadios(t, u, "unit page", 3)
 	u.do("dispatch", chromedp.Navigate(env.URL+"/dispatches/"+string(d.Dispatch)), chromedp.WaitVisible(chromedp.ID("ack-form")))
 	checkRadios(t, u, "answers to a question", 3)
 

@@ -45,6 +45,7 @@ var unitMessages = map[string][2]string{
 	"unit.new.picture":    {"Ny lägesbild", "New situation picture"},
 	"unit.new.report":     {"Ny rapportbegäran", "New call to report"},
 	"unit.new.any":        {"Nytt utskick", "New dispatch"},
+	"unit.ack.offline":    {"Fyr kunde inte nås. Tryck Kvittera igen (en kvittens räknas bara en gång) eller ring staben.", "Fyr could not be reached. Tap Acknowledge again (a receipt counts only once) or call the staff."},
 	"unit.sound":          {"Ljud vid nytt utskick", "Sound on a new dispatch"},
 	"unit.reported":       {"Rapporterat", "Reported"},
 	"unit.decided.by":     {"Beslutat av", "Decided by"},

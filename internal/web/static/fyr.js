@@ -64,14 +64,12 @@
       if (soundCheck.checked) beep(); // the user hears what it sounds like
     });
   }
-  var newsTimer = 0;
-  function announce(text, brief) {
+  // announce reads text out; shown, it also appears over the top of the
+  // screen until tapped (a receipt is confirmed in place: it is only read out).
+  function announce(text, shown) {
     if (!news) return;
-    clearTimeout(newsTimer);
+    news.classList.toggle("show", !!shown);
     news.textContent = text.replace(/\s+/g, " ").trim();
-    // A receipt is confirmed in place too: its note goes by itself. A new
-    // dispatch's stays until tapped.
-    if (brief) newsTimer = setTimeout(function () { news.textContent = ""; }, 8000);
   }
   if (news) news.addEventListener("click", function () {
     var to = news.dataset.target && document.getElementById(news.dataset.target);
@@ -122,11 +120,13 @@
         if (said) {
           said.setAttribute("tabindex", "-1");
           said.focus({ preventScroll: true });
-          announce(said.textContent, true);
+          announce(said.textContent, said.classList.contains("error"));
         }
       }).catch(function () {
+        // Fyr could not be reached: say so, and let the user try again.
         if (button) button.disabled = false;
-        f.submit(); // the form works without this script too
+        ackedIDs = ackedIDs.filter(function (id) { return !li || id !== li.dataset.dispatch; });
+        announce((news && news.dataset.offline) || "", true);
       });
     });
   }
@@ -204,7 +204,7 @@
         var li = document.getElementById("d-" + d.dispatch);
         var mark = li && li.querySelector(".new-mark");
         if (li) li.classList.add("fresh");
-        announce((mark ? mark.textContent : (news && news.dataset.new) || "") + ": " + d.title);
+        announce((mark ? mark.textContent : (news && news.dataset.new) || "") + ": " + d.title, true);
         if (news && li) news.dataset.target = li.id;
         if (soundOn()) beep();
       });
