@@ -361,9 +361,13 @@ func TestBrowserUnitPageLive(t *testing.T) {
 	if s := cdpEval[string](u, "stored", `localStorage.getItem("fyr-sound")`); s != "on" {
 		t.Fatalf("the sound setting is stored as %q", s)
 	}
+	// The staff follow the unit's page too.
+	s := newTab(t, browser, "staff laptop")
+	s.login(env.URL, "staff", "/unit?unit=avd1", "#d-"+string(first))
 	second := decide("Reservkraft testas kl 06")
 	u.do("the second decision appears", chromedp.WaitVisible(chromedp.CSS("#d-"+string(second)+" .new-mark")),
 		chromedp.Poll[chromedp.Void](`(window.fyrSounds || 0) === 2`))
+	s.do("the staff see it too", chromedp.WaitVisible(chromedp.CSS("#d-"+string(second)+" .new-mark")))
 
 	// The staff record a receipt given by phone: the page stops asking.
 	if _, err := env.Svc.Acknowledge(ctx, staff, dispatch.Acknowledge{Dispatch: first, Unit: "avd1", By: "Amir per telefon"}); err != nil {

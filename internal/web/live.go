@@ -336,6 +336,9 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p auth.Principal) 
 		since, _ = strconv.ParseUint(h, 10, 64)
 	}
 	sub := &subscriber{incident: id, journal: auth.Can(p.Role, auth.ReadJournal) && id != "", unit: p.Unit, lang: langOf(r)}
+	if u := r.URL.Query().Get("unit"); u != "" && p.Role != auth.Unit && auth.Can(p.Role, auth.ReadJournal) {
+		sub.unit = u // the staff follow a unit's page as the unit does
+	}
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")

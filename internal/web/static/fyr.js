@@ -137,6 +137,7 @@
   var incident = body.dataset.incident || "";
   var url = "/live?since=" + encodeURIComponent(body.dataset.seq || "0");
   if (incident) url += "&incident=" + encodeURIComponent(incident);
+  if (unitLive && unitLive.dataset.unit) url += "&unit=" + encodeURIComponent(unitLive.dataset.unit);
   var es = new EventSource(url);
   // The live marker says so in words, not only in colour, when the link drops.
   var state = document.getElementById("live-state");
