@@ -47,9 +47,6 @@ var unitMessages = map[string][2]string{
 	"unit.new.any":        {"Nytt utskick", "New dispatch"},
 	"unit.ack.offline":    {"Fyr kunde inte nås. Tryck Kvittera igen (en kvittens räknas bara en gång) eller ring staben.", "Fyr could not be reached. Tap Acknowledge again (a receipt counts only once) or call the staff."},
 	"unit.sound":          {"Ljud vid nytt utskick", "Sound on a new dispatch"},
-	"unit.reported":       {"Rapporterat", "Reported"},
-	"unit.decided.by":     {"Beslutat av", "Decided by"},
-	"unit.filed.by":       {"Rapporten registrerad", "Report recorded"},
 	"unit.ack.staff.hint": {"Enheten kvitterar själv i Fyr, via länken i e-post eller SMS, eller per telefon till staben.", "The unit acknowledges in Fyr, by the link in its e-mail or SMS, or by phone to the staff."},
 }
 

@@ -65,12 +65,22 @@ func TestUnitPageAcknowledgesWithoutScript(t *testing.T) {
 		t.Fatalf("the board after Kvittera: %+v", board.Units)
 	}
 
-	// The staff record receipts on the board, not as the unit.
-	s := newBrowser(t, env)
-	s.login(auth.Staff)
-	s.get("/unit?unit=avd1")
-	if code, _, _ := s.post("/unit/ack/"+id, url.Values{"csrf": {s.csrf}}); code != 403 {
-		t.Errorf("the staff acknowledging on a unit page: %d, want 403", code)
+	// Only the unit's own account acknowledges here: the staff record
+	// receipts on the board; others may not.
+	for _, role := range []auth.Role{auth.Admin, auth.Staff, auth.Viewer} {
+		s := newBrowser(t, env)
+		s.login(role)
+		s.get("/")
+		if code, _, _ := s.post("/unit/ack/"+id, url.Values{"csrf": {s.csrf}}); code != 403 {
+			t.Errorf("%s acknowledging on a unit page: %d, want 403", role, code)
+		}
+	}
+	if code, _, _ := newBrowser(t, env).post("/unit/ack/"+id, url.Values{}); code != 401 {
+		t.Errorf("acknowledging without a session: %d, want 401", code)
+	}
+	// Another unit's dispatch, or none: refused, naming it.
+	if code, _, page := u.post("/unit/ack/no-such-dispatch", url.Values{"csrf": {u.csrf}}); code != 404 || !strings.Contains(page, "no-such-dispatch") {
+		t.Errorf("acknowledging a dispatch that does not exist: %d", code)
 	}
 }
 
