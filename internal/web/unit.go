@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"fyr/internal/auth"
@@ -79,6 +80,7 @@ type unitTodo struct {
 	Dispatch *unitDispatch
 	Round    *unitRound
 	Due      time.Time
+	When     string     // Due as a phone shows it: 04:40 today, with the date another day
 	Error    *formError // the acknowledgement was refused
 }
 
@@ -182,6 +184,9 @@ func (s *Server) showUnitPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 	// Most urgent first; the order does not depend on what is acknowledged,
 	// so an item stays where it was when it is acknowledged.
 	slices.SortStableFunc(v.Todo, func(a, b unitTodo) int { return a.Due.Compare(b.Due) })
+	for i := range v.Todo {
+		v.Todo[i].When = clock(v.Todo[i].Due, v.Taken)
+	}
 
 	for _, inc := range s.svc.Active() {
 		pic, err := s.svc.LatestPicture(p, inc.ID, incident.AsOf{})
@@ -234,9 +239,13 @@ func excerpt(text string, n int) (string, bool) {
 	if utf8.RuneCountInString(text) <= n {
 		return text, false
 	}
-	cut := string([]rune(text)[:n])
-	if i := strings.LastIndexAny(cut, " \n"); i > n/2 {
-		cut = cut[:i]
+	runes := []rune(text)
+	cut := string(runes[:n])
+	// A word cut in two goes, unless that would leave too little.
+	if !unicode.IsSpace(runes[n]) {
+		if i := strings.LastIndexAny(cut, " \n"); i > n/2 {
+			cut = cut[:i]
+		}
 	}
 	return strings.TrimRight(cut, " \n.,;:") + " …", true
 }
