@@ -43,6 +43,9 @@ type hub struct {
 	// follow an incident's journal: every event asks, so it must not cost
 	// a walk over every connection.
 	langs, journalLangs map[Lang]int
+	// The subscribers that follow a unit (unit_live.go): a receipt concerns
+	// one unit and must not cost a walk over every connection.
+	byUnit map[string]map[*subscriber]struct{}
 	pend                []*liveConn // hijacked connections that became ready under mu
 	// The levels frame each new connection starts with, by language and
 	// incident, as of a sequence number: a reconnect storm renders it once.
@@ -66,7 +69,8 @@ type hub struct {
 }
 
 func newHub(s *Server) *hub {
-	return &hub{s: s, subs: map[*subscriber]struct{}{}, langs: map[Lang]int{}, journalLangs: map[Lang]int{}}
+	return &hub{s: s, subs: map[*subscriber]struct{}{}, langs: map[Lang]int{}, journalLangs: map[Lang]int{},
+		byUnit: map[string]map[*subscriber]struct{}{}}
 }
 
 func (h *hub) add(sub *subscriber) {
@@ -76,6 +80,7 @@ func (h *hub) add(sub *subscriber) {
 	if sub.journal {
 		h.journalLangs[sub.lang]++
 	}
+	h.followUnit(sub)
 	h.mu.Unlock()
 }
 
@@ -95,6 +100,7 @@ func (h *hub) drop(sub *subscriber) {
 	if sub.journal {
 		h.journalLangs[sub.lang]--
 	}
+	h.unfollowUnit(sub)
 	if h.onRemove != nil {
 		h.onRemove()
 	}

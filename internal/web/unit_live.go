@@ -18,9 +18,27 @@ func (h *hub) publishUnitAck(e event.Envelope) {
 	frame := sseFrame(e.Seq, "unit", inboxData{Dispatch: a.Dispatch})
 	h.mu.Lock()
 	defer h.unlock()
-	for sub := range h.subs {
-		if sub.unit == a.Unit {
-			h.offer(sub, liveMsg{seq: e.Seq, frame: frame})
+	for sub := range h.byUnit[a.Unit] {
+		h.offer(sub, liveMsg{seq: e.Seq, frame: frame})
+	}
+}
+
+// followUnit and unfollowUnit keep byUnit; h.mu is held.
+func (h *hub) followUnit(sub *subscriber) {
+	if sub.unit == "" {
+		return
+	}
+	if h.byUnit[sub.unit] == nil {
+		h.byUnit[sub.unit] = map[*subscriber]struct{}{}
+	}
+	h.byUnit[sub.unit][sub] = struct{}{}
+}
+
+func (h *hub) unfollowUnit(sub *subscriber) {
+	if set := h.byUnit[sub.unit]; set != nil {
+		delete(set, sub)
+		if len(set) == 0 {
+			delete(h.byUnit, sub.unit)
 		}
 	}
 }
