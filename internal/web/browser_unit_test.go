@@ -143,6 +143,7 @@ func TestBrowserUnitAcknowledgesFromFirstScreen(t *testing.T) {
 		}
 	}
 	checkFirstScreen(t, u, "unit page")
+	t.Logf("the unit page is %d px tall at %d px", cdpEval[int](u, "height", `document.documentElement.scrollHeight`), phoneWidth)
 	checkNoSideScroll(t, u, "unit page", phoneWidth)
 	axeAuditPhone(t, u, "unit page on a phone")
 	checkWeight(t, u, "unit page")
