@@ -46,7 +46,7 @@ type hub struct {
 	// The subscribers that follow a unit (unit_live.go): a receipt concerns
 	// one unit and must not cost a walk over every connection.
 	byUnit map[string]map[*subscriber]struct{}
-	pend                []*liveConn // hijacked connections that became ready under mu
+	pend   []*liveConn // hijacked connections that became ready under mu
 	// The levels frame each new connection starts with, by language and
 	// incident, as of a sequence number: a reconnect storm renders it once.
 	levelsMu sync.Mutex
