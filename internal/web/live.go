@@ -43,14 +43,15 @@ type hub struct {
 	// follow an incident's journal: every event asks, so it must not cost
 	// a walk over every connection.
 	langs, journalLangs map[Lang]int
-	// The subscribers that follow a unit (unit_live.go): a receipt concerns
-	// one unit and must not cost a walk over every connection.
-	byUnit map[string]map[*subscriber]struct{}
-	pend   []*liveConn // hijacked connections that became ready under mu
+	pend                []*liveConn // hijacked connections that became ready under mu
 	// The levels frame each new connection starts with, by language and
 	// incident, as of a sequence number: a reconnect storm renders it once.
 	levelsMu sync.Mutex
 	levels   map[levelsKey]liveMsg
+
+	// The subscribers that follow a unit (unit_live.go): a receipt concerns
+	// one unit and must not cost a walk over every connection.
+	byUnit map[string]map[*subscriber]struct{}
 
 	// For tests: noHijack keeps every connection on the goroutine path;
 	// onRemove is called under mu when a subscriber is dropped.
