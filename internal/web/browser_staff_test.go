@@ -40,11 +40,6 @@ func laptop(b *browserTab) {
 	b.do("laptop viewport", chromedp.EmulateViewport(laptopW, laptopH))
 }
 
-func phone(b *browserTab) {
-	b.t.Helper()
-	b.do("phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
-}
-
 // text is the visible text of the first element matching sel ("" when none).
 func (b *browserTab) text(sel string) string {
 	b.t.Helper()

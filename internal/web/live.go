@@ -49,6 +49,10 @@ type hub struct {
 	levelsMu sync.Mutex
 	levels   map[levelsKey]liveMsg
 
+	// The subscribers that follow a unit (unit_live.go): a receipt concerns
+	// one unit and must not cost a walk over every connection.
+	byUnit map[string]map[*subscriber]struct{}
+
 	// For tests: noHijack keeps every connection on the goroutine path;
 	// onRemove is called under mu when a subscriber is dropped.
 	noHijack bool
@@ -66,7 +70,8 @@ type hub struct {
 }
 
 func newHub(s *Server) *hub {
-	return &hub{s: s, subs: map[*subscriber]struct{}{}, langs: map[Lang]int{}, journalLangs: map[Lang]int{}}
+	return &hub{s: s, subs: map[*subscriber]struct{}{}, langs: map[Lang]int{}, journalLangs: map[Lang]int{},
+		byUnit: map[string]map[*subscriber]struct{}{}}
 }
 
 func (h *hub) add(sub *subscriber) {
@@ -76,6 +81,7 @@ func (h *hub) add(sub *subscriber) {
 	if sub.journal {
 		h.journalLangs[sub.lang]++
 	}
+	h.followUnit(sub)
 	h.mu.Unlock()
 }
 
@@ -95,6 +101,7 @@ func (h *hub) drop(sub *subscriber) {
 	if sub.journal {
 		h.journalLangs[sub.lang]--
 	}
+	h.unfollowUnit(sub)
 	if h.onRemove != nil {
 		h.onRemove()
 	}
@@ -251,6 +258,9 @@ func (h *hub) publishCoverage(e event.Envelope) {
 	if e.Type == dispatch.TypeCreated {
 		h.publishInbox(e)
 	}
+	if e.Type == dispatch.TypeAcknowledged {
+		h.publishUnitAck(e) // the unit page (unit_live.go)
+	}
 	h.mu.Lock()
 	langs := h.languages(true)
 	h.mu.Unlock()
@@ -333,6 +343,9 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p auth.Principal) 
 		since, _ = strconv.ParseUint(h, 10, 64)
 	}
 	sub := &subscriber{incident: id, journal: auth.Can(p.Role, auth.ReadJournal) && id != "", unit: p.Unit, lang: langOf(r)}
+	if u := r.URL.Query().Get("unit"); u != "" && p.Role != auth.Unit && auth.Can(p.Role, auth.ReadJournal) {
+		sub.unit = u // the staff follow a unit's page as the unit does
+	}
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")

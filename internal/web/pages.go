@@ -238,9 +238,10 @@ func (s *Server) base(r *http.Request, p *auth.Principal, title string) Base {
 	// Seq first: an event applied between the two reads is then sent again
 	// by the live stream rather than missed.
 	seq := s.svc.P.Seq()
-	b := Base{Lang: langOf(r), User: p, Active: s.svc.Active(), Path: r.URL.RequestURI(), Title: title, Seq: seq,
+	b := Base{Lang: langOf(r), User: p, Path: r.URL.RequestURI(), Title: title, Seq: seq,
 		Functions: s.svc.P.Units.Functions(), WritesDown: s.svc.Writable() != nil}
 	if p != nil {
+		b.Active = s.svc.Active() // nothing about incidents before login
 		b.CSRF = s.svc.Sessions.CSRF(p.Token)
 		if auth.Can(p.Role, auth.WriteIncidents) {
 			b.Alerts = s.channelAlerts()
@@ -271,7 +272,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	username := strings.TrimSpace(r.PostFormValue("username"))
-	token, _, err := s.svc.Login(r.Context(), username, r.PostFormValue("password"), s.clientAddr(r))
+	token, user, err := s.svc.Login(r.Context(), username, r.PostFormValue("password"), s.clientAddr(r))
 	if err != nil {
 		fe := s.report(r, err)
 		msg := errText(langOf(r), fe)
@@ -288,7 +289,11 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSession(w, token)
-	http.Redirect(w, r, safeBack(r.PostFormValue("back")), http.StatusSeeOther)
+	back := safeBack(r.PostFormValue("back"))
+	if back == "/" && user.Role == auth.Unit && user.Unit != "" {
+		back = "/unit" // a unit lands on its own page: what it must answer now
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, p auth.Principal) error {

@@ -60,10 +60,14 @@ func (b *browser) post(path string, form url.Values) (int, string, string) {
 func (b *browser) login(role auth.Role) {
 	b.t.Helper()
 	code, loc, _ := b.post("/login", url.Values{"username": {string(role)}, "password": {fyrtest.Password}, "back": {"/"}})
-	if code != 303 || loc != "/" {
-		b.t.Fatalf("login as %s: %d → %q", role, code, loc)
+	want := "/"
+	if role == auth.Unit {
+		want = "/unit" // a unit lands on its own page
 	}
-	b.get("/")
+	if code != 303 || loc != want {
+		b.t.Fatalf("login as %s: %d → %q, want %q", role, code, loc, want)
+	}
+	b.get(want)
 }
 
 func TestPagesRunAnIncidentWithFormsAlone(t *testing.T) {

@@ -10,9 +10,7 @@ import (
 	"time"
 
 	"fyr/internal/auth"
-	"fyr/internal/dispatch"
 	"fyr/internal/fail"
-	"fyr/internal/incident"
 	"fyr/internal/situation"
 )
 
@@ -34,11 +32,8 @@ var reportMessages = map[string][2]string{
 	"unit.title":            {"Enhetens sida", "Unit page"},
 	"unit.taken":            {"Hämtad", "Fetched"},
 	"unit.offline":          {"Sparad kopia – Fyr kunde inte nås. Uppgifterna gäller när sidan hämtades:", "Saved copy – Fyr could not be reached. The content is as of when the page was fetched:"},
-	"unit.rounds":           {"Rapportera", "Report"},
-	"unit.rounds.none":      {"Ingen rapport begärs av enheten just nu.", "No report is asked of the unit right now."},
 	"unit.report.due":       {"rapport senast", "report by"},
 	"unit.report.done":      {"Rapporterad", "Reported"},
-	"unit.report.missing":   {"Inte rapporterad", "Not reported"},
 	"unit.report.button":    {"Fyll i rapport", "Fill in report"},
 	"unit.report.update":    {"Uppdatera rapport", "Update report"},
 	"unit.picture":          {"Lägesbild", "Situation picture"},
@@ -90,8 +85,8 @@ var reportMessages = map[string][2]string{
 func (s *Server) reportRoutes() {
 	s.mux.Handle("GET /rounds/{id}/report", s.page(s.reportForm))
 	s.mux.Handle("POST /rounds/{id}/report", s.page(s.reportSubmit))
-	s.mux.Handle("GET /unit", s.page(s.unitPage))
 	s.mux.HandleFunc("GET /sw.js", s.serviceWorker)
+	s.unitRoutes()
 }
 
 // reportFormView is the report form as strings, so that what was typed is
@@ -256,87 +251,6 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request, p auth.Pri
 	} else {
 		http.Redirect(w, r, "/rounds/"+string(id), http.StatusSeeOther)
 	}
-	return nil
-}
-
-// unitPage is what a unit contact reads on a phone: what is asked of the
-// unit, the latest published picture, the dispatches to it and its own
-// reports. The staff open any unit's page with ?unit=.
-type unitPageView struct {
-	Base
-	Unit       string
-	UnitName   string
-	Taken      time.Time
-	Filed      bool
-	Rounds     []unitRound
-	Pictures   []unitPicture
-	Dispatches []dispatch.UnitView
-	Reports    []situation.Report
-}
-
-type unitRound struct {
-	Round situation.Round
-	Line  situation.UnitLine
-}
-
-type unitPicture struct {
-	Incident incident.Incident
-	Picture  situation.Picture
-	Fields   []situation.Field
-}
-
-// maxUnitReports bounds the reports listed on the unit page.
-const maxUnitReports = 20
-
-func (s *Server) unitPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	unit := p.Unit
-	if p.Role != auth.Unit {
-		if err := p.Require(auth.ReadJournal); err != nil {
-			return err
-		}
-		unit = r.URL.Query().Get("unit")
-	}
-	if unit == "" {
-		if p.Role == auth.Unit {
-			return fail.New(fail.Forbidden, "this account is not tied to a unit")
-		}
-		http.Redirect(w, r, "/directory", http.StatusSeeOther)
-		return nil
-	}
-	if _, ok := s.svc.P.Units.Unit(unit); !ok {
-		return fail.New(fail.NotFound, "no unit %q", unit)
-	}
-	lang := langOf(r)
-	v := unitPageView{Base: s.base(r, &p, T(lang, "unit.title")), Unit: unit, UnitName: s.unitName(unit), Taken: s.svc.Now(),
-		Filed: r.URL.Query().Get("filed") != "", Dispatches: s.svc.P.Dispatches.ForUnit(unit)}
-	if p.May(auth.FileReport) {
-		rounds, err := s.svc.RoundsForUnit(p, unit)
-		if err != nil {
-			return err
-		}
-		for _, rd := range rounds {
-			if _, line, err := s.svc.RoundForUnit(p, rd.Round, unit); err == nil {
-				v.Rounds = append(v.Rounds, unitRound{rd, line})
-			}
-		}
-	}
-	for _, inc := range s.svc.Active() {
-		pic, err := s.svc.LatestPicture(p, inc.ID, incident.AsOf{})
-		if err != nil {
-			if fail.As(err).Code == fail.NotFound {
-				continue
-			}
-			return err
-		}
-		v.Pictures = append(v.Pictures, unitPicture{inc, pic, s.localFields(langOf(r), pic.Content)})
-	}
-	reports, err := s.svc.Reports(p, situation.ReportQuery{Unit: unit}, "unit page")
-	if err != nil {
-		return err
-	}
-	slices.Reverse(reports)
-	v.Reports = reports[:min(len(reports), maxUnitReports)]
-	s.render(w, r, "unit-page", v)
 	return nil
 }
 

@@ -28,12 +28,116 @@
     });
   }
 
+  // The unit page: a sound on a new dispatch only when the user turned it
+  // on (kept in this browser; off by default), and the Kvittera button
+  // acknowledges in place: the page does not move, and the receipt shows
+  // where the dispatch was ("Kvitterat 04:12 av Amir").
+  var unitLive = document.getElementById("unit-live");
+  var news = document.getElementById("unit-news");
+  var soundBox = document.querySelector("[data-sound]");
+  var audio = null;
+  function soundOn() {
+    try { return localStorage.getItem("fyr-sound") === "on"; } catch (e) { return false; }
+  }
+  function beep() {
+    var AC = window.AudioContext || window.webkitAudioContext;
+    window.fyrSounds = (window.fyrSounds || 0) + 1;
+    if (!AC) return;
+    try {
+      if (!audio) audio = new AC();
+      if (audio.state === "suspended") audio.resume();
+      var o = audio.createOscillator(), g = audio.createGain();
+      o.frequency.value = 880;
+      g.gain.value = 0.25;
+      o.connect(g);
+      g.connect(audio.destination);
+      o.start();
+      o.stop(audio.currentTime + 0.5);
+    } catch (e) { /* no sound, the marker and the announcement remain */ }
+  }
+  if (soundBox) {
+    var soundCheck = soundBox.querySelector("input");
+    soundBox.hidden = false;
+    soundCheck.checked = soundOn();
+    soundCheck.addEventListener("change", function () {
+      try { localStorage.setItem("fyr-sound", soundCheck.checked ? "on" : "off"); } catch (e) {}
+      if (soundCheck.checked) beep(); // the user hears what it sounds like
+    });
+  }
+  // announce reads text out; shown, it also appears over the top of the
+  // screen until tapped (a receipt is confirmed in place: it is only read out).
+  function announce(text, shown) {
+    if (!news) return;
+    news.classList.toggle("show", !!shown);
+    news.textContent = text.replace(/\s+/g, " ").trim();
+  }
+  if (news) news.addEventListener("click", function () {
+    var to = news.dataset.target && document.getElementById(news.dataset.target);
+    if (to) to.scrollIntoView({ block: "start" });
+    news.textContent = "";
+    news.dataset.target = "";
+  });
+  // Replace the unit page's live part with the one in html, keeping the
+  // answers chosen and the element keep at the same place on the screen.
+  function swapUnit(html, keep) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var fresh = doc.getElementById("unit-live");
+    if (!fresh || !unitLive) return false;
+    var el = keep && document.getElementById(keep);
+    var top = el ? el.getBoundingClientRect().top : 0;
+    var checked = Array.prototype.map.call(unitLive.querySelectorAll("input:checked"), function (i) { return i.id; });
+    unitLive.innerHTML = fresh.innerHTML;
+    checked.forEach(function (id) { var i = id && document.getElementById(id); if (i) i.checked = true; });
+    markNew();
+    el = keep && document.getElementById(keep);
+    if (el) window.scrollBy(0, el.getBoundingClientRect().top - top);
+    return true;
+  }
+  var newIDs = {}, ackedIDs = [];
+  function markNew() {
+    Object.keys(newIDs).forEach(function (id) {
+      var li = document.getElementById("d-" + id);
+      var mark = li && li.querySelector(".new-mark");
+      if (mark) mark.hidden = false;
+    });
+  }
+  if (unitLive && window.fetch && window.DOMParser) {
+    document.addEventListener("submit", function (ev) {
+      var f = ev.target;
+      if (!f.classList || !f.classList.contains("unit-ack")) return;
+      ev.preventDefault();
+      var li = f.closest("li");
+      var button = f.querySelector("button[type=submit]");
+      if (button) button.disabled = true;
+      // From now on the page, fetched again for any reason, shows the receipt in place.
+      if (li && li.dataset.dispatch) ackedIDs.push(li.dataset.dispatch);
+      fetch(f.action, { method: "POST", body: new URLSearchParams(new FormData(f)), credentials: "same-origin" }).then(function (r) {
+        return r.text();
+      }).then(function (html) {
+        if (!swapUnit(html, li && li.id)) { location.reload(); return; }
+        var now = li && document.getElementById(li.id);
+        var said = now && now.querySelector(".done, .error");
+        if (said) {
+          said.setAttribute("tabindex", "-1");
+          said.focus({ preventScroll: true });
+          announce(said.textContent, said.classList.contains("error"));
+        }
+      }).catch(function () {
+        // Fyr could not be reached: say so, and let the user try again.
+        if (button) button.disabled = false;
+        ackedIDs = ackedIDs.filter(function (id) { return !li || id !== li.dataset.dispatch; });
+        announce((news && news.dataset.offline) || "", true);
+      });
+    });
+  }
+
   // Live updates over Server-Sent Events. The browser resends the last event
   // id on reconnect, and the server replays what was missed.
   if (!body.dataset.live || !window.EventSource) return;
   var incident = body.dataset.incident || "";
   var url = "/live?since=" + encodeURIComponent(body.dataset.seq || "0");
   if (incident) url += "&incident=" + encodeURIComponent(incident);
+  if (unitLive && unitLive.dataset.unit) url += "&unit=" + encodeURIComponent(unitLive.dataset.unit);
   var es = new EventSource(url);
   // The live marker says so in words, not only in colour, when the link drops.
   var state = document.getElementById("live-state");
@@ -47,6 +151,8 @@
   var dropped = false;
   es.onopen = function () {
     live(true);
+    // The unit page has no replay of what it missed: fetch it again.
+    if (dropped && unitLive) refreshSituation();
     // A coverage board has no replay of its rows: after a dropped
     // connection, load it whole again.
     if (dropped && document.querySelector("table.board")) location.reload();
@@ -108,9 +214,23 @@
     }
   });
 
-  // A unit's inbox: a new dispatch to the unit appears at the top.
+  // A unit's inbox: a new dispatch to the unit appears at the top. On the
+  // unit page it appears in its place, marked, announced and (when the
+  // user turned it on) with a sound.
   es.addEventListener("inbox", function (ev) {
     var d = JSON.parse(ev.data);
+    if (unitLive) {
+      newIDs[d.dispatch] = true;
+      refreshSituation(function () {
+        var li = document.getElementById("d-" + d.dispatch);
+        var mark = li && li.querySelector(".new-mark");
+        if (li) li.classList.add("fresh");
+        announce((mark ? mark.textContent : (news && news.dataset.new) || "") + ": " + d.title, true);
+        if (news && li) news.dataset.target = li.id;
+        if (soundOn()) beep();
+      });
+      return;
+    }
     var list = document.getElementById("inbox");
     if (!list || document.getElementById("i-" + d.dispatch)) return;
     var li = fragment(d.html);
@@ -123,17 +243,26 @@
   // The situation picture: a report filed, a round or a picture changed.
   // The parts of the page marked data-live="situation" are fetched again
   // whole; changes that arrive meanwhile cause one more fetch, not one each.
-  var busy = false, again = false;
-  function refreshSituation() {
+  var busy = false, again = false, after = [];
+  function refreshSituation(then) {
+    if (typeof then === "function") after.push(then);
     var parts = document.querySelectorAll("[data-live='situation'][id]");
     var params = new URLSearchParams(location.search);
     if (!parts.length || params.has("at") || params.has("known_at")) return; // a view of the past stays as it is
     if (busy) { again = true; return; }
     busy = true;
-    fetch(location.href, { credentials: "same-origin" }).then(function (r) {
+    var url = location.href;
+    if (unitLive) { // the receipts given on this page stay where they were
+      var q = new URLSearchParams(location.search);
+      ackedIDs.forEach(function (id) { q.append("acked", id); });
+      url = location.pathname + "?" + q.toString();
+    }
+    fetch(url, { credentials: "same-origin" }).then(function (r) {
       return r.ok ? r.text() : null;
     }).then(function (html) {
-      if (html) {
+      if (html && unitLive) {
+        swapUnit(html, "");
+      } else if (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
         parts.forEach(function (el) {
           var fresh = doc.getElementById(el.id);
@@ -142,10 +271,14 @@
       }
     }).catch(function () {}).then(function () {
       busy = false;
-      if (again) { again = false; refreshSituation(); }
+      if (again) { again = false; refreshSituation(); return; }
+      var run = after;
+      after = [];
+      run.forEach(function (f) { f(); });
     });
   }
-  es.addEventListener("situation", refreshSituation);
+  es.addEventListener("situation", function () { refreshSituation(); });
+  es.addEventListener("unit", function () { refreshSituation(); });
 
   // The task board: fetched again whole when the journal changes, and the
   // time of the update announced.
