@@ -31,7 +31,7 @@ var bodyLimits = map[string]int64{
 	"POST /api/v1/login":                               maxLoginForm,
 	"POST /logout":                                     maxSmallForm,
 	"POST /api/v1/logout":                              maxSmallForm,
-	"POST /r/{token}":                                  maxSmallForm,
+	"POST /r/{token}":                                  64 << 10, // a read-back of 2,000 characters
 	"POST /r/{token}/opened":                           maxSmallForm,
 	"POST /hooks/sms/inbound":                          maxSmallForm,
 	"POST /hooks/sms/delivery":                         maxSmallForm,
@@ -40,7 +40,6 @@ var bodyLimits = map[string]int64{
 	"POST /dispatches/{id}/ack":                        64 << 10,
 	"POST /rounds/{id}/close":                          maxSmallForm,
 	"POST /rounds/{id}/reopen":                         maxSmallForm,
-	"POST /pictures/{id}/approve":                      maxSmallForm,
 	"POST /pictures/{id}/publish":                      maxSmallForm,
 	"POST /settings/four-eyes":                         maxSmallForm,
 	"POST /directory/units/{id}/on-duty":               maxSmallForm,

@@ -466,6 +466,12 @@ func TestBrowserErrorPages(t *testing.T) {
 		checkNoSideScroll(t, s, "500 page", int(width))
 		shot(t, s, fmt.Sprintf("500-%d", width))
 	}
+	// Where a form posts to, opened as a page (a bookmark): the 404 page too.
+	s.do("laptop again", chromedp.EmulateViewport(laptopW, laptopH))
+	resp := cdpRun(s, "a form's address", chromedp.NavigateResponse(srv.URL+"/users/staff/disable"))
+	if resp.Status != 404 || s.text("#error-title") != "Sidan finns inte" {
+		t.Errorf("GET of a form's address: %d %q; want the 404 page", resp.Status, s.text("#error-title"))
+	}
 	// In English, in English.
 	s.do("English", chromedp.Navigate(srv.URL+"/lang?l=en&back=/no-such-page"), chromedp.WaitVisible(chromedp.ID("error-title")))
 	if got := s.text("main"); !strings.Contains(got, "Page not found") || strings.Contains(got, "Sidan") || strings.Contains(got, "startsidan") {

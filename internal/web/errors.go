@@ -91,24 +91,22 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, p *auth.Princ
 }
 
 // unmatched answers a request no route takes: a page saying so for a
-// page's address, a JSON error for the API's. A path that another method
-// serves is left to the mux, which answers 405. It reports whether it
-// answered.
+// page's address (also a form's address opened as a page: a bookmark of
+// where a form posts to), a JSON error for the API's. An API path that
+// another method serves is left to the mux, which answers 405. It reports
+// whether it answered.
 func (s *Server) unmatched(w http.ResponseWriter, r *http.Request) bool {
 	if _, pattern := s.mux.Handler(r); pattern != "" {
 		return false
 	}
-	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
-		if m == r.Method {
-			continue
-		}
-		other := r.Clone(r.Context())
-		other.Method = m
-		if _, pattern := s.mux.Handler(other); pattern != "" {
-			return false // served with another method: 405
-		}
-	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			other := r.Clone(r.Context())
+			other.Method = m
+			if _, pattern := s.mux.Handler(other); m != r.Method && pattern != "" {
+				return false // served with another method: 405
+			}
+		}
 		writeJSON(w, http.StatusNotFound, errorResponse{*fail.As(fail.New(fail.NotFound, "no such address: %s", r.URL.Path))})
 		return true
 	}
