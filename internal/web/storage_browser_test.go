@@ -49,4 +49,3 @@ func TestBrowserStorageFullOnAPhone(t *testing.T) {
 	shot(t, b, "storage-full-error")
 	axeAudit(t, b, "error page, storage full")
 }
-
