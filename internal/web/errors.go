@@ -27,6 +27,8 @@ var errorMessages = map[string][2]string{
 	"errpage.401.what":    {"Inloggningen har gått ut eller saknas. Logga in igen; det du skickade sparades inte.", "The login has expired or is missing. Log in again; what you sent was not saved."},
 	"errpage.409.title":   {"Det gick inte att genomföra", "That could not be done"},
 	"errpage.409.what":    {"Läget har ändrats sedan sidan visades. Gå tillbaka, ladda om och försök igen.", "The state changed since the page was shown. Go back, reload and try again."},
+	"errpage.503.title":   {"Ingenting sparades", "Nothing was saved"},
+	"errpage.503.what":    {"Läsa går bra, men Fyr kan inte spara just nu. Gå tillbaka, vänta en stund och försök igen; skriv upp det viktiga på papper under tiden.", "Reading works, but Fyr cannot save right now. Go back, wait a moment and try again; note what matters on paper meanwhile."},
 	"errpage.400.title":   {"Det gick inte att genomföra", "That could not be done"},
 	"errpage.400.what":    {"Något i det som skickades var fel. Gå tillbaka, rätta och försök igen.", "Something in what was sent was wrong. Go back, correct it and try again."},
 	"errpage.429.title":   {"För många försök", "Too many attempts"},
@@ -65,7 +67,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	}
 	switch code {
 	case http.StatusNotFound, http.StatusForbidden, http.StatusInternalServerError, http.StatusUnauthorized,
-		http.StatusConflict, http.StatusTooManyRequests:
+		http.StatusConflict, http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		v.Key = strconv.Itoa(code)
 	default:
 		v.Key = "400"

@@ -68,7 +68,7 @@ var userMessages = map[string][2]string{
 	"users.role.unit":        {"Enhet", "Unit"},
 	"users.role.viewer":      {"Läsare", "Viewer"},
 	"users.role.admin.what":  {"hanterar konton och inställningar, och allt staben får", "manages accounts and settings, and all the staff may"},
-	"users.role.staff.what":  {"leder händelser, skriver journal, skickar utskick", "runs incidents, writes the journal, sends dispatches"},
+	"users.role.staff.what":  {"leder händelser, skriver i stabsjournalen, skickar utskick", "runs incidents, writes the journal, sends dispatches"},
 	"users.role.unit.what":   {"en enhets kontakt: kvitterar och rapporterar för sin enhet", "a unit's contact: acknowledges and reports for its unit"},
 	"users.role.viewer.what": {"läser allt, ändrar inget", "reads everything, changes nothing"},
 }

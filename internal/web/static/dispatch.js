@@ -9,7 +9,7 @@
   var tree = document.getElementById("d-tree");
   var none = document.getElementById("d-q-none");
   function walk(li, needle) {
-    var label = li.querySelector(":scope > .check label");
+    var label = li.querySelector(":scope > span label");
     var hit = !needle || label.textContent.toLowerCase().indexOf(needle) >= 0;
     var below = false;
     li.querySelectorAll(":scope > ul > li").forEach(function (c) {
