@@ -364,7 +364,7 @@ func TestBrowserUsersPage(t *testing.T) {
 	// The only administrator cannot disable itself.
 	b.do("own account", chromedp.Navigate(env.URL+"/users/admin"), chromedp.WaitVisible(chromedp.ID("user-disable")))
 	b.submit("disable the only admin", "#user-disable button[type=submit]")
-	if got := b.text("#user-error"); !strings.Contains(got, "only administrator") {
+	if got := b.text("#user-error"); !strings.Contains(got, "enda administratören") {
 		t.Errorf("disabling the only admin answers %q", got)
 	}
 

@@ -206,6 +206,9 @@ func (s *Server) showDispatchForm(w http.ResponseWriter, r *http.Request, p auth
 	}
 	if ferr != nil {
 		root := fieldRoot(ferr.Field)
+		if ferr.err != nil { // in the reader's language, as render does for a plain formError
+			ferr.Msg = errText(lang, ferr.err)
+		}
 		pg.Error = &dispatchFormError{formError: ferr, Anchor: fieldAnchor[root]}
 		if key, ok := fieldLabels[root]; ok {
 			pg.Error.Label = T(lang, key)

@@ -286,8 +286,8 @@ func TestDispatchFormWithoutJavaScript(t *testing.T) {
 		t.Fatalf("search: %d", code)
 	}
 	for _, want := range []string{
-		`<li><span class="check"><input type="checkbox" name="units" value="avd1" id="du-avd1">`, // a match
-		`<li><span class="check"><input type="checkbox" name="units" value="region"`,             // above a match
+		`<li><span><input type="checkbox" name="units" value="avd1" id="du-avd1">`, // a match
+		`<li><span><input type="checkbox" name="units" value="region"`,             // above a match
 		`<input type="checkbox" name="subtrees" value="` + fyrtest.Hospital + `" id="ds-` + fyrtest.Hospital + `" checked>`,
 		`value="Läget"`,
 	} {
@@ -296,7 +296,7 @@ func TestDispatchFormWithoutJavaScript(t *testing.T) {
 		}
 	}
 	_, _, page = b.post("/incidents/"+id+"/dispatch", url.Values{"csrf": {b.csrf}, "q": {"ingen sådan"}, "step": {"filter"}})
-	if !strings.Contains(page, `<li hidden><span class="check"><input type="checkbox" name="units" value="avd1"`) ||
+	if !strings.Contains(page, `<li hidden><span><input type="checkbox" name="units" value="avd1"`) ||
 		strings.Contains(page, `id="d-q-none" hidden`) {
 		t.Error("a search without a match hides nothing or does not say so")
 	}
