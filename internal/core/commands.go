@@ -201,12 +201,9 @@ func (s *Service) AddPerson(ctx context.Context, actor string, p directory.Perso
 
 // AddUser creates an account; p is nil when an operator runs the CLI.
 func (s *Service) AddUser(ctx context.Context, p *auth.Principal, cmd auth.AddUser) (auth.User, error) {
-	by := "cli"
-	if p != nil {
-		if err := p.Require(auth.ManageUsers); err != nil {
-			return auth.User{}, err
-		}
-		by = p.Username
+	by, err := userManager(p)
+	if err != nil {
+		return auth.User{}, err
 	}
 	if err := cmd.Check(); err != nil {
 		return auth.User{}, err
@@ -223,14 +220,11 @@ func (s *Service) AddUser(ctx context.Context, p *auth.Principal, cmd auth.AddUs
 
 // DisableUser stops an account.
 func (s *Service) DisableUser(ctx context.Context, p *auth.Principal, username string) error {
-	by := "cli"
-	if p != nil {
-		if err := p.Require(auth.ManageUsers); err != nil {
-			return err
-		}
-		by = p.Username
+	by, err := userManager(p)
+	if err != nil {
+		return err
 	}
-	_, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
+	_, err = s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
 		if p != nil { // an operator at the CLI may; through Fyr no one locks the admins out
 			if err := auth.LastAdmin(f.Users, username); err != nil {
 				return nil, err
@@ -243,12 +237,9 @@ func (s *Service) DisableUser(ctx context.Context, p *auth.Principal, username s
 
 // SetPassword gives an account a new password.
 func (s *Service) SetPassword(ctx context.Context, p *auth.Principal, username, password string) error {
-	by := "cli"
-	if p != nil {
-		if err := p.Require(auth.ManageUsers); err != nil {
-			return err
-		}
-		by = p.Username
+	by, err := userManager(p)
+	if err != nil {
+		return err
 	}
 	hash, err := auth.ChangePassword(username, password)
 	if err != nil {

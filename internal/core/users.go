@@ -15,12 +15,9 @@ import (
 // ChangeUser sets an account's role, function and unit; p is nil when an
 // operator runs the CLI.
 func (s *Service) ChangeUser(ctx context.Context, p *auth.Principal, cmd auth.ChangeUser) (auth.User, error) {
-	by := "cli"
-	if p != nil {
-		if err := p.Require(auth.ManageUsers); err != nil {
-			return auth.User{}, err
-		}
-		by = p.Username
+	by, err := userManager(p)
+	if err != nil {
+		return auth.User{}, err
 	}
 	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
 		exists := func(id string) bool { _, ok := f.Units.Unit(id); return ok }
@@ -35,14 +32,11 @@ func (s *Service) ChangeUser(ctx context.Context, p *auth.Principal, cmd auth.Ch
 
 // EnableUser lets a disabled account log in again.
 func (s *Service) EnableUser(ctx context.Context, p *auth.Principal, username string) error {
-	by := "cli"
-	if p != nil {
-		if err := p.Require(auth.ManageUsers); err != nil {
-			return err
-		}
-		by = p.Username
+	by, err := userManager(p)
+	if err != nil {
+		return err
 	}
-	_, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
+	_, err = s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
 		return auth.Enable(f.Users, username, by)
 	})
 	if err == nil {
@@ -80,4 +74,16 @@ func (s *Service) Approvers(p auth.Principal, except []string) ([]auth.User, err
 		return 0
 	})
 	return out, nil
+}
+
+// userManager is who manages accounts in a command: the caller, who must hold
+// ManageUsers, or "cli" when an operator runs the CLI on a stopped server (p nil).
+func userManager(p *auth.Principal) (string, error) {
+	if p == nil {
+		return "cli", nil
+	}
+	if err := p.Require(auth.ManageUsers); err != nil {
+		return "", err
+	}
+	return p.Username, nil
 }
