@@ -159,9 +159,5 @@ func (s *Server) refuseBody(w http.ResponseWriter, r *http.Request, pattern stri
 		writeJSON(w, status(fe.Code), errorResponse{*fe})
 		return
 	}
-	w.WriteHeader(status(fe.Code))
-	s.render(w, r, "error", struct {
-		Base
-		Err *fail.Error
-	}{s.base(r, nil, T(langOf(r), "error.title")), fe})
+	s.errorPage(w, r, nil, fe) // the house-style error page, in the reader's language
 }

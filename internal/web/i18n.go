@@ -134,7 +134,6 @@ var messages = map[string][2]string{
 	"submit.open":         {"Öppna händelse", "Open incident"},
 	"submit.level":        {"Ändra läge", "Change level"},
 	"submit.close":        {"Avsluta", "Close"},
-	"error.title":         {"Något gick fel", "Something went wrong"},
 	"error.field":         {"Fel i fältet", "Error in field"},
 	"print.generated":     {"Utskriven", "Printed"},
 	"print.by":            {"av", "by"},
