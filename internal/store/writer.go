@@ -35,7 +35,7 @@ type result struct {
 // time against its model, chains their events and group-commits whatever is
 // waiting in one atomic batch, so one fsync serves many concurrent writers.
 type Writer[M Model] struct {
-	st      *Store
+	st      Log
 	org     string
 	newM    func() M
 	model   M
@@ -52,7 +52,7 @@ type Writer[M Model] struct {
 
 // NewWriter builds the model by replaying the log and starts the appender.
 // It stops when ctx ends.
-func NewWriter[M Model](ctx context.Context, st *Store, org string, newModel func() M, now func() time.Time, logger *slog.Logger) (*Writer[M], error) {
+func NewWriter[M Model](ctx context.Context, st Log, org string, newModel func() M, now func() time.Time, logger *slog.Logger) (*Writer[M], error) {
 	w := &Writer[M]{st: st, org: org, newM: newModel, now: now, log: logger,
 		reqs: make(chan request[M], 1024), done: make(chan struct{})}
 	if err := w.load(ctx); err != nil {
@@ -80,7 +80,7 @@ func (h Head) Track(org string, e event.Envelope) Head {
 // StartWriter starts the appender on a model the caller has already built
 // from the log up to head, so that a start replays the log once for every
 // model instead of once per model.
-func StartWriter[M Model](ctx context.Context, st *Store, org string, model M, head Head, newModel func() M, now func() time.Time, logger *slog.Logger) *Writer[M] {
+func StartWriter[M Model](ctx context.Context, st Log, org string, model M, head Head, newModel func() M, now func() time.Time, logger *slog.Logger) *Writer[M] {
 	w := &Writer[M]{st: st, org: org, newM: newModel, model: model, prev: head.Hash, lastSeq: head.Seq, now: now, log: logger,
 		reqs: make(chan request[M], 1024), done: make(chan struct{})}
 	go w.run(ctx)
