@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
-	"fyr/internal/core"
 	"fyr/internal/fyrtest"
 	"fyr/internal/incident"
 )
@@ -53,7 +53,7 @@ func TestExportVerifyRestore(t *testing.T) {
 	if code, _, stderr := runCLI(t, nil, "restore", "--file", file, "--data", dir); code == 0 || !strings.Contains(stderr, "already holds") {
 		t.Fatalf("restore over an existing log: %d %s", code, stderr)
 	}
-	svc, err := core.Open(context.Background(), core.Config{Dir: dir, Org: fyrtest.Org})
+	svc, err := app.Open(context.Background(), app.Config{Dir: dir, Org: fyrtest.Org})
 	if err != nil {
 		t.Fatal(err)
 	}

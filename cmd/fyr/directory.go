@@ -9,7 +9,7 @@ import (
 	"io"
 	"os"
 
-	"fyr/internal/core"
+	"fyr/internal/app"
 	"fyr/internal/directory"
 	"fyr/internal/fail"
 	"fyr/internal/store"
@@ -33,7 +33,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // openOffline opens a stopped server's data directory.
-func openOffline(ctx context.Context, data, org string) (*core.Service, error) {
+func openOffline(ctx context.Context, data, org string) (*app.App, error) {
 	if org == "" {
 		o, err := onlyOrg(ctx, data)
 		if err != nil {
@@ -41,7 +41,7 @@ func openOffline(ctx context.Context, data, org string) (*core.Service, error) {
 		}
 		org = o
 	}
-	svc, err := core.Open(ctx, core.Config{Dir: data, Org: org})
+	svc, err := app.Open(ctx, app.Config{Dir: data, Org: org})
 	if errors.Is(err, store.ErrLocked) {
 		return nil, fmt.Errorf("%w: stop the server first, or use the API (/api/v1/directory/units and /people)", err)
 	}

@@ -18,9 +18,9 @@ import (
 	"syscall"
 	"time"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/channel"
-	"fyr/internal/core"
 	"fyr/internal/demo"
 	"fyr/internal/event"
 	"fyr/internal/fail"
@@ -118,13 +118,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer stop()
 
 	started := time.Now()
-	svc, err := core.Open(ctx, core.Config{Dir: *data, Org: *org, DefaultOrg: defaultOrg, Logger: logger})
+	svc, err := app.Open(ctx, app.Config{Dir: *data, Org: *org, DefaultOrg: defaultOrg, Logger: logger})
 	if err != nil {
 		return err
 	}
 	defer svc.Close()
 	*org = svc.Org
-	logger.Info("log replayed", "seq", svc.P.Seq(), "took_ms", time.Since(started).Milliseconds())
+	logger.Info("log replayed", "seq", svc.Seq(), "took_ms", time.Since(started).Milliseconds())
 
 	var firstLogin string
 	if svc.Empty() {
@@ -228,7 +228,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // firstStart seeds the demo, or creates the admin account, and returns what
 // to tell the operator.
-func firstStart(ctx context.Context, svc *core.Service, withDemo bool) (string, error) {
+func firstStart(ctx context.Context, svc *app.App, withDemo bool) (string, error) {
 	if withDemo {
 		if err := demo.Seed(ctx, svc); err != nil {
 			return "", err
@@ -325,7 +325,7 @@ func user(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		*org = o
 	}
-	svc, err := core.Open(ctx, core.Config{Dir: *data, Org: *org})
+	svc, err := app.Open(ctx, app.Config{Dir: *data, Org: *org})
 	if err != nil {
 		if errors.Is(err, store.ErrLocked) {
 			return fmt.Errorf("%w: stop the server first, or manage accounts through the API (/api/v1/users)", err)

@@ -33,7 +33,7 @@ import (
 	"time"
 
 	"fyr/cmd/fyrbench/loadgen"
-	"fyr/internal/core"
+	"fyr/internal/app"
 	"fyr/internal/demo"
 	"fyr/internal/event"
 	"fyr/internal/store"
@@ -104,7 +104,7 @@ func recoverCmd(ctx context.Context, args []string) error {
 	data := fs.String("data", "", "data directory made by fyrbench gen")
 	runs := fs.Int("runs", 3, "restarts to time")
 	bin := fs.String("fyr", "", "fyr binary (default: build fyr/cmd/fyr)")
-	inproc := fs.Bool("inprocess", false, "open the service in this process (core.Open) instead of running fyr serve")
+	inproc := fs.Bool("inprocess", false, "open the service in this process (app.Open) instead of running fyr serve")
 	floor := fs.Bool("floor", false, "only read the log once (store.Replay, envelopes decoded, no model): the floor under recovery")
 	cpuprofile := fs.String("cpuprofile", "", "with --inprocess or --floor: write a CPU profile to this file")
 	fs.Parse(args)
@@ -156,7 +156,7 @@ func recoverInProcess(ctx context.Context, dir string, runs int, floor bool, cpu
 	}
 	for i := range runs {
 		start := time.Now()
-		svc, err := core.Open(ctx, core.Config{Dir: dir, Org: loadgen.Org})
+		svc, err := app.Open(ctx, app.Config{Dir: dir, Org: loadgen.Org})
 		if err != nil {
 			return err
 		}
@@ -168,11 +168,11 @@ func recoverInProcess(ctx context.Context, dir string, runs int, floor bool, cpu
 			return ctx.Err()
 		}
 		ready := time.Since(start)
-		seq := svc.P.Seq()
+		seq := svc.Seq()
 		runtime.GC()
 		var m runtime.MemStats
 		runtime.ReadMemStats(&m)
-		fmt.Printf("run %d: %d events; core.Open returned after %.0f ms (write model loaded), ready after %.0f ms (%.0f events/s); heap in use after GC %d MB\n",
+		fmt.Printf("run %d: %d events; app.Open returned after %.0f ms (write model loaded), ready after %.0f ms (%.0f events/s); heap in use after GC %d MB\n",
 			i+1, seq, ms(opened), ms(ready), float64(seq)/ready.Seconds(), m.HeapInuse>>20)
 		svc.Close()
 	}

@@ -32,8 +32,8 @@ import (
 	"syscall"
 	"time"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
-	"fyr/internal/core"
 	"fyr/internal/directory"
 )
 
@@ -395,7 +395,7 @@ func sseClient(ctx context.Context, c *http.Client, url, token string, connected
 }
 
 func reachSetup(ctx context.Context, dir string, units int, role auth.Role) error {
-	svc, err := core.Open(ctx, core.Config{Dir: dir, Org: reachOrg})
+	svc, err := app.Open(ctx, app.Config{Dir: dir, Org: reachOrg})
 	if err != nil {
 		return err
 	}

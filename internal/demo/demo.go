@@ -9,8 +9,8 @@ import (
 	"fmt"
 	"time"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
-	"fyr/internal/core"
 	"fyr/internal/directory"
 	"fyr/internal/incident"
 )
@@ -53,7 +53,7 @@ func at(day, hour, minute int) time.Time {
 // Seed writes the demo organisation into an empty service. The directory
 // (about 1,800 units and people) is one import: one event, so that the
 // first start stays quick.
-func Seed(ctx context.Context, s *core.Service) error {
+func Seed(ctx context.Context, s *app.App) error {
 	var imp directory.Import
 	for i, u := range Units {
 		imp.Units = append(imp.Units, directory.UnitRow{Line: i + 2, Unit: u})
@@ -87,7 +87,7 @@ func Seed(ctx context.Context, s *core.Service) error {
 // seedOnDuty puts deputies on duty for today's and tonight's shifts (or
 // the next ones, for shifts already over) in the central hospital's acute
 // care, so that the directory shows overrides.
-func seedOnDuty(ctx context.Context, s *core.Service, seeder *auth.Principal) error {
+func seedOnDuty(ctx context.Context, s *app.App, seeder *auth.Principal) error {
 	now := s.Now().In(stockholm)
 	day := time.Date(now.Year(), now.Month(), now.Day(), 7, 0, 0, 0, stockholm)
 	if now.Hour() < 7 {
@@ -127,7 +127,7 @@ func seedOnDuty(ctx context.Context, s *core.Service, seeder *auth.Principal) er
 	return nil
 }
 
-func seedKronoberg(ctx context.Context, s *core.Service) error {
+func seedKronoberg(ctx context.Context, s *app.App) error {
 	tib := auth.Principal{Username: "tib", Name: "Tove Isaksson", Role: auth.Staff, Function: "TiB"}
 	leader := auth.Principal{Username: "sjukvardsledare", Name: "Sven Ledin", Role: auth.Staff, Function: "Sjukvårdsledare"}
 	const src = "Övning: återskapad från Region Kronobergs redovisning av IT-avbrottet 21 sep 2018"

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"fyr/internal/core"
+	"fyr/internal/app"
 	"fyr/internal/demo"
 	"fyr/internal/directory"
 	"fyr/internal/incident"
@@ -92,7 +92,7 @@ func TestSeedDirectory(t *testing.T) {
 	}
 	// About 1,800 units and people: one import event, not one each (the
 	// rest of the log is the two exercises).
-	if seq := svc.P.Seq(); seq > 200 {
+	if seq := svc.Seq(); seq > 200 {
 		t.Fatalf("the demo took %d events; the directory must be one import", seq)
 	}
 	fiction := func(n string) bool {
@@ -136,7 +136,7 @@ func TestSeedAtAnyHour(t *testing.T) {
 	for _, hour := range []int{3, 6, 7, 12, 19, 23} {
 		at := time.Date(2026, 11, 23, hour, 30, 0, 0, sweden)
 		ctx := context.Background()
-		svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: "exempel", Now: func() time.Time { return at }})
+		svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Org: "exempel", Now: func() time.Time { return at }})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,10 +155,10 @@ func TestSeedAtAnyHour(t *testing.T) {
 }
 
 // seeded opens a service on a temporary directory and seeds the demo.
-func seeded(t *testing.T) *core.Service {
+func seeded(t *testing.T) *app.App {
 	t.Helper()
 	ctx := context.Background()
-	svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: "exempel"})
+	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Org: "exempel"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
-	"fyr/internal/core"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
 	"fyr/internal/incident"
@@ -19,7 +19,7 @@ import (
 // recorded by the TiB), and a first lägesbild approved by the stabschef and
 // published to every unit. The acute clinic (the demo unit account "avd")
 // has not reported yet: log in as it to file the report.
-func seedSituation(ctx context.Context, s *core.Service) error {
+func seedSituation(ctx context.Context, s *app.App) error {
 	tib := auth.Principal{Username: "tib", Name: "Tove Isaksson", Role: auth.Staff, Function: "TiB"}
 	chief := auth.Principal{Username: "stabschef", Name: "Stina Chef", Role: auth.Staff, Function: "Stabschef"}
 	inc, err := s.OpenIncident(ctx, tib, incident.Open{

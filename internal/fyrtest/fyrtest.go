@@ -12,8 +12,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
-	"fyr/internal/core"
 	"fyr/internal/directory"
 	"fyr/internal/web"
 )
@@ -32,7 +32,7 @@ const Hospital = "sjukhus"
 type Env struct {
 	T   testing.TB
 	Dir string
-	Svc *core.Service
+	Svc *app.App
 	Web *web.Server
 	URL string
 }
@@ -46,16 +46,16 @@ func Start(t testing.TB) *Env {
 // StartIn is Start on a given data directory (to restart on the same log).
 func StartIn(t testing.TB, dir string) *Env {
 	t.Helper()
-	return StartWith(t, core.Config{Dir: dir})
+	return StartWith(t, app.Config{Dir: dir})
 }
 
 // StartWith is StartIn with more of the service's configuration.
-func StartWith(t testing.TB, cfg core.Config) *Env {
+func StartWith(t testing.TB, cfg app.Config) *Env {
 	t.Helper()
 	ctx := context.Background()
 	dir := cfg.Dir
 	cfg.Org = Org
-	svc, err := core.Open(ctx, cfg)
+	svc, err := app.Open(ctx, cfg)
 	if err != nil {
 		t.Fatalf("open service: %v", err)
 	}
@@ -75,7 +75,7 @@ func StartWith(t testing.TB, cfg core.Config) *Env {
 	return &Env{T: t, Dir: dir, Svc: svc, Web: srv, URL: hs.URL}
 }
 
-func seed(t testing.TB, svc *core.Service) {
+func seed(t testing.TB, svc *app.App) {
 	ctx := context.Background()
 	for _, u := range []directory.Unit{
 		{ID: "region", Name: "Testregionen", Type: directory.Region},

@@ -286,12 +286,12 @@ func TestBadInputNamesTheFieldAndWritesNothing(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			path := "/api/v1" + strings.NewReplacer("ID", id, "CLOSED", closed).Replace(c.path)
-			before := env.Svc.P.Seq()
+			before := env.Svc.Seq()
 			code, e := rawRequest(t, env, c.token, "POST", path, c.ctype, c.body)
 			if code != c.status || e.Error.Field != c.field || e.Error.Message == "" {
 				t.Fatalf("status %d field %q message %q; want %d naming %q", code, e.Error.Field, e.Error.Message, c.status, c.field)
 			}
-			if after := env.Svc.P.Seq(); after != before {
+			if after := env.Svc.Seq(); after != before {
 				t.Fatalf("refused request wrote %d events", after-before)
 			}
 		})

@@ -16,8 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
-	"fyr/internal/core"
 )
 
 // zeros is a body of n bytes of 'a' that is never held in memory; it
@@ -58,7 +58,7 @@ func hugeUpload(n int64) (string, int64, io.Reader, *zeros) {
 func bodyLimitServer(t *testing.T) (*Server, *httptest.Server, string) {
 	t.Helper()
 	ctx := context.Background()
-	svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: "t"})
+	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Org: "t"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/channel"
-	"fyr/internal/core"
 	"fyr/internal/demo"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
@@ -74,7 +74,7 @@ func TestBrowserDispatchFormPreviewAndConfirm(t *testing.T) {
 	}
 
 	// Nothing picked: the server says which field, in words and with a link.
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	s.submit("preview without recipients", "#d-preview")
 	msg := cdpEval[string](s, "error", `document.getElementById("dispatch-error").textContent`)
 	if !strings.Contains(msg, "Mottagare") {
@@ -115,7 +115,7 @@ func TestBrowserDispatchFormPreviewAndConfirm(t *testing.T) {
 	if !strings.Contains(cdpEval[string](s, "content", `document.getElementById("decision").textContent`), "Sara Sjukvårdsledare") {
 		t.Error("the preview does not show the decision as the units will see it")
 	}
-	if env.Svc.P.Seq() != before {
+	if env.Svc.Seq() != before {
 		t.Fatal("the form wrote to the log before the confirmation")
 	}
 
@@ -237,7 +237,7 @@ func TestBrowserWardSeesTheDecision(t *testing.T) {
 // search finds a ward among them; FYR_SCREENSHOTS=dir keeps screenshots.
 func TestBrowserDispatchFormWithTheDemoDirectory(t *testing.T) {
 	ctx := context.Background()
-	svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: fyrtest.Org})
+	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Org: fyrtest.Org})
 	if err != nil {
 		t.Fatal(err)
 	}

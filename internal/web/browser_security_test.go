@@ -40,11 +40,11 @@ func TestBrowserReceiptBeaconAndSecurityPages(t *testing.T) {
 
 	u := newTab(t, browser, "receipt on a phone")
 	u.do("phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	u.do("open the receipt link", chromedp.Navigate(env.URL+"/r/"+token), chromedp.WaitVisible(chromedp.ID("receipt-form")))
 	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	if err := env.Svc.P.WaitFor(wctx, before+1); err != nil {
+	if err := env.Svc.WaitFor(wctx, before+1); err != nil {
 		t.Fatalf("the page's beacon recorded nothing: %v", err)
 	}
 	if _, states, _ := env.Svc.Dispatch(staff, d.Dispatch); states[0].Opened.IsZero() {

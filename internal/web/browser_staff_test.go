@@ -486,7 +486,7 @@ func TestBrowserLoginSaysItIsWorking(t *testing.T) {
 	env := fyrtest.Start(t)
 	release := make(chan struct{})
 	held := make(chan struct{})
-	const slots = 2 // core.Service's limiter: the password hashes run at once
+	const slots = 2 // the app's limiter: the password hashes run at once
 	for range slots {
 		go env.Svc.Limiter.Hash(func() {
 			held <- struct{}{}

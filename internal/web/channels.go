@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/channel"
-	"fyr/internal/core"
 	"fyr/internal/event"
 	"fyr/internal/fail"
 )
@@ -40,7 +40,7 @@ type channelsPage struct {
 	Checked  time.Time
 	Disabled bool
 	// Guessers are the numbers that sent wrong SMS reply codes lately.
-	Guessers []core.SMSSender
+	Guessers []app.SMSSender
 }
 
 var channelNames = []string{channel.Email, channel.SMS, channel.Webhook}

@@ -12,13 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/channel/email"
 	"fyr/internal/channel/email/mailtest"
 	"fyr/internal/channel/sms"
 	"fyr/internal/channel/sms/smstest"
 	"fyr/internal/channel/webhook"
-	"fyr/internal/core"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
 	"fyr/internal/fyrtest"
@@ -86,8 +86,8 @@ func TestDecisionReachesEveryChannelWithItsText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := env.Svc.NewEngine(map[string]core.Transport{dispatch.Email: core.ChannelTransport{Sender: mailer},
-		dispatch.SMS: core.ChannelTransport{Sender: texter}, dispatch.Webhook: core.ChannelTransport{Sender: poster}}, env.URL)
+	eng := env.Svc.NewEngine(map[string]app.Transport{dispatch.Email: app.ChannelTransport{Sender: mailer},
+		dispatch.SMS: app.ChannelTransport{Sender: texter}, dispatch.Webhook: app.ChannelTransport{Sender: poster}}, env.URL)
 	// The first step goes by e-mail and to the unit's system; the resend,
 	// ten minutes on, by SMS.
 	for _, at := range []time.Time{d.CreatedAt, d.CreatedAt.Add(time.Duration(d.Escalation.Resend) * time.Minute)} {

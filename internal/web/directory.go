@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
-	"fyr/internal/core"
 	"fyr/internal/directory"
 	"fyr/internal/fail"
 )
@@ -248,7 +248,7 @@ func (s *Server) search(pg *directoryPage) {
 				pg.More = true
 				break
 			}
-			if s.svc.ContactAccess(*pg.User, u.ID) != core.ContactFull {
+			if s.svc.ContactAccess(*pg.User, u.ID) != app.ContactFull {
 				u.Phone, u.Email, u.Webhook = "", "", ""
 			}
 			pg.UnitHits = append(pg.UnitHits, u)
@@ -272,7 +272,7 @@ func (s *Server) unitView(p auth.Principal, u directory.Unit, lang Lang) *unitVi
 	v := &unitView{Unit: u, Path: d.Path(u.ID), Reach: s.visibleReach(p, lang, u.ID, now),
 		CanOnDuty: auth.Can(p.Role, auth.SetOnDuty), CanManage: auth.Can(p.Role, auth.ManageDirectory),
 		Deputies: strings.Join(u.Deputies, " ")}
-	v.ContactsHidden = s.svc.ContactAccess(p, u.ID) == core.NoContacts
+	v.ContactsHidden = s.svc.ContactAccess(p, u.ID) == app.NoContacts
 	for _, sh := range d.Shifts(u.ID, now) {
 		person, _ := d.Person(sh.Person)
 		v.Shifts = append(v.Shifts, shiftView{Shift: sh, Name: person.Name})

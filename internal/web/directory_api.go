@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
-	"fyr/internal/core"
 	"fyr/internal/directory"
 	"fyr/internal/fail"
 )
@@ -168,7 +168,7 @@ func (s *Server) apiReach(w http.ResponseWriter, r *http.Request, p auth.Princip
 	if err != nil {
 		return err
 	}
-	if s.svc.ContactAccess(p, id) != core.ContactFull {
+	if s.svc.ContactAccess(p, id) != app.ContactFull {
 		u.Phone, u.Email, u.Webhook = "", "", "" // names only
 	}
 	resp := reachResponse{Unit: u, At: at.UTC(), Contacts: contacts, Shifts: s.svc.P.Units.Shifts(id, at)}

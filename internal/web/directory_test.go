@@ -113,7 +113,7 @@ func TestAPIImportBadFilesWriteNothing(t *testing.T) {
 		"empty":           {"units", "text/csv", "", "file", []string{"0:file"}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			before := env.Svc.P.Seq()
+			before := env.Svc.Seq()
 			code, _, body := rawDo(t, env, admin, "POST", "/api/v1/directory/"+c.path, c.ctype, c.body)
 			var e importError
 			json.Unmarshal(body, &e)
@@ -127,7 +127,7 @@ func TestAPIImportBadFilesWriteNothing(t *testing.T) {
 			if code != 400 || e.Error.Field != c.field || e.Error.Message == "" || strings.Join(got, " ") != strings.Join(c.problems, " ") {
 				t.Fatalf("status %d field %q problems %v; want 400 naming %q with %v\n%s", code, e.Error.Field, got, c.field, c.problems, body)
 			}
-			if after := env.Svc.P.Seq(); after != before {
+			if after := env.Svc.Seq(); after != before {
 				t.Fatalf("a refused import wrote %d events", after-before)
 			}
 		})
@@ -142,12 +142,12 @@ func TestAPIImportBadFilesWriteNothing(t *testing.T) {
 func TestAPIExportImportRoundTrip(t *testing.T) {
 	env := fyrtest.Start(t)
 	admin, staff := env.Token(auth.Admin), env.Token(auth.Staff)
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	code, _, body := rawDo(t, env, admin, "POST", "/api/v1/directory/people", "text/csv; charset=utf-8",
 		"\ufeffid;name;unit;function;mobile;email\r\np2;Åsa Öberg;avd1;Sjuksköterska;070-174 06 06;asa@test.example\r\n")
 	var sum directory.ImportSummary
 	json.Unmarshal(body, &sum)
-	if code != 200 || sum.PeopleAdded != 1 || env.Svc.P.Seq() != before+1 {
+	if code != 200 || sum.PeopleAdded != 1 || env.Svc.Seq() != before+1 {
 		t.Fatalf("import: %d %s", code, body)
 	}
 	code, _, body = rawDo(t, env, admin, "POST", "/api/v1/directory/units", "text/csv", unitsCSVHeader+
@@ -241,12 +241,12 @@ func TestAPIReachContactsAndOnDuty(t *testing.T) {
 		"unparseable from": {"/on-duty", `{"person":"p1","from":"igår","to":"` + future + `"}`, "from"},
 		"no to":            {"/on-duty", `{"person":"p1","from":"` + future + `"}`, "to"},
 	} {
-		before := env.Svc.P.Seq()
+		before := env.Svc.Seq()
 		code, e := rawRequest(t, env, admin, "POST", "/api/v1/directory/units/avd1"+c.path, "application/json", c.body)
 		if code != 400 || e.Error.Field != c.field || e.Error.Message == "" {
 			t.Errorf("%s: %d field %q (%s); want 400 naming %q", name, code, e.Error.Field, e.Error.Message, c.field)
 		}
-		if env.Svc.P.Seq() != before {
+		if env.Svc.Seq() != before {
 			t.Errorf("%s: refused, but wrote", name)
 		}
 	}
@@ -319,10 +319,10 @@ func TestDirectoryFormsOnDutyAndContacts(t *testing.T) {
 		t.Fatal("staff gets no on-duty form, or the contacts form")
 	}
 	now := time.Now().In(web.Stockholm)
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	code, _, body := b.post("/directory/units/avd1/on-duty", url.Values{"csrf": {b.csrf}, "person": {"p1"},
 		"from": {now.Add(2 * time.Hour).Format("2006-01-02T15:04")}, "to": {now.Add(time.Hour).Format("2006-01-02T15:04")}})
-	if code != 400 || !strings.Contains(body, `id="onduty-error"`) || !strings.Contains(body, "<code>to</code>") || env.Svc.P.Seq() != before {
+	if code != 400 || !strings.Contains(body, `id="onduty-error"`) || !strings.Contains(body, "<code>to</code>") || env.Svc.Seq() != before {
 		t.Fatalf("a shift that ends before it starts: %d", code)
 	}
 	code, loc, _ := b.post("/directory/units/avd1/on-duty", url.Values{"csrf": {b.csrf}, "person": {"p1"},
@@ -388,7 +388,7 @@ func TestDirectoryImportPage(t *testing.T) {
 	if code != 200 || !strings.Contains(page, `enctype="multipart/form-data"`) || !strings.Contains(page, "id,name,type,parent,phone,email,primary,deputies") {
 		t.Fatalf("import page: %d", code)
 	}
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	code, page = b.upload("/directory/import", map[string]string{
 		"units":  unitsCSVHeader + "avd2,Avdelning 2,ward,sjukhus,,,p2,\navd3,Avdelning 3,ward,nowhere,,,,\n",
 		"people": peopleCSVHeader + "p2,Per Test,avd2,,070-12,\n",
@@ -399,8 +399,8 @@ func TestDirectoryImportPage(t *testing.T) {
 			t.Errorf("bad upload (%d) lacks %q", code, want)
 		}
 	}
-	if code != 400 || env.Svc.P.Seq() != before {
-		t.Fatalf("bad upload: %d, wrote %d events", code, env.Svc.P.Seq()-before)
+	if code != 400 || env.Svc.Seq() != before {
+		t.Fatalf("bad upload: %d, wrote %d events", code, env.Svc.Seq()-before)
 	}
 	code, page = b.upload("/directory/import", map[string]string{"units": "", "people": ""})
 	if code != 400 || !strings.Contains(page, "välj minst en fil") {
@@ -410,7 +410,7 @@ func TestDirectoryImportPage(t *testing.T) {
 		"units":  unitsCSVHeader + "avd2,Avdelning 2,ward,sjukhus,,,p2,\n",
 		"people": peopleCSVHeader + "p2,Per Test,avd2,,070-174 06 07,\n",
 	})
-	if code != 200 || !strings.Contains(page, `id="import-done"`) || !strings.Contains(page, "1 enheter nya, 0 ändrade; 1 personer nya") || env.Svc.P.Seq() != before+1 {
+	if code != 200 || !strings.Contains(page, `id="import-done"`) || !strings.Contains(page, "1 enheter nya, 0 ändrade; 1 personer nya") || env.Svc.Seq() != before+1 {
 		t.Fatalf("good upload: %d\n%s", code, page)
 	}
 	s := newBrowser(t, env)

@@ -22,10 +22,10 @@ func TestDispatchFromFormToReceipt(t *testing.T) {
 	staff.get("/incidents/" + id + "/dispatch")
 
 	// Bad input names the field and writes nothing.
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	code, _, body := staff.post("/incidents/"+id+"/dispatch", url.Values{"csrf": {staff.csrf}, "kind": {"message"}, "title": {"Ställ in"},
 		"deadline": {"30"}, "channels": {"inapp"}, "step": {"preview"}})
-	if code != 400 || !strings.Contains(body, `<a href="#d-q">Mottagare</a>`) || env.Svc.P.Seq() != before {
+	if code != 400 || !strings.Contains(body, `<a href="#d-q">Mottagare</a>`) || env.Svc.Seq() != before {
 		t.Fatalf("empty audience: %d", code)
 	}
 	loc := sendDispatch(t, staff, id, url.Values{"kind": {"message"}, "title": {"Kan ni operera i natt?"},
@@ -145,7 +145,7 @@ func TestReceiptLinkWithoutLogin(t *testing.T) {
 	if board.Units[0].Opened.IsZero() {
 		t.Fatal("the page's beacon did not mark the dispatch opened")
 	}
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	if code, _, _ := anon.post("/r/x"+token+"/opened", nil); code != 400 {
 		t.Errorf("a beacon with a forged link: %d", code)
 	}
@@ -154,7 +154,7 @@ func TestReceiptLinkWithoutLogin(t *testing.T) {
 			t.Errorf("%s link: %d", name, code)
 		}
 	}
-	if env.Svc.P.Seq() != before {
+	if env.Svc.Seq() != before {
 		t.Fatal("a bad link wrote events")
 	}
 	if code, loc, _ := anon.post("/r/"+token, url.Values{"answer": {"Ja"}, "readback": {"Uppfattat"}}); code != 303 {
@@ -166,11 +166,11 @@ func TestReceiptLinkWithoutLogin(t *testing.T) {
 	if a := board.Units[0].Ack; a == nil || a.Channel != dispatch.SMS || a.By != "Anna Test" || a.Answer != "Ja" {
 		t.Fatalf("receipt by link: %+v", a)
 	}
-	before = env.Svc.P.Seq()
+	before = env.Svc.Seq()
 	if code, _, body := anon.post("/r/"+token, url.Values{"answer": {"Nej"}}); code != 400 || !strings.Contains(body, "redan använts") {
 		t.Fatalf("reused link: %d", code)
 	}
-	if env.Svc.P.Seq() != before {
+	if env.Svc.Seq() != before {
 		t.Fatal("a reused link wrote events")
 	}
 }
@@ -202,7 +202,7 @@ var (
 // the board's path.
 func sendDispatch(t *testing.T, b *browser, incident string, form url.Values, units int) string {
 	t.Helper()
-	before := b.env.Svc.P.Seq()
+	before := b.env.Svc.Seq()
 	form.Set("csrf", b.csrf)
 	if form.Get("channels") == "" {
 		form.Set("channels", "inapp")
@@ -213,7 +213,7 @@ func sendDispatch(t *testing.T, b *browser, incident string, form url.Values, un
 	if code != 200 || digest == nil || token == nil || !strings.Contains(page, fmt.Sprintf("Skickas till %d enheter", units)) {
 		t.Fatalf("preview: %d, want the list of %d units and a confirmation", code, units)
 	}
-	if b.env.Svc.P.Seq() != before {
+	if b.env.Svc.Seq() != before {
 		t.Fatal("the preview wrote to the log")
 	}
 	form.Set("step", "send")
@@ -224,8 +224,8 @@ func sendDispatch(t *testing.T, b *browser, incident string, form url.Values, un
 		t.Fatalf("confirm: %d %q", code, loc)
 	}
 	// A second click on the confirmation sends nothing more.
-	seq := b.env.Svc.P.Seq()
-	if code, again, _ := b.post("/incidents/"+incident+"/dispatch", form); code != 303 || again != loc || b.env.Svc.P.Seq() != seq {
+	seq := b.env.Svc.Seq()
+	if code, again, _ := b.post("/incidents/"+incident+"/dispatch", form); code != 303 || again != loc || b.env.Svc.Seq() != seq {
 		t.Fatalf("the confirmation sent twice: %d %q (first %q)", code, again, loc)
 	}
 	return loc
@@ -279,7 +279,7 @@ func TestDispatchFormWithoutJavaScript(t *testing.T) {
 	b := newBrowser(t, env)
 	b.login(auth.Staff)
 	b.get("/incidents/" + id + "/dispatch")
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	code, _, page := b.post("/incidents/"+id+"/dispatch", url.Values{"csrf": {b.csrf}, "kind": {"message"}, "title": {"Läget"},
 		"q": {"avdel"}, "subtrees": {fyrtest.Hospital}, "step": {"filter"}})
 	if code != 200 {
@@ -305,7 +305,7 @@ func TestDispatchFormWithoutJavaScript(t *testing.T) {
 	if !strings.Contains(page, `value="`+want.Format("2006-01-02T15:04")+`"`) && !strings.Contains(page, `value="`+want.Add(-time.Minute).Format("2006-01-02T15:04")+`"`) {
 		t.Error("the quick pick +1 h did not set the deadline")
 	}
-	if env.Svc.P.Seq() != before {
+	if env.Svc.Seq() != before {
 		t.Fatal("searching or picking a deadline wrote to the log")
 	}
 }

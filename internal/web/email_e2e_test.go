@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/channel/email"
 	"fyr/internal/channel/email/mailtest"
-	"fyr/internal/core"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
 	"fyr/internal/fyrtest"
@@ -39,7 +39,7 @@ func TestEmailDispatchAndReceiptLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := env.Svc.NewEngine(map[string]core.Transport{dispatch.Email: core.ChannelTransport{Sender: sender}}, env.URL)
+	eng := env.Svc.NewEngine(map[string]app.Transport{dispatch.Email: app.ChannelTransport{Sender: sender}}, env.URL)
 	if _, err := eng.Round(ctx, d.CreatedAt); err != nil {
 		t.Fatal(err)
 	}

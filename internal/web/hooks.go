@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"fyr/internal/app"
 	"fyr/internal/channel/sms"
 	"fyr/internal/channel/webhook"
-	"fyr/internal/core"
 	"fyr/internal/dispatch"
 	"fyr/internal/fail"
 )
@@ -108,7 +108,7 @@ func (s *Server) webhookReceipt(r *http.Request, v *webhook.Verifier) (dispatch.
 	if err != nil {
 		return dispatch.UnitState{}, err
 	}
-	var rec core.WebhookReceipt
+	var rec app.WebhookReceipt
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&rec); err != nil {

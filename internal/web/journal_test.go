@@ -254,14 +254,14 @@ func TestJournalFormSavedOnce(t *testing.T) {
 		t.Fatal("the journal form has no form token")
 	}
 	form := url.Values{"csrf": {b.csrf}, "form_token": {m[1]}, "kind": {"info_in"}, "text": {"Växeln nere"}}
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	code, loc, _ := b.post("/incidents/"+id+"/journal", form)
 	code2, loc2, _ := b.post("/incidents/"+id+"/journal", form) // the user presses again
 	if code != 303 || code2 != 303 || loc != loc2 || loc != "/incidents/"+id+"?saved=3" {
 		t.Fatalf("two submissions: %d %q, %d %q; want both to show entry 3", code, loc, code2, loc2)
 	}
-	if env.Svc.P.Seq() != before+1 {
-		t.Fatalf("the same form sent twice wrote %d events", env.Svc.P.Seq()-before)
+	if env.Svc.Seq() != before+1 {
+		t.Fatalf("the same form sent twice wrote %d events", env.Svc.Seq()-before)
 	}
 	_, page = b.get(loc)
 	if !regexp.MustCompile(`id="saved"[^>]*>Sparad: post <a href="#e-[^"]+">#3</a>`).MatchString(page) {

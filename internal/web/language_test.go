@@ -19,8 +19,8 @@ import (
 	"testing"
 	"unicode"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
-	"fyr/internal/core"
 	"fyr/internal/demo"
 	"fyr/internal/event"
 	"fyr/internal/fyrtest"
@@ -39,7 +39,7 @@ import (
 // demoSite is the demo organisation served over HTTP, with every string
 // its events hold (the users' data).
 type demoSite struct {
-	svc  *core.Service
+	svc  *app.App
 	url  string
 	data *userData
 	// sessions are the logged-in clients by user and language: a login
@@ -50,12 +50,12 @@ type demoSite struct {
 func startDemo(t *testing.T) *demoSite {
 	t.Helper()
 	ctx := context.Background()
-	svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: "exempel"})
+	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Org: "exempel"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	data := newUserData()
-	svc.P.Listen(data.add)
+	svc.Listen(data.add)
 	if err := demo.Seed(ctx, svc); err != nil {
 		svc.Close()
 		t.Fatal(err)

@@ -362,7 +362,7 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p auth.Principal) 
 
 	// Catch up from the read model; live messages already queued that this
 	// covers are skipped by sequence number.
-	sent := s.svc.P.Seq()
+	sent := s.svc.Seq()
 	var buf bytes.Buffer
 	buf.WriteString("retry: 2000\n\n")
 	if sub.journal && since > 0 {

@@ -237,7 +237,7 @@ func (s *Server) page(h func(w http.ResponseWriter, r *http.Request, p auth.Prin
 func (s *Server) base(r *http.Request, p *auth.Principal, title string) Base {
 	// Seq first: an event applied between the two reads is then sent again
 	// by the live stream rather than missed.
-	seq := s.svc.P.Seq()
+	seq := s.svc.Seq()
 	b := Base{Lang: langOf(r), User: p, Path: r.URL.RequestURI(), Title: title, Seq: seq,
 		Functions: s.svc.P.Units.Functions(), WritesDown: s.svc.Writable() != nil}
 	if p != nil {

@@ -93,7 +93,7 @@ func TestPagesRunAnIncidentWithFormsAlone(t *testing.T) {
 		t.Fatal("incident page lacks the stabsläge banner")
 	}
 	// A form without the CSRF token is refused and writes nothing.
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	if code, _, _ := b.post(loc+"/levels", url.Values{"scope": {"region"}, "level": {"reinforcement"}, "reason": {"r"}, "decided_by": {"d"}}); code != 403 {
 		t.Fatalf("level change without CSRF: %d", code)
 	}
@@ -102,7 +102,7 @@ func TestPagesRunAnIncidentWithFormsAlone(t *testing.T) {
 	if code != 400 || !strings.Contains(body, "<code>occurred_at</code>") || !strings.Contains(body, "Rakel fungerar") {
 		t.Fatalf("future entry via form: %d; the page must name occurred_at and keep the text", code)
 	}
-	if env.Svc.P.Seq() != before {
+	if env.Svc.Seq() != before {
 		t.Fatal("refused forms wrote events")
 	}
 	if code, _, _ := b.post(loc+"/levels", url.Values{"csrf": {b.csrf}, "scope": {"region"}, "level": {"reinforcement"}, "reason": {"Fler enheter drabbade"}, "decided_by": {"Sven Ledin"}}); code != 303 {

@@ -138,7 +138,7 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 	}
 	checkPage(t, "draft", page)
 	// Another draft while this one is unpublished is refused on the list.
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	if code, _, body := chef.post(list, url.Values{"csrf": {chef.csrf}}); code != 409 || !strings.Contains(body, `id="picture-error"`) {
 		t.Fatalf("second draft: %d", code)
 	}
@@ -165,7 +165,7 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 	if code != 400 || !strings.Contains(body, "<code>direction[2].owner</code>") || !strings.Contains(body, `value="Informera kommunerna"`) {
 		t.Fatalf("measure without owner: %d", code)
 	}
-	if env.Svc.P.Seq() != before {
+	if env.Svc.Seq() != before {
 		t.Fatal("refused forms wrote events")
 	}
 	form.Set("direction[2].owner", "Kommunikatör")
@@ -180,7 +180,7 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 	}
 
 	// Publishing before approval is refused and writes nothing.
-	before = env.Svc.P.Seq()
+	before = env.Svc.Seq()
 	if code, _, body := chef.post(v1+"/publish", url.Values{"csrf": {chef.csrf}}); code != 409 || !strings.Contains(body, "inte godkänd") || !strings.Contains(body, `id="picture-error"`) {
 		t.Fatalf("publish a draft: %d", code)
 	}
@@ -220,7 +220,7 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 	if code, _ := unit.get(v1); code != 404 {
 		t.Errorf("unit reads a draft: %d, want 404", code)
 	}
-	if env.Svc.P.Seq() != before {
+	if env.Svc.Seq() != before {
 		t.Fatal("refused approvals and publications wrote events")
 	}
 
@@ -541,7 +541,7 @@ func TestPictureRoutesEveryRole(t *testing.T) {
 		{"GET", p2 + "/report.pdf", want{303, 409, 409, 409, 403, 409}},
 		{"GET", "/pictures/nope", want{303, 404, 404, 404, 404, 404}},
 	} {
-		before := env.Svc.P.Seq()
+		before := env.Svc.Seq()
 		for _, caller := range []struct {
 			name string
 			want int
@@ -550,7 +550,7 @@ func TestPictureRoutesEveryRole(t *testing.T) {
 				t.Errorf("%s %s as %q: %d, want %d", c.method, c.path, caller.name, got, caller.want)
 			}
 		}
-		if env.Svc.P.Seq() != before {
+		if env.Svc.Seq() != before {
 			t.Errorf("%s %s wrote events", c.method, c.path)
 		}
 	}

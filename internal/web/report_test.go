@@ -59,7 +59,7 @@ func TestUnitFilesAReportFromItsPage(t *testing.T) {
 	if code != 200 || !strings.Contains(form, `name="beds.occupied"`) || strings.Contains(form, `id="prefilled"`) {
 		t.Fatalf("report form: %d", code)
 	}
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	code, _, body := unit.post("/rounds/"+string(rd.Round)+"/report", reportValues(unit, "limited", "20", "24"))
 	if code != 400 || !strings.Contains(body, "<code>beds.occupied</code>") || !strings.Contains(body, `value="24"`) ||
 		!strings.Contains(body, "Blododlingsflaskor") {
@@ -69,7 +69,7 @@ func TestUnitFilesAReportFromItsPage(t *testing.T) {
 	if code != 400 || !strings.Contains(body, "<code>beds.occupied</code>") {
 		t.Fatalf("beds not a number: %d", code)
 	}
-	if env.Svc.P.Seq() != before {
+	if env.Svc.Seq() != before {
 		t.Fatal("a refused report wrote to the log")
 	}
 	code, loc, _ := unit.post("/rounds/"+string(rd.Round)+"/report", reportValues(unit, "limited", "20", "18"))
@@ -105,12 +105,12 @@ func TestReportRefusals(t *testing.T) {
 	if _, err := env.Svc.CloseRound(ctx, env.Principal(auth.Staff), rd.Round); err != nil {
 		t.Fatal(err)
 	}
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	code, _, body := unit.post("/rounds/"+string(rd.Round)+"/report", reportValues(unit, "normal", "20", "10"))
 	if code != 400 || !strings.Contains(body, `role="alert" id="report-error"`) {
 		t.Fatalf("report on a closed round: %d", code)
 	}
-	if env.Svc.P.Seq() != before {
+	if env.Svc.Seq() != before {
 		t.Fatal("a report on a closed round wrote to the log")
 	}
 	if _, err := env.Svc.ReopenRound(ctx, env.Principal(auth.Staff), situation.ReopenRound{Round: rd.Round}); err != nil {
@@ -119,7 +119,7 @@ func TestReportRefusals(t *testing.T) {
 	if code, _, _ := unit.post("/rounds/"+string(rd.Round)+"/report", reportValues(unit, "normal", "20", "10")); code != 303 {
 		t.Fatalf("report after reopening: %d", code)
 	}
-	before = env.Svc.P.Seq()
+	before = env.Svc.Seq()
 	token := env.Token(auth.Unit)
 	if code := env.Do(token, "POST", "/api/v1/rounds/"+string(rd.Round)+"/reports", map[string]any{"unit": fyrtest.Hospital, "state": "normal"}, nil); code != 403 {
 		t.Fatalf("a unit account reporting for another unit: %d", code)
@@ -129,7 +129,7 @@ func TestReportRefusals(t *testing.T) {
 	if code, _ := viewer.get("/rounds/" + string(rd.Round) + "/report?unit=avd1"); code != 403 {
 		t.Fatalf("viewer opens the report form: %d", code)
 	}
-	if env.Svc.P.Seq() != before {
+	if env.Svc.Seq() != before {
 		t.Fatal("a refused report wrote to the log")
 	}
 	// The staff record a report given by phone, on the unit's behalf.
@@ -224,11 +224,11 @@ func TestDiscardPictureFromItsPage(t *testing.T) {
 	if _, body := staff.get(page); !strings.Contains(body, `id="discard-form"`) {
 		t.Fatal("a draft's page offers no way to set it aside")
 	}
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	if code, _, body := staff.post(page+"/discard", url.Values{"csrf": {staff.csrf}, "reason": {"  "}}); code != 400 || !strings.Contains(body, "<code>reason</code>") {
 		t.Fatalf("discard without a reason: %d", code)
 	}
-	if env.Svc.P.Seq() != before {
+	if env.Svc.Seq() != before {
 		t.Fatal("a refused discard wrote to the log")
 	}
 	code, loc, _ := staff.post(page+"/discard", url.Values{"csrf": {staff.csrf}, "reason": {"Läget har ändrats"}})

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
-	"fyr/internal/core"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
 	"fyr/internal/fail"
@@ -30,7 +30,7 @@ import (
 //
 // Reading rounds and the roll-up takes auth.ReadJournal (staff, admin,
 // viewer); writing takes auth.WriteIncidents. Every read of a report goes
-// through core, which logs it.
+// through the app, which logs it.
 
 // roundMessages are the UI strings of the rounds and the roll-up: Swedish, English.
 var roundMessages = map[string][2]string{
@@ -730,7 +730,7 @@ func (s *Server) loadOverview(r *http.Request, p auth.Principal) (overviewPage, 
 		return overviewPage{}, err
 	}
 	round := situation.RoundID(r.URL.Query().Get("round"))
-	ov, err := s.svc.Overview(p, core.OverviewQuery{AsOf: asOf, Incident: id, Round: round})
+	ov, err := s.svc.Overview(p, app.OverviewQuery{AsOf: asOf, Incident: id, Round: round})
 	if err != nil {
 		if fe := fail.As(err); fe.Code == fail.NotFound && round != "" {
 			bad := *fe // a round that is not there is a bad parameter of this page

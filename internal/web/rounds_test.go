@@ -51,7 +51,7 @@ func TestRoundThroughTheForms(t *testing.T) {
 		change(f)
 		return f
 	}
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	for _, c := range []struct {
 		name, field string
 		change      func(url.Values)
@@ -76,7 +76,7 @@ func TestRoundThroughTheForms(t *testing.T) {
 			t.Errorf("%s: the form does not keep the audience", c.name)
 		}
 	}
-	if env.Svc.P.Seq() != before {
+	if env.Svc.Seq() != before {
 		t.Fatal("refused forms wrote events")
 	}
 
@@ -124,7 +124,7 @@ func TestRoundThroughTheForms(t *testing.T) {
 		strings.Contains(page, "/report?unit=") {
 		t.Fatal("the closed round does not say so, offer to reopen, or still offers the report form")
 	}
-	before = env.Svc.P.Seq()
+	before = env.Svc.Seq()
 	if code, _, body := b.post(loc+"/close", url.Values{"csrf": {b.csrf}}); code != 400 || !strings.Contains(body, `id="round-error"`) {
 		t.Fatalf("closing a closed round: %d", code)
 	}
@@ -132,7 +132,7 @@ func TestRoundThroughTheForms(t *testing.T) {
 		!strings.Contains(body, "<code>deadline</code>") || !strings.Contains(body, `value="2020-01-05T15:00"`) {
 		t.Fatalf("reopen with a past deadline: %d", code)
 	}
-	if env.Svc.P.Seq() != before {
+	if env.Svc.Seq() != before {
 		t.Fatal("refused close or reopen wrote events")
 	}
 	newDeadline := localIn(env, 2*time.Hour)
@@ -310,13 +310,13 @@ func TestRoundPagesByRole(t *testing.T) {
 				t.Errorf("the viewer is offered a form on %s", path)
 			}
 		}
-		before := env.Svc.P.Seq()
+		before := env.Svc.Seq()
 		for _, path := range writes {
 			if code, _, _ := br.post(path, url.Values{"csrf": {br.csrf}, "units": {"avd1"}, "deadline": {localIn(env, time.Hour)}}); code != 403 {
 				t.Errorf("%s POST %s: %d, want 403", role, path, code)
 			}
 		}
-		if env.Svc.P.Seq() != before {
+		if env.Svc.Seq() != before {
 			t.Errorf("%s: refused writes wrote events", role)
 		}
 		if role == auth.Unit {

@@ -16,8 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
-	"fyr/internal/core"
 	"fyr/internal/fail"
 )
 
@@ -29,7 +29,7 @@ var staticFS embed.FS
 
 // Server is Fyr's HTTP handler.
 type Server struct {
-	svc   *core.Service
+	svc   *app.App
 	log   *slog.Logger
 	pages *template.Template
 	hub   *hub
@@ -48,7 +48,7 @@ type Server struct {
 }
 
 // New builds the handler and starts feeding live updates from svc.
-func New(svc *core.Service, logger *slog.Logger) (*Server, error) {
+func New(svc *app.App, logger *slog.Logger) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -59,7 +59,7 @@ func New(svc *core.Service, logger *slog.Logger) (*Server, error) {
 	}
 	s.pages = t
 	s.hub = newHub(s)
-	svc.P.Listen(s.hub.publish)
+	svc.Listen(s.hub.publish)
 	s.routes()
 	if s.openapiJSON, err = json.MarshalIndent(s.openapiDoc(), "", "  "); err != nil {
 		return nil, err

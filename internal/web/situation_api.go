@@ -4,8 +4,8 @@ import (
 	"context"
 	"net/http"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
-	"fyr/internal/core"
 	"fyr/internal/fail"
 	"fyr/internal/incident"
 	"fyr/internal/situation"
@@ -179,7 +179,7 @@ func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request, p auth.Prin
 	if err != nil {
 		return err
 	}
-	o, err := s.svc.Overview(p, core.OverviewQuery{AsOf: a, Incident: incidentID(r), Round: situation.RoundID(r.URL.Query().Get("round"))})
+	o, err := s.svc.Overview(p, app.OverviewQuery{AsOf: a, Incident: incidentID(r), Round: situation.RoundID(r.URL.Query().Get("round"))})
 	if err != nil {
 		return err
 	}

@@ -132,12 +132,12 @@ func TestFourEyesSetting(t *testing.T) {
 	if code := env.Do(admin, "GET", "/api/v1/settings/four-eyes", nil, &got); code != 200 || !got.Enabled {
 		t.Fatalf("four eyes by default: %d %+v", code, got)
 	}
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	var e struct{ Error struct{ Field string } }
 	if code := env.Do(admin, "POST", "/api/v1/settings/four-eyes", map[string]any{}, &e); code != 400 || e.Error.Field != "enabled" {
 		t.Fatalf("no value: %d %+v", code, e)
 	}
-	if env.Svc.P.Seq() != before {
+	if env.Svc.Seq() != before {
 		t.Fatal("a refused setting wrote to the log")
 	}
 	ctx := context.Background()

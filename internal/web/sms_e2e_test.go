@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/channel/sms"
 	"fyr/internal/channel/sms/smstest"
-	"fyr/internal/core"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
 	"fyr/internal/fyrtest"
@@ -44,7 +44,7 @@ func TestSMSDispatchAndReplyThroughTheGateway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := env.Svc.NewEngine(map[string]core.Transport{dispatch.SMS: core.ChannelTransport{Sender: client}}, env.URL)
+	eng := env.Svc.NewEngine(map[string]app.Transport{dispatch.SMS: app.ChannelTransport{Sender: client}}, env.URL)
 	if _, err := eng.Round(ctx, d.CreatedAt); err != nil {
 		t.Fatal(err)
 	}
@@ -63,11 +63,11 @@ func TestSMSDispatchAndReplyThroughTheGateway(t *testing.T) {
 	if err := gw.Report(msg.ID, sms.StatusDelivered); err != nil {
 		t.Fatal(err)
 	}
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	if _, err := gw.Reply("+46701740605", "OK 999999"); err != nil {
 		t.Fatal(err)
 	}
-	if env.Svc.P.Seq() != before {
+	if env.Svc.Seq() != before {
 		t.Fatal("a wrong code recorded something")
 	}
 	if _, err := gw.Reply("+46701740605", "ok "+code[1]+" ja, två platser"); err != nil {
@@ -117,7 +117,7 @@ func TestSMSFailoverWhenNoDeliveryReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := env.Svc.NewEngine(map[string]core.Transport{dispatch.SMS: core.ChannelTransport{Sender: client}}, env.URL)
+	eng := env.Svc.NewEngine(map[string]app.Transport{dispatch.SMS: app.ChannelTransport{Sender: client}}, env.URL)
 	eng.FailOverAfter(3 * time.Minute)
 	send := func(title string) dispatch.Dispatch {
 		t.Helper()

@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/channel/sms"
 	"fyr/internal/channel/sms/smstest"
-	"fyr/internal/core"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
 	"fyr/internal/fyrtest"
@@ -45,7 +45,7 @@ func TestSMSReplyCodesAreThrottledPerSender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := env.Svc.NewEngine(map[string]core.Transport{dispatch.SMS: core.ChannelTransport{Sender: client}}, env.URL)
+	eng := env.Svc.NewEngine(map[string]app.Transport{dispatch.SMS: app.ChannelTransport{Sender: client}}, env.URL)
 	if _, err := eng.Round(ctx, d.CreatedAt); err != nil {
 		t.Fatal(err)
 	}
@@ -72,16 +72,16 @@ func TestSMSReplyCodesAreThrottledPerSender(t *testing.T) {
 		return string(b)
 	}
 	const contact, stranger = "+46701740605", "+46709876543"
-	for i := range core.SMSFreeWrong {
+	for i := range app.SMSFreeWrong {
 		if got := reply(contact, "OK "+wrong); !strings.Contains(got, "inte registreras") {
 			t.Fatalf("wrong code %d answered %q", i+1, got)
 		}
 	}
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	if got := reply(contact, "OK "+code); !strings.Contains(got, "för många fel koder") {
 		t.Fatalf("the right code from a refused number answered %q", got)
 	}
-	if env.Svc.P.Seq() != before {
+	if env.Svc.Seq() != before {
 		t.Fatal("a refused number's reply recorded something")
 	}
 	if got := reply(stranger, "OK "+wrong); !strings.Contains(got, "inte registreras") || strings.Contains(got, "för många") {

@@ -7,8 +7,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
-	"fyr/internal/core"
 	"fyr/internal/fyrtest"
 )
 
@@ -16,7 +16,7 @@ import (
 // nothing can be saved and reading works; a form sent anyway answers a
 // page saying nothing was saved. Both pass axe-core and fit 390 px.
 func TestBrowserStorageFullOnAPhone(t *testing.T) {
-	env := fyrtest.StartWith(t, core.Config{Dir: t.TempDir(), MaxStore: 256 << 10})
+	env := fyrtest.StartWith(t, app.Config{Dir: t.TempDir(), MaxStore: 256 << 10})
 	token := env.Token(auth.Staff)
 	var inc struct{ ID string }
 	env.Do(token, "POST", "/api/v1/incidents", map[string]any{"title": "Lagringen full", "scope": "region", "level": "staff"}, &inc)

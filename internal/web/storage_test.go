@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
-	"fyr/internal/core"
 	"fyr/internal/event"
 	"fyr/internal/fyrtest"
 )
@@ -33,7 +33,7 @@ func TestStorageFullFailsAndResumes(t *testing.T) {
 		// No small disk on this machine: a small storage limit for the
 		// engine stands in for it, and raising it for freeing space.
 		t.Logf("cannot mount a small disk (%v): testing the engine's storage limit alone", err)
-		env = fyrtest.StartWith(t, core.Config{Dir: t.TempDir(), MaxStore: 2 << 20})
+		env = fyrtest.StartWith(t, app.Config{Dir: t.TempDir(), MaxStore: 2 << 20})
 		freeSpace = func() { env.Svc.SetMaxStore(64 << 20) }
 	} else {
 		// Little room at start: JetStream sets its storage limit to 3/4 of it.

@@ -133,11 +133,11 @@ func TestChangeUserRefusals(t *testing.T) {
 		{"/api/v1/users", map[string]any{"username": "ward9", "name": "N", "role": "unit", "password": "a-long-password-1"}, 400, "unit"},
 	} {
 		e = fyrtest.APIError{}
-		before := env.Svc.P.Seq()
+		before := env.Svc.Seq()
 		if got := env.Do(admin, "POST", c.path, c.body, &e); got != c.code || e.Error.Field != c.field {
 			t.Errorf("POST %s %v: %d field %q, want %d field %q (%s)", c.path, c.body, got, e.Error.Field, c.code, c.field, e.Error.Message)
 		}
-		if env.Svc.P.Seq() != before {
+		if env.Svc.Seq() != before {
 			t.Errorf("POST %s was refused but wrote", c.path)
 		}
 	}

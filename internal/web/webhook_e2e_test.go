@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/channel/webhook"
-	"fyr/internal/core"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
 	"fyr/internal/fyrtest"
@@ -57,7 +57,7 @@ func TestWebhookDispatchAndSignedReceipt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := env.Svc.NewEngine(map[string]core.Transport{dispatch.Webhook: core.ChannelTransport{Sender: sender}}, env.URL)
+	eng := env.Svc.NewEngine(map[string]app.Transport{dispatch.Webhook: app.ChannelTransport{Sender: sender}}, env.URL)
 	if _, err := eng.Round(ctx, d.CreatedAt); err != nil {
 		t.Fatal(err)
 	}
@@ -113,14 +113,14 @@ func TestWebhookDispatchAndSignedReceipt(t *testing.T) {
 		{"unknown attempt", []byte(`{"attempt_id":"nope"}`), webhook.Sign(secret, time.Now(), []byte(`{"attempt_id":"nope"}`)), 400, "attempt_id"},
 		{"unknown field", []byte(`{"attempt_id":"x","who":"a"}`), webhook.Sign(secret, time.Now(), []byte(`{"attempt_id":"x","who":"a"}`)), 400, "who"},
 	}
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	for _, c := range bad {
 		code, out := post(c.body, c.signature)
 		if code != c.code || out != c.field {
 			t.Errorf("%s: %d %v, want %d naming %q", c.name, code, out, c.code, c.field)
 		}
 	}
-	if env.Svc.P.Seq() != before {
+	if env.Svc.Seq() != before {
 		t.Fatal("a refused webhook receipt wrote to the log")
 	}
 
@@ -132,7 +132,7 @@ func TestWebhookDispatchAndSignedReceipt(t *testing.T) {
 	if a := states[0].Ack; a == nil || a.Channel != dispatch.Webhook || a.By != "Avdelningsskärm 3" || a.Answer != "Ja" {
 		t.Fatalf("receipt by webhook: %+v", a)
 	}
-	after := env.Svc.P.Seq()
+	after := env.Svc.Seq()
 	// The same signed request again is a replay; a fresh signature over the
 	// same receipt reuses the attempt. Neither writes.
 	if code, out := post(receipt, sig); code != 401 || out != webhook.SignatureHeader {
@@ -141,7 +141,7 @@ func TestWebhookDispatchAndSignedReceipt(t *testing.T) {
 	if code, out := post(receipt, webhook.Sign(secret, time.Now().Add(time.Second), receipt)); code != 400 || out != "attempt_id" {
 		t.Errorf("receipt for a used attempt: %d %v", code, out)
 	}
-	if env.Svc.P.Seq() != after {
+	if env.Svc.Seq() != after {
 		t.Fatal("a replayed webhook receipt wrote to the log")
 	}
 }

@@ -1,7 +1,7 @@
 // Package loadgen fills a data directory with a realistic event log for the
 // recovery benchmarks: the demo organisation, then incidents whose journals
 // hold the requested number of events. It is shared by `fyrbench gen` and
-// the recovery benchmark in internal/core.
+// the recovery benchmark in internal/app.
 package loadgen
 
 import (
@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"time"
 
-	"fyr/internal/core"
+	"fyr/internal/app"
 	"fyr/internal/demo"
 	"fyr/internal/event"
 	"fyr/internal/incident"
@@ -63,7 +63,7 @@ func Generate(ctx context.Context, dir string, n uint64, progress Progress) erro
 	}
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	w, err := store.NewWriter(wctx, st, Org, core.NewFacts, time.Now, nil)
+	w, err := store.NewWriter(wctx, st, Org, app.NewFacts, time.Now, nil)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func Generate(ctx context.Context, dir string, n uint64, progress Progress) erro
 	for have < n {
 		var evs []event.Envelope
 		if left == 0 {
-			evs, err = w.Do(ctx, func(f *core.Facts, now time.Time) ([]event.Draft, error) {
+			evs, err = w.Do(ctx, func(f *app.Facts, now time.Time) ([]event.Draft, error) {
 				id, drafts, err := incident.Open{
 					Title:       fmt.Sprintf("Belastningsprov %d: störning i vårdens IT-stöd", have),
 					Description: "Genererad händelse för återstartsmätningen (fyrbench gen).",
@@ -86,7 +86,7 @@ func Generate(ctx context.Context, dir string, n uint64, progress Progress) erro
 			left = EventsPerIncident
 		} else {
 			k := min(uint64(store.MaxBatch), n-have, uint64(left))
-			evs, err = w.Do(ctx, func(f *core.Facts, now time.Time) ([]event.Draft, error) {
+			evs, err = w.Do(ctx, func(f *app.Facts, now time.Time) ([]event.Draft, error) {
 				out := make([]event.Draft, 0, k)
 				for range k {
 					r := incident.Record{Incident: inc, Kind: kinds[i%len(kinds)], Text: texts[i%len(texts)],
@@ -122,7 +122,7 @@ func Generate(ctx context.Context, dir string, n uint64, progress Progress) erro
 // seed opens the directory as `fyr serve --demo` would and seeds the demo
 // organisation if it is empty.
 func seed(ctx context.Context, dir string) error {
-	svc, err := core.Open(ctx, core.Config{Dir: dir, Org: Org})
+	svc, err := app.Open(ctx, app.Config{Dir: dir, Org: Org})
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package core
+package app
 
 import (
 	"context"
@@ -64,7 +64,7 @@ func journalDispatch(f *Facts, who incident.Actor, function string, drafts []eve
 // OpenRound asks an audience of units to report by a deadline. The round,
 // its call to report (a dispatch of kind report_request, which the engine
 // sends and escalates) and the journal entry are one atomic write.
-func (s *Service) OpenRound(ctx context.Context, p auth.Principal, cmd situation.OpenRound) (situation.Round, error) {
+func (s *App) OpenRound(ctx context.Context, p auth.Principal, cmd situation.OpenRound) (situation.Round, error) {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return situation.Round{}, err
 	}
@@ -86,7 +86,7 @@ func (s *Service) OpenRound(ctx context.Context, p auth.Principal, cmd situation
 }
 
 // CloseRound stops a round from taking reports.
-func (s *Service) CloseRound(ctx context.Context, p auth.Principal, id situation.RoundID) (situation.Round, error) {
+func (s *App) CloseRound(ctx context.Context, p auth.Principal, id situation.RoundID) (situation.Round, error) {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return situation.Round{}, err
 	}
@@ -102,7 +102,7 @@ func (s *Service) CloseRound(ctx context.Context, p auth.Principal, id situation
 
 // ReopenRound lets a closed round take reports again, optionally by a new
 // deadline.
-func (s *Service) ReopenRound(ctx context.Context, p auth.Principal, cmd situation.ReopenRound) (situation.Round, error) {
+func (s *App) ReopenRound(ctx context.Context, p auth.Principal, cmd situation.ReopenRound) (situation.Round, error) {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return situation.Round{}, err
 	}
@@ -118,7 +118,7 @@ func (s *Service) ReopenRound(ctx context.Context, p auth.Principal, cmd situati
 
 // Rounds lists an incident's reporting rounds at a point in time, newest
 // first.
-func (s *Service) Rounds(p auth.Principal, id incident.ID, asOf incident.AsOf) ([]situation.Round, error) {
+func (s *App) Rounds(p auth.Principal, id incident.ID, asOf incident.AsOf) ([]situation.Round, error) {
 	if err := p.Require(auth.ReadJournal); err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func (s *Service) Rounds(p auth.Principal, id incident.ID, asOf incident.AsOf) (
 
 // RoundStatus returns a round with where each asked unit stands: reported,
 // late, missing.
-func (s *Service) RoundStatus(p auth.Principal, id situation.RoundID, asOf incident.AsOf) (situation.RoundStatus, error) {
+func (s *App) RoundStatus(p auth.Principal, id situation.RoundID, asOf incident.AsOf) (situation.RoundStatus, error) {
 	if err := p.Require(auth.ReadJournal); err != nil {
 		return situation.RoundStatus{}, err
 	}
@@ -140,7 +140,7 @@ func (s *Service) RoundStatus(p auth.Principal, id situation.RoundID, asOf incid
 
 // RoundsForUnit lists the open rounds that ask a unit to report: a unit
 // account's own (unit ""), or any unit's for the staff.
-func (s *Service) RoundsForUnit(p auth.Principal, unit string) ([]situation.Round, error) {
+func (s *App) RoundsForUnit(p auth.Principal, unit string) ([]situation.Round, error) {
 	unit, _, err := s.reportingUnit(p, unit)
 	if err != nil {
 		return nil, err
@@ -150,7 +150,7 @@ func (s *Service) RoundsForUnit(p auth.Principal, unit string) ([]situation.Roun
 
 // RoundForUnit returns a round as one asked unit sees it: the round and
 // where the unit stands in it (a unit account: its own unit).
-func (s *Service) RoundForUnit(p auth.Principal, id situation.RoundID, unit string) (situation.Round, situation.UnitLine, error) {
+func (s *App) RoundForUnit(p auth.Principal, id situation.RoundID, unit string) (situation.Round, situation.UnitLine, error) {
 	unit, _, err := s.reportingUnit(p, unit)
 	if err != nil {
 		return situation.Round{}, situation.UnitLine{}, err
@@ -170,7 +170,7 @@ func (s *Service) RoundForUnit(p auth.Principal, id situation.RoundID, unit stri
 // RoundForDispatch returns the round a dispatch (its call to report or its
 // reminder) belongs to, so that a unit opening it from its inbox lands on
 // the report form. Any role that may file a report or read the journal.
-func (s *Service) RoundForDispatch(p auth.Principal, d dispatch.ID) (situation.Round, error) {
+func (s *App) RoundForDispatch(p auth.Principal, d dispatch.ID) (situation.Round, error) {
 	if !p.May(auth.FileReport) && !p.May(auth.ReadJournal) {
 		return situation.Round{}, fail.New(fail.Forbidden, "the role %q may not read reporting rounds", p.Role)
 	}
@@ -184,7 +184,7 @@ func (s *Service) RoundForDispatch(p auth.Principal, d dispatch.ID) (situation.R
 
 // reportingUnit checks who may report (or read reports) for which unit: a
 // unit account for its own unit only; the staff for any unit, on behalf.
-func (s *Service) reportingUnit(p auth.Principal, unit string) (string, bool, error) {
+func (s *App) reportingUnit(p auth.Principal, unit string) (string, bool, error) {
 	if err := p.Require(auth.FileReport); err != nil {
 		return "", false, err
 	}
@@ -205,7 +205,7 @@ func (s *Service) reportingUnit(p auth.Principal, unit string) (string, bool, er
 
 // ReportForm returns the form of a unit's next report in a round,
 // prefilled with the values of its last report in any round.
-func (s *Service) ReportForm(p auth.Principal, round situation.RoundID, unit string) (situation.File, error) {
+func (s *App) ReportForm(p auth.Principal, round situation.RoundID, unit string) (situation.File, error) {
 	unit, _, err := s.reportingUnit(p, unit)
 	if err != nil {
 		return situation.File{}, err
@@ -223,7 +223,7 @@ func (s *Service) ReportForm(p auth.Principal, round situation.RoundID, unit str
 // FileReport records a unit's report. The report and the unit's receipt of
 // the call to report (and of the reminder) are one atomic write, so the
 // escalation for the unit stops.
-func (s *Service) FileReport(ctx context.Context, p auth.Principal, cmd situation.File) (situation.Report, error) {
+func (s *App) FileReport(ctx context.Context, p auth.Principal, cmd situation.File) (situation.Report, error) {
 	unit, onBehalf, err := s.reportingUnit(p, cmd.Unit)
 	if err != nil {
 		return situation.Report{}, err
@@ -246,7 +246,7 @@ func (s *Service) FileReport(ctx context.Context, p auth.Principal, cmd situatio
 
 // Report returns one report version. Reports name the reporter and hold
 // free text: every read is logged with who read what.
-func (s *Service) Report(p auth.Principal, id situation.ReportID, purpose string) (situation.Report, error) {
+func (s *App) Report(p auth.Principal, id situation.ReportID, purpose string) (situation.Report, error) {
 	r, ok := s.P.Situation.Report(id)
 	if !ok {
 		return r, fail.New(fail.NotFound, "report %q does not exist", id)
@@ -260,7 +260,7 @@ func (s *Service) Report(p auth.Principal, id situation.ReportID, purpose string
 
 // Reports returns the reports that match q (a unit account: its own unit's
 // only). Every read is logged.
-func (s *Service) Reports(p auth.Principal, q situation.ReportQuery, purpose string) ([]situation.Report, error) {
+func (s *App) Reports(p auth.Principal, q situation.ReportQuery, purpose string) ([]situation.Report, error) {
 	if p.Role == auth.Unit && q.Unit == "" {
 		q.Unit = p.Unit
 	}
@@ -276,7 +276,7 @@ func (s *Service) Reports(p auth.Principal, q situation.ReportQuery, purpose str
 	return out, nil
 }
 
-func (s *Service) mayReadReports(p auth.Principal, unit string) error {
+func (s *App) mayReadReports(p auth.Principal, unit string) error {
 	if p.May(auth.ReadJournal) {
 		return nil
 	}
@@ -288,7 +288,7 @@ func (s *Service) mayReadReports(p auth.Principal, unit string) error {
 
 // SystemNames lists the IT system names units have reported, to choose
 // from in the report form.
-func (s *Service) SystemNames(p auth.Principal) ([]string, error) {
+func (s *App) SystemNames(p auth.Principal) ([]string, error) {
 	if !p.May(auth.FileReport) && !p.May(auth.ReadJournal) {
 		return nil, fail.New(fail.Forbidden, "the role %q may not read system names", p.Role)
 	}
@@ -306,7 +306,7 @@ type OverviewQuery struct {
 // Overview is the roll-up per hospital and for the region, with each unit's
 // state and what changed since the previous round. Every figure carries
 // the report ids behind it.
-func (s *Service) Overview(p auth.Principal, q OverviewQuery) (situation.Overview, error) {
+func (s *App) Overview(p auth.Principal, q OverviewQuery) (situation.Overview, error) {
 	if err := p.Require(auth.ReadJournal); err != nil {
 		return situation.Overview{}, err
 	}
@@ -323,7 +323,7 @@ func (s *Service) Overview(p auth.Principal, q OverviewQuery) (situation.Overvie
 	return situation.Roll(s.P.Situation.LatestSelection(q.Incident, q.AsOf), s.P.Units), nil
 }
 
-func (s *Service) unitName(id string) string {
+func (s *App) unitName(id string) string {
 	if u, ok := s.P.Units.Unit(id); ok {
 		return u.Name
 	}
@@ -336,7 +336,7 @@ func (s *Service) unitName(id string) string {
 // PicturePrefill returns what a new draft of an incident's picture starts
 // from: the roll-up, the current levels, the decisions and tasks since the
 // last published version and the open tasks; with the basis it came from.
-func (s *Service) PicturePrefill(p auth.Principal, id incident.ID) (situation.Content, situation.Basis, error) {
+func (s *App) PicturePrefill(p auth.Principal, id incident.ID) (situation.Content, situation.Basis, error) {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return situation.Content{}, situation.Basis{}, err
 	}
@@ -359,7 +359,7 @@ func (s *Service) PicturePrefill(p auth.Principal, id incident.ID) (situation.Co
 
 // DraftPicture starts a new version of the picture. With no content it is
 // prefilled (PicturePrefill).
-func (s *Service) DraftPicture(ctx context.Context, p auth.Principal, cmd situation.DraftPicture) (situation.Picture, error) {
+func (s *App) DraftPicture(ctx context.Context, p auth.Principal, cmd situation.DraftPicture) (situation.Picture, error) {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return situation.Picture{}, err
 	}
@@ -385,7 +385,7 @@ func (s *Service) DraftPicture(ctx context.Context, p auth.Principal, cmd situat
 }
 
 // RevisePicture replaces a draft's content.
-func (s *Service) RevisePicture(ctx context.Context, p auth.Principal, cmd situation.Revise) (situation.Picture, error) {
+func (s *App) RevisePicture(ctx context.Context, p auth.Principal, cmd situation.Revise) (situation.Picture, error) {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return situation.Picture{}, err
 	}
@@ -400,7 +400,7 @@ func (s *Service) RevisePicture(ctx context.Context, p auth.Principal, cmd situa
 
 // ApprovePicture approves a draft: the caller must hold the approving role
 // (auth.ApprovePicture) and, under four eyes, must not have written it.
-func (s *Service) ApprovePicture(ctx context.Context, p auth.Principal, id situation.PictureID) (situation.Picture, error) {
+func (s *App) ApprovePicture(ctx context.Context, p auth.Principal, id situation.PictureID) (situation.Picture, error) {
 	if err := p.Require(auth.ApprovePicture); err != nil {
 		return situation.Picture{}, err
 	}
@@ -416,7 +416,7 @@ func (s *Service) ApprovePicture(ctx context.Context, p auth.Principal, id situa
 
 // DiscardPicture sets an unpublished version aside, with a reason, so that
 // a new one can be started.
-func (s *Service) DiscardPicture(ctx context.Context, p auth.Principal, cmd situation.Discard) (situation.Picture, error) {
+func (s *App) DiscardPicture(ctx context.Context, p auth.Principal, cmd situation.Discard) (situation.Picture, error) {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return situation.Picture{}, err
 	}
@@ -433,7 +433,7 @@ func (s *Service) DiscardPicture(ctx context.Context, p auth.Principal, cmd situ
 // PublishPicture publishes an approved version: the publication, its
 // dispatch to the picture's audience (kind picture, with receipts) and the
 // journal entry are one atomic write.
-func (s *Service) PublishPicture(ctx context.Context, p auth.Principal, cmd situation.Publish) (situation.Picture, error) {
+func (s *App) PublishPicture(ctx context.Context, p auth.Principal, cmd situation.Publish) (situation.Picture, error) {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return situation.Picture{}, err
 	}
@@ -461,7 +461,7 @@ func (s *Service) PublishPicture(ctx context.Context, p auth.Principal, cmd situ
 // Pictures lists an incident's picture versions at a point in time, newest
 // first: every version for those who read the journal, the published ones
 // for everyone else.
-func (s *Service) Pictures(p auth.Principal, id incident.ID, asOf incident.AsOf) ([]situation.Picture, error) {
+func (s *App) Pictures(p auth.Principal, id incident.ID, asOf incident.AsOf) ([]situation.Picture, error) {
 	if err := p.Require(auth.ReadIncidents); err != nil {
 		return nil, err
 	}
@@ -480,7 +480,7 @@ func (s *Service) Pictures(p auth.Principal, id incident.ID, asOf incident.AsOf)
 
 // Picture returns one version as it stood at a point in time (a draft only
 // to those who read the journal).
-func (s *Service) Picture(p auth.Principal, id situation.PictureID, asOf incident.AsOf) (situation.Picture, error) {
+func (s *App) Picture(p auth.Principal, id situation.PictureID, asOf incident.AsOf) (situation.Picture, error) {
 	if err := p.Require(auth.ReadIncidents); err != nil {
 		return situation.Picture{}, err
 	}
@@ -493,7 +493,7 @@ func (s *Service) Picture(p auth.Principal, id situation.PictureID, asOf inciden
 
 // LatestPicture returns the newest published picture of an incident at a
 // point in time: what every unit sees.
-func (s *Service) LatestPicture(p auth.Principal, id incident.ID, asOf incident.AsOf) (situation.Picture, error) {
+func (s *App) LatestPicture(p auth.Principal, id incident.ID, asOf incident.AsOf) (situation.Picture, error) {
 	if err := p.Require(auth.ReadIncidents); err != nil {
 		return situation.Picture{}, err
 	}
@@ -506,7 +506,7 @@ func (s *Service) LatestPicture(p auth.Principal, id incident.ID, asOf incident.
 
 // PictureDiff compares two versions of one incident's picture field by
 // field.
-func (s *Service) PictureDiff(p auth.Principal, a, b situation.PictureID) ([]situation.Change, error) {
+func (s *App) PictureDiff(p auth.Principal, a, b situation.PictureID) ([]situation.Change, error) {
 	pa, err := s.Picture(p, a, incident.AsOf{})
 	if err != nil {
 		return nil, err
@@ -528,7 +528,7 @@ var DefaultRecipients = []string{"Socialstyrelsen", "Länsstyrelsen"}
 // SituationReport exports a published version as a plain-text situation
 // report to Socialstyrelsen and the county administrative board, without
 // personal data (see situation.Export). org is the organisation's name.
-func (s *Service) SituationReport(p auth.Principal, id situation.PictureID, org string, recipients []string) (string, error) {
+func (s *App) SituationReport(p auth.Principal, id situation.PictureID, org string, recipients []string) (string, error) {
 	if err := p.Require(auth.ReadJournal); err != nil {
 		return "", err
 	}
@@ -569,7 +569,7 @@ func (s *Service) SituationReport(p auth.Principal, id situation.PictureID, org 
 }
 
 // SetFourEyes turns the four-eyes rule for pictures on or off.
-func (s *Service) SetFourEyes(ctx context.Context, p auth.Principal, enabled bool) error {
+func (s *App) SetFourEyes(ctx context.Context, p auth.Principal, enabled bool) error {
 	if err := p.Require(auth.ManageSettings); err != nil {
 		return err
 	}
@@ -583,7 +583,7 @@ func (s *Service) SetFourEyes(ctx context.Context, p auth.Principal, enabled boo
 }
 
 // FourEyes reports whether the four-eyes rule is on.
-func (s *Service) FourEyes() bool { return s.P.Situation.FourEyes() }
+func (s *App) FourEyes() bool { return s.P.Situation.FourEyes() }
 
 // RemindRounds sends the reminder of every round whose deadline has passed
 // at now with reports missing: a dispatch (kind report_reminder) to exactly
@@ -591,7 +591,7 @@ func (s *Service) FourEyes() bool { return s.P.Situation.FourEyes() }
 // round is reminded once: the check runs again in the writer, so calling
 // this every engine round, or on several nodes, adds nothing. It returns
 // how many reminders it created.
-func (s *Service) RemindRounds(ctx context.Context, now time.Time) (int, error) {
+func (s *App) RemindRounds(ctx context.Context, now time.Time) (int, error) {
 	n := 0
 	for _, id := range s.P.Situation.DueReminders(now) {
 		evs, err := s.do(ctx, func(f *Facts, wnow time.Time) ([]event.Draft, error) {
@@ -617,7 +617,7 @@ func (s *Service) RemindRounds(ctx context.Context, now time.Time) (int, error) 
 // RunReminders calls RemindRounds at once and then every interval until ctx
 // ends. fyr serve starts it beside the dispatch engine; the reminder
 // dispatches it creates wake the engine at once.
-func (s *Service) RunReminders(ctx context.Context, interval time.Duration) {
+func (s *App) RunReminders(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {

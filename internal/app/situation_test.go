@@ -1,4 +1,4 @@
-package core_test
+package app_test
 
 import (
 	"context"
@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
-	"fyr/internal/core"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
 	"fyr/internal/fail"
@@ -22,7 +22,7 @@ import (
 // sit is a service on a clock the test sets, with a region of two
 // hospitals and their wards, and the accounts the situation picture needs.
 type sit struct {
-	svc   *core.Service
+	svc   *app.App
 	dir   string
 	clock *testclock.Clock
 	p     map[string]auth.Principal
@@ -32,7 +32,7 @@ type sit struct {
 func (s *sit) restart(t *testing.T) {
 	t.Helper()
 	s.svc.Close()
-	svc, err := core.Open(context.Background(), core.Config{Dir: s.dir, Org: "test", Now: s.clock.Now})
+	svc, err := app.Open(context.Background(), app.Config{Dir: s.dir, Org: "test", Now: s.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func startSituation(t *testing.T) *sit {
 	ctx := context.Background()
 	c := testclock.New(time.Now().UTC().Truncate(time.Minute))
 	dir := t.TempDir()
-	svc, err := core.Open(ctx, core.Config{Dir: dir, Org: "test", Now: c.Now})
+	svc, err := app.Open(ctx, app.Config{Dir: dir, Org: "test", Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestRoundReminderEscalatesForTheMissingUnit(t *testing.T) {
 		t.Fatalf("the round of the call to report: %+v %v", got, err)
 	}
 	mail := &mailbox{}
-	eng := s.svc.NewEngine(map[string]core.Transport{dispatch.Email: mail}, "https://fyr.test")
+	eng := s.svc.NewEngine(map[string]app.Transport{dispatch.Email: mail}, "https://fyr.test")
 	if _, err := eng.Round(ctx, s.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -203,13 +203,13 @@ func TestRoundReminderEscalatesForTheMissingUnit(t *testing.T) {
 	if n, err := s.svc.RemindRounds(ctx, now); n != 1 || err != nil {
 		t.Fatalf("reminders at the deadline: %d %v", n, err)
 	}
-	before := s.svc.P.Seq()
-	if n, err := s.svc.RemindRounds(ctx, now.Add(time.Minute)); n != 0 || err != nil || s.svc.P.Seq() != before {
+	before := s.svc.Seq()
+	if n, err := s.svc.RemindRounds(ctx, now.Add(time.Minute)); n != 0 || err != nil || s.svc.Seq() != before {
 		t.Fatalf("a second reminder: %d %v", n, err)
 	}
 	// After a restart the models are rebuilt from the log: still one reminder.
 	s.restart(t)
-	eng = s.svc.NewEngine(map[string]core.Transport{dispatch.Email: mail}, "https://fyr.test")
+	eng = s.svc.NewEngine(map[string]app.Transport{dispatch.Email: mail}, "https://fyr.test")
 	if n, err := s.svc.RemindRounds(ctx, now.Add(2*time.Minute)); n != 0 || err != nil {
 		t.Fatalf("a reminder after the restart: %d %v", n, err)
 	}
@@ -313,19 +313,19 @@ func TestBadReportsChangeNothing(t *testing.T) {
 			t.Errorf("%s: got %v (code %s, field %q); want code %s, field %q", name, err, fe.Code, fe.Field, code, field)
 		}
 	}
-	before := s.svc.P.Seq()
+	before := s.svc.Seq()
 	for _, c := range cases {
 		_, err := s.svc.FileReport(ctx, s.p[c.who], c.cmd)
 		check(c.name, err, c.code, c.field)
 	}
-	if s.svc.P.Seq() != before {
-		t.Fatalf("bad reports moved the log from %d to %d", before, s.svc.P.Seq())
+	if s.svc.Seq() != before {
+		t.Fatalf("bad reports moved the log from %d to %d", before, s.svc.Seq())
 	}
 	// After the round is closed a report is refused, until it is reopened.
 	if _, err := s.svc.CloseRound(ctx, s.p["staff"], r.Round); err != nil {
 		t.Fatal(err)
 	}
-	before = s.svc.P.Seq()
+	before = s.svc.Seq()
 	_, err := s.svc.FileReport(ctx, s.p["avd1"], situation.File{Round: r.Round, Values: ok})
 	check("a report after the round closed", err, fail.Conflict, "")
 	_, err = s.svc.CloseRound(ctx, s.p["staff"], r.Round)
@@ -334,7 +334,7 @@ func TestBadReportsChangeNothing(t *testing.T) {
 	check("a unit reopening", err, fail.Forbidden, "")
 	_, err = s.svc.ReopenRound(ctx, s.p["staff"], situation.ReopenRound{Round: r.Round, Deadline: s.clock.Now().Add(-time.Minute)})
 	check("reopening with a past deadline", err, fail.Invalid, "deadline")
-	if s.svc.P.Seq() != before {
+	if s.svc.Seq() != before {
 		t.Fatal("refused commands on a closed round moved the log")
 	}
 	if _, err := s.svc.ReopenRound(ctx, s.p["staff"], situation.ReopenRound{Round: r.Round}); err != nil {
@@ -392,7 +392,7 @@ func TestBadRoundsChangeNothing(t *testing.T) {
 		{"an unknown incident", "staff", situation.OpenRound{Incident: "x", Audience: dispatch.Audience{All: true}, Deadline: deadline}, fail.NotFound, ""},
 		{"a bad channel", "staff", situation.OpenRound{Incident: inc.ID, Audience: dispatch.Audience{All: true}, Deadline: deadline, Channels: []string{"fax"}}, fail.Invalid, "channels"},
 	}
-	before := s.svc.P.Seq()
+	before := s.svc.Seq()
 	for _, c := range cases {
 		_, err := s.svc.OpenRound(ctx, s.p[c.who], c.cmd)
 		if fe := fail.As(err); err == nil || fe.Code != c.code || fe.Field != c.field {
@@ -402,7 +402,7 @@ func TestBadRoundsChangeNothing(t *testing.T) {
 	if _, err := s.svc.ReopenRound(ctx, s.p["staff"], situation.ReopenRound{Round: "x"}); !fail.Is(err, fail.NotFound) {
 		t.Errorf("reopening an unknown round: %v", err)
 	}
-	if s.svc.P.Seq() != before {
+	if s.svc.Seq() != before {
 		t.Fatal("bad rounds moved the log")
 	}
 	// The staff cannot create the carried kinds as a plain dispatch.
@@ -442,7 +442,7 @@ func TestRollupAndChangesAndPointInTime(t *testing.T) {
 	c2v.Supplies = []situation.Supply{{Name: "Handskar", Note: "2 dygn kvar"}}
 	c2 := file(r2.Round, "staff", "avd3", c2v)
 
-	ov, err := s.svc.Overview(s.p["staff"], core.OverviewQuery{Incident: inc.ID, Round: r2.Round})
+	ov, err := s.svc.Overview(s.p["staff"], app.OverviewQuery{Incident: inc.ID, Round: r2.Round})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -495,16 +495,16 @@ func TestRollupAndChangesAndPointInTime(t *testing.T) {
 		t.Fatalf("totals delta: %+v %+v", ch.Beds, ch.Staff)
 	}
 	// Newest per unit over the rounds: avd2's report of round 1 still counts.
-	latest, err := s.svc.Overview(s.p["staff"], core.OverviewQuery{Incident: inc.ID})
+	latest, err := s.svc.Overview(s.p["staff"], app.OverviewQuery{Incident: inc.ID})
 	if err != nil || latest.Region.Reported.Value != 3 || latest.Region.Beds.Total.Value != 42 {
 		t.Fatalf("newest per unit: %+v %v", latest.Region, err)
 	}
 	// As it stood between the rounds: round 1 only, every unit normal or limited.
-	then, err := s.svc.Overview(s.p["staff"], core.OverviewQuery{Incident: inc.ID, AsOf: incident.AsOf{At: between}})
+	then, err := s.svc.Overview(s.p["staff"], app.OverviewQuery{Incident: inc.ID, AsOf: incident.AsOf{At: between}})
 	if err != nil || len(then.Region.Closed) != 0 || then.Region.Beds.Occupied.Value != 33 || then.Region.Changes != nil {
 		t.Fatalf("roll-up at %v: %+v %v", between, then.Region, err)
 	}
-	if _, err := s.svc.Overview(s.p["staff"], core.OverviewQuery{Incident: inc.ID, Round: r2.Round, AsOf: incident.AsOf{At: between}}); !fail.Is(err, fail.NotFound) {
+	if _, err := s.svc.Overview(s.p["staff"], app.OverviewQuery{Incident: inc.ID, Round: r2.Round, AsOf: incident.AsOf{At: between}}); !fail.Is(err, fail.NotFound) {
 		t.Fatalf("a round before it was opened: %v", err)
 	}
 	for _, u := range then.Units {
@@ -512,7 +512,7 @@ func TestRollupAndChangesAndPointInTime(t *testing.T) {
 			t.Fatalf("avd3 at %v: %+v", between, u)
 		}
 	}
-	if _, err := s.svc.Overview(s.p["avd1"], core.OverviewQuery{Incident: inc.ID}); !fail.Is(err, fail.Forbidden) {
+	if _, err := s.svc.Overview(s.p["avd1"], app.OverviewQuery{Incident: inc.ID}); !fail.Is(err, fail.Forbidden) {
 		t.Fatalf("a unit account reading the roll-up: %v", err)
 	}
 	if names, _ := s.svc.SystemNames(s.p["avd1"]); !slices.Equal(names, []string{"Cosmic", "Take Care"}) {
@@ -571,7 +571,7 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 			t.Fatalf("%s: %v; want %s", name, err, code)
 		}
 	}
-	before := s.svc.P.Seq()
+	before := s.svc.Seq()
 	_, err = s.svc.PublishPicture(ctx, staff, situation.Publish{Picture: v1.ID})
 	check("publishing without approval", err, fail.Conflict)
 	_, err = s.svc.ApprovePicture(ctx, chef, v1.ID)
@@ -593,7 +593,7 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 		t.Fatalf("a measure without an owner: %v", err)
 	}
 	check("staff turning four eyes off", s.svc.SetFourEyes(ctx, staff, false), fail.Forbidden)
-	if s.svc.P.Seq() != before {
+	if s.svc.Seq() != before {
 		t.Fatal("refused commands moved the log")
 	}
 	// Another stabschef approves ("TiB, stabschef" holds it too), then it is published.

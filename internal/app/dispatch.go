@@ -1,4 +1,4 @@
-package core
+package app
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 
 // CreateDispatch sends a message to an audience of units. The dispatch and
 // the journal entry that records it are one atomic write.
-func (s *Service) CreateDispatch(ctx context.Context, p auth.Principal, cmd dispatch.Create) (dispatch.Dispatch, error) {
+func (s *App) CreateDispatch(ctx context.Context, p auth.Principal, cmd dispatch.Create) (dispatch.Dispatch, error) {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return dispatch.Dispatch{}, err
 	}
@@ -47,12 +47,12 @@ func (s *Service) CreateDispatch(ctx context.Context, p auth.Principal, cmd disp
 // same state in the writer, and returns what it would send — the units it
 // resolves to, the title and the decision it carries — without writing:
 // the staff sees the count and the list before anything goes out.
-func (s *Service) PreviewDispatch(ctx context.Context, p auth.Principal, cmd dispatch.Create) (dispatch.Created, error) {
+func (s *App) PreviewDispatch(ctx context.Context, p auth.Principal, cmd dispatch.Create) (dispatch.Created, error) {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return dispatch.Created{}, err
 	}
 	var created dispatch.Created
-	_, err := s.w.Do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
+	_, err := s.k.Do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
 		_, drafts, err := cmd.Decide(f.Incidents, f.Units, p.Name, now)
 		if err != nil {
 			return nil, err
@@ -64,7 +64,7 @@ func (s *Service) PreviewDispatch(ctx context.Context, p auth.Principal, cmd dis
 }
 
 // Dispatch returns a dispatch and where each unit stands: the coverage board.
-func (s *Service) Dispatch(p auth.Principal, id dispatch.ID) (dispatch.Dispatch, []dispatch.UnitState, error) {
+func (s *App) Dispatch(p auth.Principal, id dispatch.ID) (dispatch.Dispatch, []dispatch.UnitState, error) {
 	if err := p.Require(auth.ReadJournal); err != nil {
 		return dispatch.Dispatch{}, nil, err
 	}
@@ -79,7 +79,7 @@ func (s *Service) Dispatch(p auth.Principal, id dispatch.ID) (dispatch.Dispatch,
 }
 
 // Dispatches lists an incident's dispatches.
-func (s *Service) Dispatches(p auth.Principal, id incident.ID) ([]dispatch.Dispatch, error) {
+func (s *App) Dispatches(p auth.Principal, id incident.ID) ([]dispatch.Dispatch, error) {
 	if err := p.Require(auth.ReadJournal); err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func (s *Service) Dispatches(p auth.Principal, id incident.ID) ([]dispatch.Dispa
 }
 
 // Inbox lists the dispatches addressed to the caller's unit.
-func (s *Service) Inbox(p auth.Principal) []dispatch.UnitView {
+func (s *App) Inbox(p auth.Principal) []dispatch.UnitView {
 	if p.Unit == "" {
 		return nil
 	}
@@ -96,7 +96,7 @@ func (s *Service) Inbox(p auth.Principal) []dispatch.UnitView {
 
 // Acknowledge records a unit's receipt. A unit account acknowledges for its
 // own unit; the staff may record a receipt a unit gave by phone.
-func (s *Service) Acknowledge(ctx context.Context, p auth.Principal, cmd dispatch.Acknowledge) (dispatch.UnitState, error) {
+func (s *App) Acknowledge(ctx context.Context, p auth.Principal, cmd dispatch.Acknowledge) (dispatch.UnitState, error) {
 	switch {
 	case p.Role == auth.Unit:
 		if cmd.Unit == "" {
@@ -124,7 +124,7 @@ func (s *Service) Acknowledge(ctx context.Context, p auth.Principal, cmd dispatc
 }
 
 // MarkOpened records that a unit account opened a dispatch.
-func (s *Service) MarkOpened(ctx context.Context, p auth.Principal, id dispatch.ID) error {
+func (s *App) MarkOpened(ctx context.Context, p auth.Principal, id dispatch.ID) error {
 	if p.Role != auth.Unit || p.Unit == "" {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package core
+package app
 
 import (
 	"context"
@@ -17,7 +17,7 @@ func actor(p auth.Principal) incident.Actor {
 // Login checks a password and returns a session token. Failures are
 // throttled per (account, client address) pair; every refused attempt is
 // logged (never the password).
-func (s *Service) Login(ctx context.Context, username, password, addr string) (string, auth.User, error) {
+func (s *App) Login(ctx context.Context, username, password, addr string) (string, auth.User, error) {
 	defer s.Limiter.Lock(username, addr)()
 	now := s.now()
 	if err := s.Limiter.Allow(username, addr, now); err != nil {
@@ -40,7 +40,7 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (s
 }
 
 // Authenticate turns a session token into the caller.
-func (s *Service) Authenticate(token string) (auth.Principal, error) {
+func (s *App) Authenticate(token string) (auth.Principal, error) {
 	u, err := s.Sessions.Check(token, s.P.Users, s.now())
 	if err != nil {
 		return auth.Principal{}, err
@@ -50,7 +50,7 @@ func (s *Service) Authenticate(token string) (auth.Principal, error) {
 
 // Logout ends the caller's session for good: the revocation is an event,
 // so the token stays refused after a restart and on every node.
-func (s *Service) Logout(ctx context.Context, p auth.Principal) error {
+func (s *App) Logout(ctx context.Context, p auth.Principal) error {
 	if err := p.Require(auth.EndSession); err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (s *Service) Logout(ctx context.Context, p auth.Principal) error {
 }
 
 // OpenIncident starts an incident.
-func (s *Service) OpenIncident(ctx context.Context, p auth.Principal, cmd incident.Open) (incident.Incident, error) {
+func (s *App) OpenIncident(ctx context.Context, p auth.Principal, cmd incident.Open) (incident.Incident, error) {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return incident.Incident{}, err
 	}
@@ -83,7 +83,7 @@ func (s *Service) OpenIncident(ctx context.Context, p auth.Principal, cmd incide
 }
 
 // ChangeLevel sets the level of one scope of an incident.
-func (s *Service) ChangeLevel(ctx context.Context, p auth.Principal, cmd incident.ChangeLevel) (incident.Incident, error) {
+func (s *App) ChangeLevel(ctx context.Context, p auth.Principal, cmd incident.ChangeLevel) (incident.Incident, error) {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return incident.Incident{}, err
 	}
@@ -97,7 +97,7 @@ func (s *Service) ChangeLevel(ctx context.Context, p auth.Principal, cmd inciden
 }
 
 // Record adds a journal entry.
-func (s *Service) Record(ctx context.Context, p auth.Principal, cmd incident.Record) (incident.Entry, error) {
+func (s *App) Record(ctx context.Context, p auth.Principal, cmd incident.Record) (incident.Entry, error) {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return incident.Entry{}, err
 	}
@@ -122,18 +122,18 @@ func (s *Service) Record(ctx context.Context, p auth.Principal, cmd incident.Rec
 	for {
 		// The first submission's entry is stored; when the two came in
 		// one batch the read model may not have applied it yet.
-		seq := s.P.Seq()
+		seq := s.Seq()
 		if e, ok := s.P.Incidents.Entry(cmd.Incident, entryID); ok || !again {
 			return e, nil
 		}
-		if err := s.P.WaitFor(ctx, seq+1); err != nil {
+		if err := s.k.WaitFor(ctx, seq+1); err != nil {
 			return incident.Entry{}, err
 		}
 	}
 }
 
 // CloseIncident ends an incident.
-func (s *Service) CloseIncident(ctx context.Context, p auth.Principal, cmd incident.Close) (incident.Incident, error) {
+func (s *App) CloseIncident(ctx context.Context, p auth.Principal, cmd incident.Close) (incident.Incident, error) {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return incident.Incident{}, err
 	}
@@ -147,7 +147,7 @@ func (s *Service) CloseIncident(ctx context.Context, p auth.Principal, cmd incid
 }
 
 // Incidents lists every incident.
-func (s *Service) Incidents(p auth.Principal) ([]incident.Incident, error) {
+func (s *App) Incidents(p auth.Principal) ([]incident.Incident, error) {
 	if err := p.Require(auth.ReadIncidents); err != nil {
 		return nil, err
 	}
@@ -155,7 +155,7 @@ func (s *Service) Incidents(p auth.Principal) ([]incident.Incident, error) {
 }
 
 // Incident returns one incident as it stood at a point in time.
-func (s *Service) Incident(p auth.Principal, id incident.ID, asOf incident.AsOf) (incident.Incident, error) {
+func (s *App) Incident(p auth.Principal, id incident.ID, asOf incident.AsOf) (incident.Incident, error) {
 	if err := p.Require(auth.ReadIncidents); err != nil {
 		return incident.Incident{}, err
 	}
@@ -164,7 +164,7 @@ func (s *Service) Incident(p auth.Principal, id incident.ID, asOf incident.AsOf)
 
 // Journal returns journal entries. The journal may hold personal data, so
 // every read is logged with who read what.
-func (s *Service) Journal(p auth.Principal, id incident.ID, q incident.Query, purpose string) ([]incident.Entry, error) {
+func (s *App) Journal(p auth.Principal, id incident.ID, q incident.Query, purpose string) ([]incident.Entry, error) {
 	if err := p.Require(auth.ReadJournal); err != nil {
 		return nil, err
 	}
@@ -178,13 +178,13 @@ func (s *Service) Journal(p auth.Principal, id incident.ID, q incident.Query, pu
 }
 
 // Active returns the incidents above normal, for the level banner.
-func (s *Service) Active() []incident.Incident { return s.P.Incidents.Active() }
+func (s *App) Active() []incident.Incident { return s.P.Incidents.Active() }
 
 // Hospitals lists the scopes besides the region.
-func (s *Service) Hospitals() []directory.Unit { return s.P.Units.Hospitals() }
+func (s *App) Hospitals() []directory.Unit { return s.P.Units.Hospitals() }
 
 // AddUnit adds a unit to the directory; actor names who (an account or "cli").
-func (s *Service) AddUnit(ctx context.Context, actor string, u directory.Unit) error {
+func (s *App) AddUnit(ctx context.Context, actor string, u directory.Unit) error {
 	_, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
 		return directory.AddUnit{Unit: u}.Decide(f.Units, actor, now)
 	})
@@ -192,7 +192,7 @@ func (s *Service) AddUnit(ctx context.Context, actor string, u directory.Unit) e
 }
 
 // AddPerson adds a person to the directory; actor names who.
-func (s *Service) AddPerson(ctx context.Context, actor string, p directory.Person) error {
+func (s *App) AddPerson(ctx context.Context, actor string, p directory.Person) error {
 	_, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
 		return directory.AddPerson{Person: p}.Decide(f.Units, actor)
 	})
@@ -200,7 +200,7 @@ func (s *Service) AddPerson(ctx context.Context, actor string, p directory.Perso
 }
 
 // AddUser creates an account; p is nil when an operator runs the CLI.
-func (s *Service) AddUser(ctx context.Context, p *auth.Principal, cmd auth.AddUser) (auth.User, error) {
+func (s *App) AddUser(ctx context.Context, p *auth.Principal, cmd auth.AddUser) (auth.User, error) {
 	by, err := userManager(p)
 	if err != nil {
 		return auth.User{}, err
@@ -219,7 +219,7 @@ func (s *Service) AddUser(ctx context.Context, p *auth.Principal, cmd auth.AddUs
 }
 
 // DisableUser stops an account.
-func (s *Service) DisableUser(ctx context.Context, p *auth.Principal, username string) error {
+func (s *App) DisableUser(ctx context.Context, p *auth.Principal, username string) error {
 	by, err := userManager(p)
 	if err != nil {
 		return err
@@ -236,7 +236,7 @@ func (s *Service) DisableUser(ctx context.Context, p *auth.Principal, username s
 }
 
 // SetPassword gives an account a new password.
-func (s *Service) SetPassword(ctx context.Context, p *auth.Principal, username, password string) error {
+func (s *App) SetPassword(ctx context.Context, p *auth.Principal, username, password string) error {
 	by, err := userManager(p)
 	if err != nil {
 		return err
@@ -252,7 +252,7 @@ func (s *Service) SetPassword(ctx context.Context, p *auth.Principal, username, 
 }
 
 // Users lists the accounts.
-func (s *Service) Users(p *auth.Principal) ([]auth.User, error) {
+func (s *App) Users(p *auth.Principal) ([]auth.User, error) {
 	if p != nil {
 		if err := p.Require(auth.ManageUsers); err != nil {
 			return nil, err
@@ -262,4 +262,4 @@ func (s *Service) Users(p *auth.Principal) ([]auth.User, error) {
 }
 
 // Empty reports whether the organisation has no accounts yet (first start).
-func (s *Service) Empty() bool { return s.P.Users.Len() == 0 }
+func (s *App) Empty() bool { return s.P.Users.Len() == 0 }

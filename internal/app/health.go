@@ -1,8 +1,8 @@
-package core
+package app
 
 // Writable is nil while the log takes writes, else why it does not (the
 // storage is full): reads still work.
-func (s *Service) Writable() error { return s.st.Fault() }
+func (s *App) Writable() error { return s.st.Fault() }
 
 // SetMaxStore raises the log's storage limit (Config.MaxStore).
-func (s *Service) SetMaxStore(n int64) { s.st.SetMaxStore(n) }
+func (s *App) SetMaxStore(n int64) { s.st.SetMaxStore(n) }

@@ -1,4 +1,4 @@
-package core_test
+package app_test
 
 import (
 	"context"
@@ -24,7 +24,7 @@ func TestDiscardPicture(t *testing.T) {
 	if _, err := s.svc.DraftPicture(ctx, staff, situation.DraftPicture{Incident: inc.ID}); fail.As(err).Code != fail.Conflict {
 		t.Fatalf("a second draft beside an unpublished one: %v", err)
 	}
-	before := s.svc.P.Seq()
+	before := s.svc.Seq()
 	for name, c := range map[string]struct {
 		p    situation.Discard
 		code fail.Code
@@ -40,7 +40,7 @@ func TestDiscardPicture(t *testing.T) {
 	if _, err := s.svc.DiscardPicture(ctx, s.p["viewer"], situation.Discard{Picture: v1.ID, Reason: "x"}); fail.As(err).Code != fail.Forbidden {
 		t.Errorf("a viewer discards: %v", err)
 	}
-	if s.svc.P.Seq() != before {
+	if s.svc.Seq() != before {
 		t.Fatal("a refused discard wrote to the log")
 	}
 	drafted := s.clock.Now()

@@ -1,4 +1,4 @@
-package core
+package app
 
 import (
 	"bufio"
@@ -15,7 +15,7 @@ import (
 // Lines: the envelopes exactly as stored, hashes included, so that a copy can
 // be verified (`fyr verify --file`) and restored (`fyr restore`) elsewhere.
 // It runs while the server serves: an online backup.
-func (s *Service) Export(ctx context.Context, p auth.Principal, w io.Writer) (int, error) {
+func (s *App) Export(ctx context.Context, p auth.Principal, w io.Writer) (int, error) {
 	if err := p.Require(auth.ManageUsers); err != nil {
 		return 0, err
 	}

@@ -1,4 +1,4 @@
-package core_test
+package app_test
 
 import (
 	"bytes"
@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
-	"fyr/internal/core"
 	"fyr/internal/fail"
 	"fyr/internal/testclock"
 )
@@ -42,7 +42,7 @@ func TestLoginThrottlesThePairNotTheAccount(t *testing.T) {
 	ctx := context.Background()
 	clock := testclock.New(time.Date(2026, 11, 23, 4, 0, 0, 0, time.UTC))
 	var logs lockedBuffer
-	svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: "test", Now: clock.Now,
+	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Org: "test", Now: clock.Now,
 		Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +112,7 @@ func TestLoginThrottlesThePairNotTheAccount(t *testing.T) {
 func TestConcurrentLoginGuessesAreThrottled(t *testing.T) {
 	ctx := context.Background()
 	clock := testclock.New(time.Date(2026, 11, 23, 4, 0, 0, 0, time.UTC))
-	svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: "test", Now: clock.Now})
+	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Org: "test", Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package core
+package app
 
 import (
 	"context"
@@ -23,7 +23,7 @@ type Transport interface {
 // records each attempt before it sends it, sends it, and records the
 // outcome. One engine runs per organisation.
 type Engine struct {
-	svc        *Service
+	svc        *App
 	transports map[string]Transport
 	baseURL    string        // where receipt links point, e.g. https://10.1.2.3:8443
 	kick       chan struct{} // a new dispatch: go at once, not at the next tick
@@ -40,9 +40,9 @@ type Engine struct {
 func (e *Engine) FailOverAfter(window time.Duration) { e.reportWindow = window }
 
 // NewEngine returns an engine; transports maps channel names to adapters.
-func (s *Service) NewEngine(transports map[string]Transport, baseURL string) *Engine {
+func (s *App) NewEngine(transports map[string]Transport, baseURL string) *Engine {
 	e := &Engine{svc: s, transports: transports, baseURL: strings.TrimRight(baseURL, "/"), kick: make(chan struct{}, 1)}
-	s.P.Listen(func(ev event.Envelope) {
+	s.Listen(func(ev event.Envelope) {
 		if ev.Type == dispatch.TypeCreated {
 			select {
 			case e.kick <- struct{}{}:

@@ -1,4 +1,4 @@
-package core_test
+package app_test
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 // (256 concurrent callers) through the service, without HTTP: durable
 // receipts per second, group-committed.
 //
-//	go test -run '^$' -bench AcknowledgeAtOnce -benchtime 1x ./internal/core/
+//	go test -run '^$' -bench AcknowledgeAtOnce -benchtime 1x ./internal/app/
 func BenchmarkAcknowledgeAtOnce(b *testing.B) {
 	env := fyrtest.Start(b)
 	ctx := context.Background()

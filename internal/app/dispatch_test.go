@@ -1,4 +1,4 @@
-package core_test
+package app_test
 
 import (
 	"context"

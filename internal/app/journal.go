@@ -1,4 +1,4 @@
-package core
+package app
 
 import (
 	"fyr/internal/auth"
@@ -7,7 +7,7 @@ import (
 
 // JournalPage returns one window of a journal (see incident.Page). Every
 // read is logged, as for Journal.
-func (s *Service) JournalPage(p auth.Principal, id incident.ID, q incident.Query, pg incident.Page, purpose string) (incident.PageOf, error) {
+func (s *App) JournalPage(p auth.Principal, id incident.ID, q incident.Query, pg incident.Page, purpose string) (incident.PageOf, error) {
 	if err := p.Require(auth.ReadJournal); err != nil {
 		return incident.PageOf{}, err
 	}
@@ -24,7 +24,7 @@ func (s *Service) JournalPage(p auth.Principal, id incident.ID, q incident.Query
 // query's order, for an export that streams: the read model is locked for
 // one chunk at a time, never while fn writes to a slow client. The read is
 // logged once.
-func (s *Service) JournalEach(p auth.Principal, id incident.ID, q incident.Query, purpose string, fn func([]incident.Entry) error) error {
+func (s *App) JournalEach(p auth.Principal, id incident.ID, q incident.Query, purpose string, fn func([]incident.Entry) error) error {
 	if err := p.Require(auth.ReadJournal); err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (s *Service) JournalEach(p auth.Principal, id incident.ID, q incident.Query
 }
 
 // Tasks returns an incident's tasks as they stand, for the task board.
-func (s *Service) Tasks(p auth.Principal, id incident.ID) ([]incident.TaskState, error) {
+func (s *App) Tasks(p auth.Principal, id incident.ID) ([]incident.TaskState, error) {
 	if err := p.Require(auth.ReadJournal); err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func (s *Service) Tasks(p auth.Principal, id incident.ID) ([]incident.TaskState,
 
 // JournalSince returns what a live page that has seen log sequence since is
 // missing (see incident.View.Since). The read is logged.
-func (s *Service) JournalSince(p auth.Principal, id incident.ID, since uint64) ([]incident.Entry, error) {
+func (s *App) JournalSince(p auth.Principal, id incident.ID, since uint64) ([]incident.Entry, error) {
 	if err := p.Require(auth.ReadJournal); err != nil {
 		return nil, err
 	}

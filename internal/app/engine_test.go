@@ -1,4 +1,4 @@
-package core_test
+package app_test
 
 import (
 	"context"
@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
-	"fyr/internal/core"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
 	"fyr/internal/fail"
@@ -74,7 +74,7 @@ func TestEngineEscalatesUntilAcknowledged(t *testing.T) {
 		t.Fatal(err)
 	}
 	mail, sms := &recorder{}, &recorder{fail: true}
-	eng := env.Svc.NewEngine(map[string]core.Transport{dispatch.Email: mail, dispatch.SMS: sms}, "https://fyr.test")
+	eng := env.Svc.NewEngine(map[string]app.Transport{dispatch.Email: mail, dispatch.SMS: sms}, "https://fyr.test")
 	t0 := d.CreatedAt
 	round := func(at time.Duration) {
 		t.Helper()
@@ -132,7 +132,7 @@ func TestEngineReachesTheParentUnit(t *testing.T) {
 		Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour),
 		Channels: []string{dispatch.InApp, dispatch.Email}, Escalation: &dispatch.Escalation{Resend: 1, Deputies: 2, Parent: 3}})
 	mail := &recorder{}
-	eng := env.Svc.NewEngine(map[string]core.Transport{dispatch.Email: mail}, "https://fyr.test")
+	eng := env.Svc.NewEngine(map[string]app.Transport{dispatch.Email: mail}, "https://fyr.test")
 	for _, m := range []time.Duration{0, time.Minute, 2 * time.Minute, 3 * time.Minute} {
 		if _, err := eng.Round(ctx, d.CreatedAt.Add(m)); err != nil {
 			t.Fatal(err)
@@ -159,20 +159,20 @@ func TestSMSReplyAcknowledges(t *testing.T) {
 	d, _ := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
 		Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour), Channels: []string{dispatch.SMS}})
 	sms := &recorder{}
-	if _, err := env.Svc.NewEngine(map[string]core.Transport{dispatch.SMS: sms}, "https://fyr.test").Round(ctx, d.CreatedAt); err != nil {
+	if _, err := env.Svc.NewEngine(map[string]app.Transport{dispatch.SMS: sms}, "https://fyr.test").Round(ctx, d.CreatedAt); err != nil {
 		t.Fatal(err)
 	}
 	if len(sms.sent) != 1 || sms.sent[0].Code == "" || sms.sent[0].Address != "+46701740605" {
 		t.Fatalf("sent %+v", sms.sent)
 	}
 	code := sms.sent[0].Code
-	before := env.Svc.P.Seq()
+	before := env.Svc.Seq()
 	for name, try := range map[string][2]string{"wrong number": {"+46701740699", code}, "wrong code": {"+46701740605", "000000"}} {
 		if _, err := env.Svc.AcknowledgeBySMS(ctx, try[0], try[1], ""); fail.As(err).Field != "code" {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if env.Svc.P.Seq() != before {
+	if env.Svc.Seq() != before {
 		t.Fatal("bad replies wrote events")
 	}
 	st, err := env.Svc.AcknowledgeBySMS(ctx, "+46701740605", code, "")
@@ -217,7 +217,7 @@ func TestAFailingChannelDoesNotBlockTheOthers(t *testing.T) {
 		Channels: []string{dispatch.Email, dispatch.SMS}})
 	hung := blocked{release: make(chan struct{})}
 	mail := make(signal, 1)
-	eng := env.Svc.NewEngine(map[string]core.Transport{dispatch.Email: mail, dispatch.SMS: hung}, "https://fyr.test")
+	eng := env.Svc.NewEngine(map[string]app.Transport{dispatch.Email: mail, dispatch.SMS: hung}, "https://fyr.test")
 	done := make(chan error, 1)
 	go func() { _, err := eng.Round(ctx, d.CreatedAt); done <- err }()
 	if got := <-mail; got != "avd1" { // arrives while the SMS gateway hangs

@@ -1,11 +1,11 @@
-package core_test
+package app_test
 
 // Benchmarks for the quality bars of DESIGN.md §4 that `go test -bench` can
 // measure: journal append latency with fsync, and replay on restart. They
 // run only with -bench; docs/benchmarks.md has the commands and figures.
 //
-//	go test -run '^$' -bench Append -benchtime 5000x ./internal/core/
-//	go test -run '^$' -bench Recover -benchtime 5x ./internal/core/
+//	go test -run '^$' -bench Append -benchtime 5000x ./internal/app/
+//	go test -run '^$' -bench Recover -benchtime 5x ./internal/app/
 
 import (
 	"bytes"
@@ -24,8 +24,8 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"fyr/cmd/fyrbench/loadgen"
+	"fyr/internal/app"
 	"fyr/internal/auth"
-	"fyr/internal/core"
 	"fyr/internal/fyrtest"
 	"fyr/internal/incident"
 )
@@ -108,7 +108,7 @@ func msAt(sorted []time.Duration, q float64) float64 {
 // BenchmarkRecover restarts the service on a log of FYR_BENCH_EVENTS events
 // (default 100,000; the 1,000,000-event figure of DESIGN.md §4 is measured
 // with `fyrbench recover`, see docs/benchmarks.md). One op is one restart:
-// core.Open until Ready, the read model and the write model both rebuilt.
+// app.Open until Ready, the read model and the write model both rebuilt.
 func BenchmarkRecover(b *testing.B) {
 	n := uint64(100_000)
 	if s := os.Getenv("FYR_BENCH_EVENTS"); s != "" {
@@ -125,13 +125,13 @@ func BenchmarkRecover(b *testing.B) {
 	var total time.Duration
 	for b.Loop() {
 		start := time.Now()
-		svc, err := core.Open(ctx, core.Config{Dir: dir, Org: loadgen.Org})
+		svc, err := app.Open(ctx, app.Config{Dir: dir, Org: loadgen.Org})
 		if err != nil {
 			b.Fatal(err)
 		}
 		<-svc.Ready()
 		total += time.Since(start)
-		seq = svc.P.Seq()
+		seq = svc.Seq()
 		b.StopTimer()
 		svc.Close()
 		b.StartTimer()

@@ -1,4 +1,4 @@
-package core_test
+package app_test
 
 import (
 	"bytes"
@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"fyr/internal/app"
 	"fyr/internal/auth"
-	"fyr/internal/core"
 	"fyr/internal/directory"
 	"fyr/internal/fail"
 )
@@ -22,7 +22,7 @@ import (
 func TestDirectoryImportThroughTheLog(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	svc, err := core.Open(ctx, core.Config{Dir: dir, Org: "o"})
+	svc, err := app.Open(ctx, app.Config{Dir: dir, Org: "o"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,13 +44,13 @@ func TestDirectoryImportThroughTheLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := svc.P.Seq()
+	before := svc.Seq()
 	sum, err := svc.ImportDirectory(ctx, nil, units.Merge(people))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if svc.P.Seq() != before+1 || sum.UnitsAdded != n+1 || sum.PeopleAdded != n {
-		t.Fatalf("import wrote %d events, summary %+v", svc.P.Seq()-before, sum)
+	if svc.Seq() != before+1 || sum.UnitsAdded != n+1 || sum.PeopleAdded != n {
+		t.Fatalf("import wrote %d events, summary %+v", svc.Seq()-before, sum)
 	}
 	// Refused: a viewer, and a file with one bad row among good ones.
 	viewer := auth.Principal{Username: "v", Role: auth.Viewer}
@@ -61,13 +61,13 @@ func TestDirectoryImportThroughTheLog(t *testing.T) {
 	if _, err := svc.ImportDirectory(ctx, nil, bad); err == nil || len(fail.As(err).Problems) != 1 {
 		t.Fatalf("bad import: %v", err)
 	}
-	if svc.P.Seq() != before+1 {
+	if svc.Seq() != before+1 {
 		t.Fatal("a refused import wrote to the log")
 	}
 	at := time.Now()
 	reach := svc.P.Units.Reach("avd-0007", at)
 	svc.Close()
-	svc, err = core.Open(ctx, core.Config{Dir: dir, Org: "o"})
+	svc, err = app.Open(ctx, app.Config{Dir: dir, Org: "o"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestDirectoryImportThroughTheLog(t *testing.T) {
 func TestDirectoryReadsAreAuditLogged(t *testing.T) {
 	ctx := context.Background()
 	var logs bytes.Buffer
-	svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: "o", Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Org: "o", Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

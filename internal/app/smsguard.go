@@ -1,4 +1,4 @@
-package core
+package app
 
 import (
 	"math"
@@ -34,7 +34,7 @@ type SMSSender struct {
 
 // SMSGuessers lists the numbers with wrong reply codes not yet forgiven,
 // the refused first (for the channels page).
-func (s *Service) SMSGuessers(p auth.Principal) ([]SMSSender, error) {
+func (s *App) SMSGuessers(p auth.Principal) ([]SMSSender, error) {
 	if err := p.Require(auth.ReadJournal); err != nil {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ func (s *Service) SMSGuessers(p auth.Principal) ([]SMSSender, error) {
 }
 
 // smsAllowed refuses a sender that is blocked, and logs it.
-func (s *Service) smsAllowed(from string) error {
+func (s *App) smsAllowed(from string) error {
 	wait := s.smsGuard.Wait(from, s.now())
 	if wait <= 0 {
 		return nil
@@ -57,7 +57,7 @@ func (s *Service) smsAllowed(from string) error {
 }
 
 // smsWrongCode counts a wrong code from a sender and logs it.
-func (s *Service) smsWrongCode(from string) {
+func (s *App) smsWrongCode(from string) {
 	n, wait := s.smsGuard.Fail(from, s.now())
 	if wait > 0 {
 		s.log.Warn("sms sender blocked", "from", from, "wrong_codes", n, "blocked_min", int(math.Ceil(wait.Minutes())))

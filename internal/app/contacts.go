@@ -1,4 +1,4 @@
-package core
+package app
 
 import (
 	"slices"
@@ -25,7 +25,7 @@ const (
 // names of its parent unit's contacts (whom to ask for when it phones the
 // switchboard); everyone else nothing. Contact details are personal data,
 // and a unit account is the one most likely to be shared on a ward.
-func (s *Service) ContactAccess(p auth.Principal, unit string) ContactAccess {
+func (s *App) ContactAccess(p auth.Principal, unit string) ContactAccess {
 	switch {
 	case p.May(auth.ReadContacts):
 		return ContactFull

@@ -1,4 +1,4 @@
-package core
+package app
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 
 // ChangeUser sets an account's role, function and unit; p is nil when an
 // operator runs the CLI.
-func (s *Service) ChangeUser(ctx context.Context, p *auth.Principal, cmd auth.ChangeUser) (auth.User, error) {
+func (s *App) ChangeUser(ctx context.Context, p *auth.Principal, cmd auth.ChangeUser) (auth.User, error) {
 	by, err := userManager(p)
 	if err != nil {
 		return auth.User{}, err
@@ -31,7 +31,7 @@ func (s *Service) ChangeUser(ctx context.Context, p *auth.Principal, cmd auth.Ch
 }
 
 // EnableUser lets a disabled account log in again.
-func (s *Service) EnableUser(ctx context.Context, p *auth.Principal, username string) error {
+func (s *App) EnableUser(ctx context.Context, p *auth.Principal, username string) error {
 	by, err := userManager(p)
 	if err != nil {
 		return err
@@ -50,7 +50,7 @@ func (s *Service) EnableUser(ctx context.Context, p *auth.Principal, username st
 // except (under four eyes: the version's authors). Any reader of the
 // picture may ask: the page says who can approve instead of offering a
 // button that would be refused.
-func (s *Service) Approvers(p auth.Principal, except []string) ([]auth.User, error) {
+func (s *App) Approvers(p auth.Principal, except []string) ([]auth.User, error) {
 	if err := p.Require(auth.ReadIncidents); err != nil {
 		return nil, err
 	}

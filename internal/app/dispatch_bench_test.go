@@ -1,4 +1,4 @@
-package core_test
+package app_test
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 // service, from the call until the read model has it (what the live
 // broadcast waits for), without HTTP.
 //
-//	go test -run '^$' -bench CreateDispatch10k -benchtime 20x ./internal/core/
+//	go test -run '^$' -bench CreateDispatch10k -benchtime 20x ./internal/app/
 func BenchmarkCreateDispatch10k(b *testing.B) {
 	env := fyrtest.Start(b)
 	ctx := context.Background()

@@ -1,4 +1,4 @@
-package core
+package app
 
 import (
 	"context"
@@ -41,7 +41,7 @@ func loadKey(dir, name string) ([]byte, error) {
 const LinkTTL = 72 * time.Hour
 
 // ReceiptLink signs a link for one attempt to reach one contact of a unit.
-func (s *Service) ReceiptLink(attempt string, id dispatch.ID, unit, name, channel string) string {
+func (s *App) ReceiptLink(attempt string, id dispatch.ID, unit, name, channel string) string {
 	return s.links.Sign(dispatch.Link{Attempt: attempt, Dispatch: id, Unit: unit, Name: name, Channel: channel,
 		Expires: s.now().Add(LinkTTL)})
 }
@@ -49,14 +49,14 @@ func (s *Service) ReceiptLink(attempt string, id dispatch.ID, unit, name, channe
 // FollowLink checks a receipt link and returns the link and the dispatch
 // as the unit sees it. It records nothing: mail security scanners fetch
 // every link, so a GET says nothing about a person (see LinkOpened).
-func (s *Service) FollowLink(ctx context.Context, token string) (dispatch.Link, dispatch.UnitView, error) {
+func (s *App) FollowLink(ctx context.Context, token string) (dispatch.Link, dispatch.UnitView, error) {
 	return s.checkLink(token)
 }
 
 // LinkOpened records that a person had the receipt page in front of them:
 // the page's own beacon, sent by the browser once the page is shown. Only
 // the first opening counts.
-func (s *Service) LinkOpened(ctx context.Context, token string) error {
+func (s *App) LinkOpened(ctx context.Context, token string) error {
 	link, view, err := s.checkLink(token)
 	if err != nil {
 		return err
@@ -71,7 +71,7 @@ func (s *Service) LinkOpened(ctx context.Context, token string) error {
 	return nil
 }
 
-func (s *Service) checkLink(token string) (dispatch.Link, dispatch.UnitView, error) {
+func (s *App) checkLink(token string) (dispatch.Link, dispatch.UnitView, error) {
 	link, err := s.links.Check(token, s.now())
 	if err != nil {
 		return link, dispatch.UnitView{}, err
@@ -90,7 +90,7 @@ func (s *Service) checkLink(token string) (dispatch.Link, dispatch.UnitView, err
 // AcknowledgeByLink records a receipt given through a signed link, without
 // a login: the link names the unit and the contact. A forged, expired or
 // used link changes nothing.
-func (s *Service) AcknowledgeByLink(ctx context.Context, token, answer, readback string) (dispatch.UnitState, error) {
+func (s *App) AcknowledgeByLink(ctx context.Context, token, answer, readback string) (dispatch.UnitState, error) {
 	link, _, err := s.checkLink(token)
 	if err != nil {
 		return dispatch.UnitState{}, err
@@ -112,7 +112,7 @@ func (s *Service) AcknowledgeByLink(ctx context.Context, token, answer, readback
 // AcknowledgeBySMS records a receipt given by replying to an SMS with its
 // code. The reply must come from the number the SMS went to; a wrong or
 // expired code, or one used before, changes nothing.
-func (s *Service) AcknowledgeBySMS(ctx context.Context, from, code, rest string) (dispatch.UnitState, error) {
+func (s *App) AcknowledgeBySMS(ctx context.Context, from, code, rest string) (dispatch.UnitState, error) {
 	if err := s.smsAllowed(from); err != nil {
 		return dispatch.UnitState{}, err
 	}
@@ -149,7 +149,7 @@ func (s *Service) AcknowledgeBySMS(ctx context.Context, from, code, rest string)
 }
 
 // RecordDelivery records a provider's delivery report for an attempt.
-func (s *Service) RecordDelivery(ctx context.Context, attempt, provider string, delivered bool) error {
+func (s *App) RecordDelivery(ctx context.Context, attempt, provider string, delivered bool) error {
 	ref, ok := s.P.Dispatches.FindAttempt(attempt)
 	if !ok {
 		return fail.Field("attempt", "no attempt %q", attempt)
@@ -175,7 +175,7 @@ type WebhookReceipt struct {
 // back for a webhook attempt. The request's signature is checked by the
 // caller; here the attempt must exist, have gone out by webhook, and not
 // have been used before, so a replay changes nothing.
-func (s *Service) AcknowledgeByWebhook(ctx context.Context, r WebhookReceipt) (dispatch.UnitState, error) {
+func (s *App) AcknowledgeByWebhook(ctx context.Context, r WebhookReceipt) (dispatch.UnitState, error) {
 	r.Attempt, r.By = strings.TrimSpace(r.Attempt), strings.TrimSpace(r.By)
 	if r.Attempt == "" {
 		return dispatch.UnitState{}, fail.Field("attempt_id", "is required: the attempt_id of the webhook being acknowledged")

@@ -1,4 +1,4 @@
-package core
+package app
 
 import (
 	"context"
@@ -24,7 +24,7 @@ func by(p *auth.Principal, action auth.Action) (string, error) {
 
 // ImportDirectory imports units and people, all or nothing: one event, or
 // an error listing every bad row. p is nil when an operator runs the CLI.
-func (s *Service) ImportDirectory(ctx context.Context, p *auth.Principal, imp directory.Import) (directory.ImportSummary, error) {
+func (s *App) ImportDirectory(ctx context.Context, p *auth.Principal, imp directory.Import) (directory.ImportSummary, error) {
 	actor, err := by(p, auth.ManageDirectory)
 	if err != nil {
 		return directory.ImportSummary{}, err
@@ -46,7 +46,7 @@ func (s *Service) ImportDirectory(ctx context.Context, p *auth.Principal, imp di
 }
 
 // SetContacts sets a unit's own contact points and who answers for it.
-func (s *Service) SetContacts(ctx context.Context, p *auth.Principal, cmd directory.SetContacts) (directory.Unit, error) {
+func (s *App) SetContacts(ctx context.Context, p *auth.Principal, cmd directory.SetContacts) (directory.Unit, error) {
 	actor, err := by(p, auth.ManageDirectory)
 	if err != nil {
 		return directory.Unit{}, err
@@ -61,7 +61,7 @@ func (s *Service) SetContacts(ctx context.Context, p *auth.Principal, cmd direct
 }
 
 // SetOnDuty puts a person on duty for a unit for a shift.
-func (s *Service) SetOnDuty(ctx context.Context, p *auth.Principal, cmd directory.SetOnDuty) (directory.Shift, error) {
+func (s *App) SetOnDuty(ctx context.Context, p *auth.Principal, cmd directory.SetOnDuty) (directory.Shift, error) {
 	actor, err := by(p, auth.SetOnDuty)
 	if err != nil {
 		return directory.Shift{}, err
@@ -81,7 +81,7 @@ func (s *Service) SetOnDuty(ctx context.Context, p *auth.Principal, cmd director
 }
 
 // ClearOnDuty removes an on-duty shift.
-func (s *Service) ClearOnDuty(ctx context.Context, p *auth.Principal, cmd directory.ClearOnDuty) error {
+func (s *App) ClearOnDuty(ctx context.Context, p *auth.Principal, cmd directory.ClearOnDuty) error {
 	actor, err := by(p, auth.SetOnDuty)
 	if err != nil {
 		return err
@@ -94,7 +94,7 @@ func (s *Service) ClearOnDuty(ctx context.Context, p *auth.Principal, cmd direct
 
 // Reach lists who answers for a unit at a time, as much as p may see of it
 // (ContactAccess); reading contact details is logged.
-func (s *Service) Reach(p auth.Principal, unit string, at time.Time) ([]directory.Contact, error) {
+func (s *App) Reach(p auth.Principal, unit string, at time.Time) ([]directory.Contact, error) {
 	if err := p.Require(auth.ReadIncidents); err != nil {
 		return nil, err
 	}
@@ -111,7 +111,7 @@ func (s *Service) Reach(p auth.Principal, unit string, at time.Time) ([]director
 
 // ExportUnits returns every unit, parents first, for a CSV export: each
 // export is logged (contact details in bulk are personal data).
-func (s *Service) ExportUnits(p *auth.Principal) ([]directory.Unit, error) {
+func (s *App) ExportUnits(p *auth.Principal) ([]directory.Unit, error) {
 	actor, err := by(p, auth.ExportDirectory)
 	if err != nil {
 		return nil, err
@@ -122,7 +122,7 @@ func (s *Service) ExportUnits(p *auth.Principal) ([]directory.Unit, error) {
 }
 
 // ExportPeople returns every person for a CSV export; each export is logged.
-func (s *Service) ExportPeople(p *auth.Principal) ([]directory.Person, error) {
+func (s *App) ExportPeople(p *auth.Principal) ([]directory.Person, error) {
 	actor, err := by(p, auth.ExportDirectory)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,173 @@
+// Package core wires the capabilities to the log: it owns the write model,
+// the read model (projection) and the one service through which the web UI,
+// the JSON API and the CLI all issue commands and queries.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"fyr/internal/auth"
+	"fyr/internal/directory"
+	"fyr/internal/dispatch"
+	"fyr/internal/event"
+	"fyr/internal/incident"
+	"fyr/internal/kernel"
+	"fyr/internal/situation"
+	"fyr/internal/store"
+)
+
+// Facts is the write model of one organisation.
+type Facts struct {
+	Incidents  *incident.Facts
+	Units      *directory.Directory
+	Users      *auth.Users
+	Dispatches *dispatch.Book
+	Situation  *situation.Book
+}
+
+// NewFacts returns an empty write model.
+func NewFacts() *Facts {
+	return &Facts{Incidents: incident.NewFacts(), Units: directory.New(), Users: auth.NewUsers(), Dispatches: dispatch.NewBook(),
+		Situation: situation.NewBook()}
+}
+
+// Apply folds an event into every capability's write model.
+func (f *Facts) Apply(e event.Envelope) { f.ApplyDecoded(e, incident.Decode(e)) }
+
+// ApplyDecoded folds an event whose incident payload is already decoded.
+func (f *Facts) ApplyDecoded(e event.Envelope, inc any) {
+	f.Incidents.ApplyDecoded(e, inc)
+	f.Units.Apply(e)
+	f.Users.Apply(e)
+	f.Dispatches.Apply(e)
+	f.Situation.Apply(e)
+}
+
+// Projection is the read model, fed only from the log subscription so that
+// a node sees every event whether or not it took the write.
+type Projection struct {
+	Incidents  *incident.View
+	Units      *directory.Directory
+	Users      *auth.Users
+	Dispatches *dispatch.Book
+	Situation  *situation.Book
+}
+
+// NewProjection returns an empty read model.
+func NewProjection() *Projection {
+	return &Projection{Incidents: incident.NewView(), Units: directory.New(), Users: auth.NewUsers(),
+		Dispatches: dispatch.NewBook(), Situation: situation.NewBook()}
+}
+
+// Apply folds one event from the log.
+func (p *Projection) Apply(e event.Envelope) { p.ApplyDecoded(e, incident.Decode(e)) }
+
+// ApplyDecoded folds an event whose incident payload is already decoded.
+func (p *Projection) ApplyDecoded(e event.Envelope, inc any) {
+	p.Incidents.ApplyDecoded(e, inc)
+	p.Units.Apply(e)
+	p.Users.Apply(e)
+	p.Dispatches.Apply(e)
+	p.Situation.Apply(e)
+}
+
+// Config configures a Service.
+type Config struct {
+	Dir string
+	// Org is the organisation to serve; "" takes the one the log holds
+	// (DefaultOrg for an empty log). A named one the log lacks is refused.
+	Org        string
+	DefaultOrg string
+	Logger     *slog.Logger
+	Now        func() time.Time
+	// MaxStore is the log's storage limit in bytes; 0: 3/4 of the free disk.
+	MaxStore int64
+}
+
+// App is Fyr's one orchestration of commands and queries.
+type App struct {
+	Org      string
+	P        *Projection
+	Sessions *auth.Sessions
+	links    *dispatch.Links
+	Limiter  *auth.Limiter
+	smsGuard *auth.Throttle // wrong SMS reply codes per sender (smsguard.go)
+
+	st  *store.Store
+	k   *kernel.Kernel[*Facts]
+	now func() time.Time
+	log *slog.Logger
+}
+
+// Open opens the data directory, replays the log into the write and read
+// models, and starts the writer and the subscription. Ready is closed when
+// it returns.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Org == "" && cfg.DefaultOrg == "" {
+		return nil, fmt.Errorf("app: no organisation configured")
+	}
+	st, err := store.Open(ctx, store.Config{Dir: cfg.Dir, Logger: cfg.Logger, MaxStore: cfg.MaxStore})
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Org, err = resolveOrg(ctx, st, cfg.Org, cfg.DefaultOrg); err != nil {
+		st.Close()
+		return nil, err
+	}
+	sessions, err := auth.LoadSessions(cfg.Dir)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	linkKey, err := loadKey(cfg.Dir, "receipt.key")
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	s := &App{Org: cfg.Org, P: NewProjection(), Sessions: sessions, Limiter: auth.NewLimiter(2), smsGuard: newSMSGuard(), links: dispatch.NewLinks(linkKey),
+		st: st, now: cfg.Now, log: cfg.Logger}
+	s.k, err = kernel.Open(ctx, kernel.Config[*Facts]{Log: st, Org: cfg.Org, NewWrite: NewFacts, Read: s.P,
+		Decode: incident.Decode, Now: cfg.Now, Logger: cfg.Logger})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Ready is closed once the projection has caught up with the log.
+func (s *App) Ready() <-chan struct{} { return s.k.Ready() }
+
+// Close stops the writer and the subscription and closes the log.
+func (s *App) Close() {
+	s.k.Close()
+	s.st.Close()
+}
+
+// Now is the service clock.
+func (s *App) Now() time.Time { return s.now() }
+
+// Seq is the log sequence of the last event the read model has applied.
+func (s *App) Seq() uint64 { return s.k.Seq() }
+
+// Listen registers fn to be called after each event is applied to the read
+// model, on the subscription's goroutine: it must not block.
+func (s *App) Listen(fn func(event.Envelope)) { s.k.Listen(fn) }
+
+// do runs a command through the writer and waits until the projection
+// reflects it, so that the caller's response shows its own write.
+func (s *App) do(ctx context.Context, cmd store.Command[*Facts]) ([]event.Envelope, error) {
+	return s.k.Do(ctx, cmd)
+}
+
+// WaitFor returns once the read model has applied the event at seq.
+func (s *App) WaitFor(ctx context.Context, seq uint64) error { return s.k.WaitFor(ctx, seq) }
