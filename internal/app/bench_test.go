@@ -49,7 +49,7 @@ func benchAppend(b *testing.B, writers int) {
 	// One incident per writer, as in a region where several staffs work at once.
 	incs := make([]incident.ID, writers)
 	for i := range incs {
-		inc, err := env.Svc.OpenIncident(ctx, p, incident.Open{Title: fmt.Sprintf("Bänkprov %d", i),
+		inc, err := env.Svc.Incidents.OpenIncident(ctx, p, incident.Open{Title: fmt.Sprintf("Bänkprov %d", i),
 			Scope: incident.RegionScope, Level: incident.Staff})
 		if err != nil {
 			b.Fatal(err)
@@ -70,7 +70,7 @@ func benchAppend(b *testing.B, writers int) {
 			mine := make([]time.Duration, 0, b.N/writers+1)
 			for next.Add(1) <= int64(b.N) {
 				t0 := time.Now()
-				_, err := env.Svc.Record(ctx, p, incident.Record{Incident: incs[w], Kind: incident.InfoIn, Text: text})
+				_, err := env.Svc.Incidents.Record(ctx, p, incident.Record{Incident: incs[w], Kind: incident.InfoIn, Text: text})
 				mine = append(mine, time.Since(t0))
 				if err != nil {
 					errs <- err

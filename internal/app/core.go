@@ -89,7 +89,9 @@ type Config struct {
 
 // App is Fyr's one orchestration of commands and queries.
 type App struct {
-	Org      string
+	Org       string
+	Incidents *incident.Service
+
 	P        *Projection
 	Sessions *auth.Sessions
 	links    *dispatch.Links
@@ -141,6 +143,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		st.Close()
 		return nil, err
 	}
+	s.Incidents = incident.NewService(kernel.View(s.k, func(f *Facts) incident.WriteModel {
+		return incident.WriteModel{Incidents: f.Incidents, Scopes: f.Units}
+	}), s.P.Incidents, cfg.Logger)
 	return s, nil
 }
 

@@ -30,7 +30,7 @@ func BenchmarkCreateDispatch10k(b *testing.B) {
 	if _, err := env.Svc.ImportDirectory(ctx, &admin, imp); err != nil {
 		b.Fatal(err)
 	}
-	inc, _ := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "t", Scope: "region", Level: incident.Staff})
+	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "t", Scope: "region", Level: incident.Staff})
 	b.ResetTimer()
 	for range b.N {
 		if _, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "t",

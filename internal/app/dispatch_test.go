@@ -17,11 +17,11 @@ func TestDispatchIsJournalledAndAcknowledgedPerUnit(t *testing.T) {
 	ctx := context.Background()
 	staff, unit := env.Principal(auth.Staff), env.Principal(auth.Unit)
 	unit.Unit = "avd1"
-	inc, err := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
+	inc, err := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
 	if err != nil {
 		t.Fatal(err)
 	}
-	dec, err := env.Svc.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Decision, Text: "All icke-akut vård ställs in",
+	dec, err := env.Svc.Incidents.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Decision, Text: "All icke-akut vård ställs in",
 		Decision: &incident.DecisionInfo{DecisionMaker: "Sven"}})
 	if err != nil {
 		t.Fatal(err)

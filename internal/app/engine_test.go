@@ -66,7 +66,7 @@ func TestEngineEscalatesUntilAcknowledged(t *testing.T) {
 	if _, err := env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: fyrtest.Hospital, Primary: "p3"}); err != nil {
 		t.Fatal(err)
 	}
-	inc, _ := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
+	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
 	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
 		Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour),
 		Channels: []string{dispatch.Email, dispatch.SMS}, Escalation: &dispatch.Escalation{Resend: 5, Deputies: 10, Parent: 15}})
@@ -127,7 +127,7 @@ func TestEngineReachesTheParentUnit(t *testing.T) {
 	env.Svc.AddPerson(ctx, "test", directory.Person{ID: "p3", Name: "Cilla Chef", Unit: fyrtest.Hospital, Email: "cilla@test.example"})
 	env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"})
 	env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: fyrtest.Hospital, Primary: "p3"})
-	inc, _ := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
+	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
 	d, _ := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
 		Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour),
 		Channels: []string{dispatch.InApp, dispatch.Email}, Escalation: &dispatch.Escalation{Resend: 1, Deputies: 2, Parent: 3}})
@@ -155,7 +155,7 @@ func TestSMSReplyAcknowledges(t *testing.T) {
 	ctx := context.Background()
 	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)
 	env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"})
-	inc, _ := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
+	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
 	d, _ := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
 		Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour), Channels: []string{dispatch.SMS}})
 	sms := &recorder{}
@@ -211,7 +211,7 @@ func TestAFailingChannelDoesNotBlockTheOthers(t *testing.T) {
 	env.Svc.AddPerson(ctx, "test", directory.Person{ID: "p2", Name: "Bo Bara Mobil", Unit: fyrtest.Hospital, Mobile: "+46701740606"})
 	env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"})           // has e-mail
 	env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: fyrtest.Hospital, Primary: "p2"}) // SMS only
-	inc, _ := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
+	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
 	d, _ := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
 		Audience: dispatch.Audience{Units: []string{"avd1", fyrtest.Hospital}}, Deadline: env.Svc.Now().Add(time.Hour),
 		Channels: []string{dispatch.Email, dispatch.SMS}})

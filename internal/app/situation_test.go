@@ -101,7 +101,7 @@ func startSituation(t *testing.T) *sit {
 
 func (s *sit) incident(t *testing.T) incident.Incident {
 	t.Helper()
-	inc, err := s.svc.OpenIncident(context.Background(), s.p["staff"], incident.Open{Title: "IT-avbrott", Description: "DNS-fel",
+	inc, err := s.svc.Incidents.OpenIncident(context.Background(), s.p["staff"], incident.Open{Title: "IT-avbrott", Description: "DNS-fel",
 		Scope: "region", Level: incident.Staff})
 	if err != nil {
 		t.Fatal(err)
@@ -527,12 +527,12 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 	ctx := context.Background()
 	inc := s.incident(t)
 	staff, chef, chef2, admin := s.p["staff"], s.p["chef"], s.p["chef2"], s.p["admin"]
-	dec, err := s.svc.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Decision, Text: "All icke-akut vård ställs in",
+	dec, err := s.svc.Incidents.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Decision, Text: "All icke-akut vård ställs in",
 		Decision: &incident.DecisionInfo{DecisionMaker: "Sven Stab"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	task, err := s.svc.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Task, Text: "Ta fram reservrutin för labbsvar",
+	task, err := s.svc.Incidents.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Task, Text: "Ta fram reservrutin för labbsvar",
 		Task: &incident.TaskInfo{Owner: "IT-chef", Deadline: s.clock.Now().Add(2 * time.Hour)}})
 	if err != nil {
 		t.Fatal(err)

@@ -131,7 +131,7 @@ func seedKronoberg(ctx context.Context, s *app.App) error {
 	tib := auth.Principal{Username: "tib", Name: "Tove Isaksson", Role: auth.Staff, Function: "TiB"}
 	leader := auth.Principal{Username: "sjukvardsledare", Name: "Sven Ledin", Role: auth.Staff, Function: "Sjukvårdsledare"}
 	const src = "Övning: återskapad från Region Kronobergs redovisning av IT-avbrottet 21 sep 2018"
-	inc, err := s.OpenIncident(ctx, tib, incident.Open{
+	inc, err := s.Incidents.OpenIncident(ctx, tib, incident.Open{
 		Title:       "ÖVNING: IT-avbrott 21 sep (DNS-fel vid planerad uppgradering)",
 		Description: "Övning som återskapar Region Kronobergs IT-avbrott den 21 september 2018: ett DNS-fel vid en planerad uppgradering slog ut större delen av regionens interna IT.",
 		Scope:       incident.RegionScope, Level: incident.Staff, Exercise: true,
@@ -144,19 +144,19 @@ func seedKronoberg(ctx context.Context, s *app.App) error {
 	id := inc.ID
 	steps := []func() error{
 		func() error {
-			_, err := s.Record(ctx, tib, incident.Record{Incident: id, Kind: incident.InfoIn, OccurredAt: at(21, 3, 0),
+			_, err := s.Incidents.Record(ctx, tib, incident.Record{Incident: id, Kind: incident.InfoIn, OccurredAt: at(21, 3, 0),
 				Text:   "Problem med interna IT-tjänster börjar under planerad uppgradering. Många system nås inte.",
 				Source: src, Channel: "Telefon", From: "IT-avdelningen", To: "TiB", Verified: true})
 			return err
 		},
 		func() error {
-			_, err := s.ChangeLevel(ctx, leader, incident.ChangeLevel{Incident: id, Scope: incident.RegionScope,
+			_, err := s.Incidents.ChangeLevel(ctx, leader, incident.ChangeLevel{Incident: id, Scope: incident.RegionScope,
 				Level: incident.Reinforcement, Reason: "Störningen påverkar vården i hela regionen.",
 				DecidedBy: "Sven Ledin", Function: "Sjukvårdsledare", OccurredAt: at(21, 6, 30)})
 			return err
 		},
 		func() error {
-			_, err := s.Record(ctx, leader, incident.Record{Incident: id, Kind: incident.Decision, OccurredAt: at(21, 8, 3),
+			_, err := s.Incidents.Record(ctx, leader, incident.Record{Incident: id, Kind: incident.Decision, OccurredAt: at(21, 8, 3),
 				Text:   "All icke-akut vård ställs in.",
 				Source: src, Channel: "Stabsmöte", Verified: true,
 				Decision: &incident.DecisionInfo{DecisionMaker: "Sven Ledin, sjukvårdsledare", Mandate: "Särskild sjukvårdsledning",
@@ -165,25 +165,25 @@ func seedKronoberg(ctx context.Context, s *app.App) error {
 			return err
 		},
 		func() error {
-			_, err := s.Record(ctx, tib, incident.Record{Incident: id, Kind: incident.InfoIn, OccurredAt: at(21, 11, 0),
+			_, err := s.Incidents.Record(ctx, tib, incident.Record{Incident: id, Kind: incident.InfoIn, OccurredAt: at(21, 11, 0),
 				Text:   "Felet hittat: DNS-konfigurationen. Åtgärd pågår.",
 				Source: src, Channel: "Telefon", From: "IT-avdelningen", Verified: true})
 			return err
 		},
 		func() error {
-			_, err := s.ChangeLevel(ctx, leader, incident.ChangeLevel{Incident: id, Scope: incident.RegionScope,
+			_, err := s.Incidents.ChangeLevel(ctx, leader, incident.ChangeLevel{Incident: id, Scope: incident.RegionScope,
 				Level: incident.Staff, Reason: "Systemen återkommer; fortsatt bevakning i stabsläge.",
 				DecidedBy: "Sven Ledin", Function: "Sjukvårdsledare", OccurredAt: at(21, 11, 7)})
 			return err
 		},
 		func() error {
-			_, err := s.Record(ctx, tib, incident.Record{Incident: id, Kind: incident.InfoIn, OccurredAt: at(25, 15, 37),
+			_, err := s.Incidents.Record(ctx, tib, incident.Record{Incident: id, Kind: incident.InfoIn, OccurredAt: at(25, 15, 37),
 				Text:   "Pressmeddelandet den 25 september anger att den särskilda sjukvårdsledningen avslutades kl. 15.37. Sammanfattningen av den 8 november 2018 anger 15.27. Båda tiderna är registrerade med sina källor.",
 				Source: "Pressmeddelande, Region Kronoberg, 25 sep 2018", Channel: "Webb", Verified: true})
 			return err
 		},
 		func() error {
-			_, err := s.CloseIncident(ctx, leader, incident.Close{Incident: id, OccurredAt: at(25, 15, 27),
+			_, err := s.Incidents.CloseIncident(ctx, leader, incident.Close{Incident: id, OccurredAt: at(25, 15, 27),
 				Reason:   "Särskild sjukvårdsledning avslutad; åter till normalläge.",
 				Function: "Sjukvårdsledare", Source: "Sammanfattning, Region Kronoberg, 8 nov 2018"})
 			return err

@@ -22,7 +22,7 @@ import (
 func seedSituation(ctx context.Context, s *app.App) error {
 	tib := auth.Principal{Username: "tib", Name: "Tove Isaksson", Role: auth.Staff, Function: "TiB"}
 	chief := auth.Principal{Username: "stabschef", Name: "Stina Chef", Role: auth.Staff, Function: "Stabschef"}
-	inc, err := s.OpenIncident(ctx, tib, incident.Open{
+	inc, err := s.Incidents.OpenIncident(ctx, tib, incident.Open{
 		Title:       "ÖVNING: journalsystemet otillgängligt (leverantören utsatt för ransomware)",
 		Description: "Övning: journalleverantörens driftmiljö är krypterad; journalen nås inte. Reservrutiner med pappersjournal.",
 		Scope:       incident.RegionScope, Level: incident.Staff, Exercise: true,

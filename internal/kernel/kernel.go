@@ -205,7 +205,14 @@ func (k *Kernel[W]) Close() {
 // service takes a Runner of its own view (declared in its package), so that
 // it never sees the whole write model of the app.
 type Runner[V any] interface {
+	// Run runs cmd on the view through the one appender and returns its
+	// events once the read model shows them.
 	Run(ctx context.Context, cmd func(v V, now time.Time) ([]event.Draft, error)) ([]event.Envelope, error)
+	// Seq and WaitFor are the read model's progress (see Kernel).
+	Seq() uint64
+	WaitFor(ctx context.Context, seq uint64) error
+	// Now is the kernel's clock.
+	Now() time.Time
 }
 
 // View adapts the kernel to a Runner of the view that pick takes out of the
@@ -218,6 +225,12 @@ type viewRunner[W Model, V any] struct {
 	k    *Kernel[W]
 	pick func(W) V
 }
+
+func (r viewRunner[W, V]) Seq() uint64 { return r.k.Seq() }
+func (r viewRunner[W, V]) WaitFor(ctx context.Context, seq uint64) error {
+	return r.k.WaitFor(ctx, seq)
+}
+func (r viewRunner[W, V]) Now() time.Time { return r.k.Now() }
 
 func (r viewRunner[W, V]) Run(ctx context.Context, cmd func(v V, now time.Time) ([]event.Draft, error)) ([]event.Envelope, error) {
 	return r.k.Do(ctx, func(w W, now time.Time) ([]event.Draft, error) { return cmd(r.pick(w), now) })

@@ -100,20 +100,20 @@ func apiRoutes(s *Server) []apiRoute {
 		{Method: "GET", Path: "/api/v1/incidents", Summary: "List incidents, newest first",
 			Action: auth.ReadIncidents, Response: incidentList{}, Status: 200, handle: s.apiListIncidents},
 		{Method: "POST", Path: "/api/v1/incidents", Summary: "Open an incident",
-			Action: auth.WriteIncidents, Body: incident.Open{}, Response: incident.Incident{}, Status: 201, handle: jsonCommand(201, nil, s.svc.OpenIncident,
+			Action: auth.WriteIncidents, Body: incident.Open{}, Response: incident.Incident{}, Status: 201, handle: jsonCommand(201, nil, s.svc.Incidents.OpenIncident,
 				func(i incident.Incident) string { return "/api/v1/incidents/" + string(i.ID) })},
 		{Method: "GET", Path: "/api/v1/incidents/{id}", Summary: "One incident with its current level per scope (or at a point in time)",
 			Action: auth.ReadIncidents, Response: incident.Incident{}, Status: 200, handle: s.apiGetIncident,
 			Query: journalQuery[:2]},
 		{Method: "POST", Path: "/api/v1/incidents/{id}/levels", Summary: "Change the readiness level of one scope",
-			Action: auth.WriteIncidents, Body: incident.ChangeLevel{}, Response: incident.Incident{}, Status: 200, handle: jsonCommand(200, func(c *incident.ChangeLevel, r *http.Request) { c.Incident = incidentID(r) }, s.svc.ChangeLevel, nil)},
+			Action: auth.WriteIncidents, Body: incident.ChangeLevel{}, Response: incident.Incident{}, Status: 200, handle: jsonCommand(200, func(c *incident.ChangeLevel, r *http.Request) { c.Incident = incidentID(r) }, s.svc.Incidents.ChangeLevel, nil)},
 		{Method: "GET", Path: "/api/v1/incidents/{id}/journal", Summary: "The staff journal, filtered or at a point in time",
 			Action: auth.ReadJournal, Response: journalResponse{}, Status: 200, handle: s.apiJournal, Query: journalQuery},
 		{Method: "POST", Path: "/api/v1/incidents/{id}/journal", Summary: "Add a journal entry",
-			Action: auth.WriteIncidents, Body: incident.Record{}, Response: incident.Entry{}, Status: 201, handle: jsonCommand(201, func(c *incident.Record, r *http.Request) { c.Incident = incidentID(r) }, s.svc.Record,
+			Action: auth.WriteIncidents, Body: incident.Record{}, Response: incident.Entry{}, Status: 201, handle: jsonCommand(201, func(c *incident.Record, r *http.Request) { c.Incident = incidentID(r) }, s.svc.Incidents.Record,
 				func(e incident.Entry) string { return "/api/v1/incidents/" + string(e.Incident) + "/journal#" + e.ID })},
 		{Method: "POST", Path: "/api/v1/incidents/{id}/close", Summary: "Close an incident: every scope back to normal",
-			Action: auth.WriteIncidents, Body: incident.Close{}, Response: incident.Incident{}, Status: 200, handle: jsonCommand(200, func(c *incident.Close, r *http.Request) { c.Incident = incidentID(r) }, s.svc.CloseIncident, nil)},
+			Action: auth.WriteIncidents, Body: incident.Close{}, Response: incident.Incident{}, Status: 200, handle: jsonCommand(200, func(c *incident.Close, r *http.Request) { c.Incident = incidentID(r) }, s.svc.Incidents.CloseIncident, nil)},
 		{Method: "POST", Path: "/api/v1/incidents/{id}/dispatches", Summary: "Send a dispatch (a decision or message) to an audience of units",
 			Action: auth.WriteIncidents, Body: dispatch.Create{}, Response: dispatch.Dispatch{}, Status: 201, handle: jsonCommand(201, func(c *dispatch.Create, r *http.Request) { c.Incident = incidentID(r) }, s.svc.CreateDispatch,
 				func(d dispatch.Dispatch) string { return "/api/v1/dispatches/" + string(d.Dispatch) })},
@@ -260,7 +260,7 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request, _ auth.Princip
 }
 
 func (s *Server) apiListIncidents(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	list, err := s.svc.Incidents(p)
+	list, err := s.svc.Incidents.List(p)
 	if err != nil {
 		return err
 	}
@@ -273,7 +273,7 @@ func (s *Server) apiGetIncident(w http.ResponseWriter, r *http.Request, p auth.P
 	if err != nil {
 		return err
 	}
-	inc, err := s.svc.Incident(p, incident.ID(r.PathValue("id")), q.AsOf)
+	inc, err := s.svc.Incidents.Incident(p, incident.ID(r.PathValue("id")), q.AsOf)
 	if err != nil {
 		return err
 	}
@@ -383,7 +383,7 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request, p auth.Princi
 
 func (s *Server) apiListDispatches(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	id := incident.ID(r.PathValue("id"))
-	if _, err := s.svc.Incident(p, id, incident.AsOf{}); err != nil {
+	if _, err := s.svc.Incidents.Incident(p, id, incident.AsOf{}); err != nil {
 		return err
 	}
 	list, err := s.svc.Dispatches(p, id)

@@ -38,11 +38,11 @@ func decisionWorld(t *testing.T, env *fyrtest.Env) (incident.Incident, incident.
 	health := channel.NewHealth(nil)
 	env.Web.SetChannels(web.Channels{Health: health, Senders: map[string]channel.Sender{channel.SMS: health.Wrap(&flaky{})}})
 	staff := env.Principal(auth.Staff)
-	inc, err := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "Journalsystemet nere", Scope: "region", Level: incident.Reinforcement})
+	inc, err := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "Journalsystemet nere", Scope: "region", Level: incident.Reinforcement})
 	if err != nil {
 		t.Fatal(err)
 	}
-	entry, err := env.Svc.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Decision,
+	entry, err := env.Svc.Incidents.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Decision,
 		Text:     "All planerad vård på Testsjukhuset ställs in från kl. 08.03 tills vidare.",
 		Decision: &incident.DecisionInfo{DecisionMaker: "Sara Sjukvårdsledare", Mandate: "RSSL enligt krisledningsplanen"}})
 	if err != nil {

@@ -20,7 +20,7 @@ func TestBrowserUnitAcknowledgesOnPhone(t *testing.T) {
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	staff := env.Principal(auth.Staff)
-	inc, err := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "IT-avbrott", Scope: "region", Level: incident.Reinforcement})
+	inc, err := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "IT-avbrott", Scope: "region", Level: incident.Reinforcement})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -93,7 +93,7 @@ func TestBrowserJournalSavedAndPaged(t *testing.T) {
 	a.do("back to the older page", chromedp.Navigate(older), chromedp.WaitVisible(chromedp.ID("page-newer")))
 	// No need to wait for the live connections: each asks for what
 	// happened since its page was rendered.
-	e, err := env.Svc.Record(context.Background(), env.Principal(auth.Staff), incident.Record{Incident: incident.ID(id), Kind: incident.InfoIn, Text: "Ny post live"})
+	e, err := env.Svc.Incidents.Record(context.Background(), env.Principal(auth.Staff), incident.Record{Incident: incident.ID(id), Kind: incident.InfoIn, Text: "Ny post live"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func TestBrowserReceiptBeaconAndSecurityPages(t *testing.T) {
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	staff := env.Principal(auth.Staff)
-	inc, err := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "IT-avbrott", Scope: "region", Level: incident.Staff})
+	inc, err := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "IT-avbrott", Scope: "region", Level: incident.Staff})
 	if err != nil {
 		t.Fatal(err)
 	}

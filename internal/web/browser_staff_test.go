@@ -175,7 +175,7 @@ func roundWithOneMissing(t *testing.T, env *fyrtest.Env) (incident.ID, situation
 	t.Helper()
 	ctx := context.Background()
 	staff := env.Principal(auth.Staff)
-	inc, err := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "Strömavbrott", Scope: "region", Level: incident.Staff,
+	inc, err := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "Strömavbrott", Scope: "region", Level: incident.Staff,
 		Reason: "Elnätet nere", DecidedBy: "TiB"})
 	if err != nil {
 		t.Fatal(err)

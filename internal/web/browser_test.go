@@ -461,19 +461,19 @@ func seedBrowserIncidents(t *testing.T, env *fyrtest.Env) incident.ID {
 	t.Helper()
 	ctx := context.Background()
 	p := env.Principal(auth.Staff)
-	inc, err := env.Svc.OpenIncident(ctx, p, incident.Open{Title: "Storbrand i Hamnen", Description: "Rökutveckling, flera skadade.",
+	inc, err := env.Svc.Incidents.OpenIncident(ctx, p, incident.Open{Title: "Storbrand i Hamnen", Description: "Rökutveckling, flera skadade.",
 		Scope: "region", Level: incident.Staff, Reason: "Larm från SOS Alarm", DecidedBy: "TiB Anna Berg", Function: "TiB"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Svc.ChangeLevel(ctx, p, incident.ChangeLevel{Incident: inc.ID, Scope: fyrtest.Hospital,
+	if _, err := env.Svc.Incidents.ChangeLevel(ctx, p, incident.ChangeLevel{Incident: inc.ID, Scope: fyrtest.Hospital,
 		Level: incident.Reinforcement, Reason: "Masstillströmning", DecidedBy: "Chefläkare Erik Lund"}); err != nil {
 		t.Fatal(err)
 	}
 	rec := func(r incident.Record) string {
 		t.Helper()
 		r.Incident = inc.ID
-		e, err := env.Svc.Record(ctx, p, r)
+		e, err := env.Svc.Incidents.Record(ctx, p, r)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -492,7 +492,7 @@ func seedBrowserIncidents(t *testing.T, env *fyrtest.Env) incident.ID {
 	rec(incident.Record{Kind: incident.Coordination, Text: "Samverkanskonferens med kommunen kl 15.", Verified: true})
 	rec(incident.Record{Kind: incident.Report, Text: "Rapport till Socialstyrelsen skickad.", Verified: true})
 
-	if _, err := env.Svc.OpenIncident(ctx, p, incident.Open{Title: "Övning Stella", Scope: "region",
+	if _, err := env.Svc.Incidents.OpenIncident(ctx, p, incident.Open{Title: "Övning Stella", Scope: "region",
 		Level: incident.Disaster, Exercise: true, Reason: "Övning", DecidedBy: "TiB"}); err != nil {
 		t.Fatal(err)
 	}

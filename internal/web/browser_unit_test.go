@@ -250,13 +250,13 @@ func TestBrowserUnitPageLive(t *testing.T) {
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	staff := env.Principal(auth.Staff)
-	inc, err := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "IT-avbrott", Scope: "region", Level: incident.Staff})
+	inc, err := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "IT-avbrott", Scope: "region", Level: incident.Staff})
 	if err != nil {
 		t.Fatal(err)
 	}
 	decide := func(text string) dispatch.ID {
 		t.Helper()
-		e, err := env.Svc.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Decision, Text: text, Verified: true,
+		e, err := env.Svc.Incidents.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Decision, Text: text, Verified: true,
 			Decision: &incident.DecisionInfo{DecisionMaker: "Chefläkare Erik Lund", Mandate: "RSSL"}})
 		if err != nil {
 			t.Fatal(err)
@@ -422,7 +422,7 @@ func TestBrowserRadiosBesideLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Svc.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Decision, Text: "Planerad vård ställs in.",
+	if _, err := env.Svc.Incidents.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Decision, Text: "Planerad vård ställs in.",
 		Verified: true, Decision: &incident.DecisionInfo{DecisionMaker: "Chefläkare"}}); err != nil {
 		t.Fatal(err)
 	}

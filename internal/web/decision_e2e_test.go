@@ -49,12 +49,12 @@ func TestDecisionReachesEveryChannelWithItsText(t *testing.T) {
 	if _, err := env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1", Webhook: unitSystem.URL}); err != nil {
 		t.Fatal(err)
 	}
-	inc, err := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "DNS-fel", Scope: "region", Level: incident.Reinforcement})
+	inc, err := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS-fel", Scope: "region", Level: incident.Reinforcement})
 	if err != nil {
 		t.Fatal(err)
 	}
 	const text = "All icke-akut vård i regionen ställs in från kl. 08.03 tills vidare."
-	entry, err := env.Svc.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Decision, Text: text,
+	entry, err := env.Svc.Incidents.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Decision, Text: text,
 		Decision: &incident.DecisionInfo{DecisionMaker: "Sara Sjukvårdsledare", Mandate: "RSSL enligt krisledningsplanen",
 			Rationale: "Journalsystemet är otillgängligt"}})
 	if err != nil {

@@ -145,7 +145,7 @@ func (s *Server) dispatchPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 	if err != nil {
 		return err
 	}
-	inc, err := s.svc.Incident(p, d.Incident, incident.AsOf{})
+	inc, err := s.svc.Incidents.Incident(p, d.Incident, incident.AsOf{})
 	if err != nil {
 		return err
 	}
@@ -178,7 +178,7 @@ func (s *Server) dispatchPrint(w http.ResponseWriter, r *http.Request, p auth.Pr
 	if err != nil {
 		return err
 	}
-	inc, err := s.svc.Incident(p, d.Incident, incident.AsOf{})
+	inc, err := s.svc.Incidents.Incident(p, d.Incident, incident.AsOf{})
 	if err != nil {
 		return err
 	}

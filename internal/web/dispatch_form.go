@@ -182,11 +182,11 @@ func (s *Server) showDispatchForm(w http.ResponseWriter, r *http.Request, p auth
 		return err
 	}
 	id := incident.ID(r.PathValue("id"))
-	inc, err := s.svc.Incident(p, id, incident.AsOf{})
+	inc, err := s.svc.Incidents.Incident(p, id, incident.AsOf{})
 	if err != nil {
 		return err
 	}
-	decisions, err := s.svc.Journal(p, id, incident.Query{Kind: incident.Decision}, "dispatch form")
+	decisions, err := s.svc.Incidents.Journal(p, id, incident.Query{Kind: incident.Decision}, "dispatch form")
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func TestEmailDispatchAndReceiptLink(t *testing.T) {
 	if _, err := env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"}); err != nil {
 		t.Fatal(err)
 	}
-	inc, _ := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Reinforcement})
+	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Reinforcement})
 	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage,
 		Title: "All icke-akut vård ställs in", Body: "Gäller från kl. 08.03 tills vidare.", Audience: dispatch.Audience{Units: []string{"avd1"}},
 		Deadline: env.Svc.Now().Add(time.Hour), Channels: []string{dispatch.Email}})

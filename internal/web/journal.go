@@ -219,7 +219,7 @@ func (s *Server) apiJournal(w http.ResponseWriter, r *http.Request, p auth.Princ
 	}
 	pg.Newest = r.URL.Query().Get("order") == "newest"
 	id := incident.ID(r.PathValue("id"))
-	out, err := s.svc.JournalPage(p, id, q, pg, "api")
+	out, err := s.svc.Incidents.JournalPage(p, id, q, pg, "api")
 	if err != nil {
 		return err
 	}
@@ -246,7 +246,7 @@ func (s *Server) journalCSV(w http.ResponseWriter, r *http.Request, p auth.Princ
 		return err
 	}
 	q.ByTime = true
-	inc, err := s.svc.Incident(p, id, q.AsOf)
+	inc, err := s.svc.Incidents.Incident(p, id, q.AsOf)
 	if err != nil {
 		return err
 	}
@@ -297,7 +297,7 @@ func (s *Server) journalCSV(w http.ResponseWriter, r *http.Request, p auth.Princ
 		return ""
 	}
 	fl, _ := w.(http.Flusher)
-	err = s.svc.JournalEach(p, id, q, "csv", func(entries []incident.Entry) error {
+	err = s.svc.Incidents.JournalEach(p, id, q, "csv", func(entries []incident.Entry) error {
 		for _, e := range entries {
 			serial[e.ID] = e.Serial
 			row := []string{strconv.Itoa(e.Serial), T(l, "kind."+string(e.Kind)), ts(e.OccurredAt), ts(e.RecordedAt), yes(e.Late),
@@ -356,11 +356,11 @@ type tasksPage struct {
 
 func (s *Server) tasksPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	id := incident.ID(r.PathValue("id"))
-	inc, err := s.svc.Incident(p, id, incident.AsOf{})
+	inc, err := s.svc.Incidents.Incident(p, id, incident.AsOf{})
 	if err != nil {
 		return err
 	}
-	tasks, err := s.svc.Tasks(p, id)
+	tasks, err := s.svc.Incidents.Tasks(p, id)
 	if err != nil {
 		return err
 	}

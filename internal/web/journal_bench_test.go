@@ -62,7 +62,7 @@ var benchWords = []string{"reservrutin", "Växeln", "IVA", "leverantör", "säll
 func seedJournal(b *testing.B, env *fyrtest.Env, n int) incident.ID {
 	ctx := context.Background()
 	p := env.Principal(auth.Staff)
-	inc, err := env.Svc.OpenIncident(ctx, p, incident.Open{Title: "Lång händelse", Scope: incident.RegionScope, Level: incident.Staff})
+	inc, err := env.Svc.Incidents.OpenIncident(ctx, p, incident.Open{Title: "Lång händelse", Scope: incident.RegionScope, Level: incident.Staff})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func seedJournal(b *testing.B, env *fyrtest.Env, n int) incident.ID {
 	for range 256 {
 		wg.Go(func() {
 			for i := next.Add(1); i <= int64(n-2); i = next.Add(1) {
-				_, err := env.Svc.Record(ctx, p, incident.Record{Incident: inc.ID, Kind: kinds[i%4], Text: texts[i%4], From: "Växeln"})
+				_, err := env.Svc.Incidents.Record(ctx, p, incident.Record{Incident: inc.ID, Kind: kinds[i%4], Text: texts[i%4], From: "Växeln"})
 				if err != nil {
 					errs <- err
 					return

@@ -24,7 +24,7 @@ func recordN(t *testing.T, env *fyrtest.Env, id string, n int) {
 	t.Helper()
 	p := env.Principal(auth.Staff)
 	for i := 1; i <= n; i++ {
-		if _, err := env.Svc.Record(context.Background(), p, incident.Record{Incident: incident.ID(id), Kind: incident.InfoIn,
+		if _, err := env.Svc.Incidents.Record(context.Background(), p, incident.Record{Incident: incident.ID(id), Kind: incident.InfoIn,
 			Text: fmt.Sprintf("Post %d", i), From: "Växeln"}); err != nil {
 			t.Fatal(err)
 		}

@@ -306,7 +306,7 @@ func (s *Server) firstLevels(lang Lang, seq uint64, id incident.ID) liveMsg {
 // levelsMsg carries the banner and, for an incident, its levels box.
 func (s *Server) levelsMsg(lang Lang, seq uint64, id incident.ID) liveMsg {
 	if id == "" {
-		return liveMsg{seq: seq, frame: sseFrame(seq, "levels", levelsData{Banner: s.renderPartial("banner", bannerView{lang, s.svc.Active()})})}
+		return liveMsg{seq: seq, frame: sseFrame(seq, "levels", levelsData{Banner: s.renderPartial("banner", bannerView{lang, s.svc.Incidents.Active()})})}
 	}
 	inc, err := s.svc.P.Incidents.Get(id, incident.AsOf{})
 	if err != nil {
@@ -314,7 +314,7 @@ func (s *Server) levelsMsg(lang Lang, seq uint64, id incident.ID) liveMsg {
 	}
 	return liveMsg{seq: seq, incident: id, frame: sseFrame(seq, "levels", levelsData{
 		Incident: id,
-		Banner:   s.renderPartial("banner", bannerView{lang, s.svc.Active()}),
+		Banner:   s.renderPartial("banner", bannerView{lang, s.svc.Incidents.Active()}),
 		Levels:   s.renderPartial("levels", levelsView{lang, inc, s.scopeNames()}),
 		Closed:   inc.Closed,
 	})}
@@ -366,7 +366,7 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p auth.Principal) 
 	var buf bytes.Buffer
 	buf.WriteString("retry: 2000\n\n")
 	if sub.journal && since > 0 {
-		if entries, err := s.svc.JournalSince(p, id, since); err == nil {
+		if entries, err := s.svc.Incidents.JournalSince(p, id, since); err == nil {
 			s.catchUp(&buf, sub.lang, entries, since, &sent)
 		}
 	}

@@ -89,7 +89,7 @@ func (s *Server) liveServeHijacked(nc net.Conn, header http.Header, p auth.Princ
 	buf.WriteString("\r\n")
 	buf.WriteString("retry: 2000\n\n")
 	if sub.journal && since > 0 {
-		if entries, err := s.svc.JournalSince(p, sub.incident, since); err == nil {
+		if entries, err := s.svc.Incidents.JournalSince(p, sub.incident, since); err == nil {
 			s.catchUp(&buf, sub.lang, entries, since, &sent)
 		}
 	}

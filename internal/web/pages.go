@@ -241,7 +241,7 @@ func (s *Server) base(r *http.Request, p *auth.Principal, title string) Base {
 	b := Base{Lang: langOf(r), User: p, Path: r.URL.RequestURI(), Title: title, Seq: seq,
 		Functions: s.svc.P.Units.Functions(), WritesDown: s.svc.Writable() != nil}
 	if p != nil {
-		b.Active = s.svc.Active() // nothing about incidents before login
+		b.Active = s.svc.Incidents.Active() // nothing about incidents before login
 		b.CSRF = s.svc.Sessions.CSRF(p.Token)
 		if auth.Can(p.Role, auth.WriteIncidents) {
 			b.Alerts = s.channelAlerts()
@@ -327,7 +327,7 @@ func (s *Server) incidentsPage(w http.ResponseWriter, r *http.Request, p auth.Pr
 }
 
 func (s *Server) showIncidents(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *formError, form url.Values) error {
-	list, err := s.svc.Incidents(p)
+	list, err := s.svc.Incidents.List(p)
 	if err != nil {
 		return err
 	}
@@ -357,7 +357,7 @@ func (s *Server) openSubmit(w http.ResponseWriter, r *http.Request, p auth.Princ
 		DecidedBy: r.PostFormValue("decided_by"), Function: r.PostFormValue("function"), OccurredAt: at}
 	var inc incident.Incident
 	if err == nil {
-		inc, err = s.svc.OpenIncident(r.Context(), p, cmd)
+		inc, err = s.svc.Incidents.OpenIncident(r.Context(), p, cmd)
 	}
 	if err != nil {
 		ferr, err := formFailure("open", err)
@@ -379,7 +379,7 @@ func (s *Server) loadIncident(r *http.Request, p auth.Principal, printing bool) 
 	if printing {
 		q.ByTime = true
 	}
-	inc, err := s.svc.Incident(p, id, q.AsOf)
+	inc, err := s.svc.Incidents.Incident(p, id, q.AsOf)
 	if err != nil {
 		return incidentPage{}, err
 	}
@@ -401,7 +401,7 @@ func (s *Server) loadIncident(r *http.Request, p auth.Principal, printing bool) 
 			purpose = "print"
 		}
 		if printing { // the print is the whole timeline
-			if pg.Entries, err = s.svc.Journal(p, id, q, purpose); err != nil {
+			if pg.Entries, err = s.svc.Incidents.Journal(p, id, q, purpose); err != nil {
 				return pg, err
 			}
 		} else { // on screen one page, newest first, with links to the others
@@ -410,7 +410,7 @@ func (s *Server) loadIncident(r *http.Request, p auth.Principal, printing bool) 
 				return pg, err
 			}
 			page.Newest = !q.ByTime
-			out, err := s.svc.JournalPage(p, id, q, page, purpose)
+			out, err := s.svc.Incidents.JournalPage(p, id, q, page, purpose)
 			if err != nil {
 				return pg, err
 			}
@@ -481,7 +481,7 @@ func (s *Server) afterSubmit(w http.ResponseWriter, r *http.Request, p auth.Prin
 func (s *Server) levelSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	at, err := parseTime("occurred_at", r.PostFormValue("occurred_at"))
 	if err == nil {
-		_, err = s.svc.ChangeLevel(r.Context(), p, incident.ChangeLevel{Incident: incident.ID(r.PathValue("id")),
+		_, err = s.svc.Incidents.ChangeLevel(r.Context(), p, incident.ChangeLevel{Incident: incident.ID(r.PathValue("id")),
 			Scope: r.PostFormValue("scope"), Level: incident.Level(r.PostFormValue("level")),
 			Reason: r.PostFormValue("reason"), DecidedBy: r.PostFormValue("decided_by"),
 			Function: r.PostFormValue("function"), Channel: r.PostFormValue("channel"), OccurredAt: at})
@@ -530,7 +530,7 @@ func (s *Server) recordSubmit(w http.ResponseWriter, r *http.Request, p auth.Pri
 			cmd.Task = &incident.TaskInfo{Owner: f("owner"), Deadline: deadline, Status: incident.TaskStatus(f("status")),
 				ReportBack: f("report_back"), Updates: updates}
 		}
-		saved, err = s.svc.Record(r.Context(), p, cmd)
+		saved, err = s.svc.Incidents.Record(r.Context(), p, cmd)
 		return err
 	}()
 	// Saved: back to the top of the page, which confirms it with the
@@ -558,7 +558,7 @@ func (s *Server) entryBySerial(id incident.ID, field, serial string) (string, er
 func (s *Server) closeSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	at, err := parseTime("occurred_at", r.PostFormValue("occurred_at"))
 	if err == nil {
-		_, err = s.svc.CloseIncident(r.Context(), p, incident.Close{Incident: incident.ID(r.PathValue("id")),
+		_, err = s.svc.Incidents.CloseIncident(r.Context(), p, incident.Close{Incident: incident.ID(r.PathValue("id")),
 			Reason: r.PostFormValue("reason"), Function: r.PostFormValue("function"),
 			Source: r.PostFormValue("source"), OccurredAt: at})
 	}

@@ -277,7 +277,7 @@ func (s *Server) showPictureList(w http.ResponseWriter, r *http.Request, p auth.
 	if err != nil {
 		return err
 	}
-	inc, err := s.svc.Incident(p, id, q.AsOf)
+	inc, err := s.svc.Incidents.Incident(p, id, q.AsOf)
 	if err != nil {
 		return err
 	}
@@ -376,7 +376,7 @@ func (s *Server) loadPicture(r *http.Request, p auth.Principal) (picturePage, er
 	if err != nil {
 		return picturePage{}, err
 	}
-	inc, err := s.svc.Incident(p, pic.Incident, incident.AsOf{})
+	inc, err := s.svc.Incidents.Incident(p, pic.Incident, incident.AsOf{})
 	if err != nil {
 		return picturePage{}, err
 	}
@@ -672,7 +672,7 @@ func (s *Server) pictureDiff(w http.ResponseWriter, r *http.Request, p auth.Prin
 	if pb.Version < pa.Version { // older on the left
 		pa, pb = pb, pa
 	}
-	inc, err := s.svc.Incident(p, pa.Incident, incident.AsOf{})
+	inc, err := s.svc.Incidents.Incident(p, pa.Incident, incident.AsOf{})
 	if err != nil {
 		return err
 	}
@@ -748,7 +748,7 @@ func (s *Server) pictureReportPDF(w http.ResponseWriter, r *http.Request, p auth
 	if err != nil {
 		return err
 	}
-	inc, err := s.svc.Incident(p, pic.Incident, incident.AsOf{})
+	inc, err := s.svc.Incidents.Incident(p, pic.Incident, incident.AsOf{})
 	if err != nil {
 		return err
 	}

@@ -61,16 +61,16 @@ func pictureIncident(t *testing.T, env *fyrtest.Env) incident.ID {
 	t.Helper()
 	ctx := context.Background()
 	staff := env.Principal(auth.Staff)
-	inc, err := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "IT-avbrott i journalsystemet", Scope: "region", Level: incident.Staff,
+	inc, err := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "IT-avbrott i journalsystemet", Scope: "region", Level: incident.Staff,
 		Reason: "Journalsystemet nere", DecidedBy: "TiB"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Svc.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Decision, Text: "All icke-akut vård ställs in",
+	if _, err := env.Svc.Incidents.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Decision, Text: "All icke-akut vård ställs in",
 		Decision: &incident.DecisionInfo{DecisionMaker: "Sjukvårdsledare"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Svc.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Task, Text: "Ta fram reservrutin för läkemedelslistor",
+	if _, err := env.Svc.Incidents.Record(ctx, staff, incident.Record{Incident: inc.ID, Kind: incident.Task, Text: "Ta fram reservrutin för läkemedelslistor",
 		Task: &incident.TaskInfo{Owner: "Chefläkare", Status: incident.TaskOpen}}); err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ func openRound(t *testing.T, env *fyrtest.Env) (incident.Incident, situation.Rou
 	t.Helper()
 	ctx := context.Background()
 	staff := env.Principal(auth.Staff)
-	inc, err := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "DNS-avbrott", Scope: "region", Level: incident.Staff})
+	inc, err := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS-avbrott", Scope: "region", Level: incident.Staff})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -246,7 +246,7 @@ func (s *Server) showRounds(w http.ResponseWriter, r *http.Request, p auth.Princ
 		return err
 	}
 	id := incident.ID(r.PathValue("id"))
-	inc, err := s.svc.Incident(p, id, incident.AsOf{})
+	inc, err := s.svc.Incidents.Incident(p, id, incident.AsOf{})
 	if err != nil {
 		return err
 	}
@@ -404,7 +404,7 @@ func (s *Server) showRound(w http.ResponseWriter, r *http.Request, p auth.Princi
 	if err != nil {
 		return err
 	}
-	inc, err := s.svc.Incident(p, st.Incident, incident.AsOf{})
+	inc, err := s.svc.Incidents.Incident(p, st.Incident, incident.AsOf{})
 	if err != nil {
 		return err
 	}
@@ -543,7 +543,7 @@ func (s *Server) reportListPage(w http.ResponseWriter, r *http.Request, p auth.P
 		return err
 	}
 	id := incident.ID(r.PathValue("id"))
-	inc, err := s.svc.Incident(p, id, incident.AsOf{})
+	inc, err := s.svc.Incidents.Incident(p, id, incident.AsOf{})
 	if err != nil {
 		return err
 	}
@@ -725,7 +725,7 @@ func (s *Server) loadOverview(r *http.Request, p auth.Principal) (overviewPage, 
 	if err != nil {
 		return overviewPage{}, err
 	}
-	inc, err := s.svc.Incident(p, id, incident.AsOf{})
+	inc, err := s.svc.Incidents.Incident(p, id, incident.AsOf{})
 	if err != nil {
 		return overviewPage{}, err
 	}

@@ -38,7 +38,7 @@ func situationRouteCases() map[string]routeCase {
 		t.Helper()
 		ctx := context.Background()
 		staff := env.Principal(auth.Staff)
-		inc, err := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
+		inc, err := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,7 +141,7 @@ func TestFourEyesSetting(t *testing.T) {
 		t.Fatal("a refused setting wrote to the log")
 	}
 	ctx := context.Background()
-	inc, _ := env.Svc.OpenIncident(ctx, env.Principal(auth.Staff), incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
+	inc, _ := env.Svc.Incidents.OpenIncident(ctx, env.Principal(auth.Staff), incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
 	p, err := env.Svc.DraftPicture(ctx, env.Principal(auth.Admin), situation.DraftPicture{Incident: inc.ID, Content: situation.Content{Event: "DNS"}})
 	if err != nil {
 		t.Fatal(err)

@@ -29,7 +29,7 @@ func TestSMSDispatchAndReplyThroughTheGateway(t *testing.T) {
 	if _, err := env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"}); err != nil {
 		t.Fatal(err)
 	}
-	inc, _ := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
+	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
 	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Kan ni ta akuta i natt?",
 		Audience: dispatch.Audience{Units: []string{"avd1"}}, Question: &dispatch.Question{Text: "Akuta i natt?", Answers: []string{"Ja", "Nej"}},
 		Deadline: env.Svc.Now().Add(time.Hour), Channels: []string{dispatch.SMS}})
@@ -103,7 +103,7 @@ func TestSMSFailoverWhenNoDeliveryReport(t *testing.T) {
 	if _, err := env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"}); err != nil {
 		t.Fatal(err)
 	}
-	inc, _ := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
+	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
 	first, second := smstest.New(smstest.Options{}), smstest.New(smstest.Options{})
 	defer first.Close()
 	defer second.Close()

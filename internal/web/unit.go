@@ -188,7 +188,7 @@ func (s *Server) showUnitPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 		v.Todo[i].When = clock(v.Todo[i].Due, v.Taken)
 	}
 
-	for _, inc := range s.svc.Active() {
+	for _, inc := range s.svc.Incidents.Active() {
 		pic, err := s.svc.LatestPicture(p, inc.ID, incident.AsOf{})
 		if err != nil {
 			if fail.As(err).Code == fail.NotFound {

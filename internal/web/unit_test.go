@@ -21,7 +21,7 @@ func TestUnitPageAcknowledgesWithoutScript(t *testing.T) {
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	staff := env.Principal(auth.Staff)
-	inc, err := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "IT-avbrott", Scope: "region", Level: incident.Staff})
+	inc, err := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "IT-avbrott", Scope: "region", Level: incident.Staff})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,11 +92,11 @@ func TestNothingAboutIncidentsBeforeLogin(t *testing.T) {
 	ctx := context.Background()
 	staff := env.Principal(auth.Staff)
 	secret := []string{"Strömavbrott Centralsjukhuset", "ÖVNING: journalsystemet otillgängligt", "Beredskapsläge"}
-	inc, err := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: secret[0], Scope: "region", Level: incident.Reinforcement})
+	inc, err := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: secret[0], Scope: "region", Level: incident.Reinforcement})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: secret[1], Scope: "region", Level: incident.Staff, Exercise: true}); err != nil {
+	if _, err := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: secret[1], Scope: "region", Level: incident.Staff, Exercise: true}); err != nil {
 		t.Fatal(err)
 	}
 	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Kvittera mottaget",

@@ -46,7 +46,7 @@ func TestWebhookDispatchAndSignedReceipt(t *testing.T) {
 	if _, err := env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1", Webhook: unitSystem.URL + "/fyr"}); err != nil {
 		t.Fatal(err)
 	}
-	inc, _ := env.Svc.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
+	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
 	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Ställ in planerad vård",
 		Audience: dispatch.Audience{Units: []string{"avd1"}}, Question: &dispatch.Question{Text: "Klart?", Answers: []string{"Ja", "Nej"}},
 		Deadline: env.Svc.Now().Add(time.Hour), Channels: []string{dispatch.InApp, dispatch.Webhook}})
