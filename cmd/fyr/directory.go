@@ -98,7 +98,7 @@ func importDirectory(ctx context.Context, args []string, stdout, stderr io.Write
 		return 1
 	}
 	defer svc.Close()
-	sum, err := svc.ImportDirectory(ctx, nil, imp)
+	sum, err := svc.Directory.ImportDirectory(ctx, nil, imp)
 	if err != nil {
 		return printProblems(stderr, err, names)
 	}
@@ -159,10 +159,10 @@ func exportDirectory(ctx context.Context, args []string, stdout, stderr io.Write
 	defer svc.Close()
 	w := bufio.NewWriter(stdout)
 	if pos[0] == "units" {
-		units, _ := svc.ExportUnits(nil)
+		units, _ := svc.Directory.ExportUnits(nil)
 		err = directory.WriteUnitsCSV(w, units, rune((*sep)[0]))
 	} else {
-		people, _ := svc.ExportPeople(nil)
+		people, _ := svc.Directory.ExportPeople(nil)
 		err = directory.WritePeopleCSV(w, people, rune((*sep)[0]))
 	}
 	if err == nil {

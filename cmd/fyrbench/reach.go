@@ -412,7 +412,7 @@ func reachSetup(ctx context.Context, dir string, units int, role auth.Role) erro
 		rows = append(rows, directory.UnitRow{Line: len(rows) + 1, Unit: directory.Unit{ID: unitID(i),
 			Name: fmt.Sprintf("Avdelning %d", i+1), Type: directory.Ward, Parent: "bench-region"}})
 		if len(rows) == slice || i == units-1 {
-			if _, err := svc.ImportDirectory(ctx, nil, directory.Import{Units: rows}); err != nil {
+			if _, err := svc.Directory.ImportDirectory(ctx, nil, directory.Import{Units: rows}); err != nil {
 				return fmt.Errorf("import units: %w", err)
 			}
 			rows = nil

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"fyr/internal/auth"
-	"fyr/internal/directory"
 	"fyr/internal/event"
 	"fyr/internal/incident"
 )
@@ -61,25 +60,6 @@ func (s *App) Logout(ctx context.Context, p auth.Principal) error {
 	}
 	s.log.Info("logout", "username", p.Username)
 	return nil
-}
-
-// Hospitals lists the scopes besides the region.
-func (s *App) Hospitals() []directory.Unit { return s.P.Units.Hospitals() }
-
-// AddUnit adds a unit to the directory; actor names who (an account or "cli").
-func (s *App) AddUnit(ctx context.Context, actor string, u directory.Unit) error {
-	_, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
-		return directory.AddUnit{Unit: u}.Decide(f.Units, actor, now)
-	})
-	return err
-}
-
-// AddPerson adds a person to the directory; actor names who.
-func (s *App) AddPerson(ctx context.Context, actor string, p directory.Person) error {
-	_, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
-		return directory.AddPerson{Person: p}.Decide(f.Units, actor)
-	})
-	return err
 }
 
 // AddUser creates an account; p is nil when an operator runs the CLI.

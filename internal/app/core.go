@@ -91,6 +91,7 @@ type Config struct {
 type App struct {
 	Org       string
 	Incidents *incident.Service
+	Directory *directory.Service
 
 	P        *Projection
 	Sessions *auth.Sessions
@@ -146,6 +147,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	s.Incidents = incident.NewService(kernel.View(s.k, func(f *Facts) incident.WriteModel {
 		return incident.WriteModel{Incidents: f.Incidents, Scopes: f.Units}
 	}), s.P.Incidents, cfg.Logger)
+	s.Directory = directory.NewService(kernel.View(s.k, func(f *Facts) *directory.Directory { return f.Units }),
+		s.P.Units, st.MaxPayload(), cfg.Logger)
 	return s, nil
 }
 

@@ -45,7 +45,7 @@ func TestDirectoryImportThroughTheLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := svc.Seq()
-	sum, err := svc.ImportDirectory(ctx, nil, units.Merge(people))
+	sum, err := svc.Directory.ImportDirectory(ctx, nil, units.Merge(people))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,11 +54,11 @@ func TestDirectoryImportThroughTheLog(t *testing.T) {
 	}
 	// Refused: a viewer, and a file with one bad row among good ones.
 	viewer := auth.Principal{Username: "v", Role: auth.Viewer}
-	if _, err := svc.ImportDirectory(ctx, &viewer, units); !fail.Is(err, fail.Forbidden) {
+	if _, err := svc.Directory.ImportDirectory(ctx, &viewer, units); !fail.Is(err, fail.Forbidden) {
 		t.Fatalf("a viewer imports: %v", err)
 	}
 	bad, _ := directory.ParseUnits([]byte(strings.Replace(ub.String(), "08-123 999 00", "08-123", 1)))
-	if _, err := svc.ImportDirectory(ctx, nil, bad); err == nil || len(fail.As(err).Problems) != 1 {
+	if _, err := svc.Directory.ImportDirectory(ctx, nil, bad); err == nil || len(fail.As(err).Problems) != 1 {
 		t.Fatalf("bad import: %v", err)
 	}
 	if svc.Seq() != before+1 {
@@ -91,21 +91,21 @@ func TestDirectoryReadsAreAuditLogged(t *testing.T) {
 	}
 	defer svc.Close()
 	units, _ := directory.ParseUnits([]byte("id,name,type,parent,phone,email,primary,deputies\nregion,R,region,,,,,\n"))
-	if _, err := svc.ImportDirectory(ctx, nil, units); err != nil {
+	if _, err := svc.Directory.ImportDirectory(ctx, nil, units); err != nil {
 		t.Fatal(err)
 	}
 	staff := auth.Principal{Username: "tib", Role: auth.Staff}
-	if _, err := svc.ExportUnits(&staff); err != nil {
+	if _, err := svc.Directory.ExportUnits(&staff); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ExportPeople(&staff); err != nil {
+	if _, err := svc.Directory.ExportPeople(&staff); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Reach(staff, "region", time.Now()); err != nil {
+	if _, err := svc.Directory.Reach(staff, "region", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	viewer := auth.Principal{Username: "v", Role: auth.Viewer}
-	if _, err := svc.ExportPeople(&viewer); !fail.Is(err, fail.Forbidden) {
+	if _, err := svc.Directory.ExportPeople(&viewer); !fail.Is(err, fail.Forbidden) {
 		t.Fatalf("a viewer exports people: %v", err)
 	}
 	var audited []string

@@ -27,7 +27,7 @@ func BenchmarkCreateDispatch10k(b *testing.B) {
 		imp.Units = append(imp.Units, directory.UnitRow{Line: i + 2, Unit: directory.Unit{ID: fmt.Sprintf("w%05d", i), Name: "W", Type: directory.Ward, Parent: "region"}})
 	}
 	admin := env.Principal(auth.Admin)
-	if _, err := env.Svc.ImportDirectory(ctx, &admin, imp); err != nil {
+	if _, err := env.Svc.Directory.ImportDirectory(ctx, &admin, imp); err != nil {
 		b.Fatal(err)
 	}
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "t", Scope: "region", Level: incident.Staff})

@@ -56,14 +56,14 @@ func TestEngineEscalatesUntilAcknowledged(t *testing.T) {
 		{ID: "p2", Name: "Bo Ersättare", Unit: "avd1", Mobile: "+46701740606", Email: "bo@test.example"},
 		{ID: "p3", Name: "Cilla Chef", Unit: fyrtest.Hospital, Mobile: "+46701740607", Email: "cilla@test.example"},
 	} {
-		if err := env.Svc.AddPerson(ctx, "test", p); err != nil {
+		if err := env.Svc.Directory.AddPerson(ctx, "test", p); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1", Deputies: []string{"p2"}}); err != nil {
+	if _, err := env.Svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1", Deputies: []string{"p2"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: fyrtest.Hospital, Primary: "p3"}); err != nil {
+	if _, err := env.Svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: fyrtest.Hospital, Primary: "p3"}); err != nil {
 		t.Fatal(err)
 	}
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
@@ -124,9 +124,9 @@ func TestEngineReachesTheParentUnit(t *testing.T) {
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)
-	env.Svc.AddPerson(ctx, "test", directory.Person{ID: "p3", Name: "Cilla Chef", Unit: fyrtest.Hospital, Email: "cilla@test.example"})
-	env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"})
-	env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: fyrtest.Hospital, Primary: "p3"})
+	env.Svc.Directory.AddPerson(ctx, "test", directory.Person{ID: "p3", Name: "Cilla Chef", Unit: fyrtest.Hospital, Email: "cilla@test.example"})
+	env.Svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"})
+	env.Svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: fyrtest.Hospital, Primary: "p3"})
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
 	d, _ := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
 		Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour),
@@ -154,7 +154,7 @@ func TestSMSReplyAcknowledges(t *testing.T) {
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)
-	env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"})
+	env.Svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"})
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
 	d, _ := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
 		Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour), Channels: []string{dispatch.SMS}})
@@ -208,9 +208,9 @@ func TestAFailingChannelDoesNotBlockTheOthers(t *testing.T) {
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)
-	env.Svc.AddPerson(ctx, "test", directory.Person{ID: "p2", Name: "Bo Bara Mobil", Unit: fyrtest.Hospital, Mobile: "+46701740606"})
-	env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"})           // has e-mail
-	env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: fyrtest.Hospital, Primary: "p2"}) // SMS only
+	env.Svc.Directory.AddPerson(ctx, "test", directory.Person{ID: "p2", Name: "Bo Bara Mobil", Unit: fyrtest.Hospital, Mobile: "+46701740606"})
+	env.Svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"})           // has e-mail
+	env.Svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: fyrtest.Hospital, Primary: "p2"}) // SMS only
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
 	d, _ := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
 		Audience: dispatch.Audience{Units: []string{"avd1", fyrtest.Hospital}}, Deadline: env.Svc.Now().Add(time.Hour),

@@ -25,7 +25,7 @@ func BenchmarkAcknowledgeAtOnce(b *testing.B) {
 	staff := env.Principal(auth.Staff)
 	const n = 10000
 	for i := 0; i < n; i++ {
-		if err := env.Svc.AddUnit(ctx, "b", directory.Unit{ID: fmt.Sprintf("w%05d", i), Name: "W", Type: directory.Ward, Parent: "region"}); err != nil {
+		if err := env.Svc.Directory.AddUnit(ctx, "b", directory.Unit{ID: fmt.Sprintf("w%05d", i), Name: "W", Type: directory.Ward, Parent: "region"}); err != nil {
 			b.Fatal(err)
 		}
 	}

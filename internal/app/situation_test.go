@@ -58,7 +58,7 @@ func startSituation(t *testing.T) *sit {
 		{ID: "lasarett", Name: "Lasarettet", Type: directory.Hospital, Parent: "region"},
 		{ID: "avd3", Name: "Avdelning 3", Type: directory.Ward, Parent: "lasarett"},
 	} {
-		if err := svc.AddUnit(ctx, "test", u); err != nil {
+		if err := svc.Directory.AddUnit(ctx, "test", u); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -68,7 +68,7 @@ func startSituation(t *testing.T) *sit {
 		{ID: "p3", Name: "Cilla Chef", Unit: "sjukhus", Function: "Sjukhuschef", Email: "cilla@test.example"},
 		{ID: "p4", Name: "Dag Dahl", Unit: "avd3", Function: "Avdelningschef", Email: "dag@test.example"},
 	} {
-		if err := svc.AddPerson(ctx, "test", p); err != nil {
+		if err := svc.Directory.AddPerson(ctx, "test", p); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -92,7 +92,7 @@ func startSituation(t *testing.T) *sit {
 	}
 	admin := s.p["admin"]
 	for unit, person := range map[string]string{"avd1": "p1", "avd2": "p2", "sjukhus": "p3", "avd3": "p4"} {
-		if _, err := svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: unit, Primary: person}); err != nil {
+		if _, err := svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: unit, Primary: person}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -43,7 +43,7 @@ const (
 	// EndSession: log out, revoking the caller's own token.
 	EndSession Action = "end_session"
 	// ReadContacts: every unit's contact details (a unit account sees its
-	// own unit's; see app.ContactAccess).
+	// own unit's; see directory.ContactAccess).
 	ReadContacts Action = "read_contacts"
 )
 

@@ -62,7 +62,7 @@ func Seed(ctx context.Context, s *app.App) error {
 		imp.People = append(imp.People, directory.PersonRow{Line: i + 2, Person: p})
 	}
 	seeder := &auth.Principal{Username: "demo", Role: auth.Admin}
-	if _, err := s.ImportDirectory(ctx, seeder, imp); err != nil {
+	if _, err := s.Directory.ImportDirectory(ctx, seeder, imp); err != nil {
 		return fmt.Errorf("seed directory: %w", err)
 	}
 	if err := seedOnDuty(ctx, s, seeder); err != nil {
@@ -120,7 +120,7 @@ func seedOnDuty(ctx context.Context, s *app.App, seeder *auth.Principal) error {
 		if shift.from.Hour() != 7 {
 			person = others[len(others)-1]
 		}
-		if _, err := s.SetOnDuty(ctx, seeder, directory.SetOnDuty{Unit: shift.unit, Person: person, From: shift.from, To: shift.to}); err != nil {
+		if _, err := s.Directory.SetOnDuty(ctx, seeder, directory.SetOnDuty{Unit: shift.unit, Person: person, From: shift.from, To: shift.to}); err != nil {
 			return fmt.Errorf("seed on-duty shift: %w", err)
 		}
 	}

@@ -82,11 +82,11 @@ func seed(t testing.TB, svc *app.App) {
 		{ID: Hospital, Name: "Testsjukhuset", Type: directory.Hospital, Parent: "region"},
 		{ID: "avd1", Name: "Avdelning 1", Type: directory.Ward, Parent: Hospital},
 	} {
-		if err := svc.AddUnit(ctx, "test", u); err != nil {
+		if err := svc.Directory.AddUnit(ctx, "test", u); err != nil {
 			t.Fatalf("seed unit: %v", err)
 		}
 	}
-	if err := svc.AddPerson(ctx, "test", directory.Person{ID: "p1", Name: "Anna Test", Unit: "avd1", Function: "Avdelningschef",
+	if err := svc.Directory.AddPerson(ctx, "test", directory.Person{ID: "p1", Name: "Anna Test", Unit: "avd1", Function: "Avdelningschef",
 		Mobile: "+46701740605", Email: "anna@test.example"}); err != nil {
 		t.Fatalf("seed person: %v", err)
 	}

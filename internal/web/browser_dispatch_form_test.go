@@ -31,7 +31,7 @@ func decisionWorld(t *testing.T, env *fyrtest.Env) (incident.Incident, incident.
 		{ID: "avd2", Name: "Avdelning 2", Type: directory.Ward, Parent: fyrtest.Hospital},
 		{ID: "vc-norr", Name: "Vårdcentral Norr", Type: directory.Clinic, Parent: "region"},
 	} {
-		if err := env.Svc.AddUnit(ctx, "test", u); err != nil {
+		if err := env.Svc.Directory.AddUnit(ctx, "test", u); err != nil {
 			t.Fatal(err)
 		}
 	}

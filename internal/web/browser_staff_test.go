@@ -181,7 +181,7 @@ func roundWithOneMissing(t *testing.T, env *fyrtest.Env) (incident.ID, situation
 		t.Fatal(err)
 	}
 	admin := env.Principal(auth.Admin)
-	if _, err := env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"}); err != nil {
+	if _, err := env.Svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"}); err != nil {
 		t.Fatal(err)
 	}
 	round, err := env.Svc.OpenRound(ctx, staff, situation.OpenRound{Incident: inc.ID,

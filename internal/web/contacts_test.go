@@ -44,16 +44,16 @@ func TestContactsOfOtherUnitsAreForTheStaff(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	must(env.Svc.AddUnit(ctx, "test", directory.Unit{ID: "avd2", Name: "Avdelning 2", Type: directory.Ward, Parent: fyrtest.Hospital}))
-	must(env.Svc.AddPerson(ctx, "test", directory.Person{ID: "p2", Name: "Petra Förälder", Unit: fyrtest.Hospital, Mobile: parentMobile}))
-	must(env.Svc.AddPerson(ctx, "test", directory.Person{ID: "p3", Name: "Bo Syskon", Unit: "avd2", Mobile: siblingMobile, Email: siblingEmail}))
+	must(env.Svc.Directory.AddUnit(ctx, "test", directory.Unit{ID: "avd2", Name: "Avdelning 2", Type: directory.Ward, Parent: fyrtest.Hospital}))
+	must(env.Svc.Directory.AddPerson(ctx, "test", directory.Person{ID: "p2", Name: "Petra Förälder", Unit: fyrtest.Hospital, Mobile: parentMobile}))
+	must(env.Svc.Directory.AddPerson(ctx, "test", directory.Person{ID: "p3", Name: "Bo Syskon", Unit: "avd2", Mobile: siblingMobile, Email: siblingEmail}))
 	for unit, c := range map[string]directory.SetContacts{
 		"avd1":           {Primary: "p1"},
 		fyrtest.Hospital: {Primary: "p2", Phone: parentPhone},
 		"avd2":           {Primary: "p3"},
 	} {
 		c.Unit = unit
-		_, err := env.Svc.SetContacts(ctx, nil, c)
+		_, err := env.Svc.Directory.SetContacts(ctx, nil, c)
 		must(err)
 	}
 	tokens := map[auth.Role]string{}

@@ -46,7 +46,7 @@ func TestDecisionReachesEveryChannelWithItsText(t *testing.T) {
 		hooks <- p
 	}))
 	defer unitSystem.Close()
-	if _, err := env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1", Webhook: unitSystem.URL}); err != nil {
+	if _, err := env.Svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1", Webhook: unitSystem.URL}); err != nil {
 		t.Fatal(err)
 	}
 	inc, err := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS-fel", Scope: "region", Level: incident.Reinforcement})

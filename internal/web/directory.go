@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/directory"
 	"fyr/internal/fail"
@@ -248,7 +247,7 @@ func (s *Server) search(pg *directoryPage) {
 				pg.More = true
 				break
 			}
-			if s.svc.ContactAccess(*pg.User, u.ID) != app.ContactFull {
+			if s.svc.Directory.ContactAccess(*pg.User, u.ID) != directory.ContactFull {
 				u.Phone, u.Email, u.Webhook = "", "", ""
 			}
 			pg.UnitHits = append(pg.UnitHits, u)
@@ -272,7 +271,7 @@ func (s *Server) unitView(p auth.Principal, u directory.Unit, lang Lang) *unitVi
 	v := &unitView{Unit: u, Path: d.Path(u.ID), Reach: s.visibleReach(p, lang, u.ID, now),
 		CanOnDuty: auth.Can(p.Role, auth.SetOnDuty), CanManage: auth.Can(p.Role, auth.ManageDirectory),
 		Deputies: strings.Join(u.Deputies, " ")}
-	v.ContactsHidden = s.svc.ContactAccess(p, u.ID) == app.NoContacts
+	v.ContactsHidden = s.svc.Directory.ContactAccess(p, u.ID) == directory.NoContacts
 	for _, sh := range d.Shifts(u.ID, now) {
 		person, _ := d.Person(sh.Person)
 		v.Shifts = append(v.Shifts, shiftView{Shift: sh, Name: person.Name})
@@ -301,7 +300,7 @@ func (s *Server) unitView(p auth.Principal, u directory.Unit, lang Lang) *unitVi
 func (s *Server) contactsSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	id := r.PathValue("id")
 	f := r.PostFormValue
-	_, err := s.svc.SetContacts(r.Context(), &p, directory.SetContacts{Unit: id, Phone: f("phone"), Email: f("email"), Webhook: f("webhook"),
+	_, err := s.svc.Directory.SetContacts(r.Context(), &p, directory.SetContacts{Unit: id, Phone: f("phone"), Email: f("email"), Webhook: f("webhook"),
 		Primary: f("primary"), Deputies: strings.FieldsFunc(f("deputies"), func(r rune) bool { return strings.ContainsRune(" ,;|\t\r\n", r) })})
 	return s.afterDirectorySubmit(w, r, p, id, "contacts", err)
 }
@@ -310,14 +309,14 @@ func (s *Server) onDutySubmit(w http.ResponseWriter, r *http.Request, p auth.Pri
 	id := r.PathValue("id")
 	cmd, err := onDutyCommand(id, r.PostFormValue("person"), r.PostFormValue("from"), r.PostFormValue("to"))
 	if err == nil {
-		_, err = s.svc.SetOnDuty(r.Context(), &p, cmd)
+		_, err = s.svc.Directory.SetOnDuty(r.Context(), &p, cmd)
 	}
 	return s.afterDirectorySubmit(w, r, p, id, "onduty", err)
 }
 
 func (s *Server) clearOnDutySubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	id := r.PathValue("id")
-	err := s.svc.ClearOnDuty(r.Context(), &p, directory.ClearOnDuty{Unit: id, Shift: r.PathValue("shift")})
+	err := s.svc.Directory.ClearOnDuty(r.Context(), &p, directory.ClearOnDuty{Unit: id, Shift: r.PathValue("shift")})
 	return s.afterDirectorySubmit(w, r, p, id, "onduty", err)
 }
 
@@ -403,7 +402,7 @@ func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request, p auth.Pri
 		if err != nil {
 			return err
 		}
-		sum, err := s.svc.ImportDirectory(r.Context(), &p, imp)
+		sum, err := s.svc.Directory.ImportDirectory(r.Context(), &p, imp)
 		if err != nil {
 			return err
 		}

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/directory"
 	"fyr/internal/fail"
@@ -56,7 +55,7 @@ func (s *Server) directoryAPIRoutes() []apiRoute {
 			Action: auth.ReadIncidents, Response: reachResponse{}, Status: 200, handle: s.apiReach,
 			Query: []queryParam{{"at", "Point in time (RFC 3339; default now)"}}},
 		{Method: "POST", Path: "/api/v1/directory/units/{id}/contacts", Summary: "Set a unit's own phone and e-mail, its primary contact and ordered deputies (all four are replaced)",
-			Action: auth.ManageDirectory, Body: directory.SetContacts{}, Response: directory.Unit{}, Status: 200, handle: jsonCommand(200, func(c *directory.SetContacts, r *http.Request) { c.Unit = r.PathValue("id") }, byRef(s.svc.SetContacts), nil)},
+			Action: auth.ManageDirectory, Body: directory.SetContacts{}, Response: directory.Unit{}, Status: 200, handle: jsonCommand(200, func(c *directory.SetContacts, r *http.Request) { c.Unit = r.PathValue("id") }, byRef(s.svc.Directory.SetContacts), nil)},
 		{Method: "POST", Path: "/api/v1/directory/units/{id}/on-duty", Summary: "Put a person on duty for a unit for a shift: they answer first while it lasts",
 			Action: auth.SetOnDuty, Body: onDutyRequest{}, Response: directory.Shift{}, Status: 201, handle: s.apiSetOnDuty},
 		{Method: "DELETE", Path: "/api/v1/directory/units/{id}/on-duty/{shift}", Summary: "Remove an on-duty shift; returns the unit's remaining shifts",
@@ -96,7 +95,7 @@ func (s *Server) apiImport(parse func([]byte) (directory.Import, error)) func(ht
 		if err != nil {
 			return err
 		}
-		sum, err := s.svc.ImportDirectory(r.Context(), &p, imp)
+		sum, err := s.svc.Directory.ImportDirectory(r.Context(), &p, imp)
 		if err != nil {
 			return err
 		}
@@ -132,7 +131,7 @@ func (s *Server) apiExportUnits(w http.ResponseWriter, r *http.Request, p auth.P
 	if err != nil {
 		return err
 	}
-	units, err := s.svc.ExportUnits(&p)
+	units, err := s.svc.Directory.ExportUnits(&p)
 	if err != nil {
 		return err
 	}
@@ -144,7 +143,7 @@ func (s *Server) apiExportPeople(w http.ResponseWriter, r *http.Request, p auth.
 	if err != nil {
 		return err
 	}
-	people, err := s.svc.ExportPeople(&p)
+	people, err := s.svc.Directory.ExportPeople(&p)
 	if err != nil {
 		return err
 	}
@@ -164,11 +163,11 @@ func (s *Server) apiReach(w http.ResponseWriter, r *http.Request, p auth.Princip
 	if !ok {
 		return fail.New(fail.NotFound, "no unit %q", id)
 	}
-	contacts, err := s.svc.Reach(p, id, at)
+	contacts, err := s.svc.Directory.Reach(p, id, at)
 	if err != nil {
 		return err
 	}
-	if s.svc.ContactAccess(p, id) != app.ContactFull {
+	if s.svc.Directory.ContactAccess(p, id) != directory.ContactFull {
 		u.Phone, u.Email, u.Webhook = "", "", "" // names only
 	}
 	resp := reachResponse{Unit: u, At: at.UTC(), Contacts: contacts, Shifts: s.svc.P.Units.Shifts(id, at)}
@@ -191,7 +190,7 @@ func (s *Server) apiSetOnDuty(w http.ResponseWriter, r *http.Request, p auth.Pri
 	if err != nil {
 		return err
 	}
-	shift, err := s.svc.SetOnDuty(r.Context(), &p, cmd)
+	shift, err := s.svc.Directory.SetOnDuty(r.Context(), &p, cmd)
 	if err != nil {
 		return err
 	}
@@ -213,7 +212,7 @@ func onDutyCommand(unit, person, from, to string) (directory.SetOnDuty, error) {
 
 func (s *Server) apiClearOnDuty(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	unit := r.PathValue("id")
-	if err := s.svc.ClearOnDuty(r.Context(), &p, directory.ClearOnDuty{Unit: unit, Shift: r.PathValue("shift")}); err != nil {
+	if err := s.svc.Directory.ClearOnDuty(r.Context(), &p, directory.ClearOnDuty{Unit: unit, Shift: r.PathValue("shift")}); err != nil {
 		return err
 	}
 	shifts := s.svc.P.Units.Shifts(unit, s.svc.Now())

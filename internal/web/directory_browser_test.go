@@ -26,11 +26,11 @@ func seedDemoDirectory(t *testing.T, env *fyrtest.Env) {
 		imp.People = append(imp.People, directory.PersonRow{Line: i + 2, Person: p})
 	}
 	ctx := context.Background()
-	if _, err := env.Svc.ImportDirectory(ctx, nil, imp); err != nil {
+	if _, err := env.Svc.Directory.ImportDirectory(ctx, nil, imp); err != nil {
 		t.Fatal(err)
 	}
 	u, _ := env.Svc.P.Units.Unit("cs-iva")
-	if _, err := env.Svc.SetOnDuty(ctx, nil, directory.SetOnDuty{Unit: "cs-iva", Person: u.Deputies[0],
+	if _, err := env.Svc.Directory.SetOnDuty(ctx, nil, directory.SetOnDuty{Unit: "cs-iva", Person: u.Deputies[0],
 		From: time.Now().Add(-time.Hour), To: time.Now().Add(11 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}

@@ -50,7 +50,7 @@ func directoryRouteCases() map[string]routeCase {
 		"POST /api/v1/directory/units/{id}/on-duty": {staff, 201, path("/api/v1/directory/units/avd1/on-duty",
 			map[string]any{"person": "p1", "from": time.Now().Add(-time.Hour).Format(time.RFC3339), "to": time.Now().Add(8 * time.Hour).Format(time.RFC3339)})},
 		"DELETE /api/v1/directory/units/{id}/on-duty/{shift}": {staff, 200, func(t *testing.T, env *fyrtest.Env, _ string) (string, any) {
-			sh, err := env.Svc.SetOnDuty(context.Background(), nil, directory.SetOnDuty{Unit: "avd1", Person: "p1",
+			sh, err := env.Svc.Directory.SetOnDuty(context.Background(), nil, directory.SetOnDuty{Unit: "avd1", Person: "p1",
 				From: time.Now(), To: time.Now().Add(time.Hour)})
 			if err != nil {
 				t.Fatal(err)
@@ -265,7 +265,7 @@ func TestAPIReachContactsAndOnDuty(t *testing.T) {
 func TestDirectoryPageListsUnitsAndContacts(t *testing.T) {
 	env := fyrtest.Start(t)
 	ctx := context.Background()
-	if _, err := env.Svc.SetContacts(ctx, nil, directory.SetContacts{Unit: "avd1", Phone: "08-123 456 78", Primary: "p1"}); err != nil {
+	if _, err := env.Svc.Directory.SetContacts(ctx, nil, directory.SetContacts{Unit: "avd1", Phone: "08-123 456 78", Primary: "p1"}); err != nil {
 		t.Fatal(err)
 	}
 	b := newBrowser(t, env)

@@ -316,7 +316,7 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) scopeNames() map[string]string {
 	names := map[string]string{}
-	for _, u := range s.svc.Hospitals() {
+	for _, u := range s.svc.Directory.Hospitals() {
 		names[u.ID] = u.Name
 	}
 	return names

@@ -412,7 +412,7 @@ func (s *Server) showPicture(w http.ResponseWriter, r *http.Request, p auth.Prin
 			pg.Form = contentForm(pic.Content)
 		}
 		pg.Rows = formRows(pg.Form)
-		pg.Units, pg.Hospitals = s.svc.P.Units.Units(), s.svc.Hospitals()
+		pg.Units, pg.Hospitals = s.svc.P.Units.Units(), s.svc.Directory.Hospitals()
 		seen := map[string]bool{}
 		for _, u := range pg.Units {
 			if !seen[string(u.Type)] {

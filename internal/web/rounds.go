@@ -206,7 +206,7 @@ func (s *Server) audienceView(lang Lang, f url.Values) audienceView {
 		unitIDs[i] = u.ID
 	}
 	var hospitals []string
-	for _, h := range s.svc.Hospitals() {
+	for _, h := range s.svc.Directory.Hospitals() {
 		hospitals = append(hospitals, h.ID)
 	}
 	v := audienceView{Lang: lang, All: f.Get("all") == "on",
@@ -424,7 +424,7 @@ func (s *Server) showRound(w http.ResponseWriter, r *http.Request, p auth.Princi
 			}
 			line := roundLine{UnitLine: l, Name: s.unitName(l.Unit)}
 			if missing {
-				cs, err := s.svc.Reach(p, l.Unit, now)
+				cs, err := s.svc.Directory.Reach(p, l.Unit, now)
 				if err != nil && !fail.Is(err, fail.Forbidden) { // not the caller's to see: no numbers
 					return err
 				}

@@ -32,7 +32,7 @@ func TestRoundThroughTheForms(t *testing.T) {
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	admin := env.Principal(auth.Admin)
-	if _, err := env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"}); err != nil {
+	if _, err := env.Svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"}); err != nil {
 		t.Fatal(err)
 	}
 	id := openIncident(t, env, env.Token(auth.Staff))
@@ -334,7 +334,7 @@ func TestBrowserRoundPages(t *testing.T) {
 	id, _, _, reps, _ := seedRounds(t, env)
 	// A round the ward has not answered: its row shows whom to phone.
 	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)
-	if _, err := env.Svc.SetContacts(context.Background(), &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"}); err != nil {
+	if _, err := env.Svc.Directory.SetContacts(context.Background(), &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"}); err != nil {
 		t.Fatal(err)
 	}
 	open, err := env.Svc.OpenRound(context.Background(), staff, situation.OpenRound{Incident: incident.ID(id),

@@ -26,7 +26,7 @@ func TestSMSDispatchAndReplyThroughTheGateway(t *testing.T) {
 	const key = "hook-secret-1"
 	env.Web.EnableHooks(key)
 	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)
-	if _, err := env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"}); err != nil {
+	if _, err := env.Svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"}); err != nil {
 		t.Fatal(err)
 	}
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
@@ -100,7 +100,7 @@ func TestSMSFailoverWhenNoDeliveryReport(t *testing.T) {
 	const key = "hook-secret-2"
 	env.Web.EnableHooks(key)
 	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)
-	if _, err := env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"}); err != nil {
+	if _, err := env.Svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"}); err != nil {
 		t.Fatal(err)
 	}
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})

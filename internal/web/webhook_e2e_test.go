@@ -43,7 +43,7 @@ func TestWebhookDispatchAndSignedReceipt(t *testing.T) {
 	defer unitSystem.Close()
 
 	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)
-	if _, err := env.Svc.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1", Webhook: unitSystem.URL + "/fyr"}); err != nil {
+	if _, err := env.Svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1", Webhook: unitSystem.URL + "/fyr"}); err != nil {
 		t.Fatal(err)
 	}
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
