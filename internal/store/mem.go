@@ -76,10 +76,8 @@ func (m *Mem) Commit(ctx context.Context, org string, expectLast uint64, evs []e
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	select {
-	case <-m.closed:
+	if m.isClosed() {
 		return 0, fmt.Errorf("commit batch of %d events: %w", len(evs), errMemClosed)
-	default:
 	}
 	// JetStream checks the expected sequence before it looks for duplicates.
 	if head := m.heads[org]; head != expectLast {
@@ -122,6 +120,9 @@ func (m *Mem) stored() ([][]byte, <-chan struct{}) {
 // Replay reads every stored event in order, up to the newest present when
 // it started.
 func (m *Mem) Replay(ctx context.Context, fn func(event.Envelope) error) error {
+	if m.isClosed() {
+		return fmt.Errorf("replay: %w", errMemClosed)
+	}
 	recs, _ := m.stored()
 	for i, data := range recs {
 		if err := ctx.Err(); err != nil {
@@ -147,10 +148,8 @@ func (m *Mem) Subscribe(ctx context.Context, fromSeq uint64, fn func(event.Envel
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("subscribe: %w", err)
 	}
-	select {
-	case <-m.closed:
+	if m.isClosed() {
 		return nil, fmt.Errorf("subscribe: %w", errMemClosed)
-	default:
 	}
 	var (
 		mu     sync.Mutex // held while fn runs
@@ -202,6 +201,9 @@ func (m *Mem) Subscribe(ctx context.Context, fromSeq uint64, fn func(event.Envel
 
 // Orgs lists the organisations that have events in the log, sorted.
 func (m *Mem) Orgs(ctx context.Context) ([]string, error) {
+	if m.isClosed() {
+		return nil, fmt.Errorf("orgs: %w", errMemClosed)
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var orgs []string
@@ -210,6 +212,15 @@ func (m *Mem) Orgs(ctx context.Context) ([]string, error) {
 	}
 	slices.Sort(orgs)
 	return orgs, nil
+}
+
+func (m *Mem) isClosed() bool {
+	select {
+	case <-m.closed:
+		return true
+	default:
+		return false
+	}
 }
 
 // Close ends every subscription and refuses further writes. It returns

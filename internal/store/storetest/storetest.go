@@ -419,14 +419,19 @@ func testSubscribeBeyondEnd(t *testing.T, l store.Log) {
 	s.none()
 }
 
-// barrier returns once a new subscription from seq has seen it: whatever
-// the log was going to deliver of it to older subscriptions has had its
-// chance to go astray.
+// barrier returns once a new subscription from seq has seen it, and a
+// replay has passed it: whatever the log was going to deliver of it to an
+// older subscription has had its chance to go astray. (Without a sleep no
+// test can show that nothing comes; a log that goes on delivering is
+// caught nearly always, a correct one never fails.)
 func barrier(t *testing.T, l store.Log, seq uint64, want event.Envelope) {
 	t.Helper()
 	b := subscribe(t, context.Background(), l, seq)
 	b.expect(seq, want)
 	b.stop()
+	if got := replay(t, l); uint64(len(got)) < seq {
+		t.Fatalf("replay after seq %d delivered %d events", seq, len(got))
+	}
 }
 
 func testSubscribeStop(t *testing.T, l store.Log) {
