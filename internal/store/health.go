@@ -242,7 +242,7 @@ func (sub *subscription) deliver(m jetstream.Msg) {
 	sub.mu.Lock()
 	defer sub.mu.Unlock()
 	if seq <= sub.last || sub.done || sub.ctx.Err() != nil {
-		return // delivered already, by the consumer before a restart
+		return // delivered already (by the consumer before a restart), or stopped
 	}
 	sub.last = seq
 	e, err := event.Decode(m.Data(), seq)

@@ -468,6 +468,7 @@ func testHashChain(t *testing.T, l store.Log) {
 	defer cancel()
 	orgs := []string{"a", "b"}
 	const each = 40
+	live := subscribe(t, ctx, l, 1) // sees the chains grow while they are written
 	var wg sync.WaitGroup
 	errs := make(chan error, len(orgs)*each)
 	seqs := make(chan uint64, len(orgs)*each)
@@ -531,6 +532,12 @@ func testHashChain(t *testing.T, l store.Log) {
 	}
 	if seq, _ := v.Head(); v.Count != len(orgs)*each+1 || seq != uint64(v.Count) {
 		t.Fatalf("verified %d events up to seq %d, want %d", v.Count, seq, len(orgs)*each+1)
+	}
+	lv := event.NewVerifier()
+	for range v.Count {
+		if err := lv.Check(live.next()); err != nil {
+			t.Fatalf("the chains as a subscription saw them do not verify: %v", err)
+		}
 	}
 }
 
