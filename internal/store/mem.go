@@ -18,8 +18,9 @@ import (
 //
 // It does not model durability (nothing survives Close), a full disk or an
 // engine that does not answer other than through SetFault, the engine
-// restart that clears such a fault, nor the two-minute window of duplicate
-// detection (Mem remembers every event id for ever).
+// restart that clears such a fault, storage that loses or damages records
+// (which Store's Replay reports as a gap), nor the two-minute window of
+// duplicate detection (Mem remembers every event id for ever).
 type Mem struct {
 	mu     sync.Mutex
 	recs   [][]byte          // recs[i] is the encoded event at sequence i+1
