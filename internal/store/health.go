@@ -195,8 +195,9 @@ const (
 type subscription struct {
 	s    *Store
 	fn   func(event.Envelope)
-	mu   sync.Mutex // held while fn runs: events are delivered one at a time, in order
-	last uint64     // the last sequence delivered
+	ctx  context.Context // no event is delivered once it ends
+	mu   sync.Mutex      // held while fn runs: events are delivered one at a time, in order
+	last uint64          // the last sequence delivered
 	cc   jetstream.ConsumeContext
 	done bool
 }
@@ -240,8 +241,8 @@ func (sub *subscription) deliver(m jetstream.Msg) {
 	seq := meta.Sequence.Stream
 	sub.mu.Lock()
 	defer sub.mu.Unlock()
-	if seq <= sub.last || sub.done {
-		return // delivered already, by the consumer before a restart
+	if seq <= sub.last || sub.done || sub.ctx.Err() != nil {
+		return // delivered already (by the consumer before a restart), or stopped
 	}
 	sub.last = seq
 	e, err := event.Decode(m.Data(), seq)

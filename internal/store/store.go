@@ -171,8 +171,10 @@ func lockDir(dir string) (*os.File, error) {
 	return f, nil
 }
 
-// MaxPayload is the largest event the log takes, as the server announces it.
-func (s *Store) MaxPayload() int { return int(s.nc.MaxPayload()) }
+// MaxPayload is the largest event the log takes: what the server announces,
+// less room for the message's headers. Commit refuses a larger one with
+// ErrTooLarge.
+func (s *Store) MaxPayload() int { return int(s.nc.MaxPayload()) - headerRoom }
 
 // Close drains the connection and shuts the embedded server down cleanly.
 func (s *Store) Close() {
@@ -243,19 +245,18 @@ func (s *Store) Commit(ctx context.Context, org string, expectLast uint64, evs [
 	if err := s.Fault(); err != nil {
 		return 0, err
 	}
-	if len(evs) == 0 || len(evs) > MaxBatch {
-		return 0, fmt.Errorf("commit: batch of %d events (allowed 1..%d)", len(evs), MaxBatch)
+	// Every event is checked before the first is sent: a batch refused
+	// half-way would leave a staged batch on the server.
+	data, err := encodeBatch(org, evs, s.MaxPayload())
+	if err != nil {
+		return 0, err
 	}
 	subj := Subject(org)
 	batchID := evs[0].ID
 	var ack pubAck
 	for i, e := range evs {
-		data, err := json.Marshal(e)
-		if err != nil {
-			return 0, fmt.Errorf("encode event %s: %w", e.ID, err)
-		}
 		m := nats.NewMsg(subj)
-		m.Data = data
+		m.Data = data[i]
 		m.Header.Set(jetstream.MsgIDHeader, e.ID)
 		if i == 0 {
 			m.Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(expectLast, 10))
@@ -308,9 +309,11 @@ func (s *Store) Commit(ctx context.Context, org string, expectLast uint64, evs [
 
 // Subscribe delivers every event from seq fromSeq on, in order, first the
 // stored ones and then new ones as they are appended, until ctx ends. fn runs
-// on one goroutine. The returned function stops the subscription.
+// on one goroutine. The returned function stops the subscription: once it
+// returns, fn is not running and is not called again (fn must not call
+// it). The end of ctx stops it too.
 func (s *Store) Subscribe(ctx context.Context, fromSeq uint64, fn func(event.Envelope)) (stop func(), err error) {
-	sub := &subscription{s: s, fn: fn}
+	sub := &subscription{s: s, fn: fn, ctx: ctx}
 	if fromSeq > 1 {
 		sub.last = fromSeq - 1
 	}
@@ -322,7 +325,9 @@ func (s *Store) Subscribe(ctx context.Context, fromSeq uint64, fn func(event.Env
 		sub.stop()
 		return nil, err
 	}
-	return sub.stop, nil
+	// The consumer outlives the ctx it was made with: end it with ctx.
+	release := context.AfterFunc(ctx, sub.stop)
+	return func() { release(); sub.stop() }, nil
 }
 
 // replayBatch is how many events one pull request of Replay asks for.

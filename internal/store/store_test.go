@@ -24,9 +24,30 @@ func open(t *testing.T, dir string) *store.Store {
 	return st
 }
 
-func TestWriterGroupCommitsAndChains(t *testing.T) {
-	dir := t.TempDir()
-	st := open(t, dir)
+// eachLog runs a writer test on JetStream and on the in-memory twin. The
+// test gets the log and a reopen that closes it and opens it again on the
+// same data (for Mem: the same log, which survives only in memory).
+func eachLog(t *testing.T, test func(t *testing.T, st store.Log, reopen func() store.Log)) {
+	t.Run("Store", func(t *testing.T) {
+		dir := t.TempDir()
+		st := open(t, dir)
+		t.Cleanup(func() { st.Close() })
+		test(t, st, func() store.Log {
+			st.Close()
+			st = open(t, dir)
+			return st
+		})
+	})
+	t.Run("Mem", func(t *testing.T) {
+		m := store.NewMem()
+		t.Cleanup(m.Close)
+		test(t, m, func() store.Log { return m })
+	})
+}
+
+func TestWriterGroupCommitsAndChains(t *testing.T) { eachLog(t, testWriterGroupCommitsAndChains) }
+
+func testWriterGroupCommitsAndChains(t *testing.T, st store.Log, reopen func() store.Log) {
 	ctx, cancel := context.WithCancel(context.Background())
 	w, err := store.NewWriter(ctx, st, "org1", func() *counter { return &counter{} }, time.Now, nil)
 	if err != nil {
@@ -60,10 +81,7 @@ func TestWriterGroupCommitsAndChains(t *testing.T) {
 		t.Fatal("refused command did not return its error")
 	}
 	cancel()
-	st.Close()
-
-	st = open(t, dir)
-	defer st.Close()
+	st = reopen()
 	v := event.NewVerifier()
 	if err := st.Replay(context.Background(), v.Check); err != nil {
 		t.Fatal(err)
@@ -99,8 +117,10 @@ func TestOpenRefusesADirectoryInUse(t *testing.T) {
 // A command that finds nothing to do is answered at once, with no events,
 // also when nothing else in its batch writes.
 func TestCommandWithNothingToDoIsAnswered(t *testing.T) {
-	st := open(t, t.TempDir())
-	defer st.Close()
+	eachLog(t, testCommandWithNothingToDoIsAnswered)
+}
+
+func testCommandWithNothingToDoIsAnswered(t *testing.T, st store.Log, _ func() store.Log) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	w, err := store.NewWriter(ctx, st, "org1", func() *counter { return &counter{} }, time.Now, nil)
@@ -128,8 +148,10 @@ func TestCommandWithNothingToDoIsAnswered(t *testing.T) {
 // A large command among many small ones is not refused for the room the
 // others took in its batch: it goes into the next one.
 func TestLargeCommandAmongSmallOnesIsCarried(t *testing.T) {
-	dir := t.TempDir()
-	st := open(t, dir)
+	eachLog(t, testLargeCommandAmongSmallOnesIsCarried)
+}
+
+func testLargeCommandAmongSmallOnesIsCarried(t *testing.T, st store.Log, reopen func() store.Log) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	w, err := store.NewWriter(ctx, st, "org1", func() *counter { return &counter{} }, time.Now, nil)
@@ -171,9 +193,7 @@ func TestLargeCommandAmongSmallOnesIsCarried(t *testing.T) {
 		}
 	}
 	cancel()
-	st.Close()
-	st = open(t, dir)
-	defer st.Close()
+	st = reopen()
 	v := event.NewVerifier()
 	if err := st.Replay(context.Background(), v.Check); err != nil {
 		t.Fatal(err)
