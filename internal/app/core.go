@@ -85,6 +85,10 @@ type Config struct {
 	Now        func() time.Time
 	// MaxStore is the log's storage limit in bytes; 0: 3/4 of the free disk.
 	MaxStore int64
+	// Log, if set, is the event log to use instead of the JetStream log in
+	// Dir (an in-memory store.Mem for pure service tests); Dir still holds
+	// the sessions and keys. The app closes it.
+	Log store.Log
 }
 
 // App is Fyr's one orchestration of commands and queries.
@@ -99,7 +103,7 @@ type App struct {
 	Limiter  *auth.Limiter
 	smsGuard *auth.Throttle // wrong SMS reply codes per sender (smsguard.go)
 
-	st  *store.Store
+	st  store.Log
 	k   *kernel.Kernel[*Facts]
 	now func() time.Time
 	log *slog.Logger
@@ -118,10 +122,15 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Org == "" && cfg.DefaultOrg == "" {
 		return nil, fmt.Errorf("app: no organisation configured")
 	}
-	st, err := store.Open(ctx, store.Config{Dir: cfg.Dir, Logger: cfg.Logger, MaxStore: cfg.MaxStore})
-	if err != nil {
-		return nil, err
+	st := cfg.Log
+	if st == nil {
+		js, err := store.Open(ctx, store.Config{Dir: cfg.Dir, Logger: cfg.Logger, MaxStore: cfg.MaxStore})
+		if err != nil {
+			return nil, err
+		}
+		st = js
 	}
+	var err error
 	if cfg.Org, err = resolveOrg(ctx, st, cfg.Org, cfg.DefaultOrg); err != nil {
 		st.Close()
 		return nil, err

@@ -15,6 +15,7 @@ import (
 	"fyr/internal/auth"
 	"fyr/internal/directory"
 	"fyr/internal/fail"
+	"fyr/internal/store"
 )
 
 // A big import goes through the real log as one event, survives a restart,
@@ -85,7 +86,7 @@ func TestDirectoryImportThroughTheLog(t *testing.T) {
 func TestDirectoryReadsAreAuditLogged(t *testing.T) {
 	ctx := context.Background()
 	var logs bytes.Buffer
-	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Org: "o", Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Log: store.NewMem(), Org: "o", Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

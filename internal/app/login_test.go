@@ -13,6 +13,7 @@ import (
 	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/fail"
+	"fyr/internal/store"
 	"fyr/internal/testclock"
 )
 
@@ -42,7 +43,7 @@ func TestLoginThrottlesThePairNotTheAccount(t *testing.T) {
 	ctx := context.Background()
 	clock := testclock.New(time.Date(2026, 11, 23, 4, 0, 0, 0, time.UTC))
 	var logs lockedBuffer
-	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Org: "test", Now: clock.Now,
+	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Log: store.NewMem(), Org: "test", Now: clock.Now,
 		Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +113,7 @@ func TestLoginThrottlesThePairNotTheAccount(t *testing.T) {
 func TestConcurrentLoginGuessesAreThrottled(t *testing.T) {
 	ctx := context.Background()
 	clock := testclock.New(time.Date(2026, 11, 23, 4, 0, 0, 0, time.UTC))
-	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Org: "test", Now: clock.Now})
+	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Log: store.NewMem(), Org: "test", Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

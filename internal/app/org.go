@@ -12,7 +12,7 @@ import (
 // none is named, and never one the log does not hold (a restored backup
 // served under the default name would look empty: no incident, no login).
 // An empty log takes the named one, else def.
-func resolveOrg(ctx context.Context, st *store.Store, named, def string) (string, error) {
+func resolveOrg(ctx context.Context, st store.Log, named, def string) (string, error) {
 	orgs, err := st.Orgs(ctx)
 	if err != nil {
 		return "", err

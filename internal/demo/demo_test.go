@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"fyr/internal/auth"
+	"fyr/internal/store"
 	"slices"
 	"strings"
 	"testing"
@@ -136,7 +137,7 @@ func TestSeedAtAnyHour(t *testing.T) {
 	for _, hour := range []int{3, 6, 7, 12, 19, 23} {
 		at := time.Date(2026, 11, 23, hour, 30, 0, 0, sweden)
 		ctx := context.Background()
-		svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Org: "exempel", Now: func() time.Time { return at }})
+		svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Log: store.NewMem(), Org: "exempel", Now: func() time.Time { return at }})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,7 +159,7 @@ func TestSeedAtAnyHour(t *testing.T) {
 func seeded(t *testing.T) *app.App {
 	t.Helper()
 	ctx := context.Background()
-	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Org: "exempel"})
+	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Log: store.NewMem(), Org: "exempel"})
 	if err != nil {
 		t.Fatal(err)
 	}

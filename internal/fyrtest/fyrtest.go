@@ -15,6 +15,7 @@ import (
 	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/directory"
+	"fyr/internal/store"
 	"fyr/internal/web"
 )
 
@@ -37,13 +38,16 @@ type Env struct {
 	URL string
 }
 
-// Start runs a service in t.TempDir() and serves it; both stop with the test.
+// Start runs a service on an in-memory log (store.Mem, which passes the
+// same conformance suite as JetStream) and serves it; both stop with the
+// test. Tests of durability, restarts and a full disk use StartIn.
 func Start(t testing.TB) *Env {
 	t.Helper()
-	return StartIn(t, t.TempDir())
+	return StartWith(t, app.Config{Dir: t.TempDir(), Log: store.NewMem()})
 }
 
-// StartIn is Start on a given data directory (to restart on the same log).
+// StartIn runs the service on the JetStream log in dir (to restart on the
+// same log).
 func StartIn(t testing.TB, dir string) *Env {
 	t.Helper()
 	return StartWith(t, app.Config{Dir: dir})
