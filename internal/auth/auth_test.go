@@ -16,7 +16,9 @@ func users(t testing.TB, hash string) *auth.Users {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u.Apply(e)
+	if err := u.Apply(e); err != nil {
+		t.Fatal(err)
+	}
 	return u
 }
 
@@ -59,7 +61,9 @@ func TestSessionsRejectForgedExpiredAndRevoked(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			u.Apply(e)
+			if err := u.Apply(e); err != nil {
+				t.Fatal(err)
+			}
 			_, err = s.Check(t2, u, now)
 			return err
 		},

@@ -28,20 +28,26 @@ type UserEnabled struct {
 }
 
 // applyChange folds the events of this file; Users.Apply calls it.
-func (u *Users) applyChange(e event.Envelope) {
+func (u *Users) applyChange(e event.Envelope) error {
 	switch e.Type {
 	case TypeUserChanged:
 		var p UserChanged
-		if e.Unmarshal(&p) == nil && u.users[p.Username] != nil {
-			x := u.users[p.Username]
+		if err := e.Unmarshal(&p); err != nil {
+			return err
+		}
+		if x := u.users[p.Username]; x != nil {
 			x.Role, x.Function, x.Unit = p.Role, p.Function, p.Unit
 		}
 	case TypeUserEnabled:
 		var p UserEnabled
-		if e.Unmarshal(&p) == nil && u.users[p.Username] != nil {
-			u.users[p.Username].Disabled = false
+		if err := e.Unmarshal(&p); err != nil {
+			return err
+		}
+		if x := u.users[p.Username]; x != nil {
+			x.Disabled = false
 		}
 	}
+	return nil
 }
 
 // ChangeUser sets an account's role, function and unit.

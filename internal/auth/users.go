@@ -82,33 +82,42 @@ type Users struct {
 // NewUsers returns an empty account list.
 func NewUsers() *Users { return &Users{users: map[string]*User{}} }
 
-// Apply folds one event.
-func (u *Users) Apply(e event.Envelope) {
+// Apply folds one event. A payload of an account event that does not
+// decode is an error: the account list would silently be wrong.
+func (u *Users) Apply(e event.Envelope) error {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	switch e.Type {
 	case TypeUserCreated:
 		var p UserCreated
-		if e.Unmarshal(&p) == nil {
-			u.users[p.Username] = &User{Username: p.Username, Name: p.Name, Role: p.Role, Function: p.Function,
-				Unit: p.Unit, hash: p.Hash, Created: e.RecordedAt, PasswordSet: e.RecordedAt}
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
+		u.users[p.Username] = &User{Username: p.Username, Name: p.Name, Role: p.Role, Function: p.Function,
+			Unit: p.Unit, hash: p.Hash, Created: e.RecordedAt, PasswordSet: e.RecordedAt}
 	case TypeUserDisabled:
 		var p UserDisabled
-		if e.Unmarshal(&p) == nil && u.users[p.Username] != nil {
-			u.users[p.Username].Disabled = true
+		if err := e.Unmarshal(&p); err != nil {
+			return err
+		}
+		if x := u.users[p.Username]; x != nil {
+			x.Disabled = true
 		}
 	case TypeSessionRevoked:
-		u.applyRevoked(e)
+		return u.applyRevoked(e)
 	case TypePasswordChanged:
 		var p PasswordChanged
-		if e.Unmarshal(&p) == nil && u.users[p.Username] != nil {
-			u.users[p.Username].hash = p.Hash
-			u.users[p.Username].PasswordSet = e.RecordedAt
+		if err := e.Unmarshal(&p); err != nil {
+			return err
+		}
+		if x := u.users[p.Username]; x != nil {
+			x.hash = p.Hash
+			x.PasswordSet = e.RecordedAt
 		}
 	default:
-		u.applyChange(e)
+		return u.applyChange(e)
 	}
+	return nil
 }
 
 // Get returns an account.

@@ -5,6 +5,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -34,15 +35,19 @@ func NewFacts() *Facts {
 		Situation: situation.NewBook()}
 }
 
-// Apply folds an event into every capability's write model.
-func (f *Facts) Apply(e event.Envelope) { f.apply(e, incident.Decode(e)) }
+// Apply folds an event into every capability's write model. An event a
+// model owns but cannot decode is an error: the model is not the log's.
+func (f *Facts) Apply(e event.Envelope) error {
+	inc, err := incident.Decode(e)
+	if err != nil {
+		return err
+	}
+	return f.apply(e, inc)
+}
 
-func (f *Facts) apply(e event.Envelope, inc any) {
+func (f *Facts) apply(e event.Envelope, inc any) error {
 	f.Incidents.ApplyDecoded(e, inc)
-	f.Units.Apply(e)
-	f.Users.Apply(e)
-	f.Dispatches.Apply(e)
-	f.Situation.Apply(e)
+	return errors.Join(f.Units.Apply(e), f.Users.Apply(e), f.Dispatches.Apply(e), f.Situation.Apply(e))
 }
 
 // Projection is the read model, fed only from the log subscription so that
@@ -59,6 +64,11 @@ type Projection struct {
 	seq       uint64
 	changed   chan struct{} // closed and replaced on every event
 	listeners []func(event.Envelope)
+	// fault is the first event a model could not fold: from then on the
+	// projection applies nothing more (it would silently diverge from the
+	// log), the node reports unhealthy and refuses commands.
+	fault   error
+	onFault func(event.Envelope, error) // told before the fault shows
 }
 
 // NewProjection returns an empty read model of org.
@@ -75,16 +85,46 @@ func (p *Projection) Listen(fn func(event.Envelope)) {
 	p.listeners = append(p.listeners, fn)
 }
 
-// Apply folds one event from the log.
-func (p *Projection) Apply(e event.Envelope) { p.apply(e, incident.Decode(e)) }
+// Apply folds one event from the log (the live subscription). An event of
+// the org that a model cannot fold stops the projection: see Fault.
+func (p *Projection) Apply(e event.Envelope) {
+	if p.Fault() != nil {
+		return
+	}
+	var inc any
+	var err error
+	if e.Org == p.org {
+		inc, err = incident.Decode(e)
+	}
+	if err == nil {
+		err = p.apply(e, inc)
+	}
+	if err != nil {
+		if p.onFault != nil {
+			p.onFault(e, err)
+		}
+		p.mu.Lock()
+		p.fault = fmt.Errorf("read model stopped: %w", err)
+		close(p.changed) // wake WaitFor, which now answers the fault
+		p.changed = make(chan struct{})
+		p.mu.Unlock()
+	}
+}
 
-func (p *Projection) apply(e event.Envelope, inc any) {
+// Fault is nil while the projection follows the log, else the event it
+// could not fold, after which it applies nothing more.
+func (p *Projection) Fault() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.fault
+}
+
+func (p *Projection) apply(e event.Envelope, inc any) error {
 	if e.Org == p.org {
 		p.Incidents.ApplyDecoded(e, inc)
-		p.Units.Apply(e)
-		p.Users.Apply(e)
-		p.Dispatches.Apply(e)
-		p.Situation.Apply(e)
+		if err := errors.Join(p.Units.Apply(e), p.Users.Apply(e), p.Dispatches.Apply(e), p.Situation.Apply(e)); err != nil {
+			return err
+		}
 	}
 	p.mu.Lock()
 	p.seq = e.Seq
@@ -97,6 +137,7 @@ func (p *Projection) apply(e event.Envelope, inc any) {
 			fn(e)
 		}
 	}
+	return nil
 }
 
 // Seq is the log sequence of the last event applied.
@@ -110,10 +151,13 @@ func (p *Projection) Seq() uint64 {
 func (p *Projection) WaitFor(ctx context.Context, seq uint64) error {
 	for {
 		p.mu.Lock()
-		cur, ch := p.seq, p.changed
+		cur, ch, fault := p.seq, p.changed, p.fault
 		p.mu.Unlock()
 		if cur >= seq {
 			return nil
+		}
+		if fault != nil {
+			return stopped(fault)
 		}
 		select {
 		case <-ch:
@@ -194,11 +238,18 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	var head store.Head
 	var replayed uint64
 	if err := st.Replay(ctx, func(e event.Envelope) error {
-		inc := incident.Decode(e) // once, for both models
-		if e.Org == cfg.Org {
-			facts.apply(e, inc)
+		if e.Org != cfg.Org {
+			return s.P.apply(e, nil)
 		}
-		s.P.apply(e, inc)
+		inc, err := incident.Decode(e) // once, for both models
+		if err != nil {
+			return err
+		}
+		// A model that cannot fold an event it owns stops the start: the
+		// node does not serve a model it cannot build.
+		if err := errors.Join(facts.apply(e, inc), s.P.apply(e, inc)); err != nil {
+			return err
+		}
 		head = head.Track(cfg.Org, e)
 		replayed = e.Seq
 		return nil
@@ -206,6 +257,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		s.Close()
 		return nil, fmt.Errorf("replay the log: %w", err)
 	}
+	s.P.onFault = s.logFault
 	if s.stop, err = st.Subscribe(bg, replayed+1, s.P.Apply); err != nil {
 		s.Close()
 		return nil, err
@@ -233,6 +285,9 @@ func (s *Service) Now() time.Time { return s.now() }
 // do runs a command through the writer and waits until the projection
 // reflects it, so that the caller's response shows its own write.
 func (s *Service) do(ctx context.Context, cmd store.Command[*Facts]) ([]event.Envelope, error) {
+	if err := s.P.Fault(); err != nil {
+		return nil, stopped(err)
+	}
 	evs, err := s.w.Do(ctx, cmd)
 	if err != nil {
 		return nil, err

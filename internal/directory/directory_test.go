@@ -17,7 +17,9 @@ func apply(t *testing.T, d *directory.Directory, drafts []event.Draft) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d.Apply(e)
+		if err := d.Apply(e); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package dispatch_test
 
 import (
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -72,8 +73,9 @@ func (w *world) apply(at time.Time, drafts ...event.Draft) {
 		}
 		w.seq++
 		e.Seq = w.seq
-		w.inc.Apply(e)
-		w.book.Apply(e)
+		if err := errors.Join(w.inc.Apply(e), w.book.Apply(e)); err != nil {
+			w.t.Fatal(err)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package incident_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -43,8 +44,9 @@ func (w *world) apply(drafts []event.Draft, recorded time.Time) {
 		w.seq++
 		e.Seq = w.seq
 		w.prev = e.Hash
-		w.facts.Apply(e)
-		w.view.Apply(e)
+		if err := errors.Join(w.facts.Apply(e), w.view.Apply(e)); err != nil {
+			w.t.Fatal(err)
+		}
 	}
 }
 
