@@ -56,7 +56,7 @@ func TestSessionsRejectForgedExpiredAndRevoked(t *testing.T) {
 		"tampered":           func() error { _, err := s.Check("x"+tok, u, now); return err },
 		"revoked": func() error {
 			t2 := s.Issue("tib", now)
-			drafts := auth.Revoke("tib", t2, "tib", now)
+			drafts := auth.Revoke("tib", t2, event.Actor{Username: "tib"}, now)
 			e, err := event.Seal(drafts[0], event.NewID(), "o", "", now)
 			if err != nil {
 				t.Fatal(err)

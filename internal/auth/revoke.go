@@ -28,8 +28,8 @@ func SessionID(token string) string {
 }
 
 // Revoke ends the session of token, issued to username.
-func Revoke(username, token, actor string, now time.Time) []event.Draft {
-	return []event.Draft{{Type: TypeSessionRevoked, Subject: "user/" + username, Actor: actor,
+func Revoke(username, token string, by event.Actor, now time.Time) []event.Draft {
+	return []event.Draft{{Type: TypeSessionRevoked, Subject: "user/" + username, Actor: by.Username,
 		Payload: SessionRevoked{Username: username, Session: SessionID(token), Until: now.Add(SessionTTL)}}}
 }
 

@@ -240,16 +240,16 @@ func (c *AddUser) Check() error {
 }
 
 // Decide checks that the username is free.
-func (c AddUser) Decide(u *Users, actor string) ([]event.Draft, error) {
+func (c AddUser) Decide(u *Users, by event.Actor) ([]event.Draft, error) {
 	if _, ok := u.Get(c.Username); ok {
 		return nil, fail.Field("username", "an account %q already exists", c.Username)
 	}
-	return []event.Draft{{Type: TypeUserCreated, Subject: "user/" + c.Username, Actor: actor,
+	return []event.Draft{{Type: TypeUserCreated, Subject: "user/" + c.Username, Actor: by.Username,
 		Payload: UserCreated{Username: c.Username, Name: c.Name, Role: c.Role, Function: c.Function, Unit: c.Unit, Hash: c.Hash}}}, nil
 }
 
 // Disable stops an account.
-func Disable(u *Users, username, actor string) ([]event.Draft, error) {
+func Disable(u *Users, username string, by event.Actor) ([]event.Draft, error) {
 	x, ok := u.Get(username)
 	if !ok {
 		return nil, fail.New(fail.NotFound, "no account %q", username)
@@ -257,7 +257,7 @@ func Disable(u *Users, username, actor string) ([]event.Draft, error) {
 	if x.Disabled {
 		return nil, fail.New(fail.Conflict, "the account %q is already disabled", username)
 	}
-	return []event.Draft{{Type: TypeUserDisabled, Subject: "user/" + username, Actor: actor, Payload: UserDisabled{username}}}, nil
+	return []event.Draft{{Type: TypeUserDisabled, Subject: "user/" + username, Actor: by.Username, Payload: UserDisabled{username}}}, nil
 }
 
 // ChangePassword checks and hashes an account's new password; call it
@@ -270,9 +270,9 @@ func ChangePassword(username, password string) (string, error) {
 }
 
 // SetPassword records a new hash for an existing account.
-func SetPassword(u *Users, username, hash, actor string) ([]event.Draft, error) {
+func SetPassword(u *Users, username, hash string, by event.Actor) ([]event.Draft, error) {
 	if _, ok := u.Get(username); !ok {
 		return nil, fail.New(fail.NotFound, "no account %q", username)
 	}
-	return []event.Draft{{Type: TypePasswordChanged, Subject: "user/" + username, Actor: actor, Payload: PasswordChanged{username, hash}}}, nil
+	return []event.Draft{{Type: TypePasswordChanged, Subject: "user/" + username, Actor: by.Username, Payload: PasswordChanged{username, hash}}}, nil
 }

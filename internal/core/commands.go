@@ -10,10 +10,6 @@ import (
 	"fyr/internal/incident"
 )
 
-func actor(p auth.Principal) incident.Actor {
-	return incident.Actor{Username: p.Username, Name: p.Name}
-}
-
 // Login checks a password and returns a session token. Failures are
 // throttled per (account, client address) pair; every refused attempt is
 // logged (never the password).
@@ -55,7 +51,7 @@ func (s *Service) Logout(ctx context.Context, p auth.Principal) error {
 		return err
 	}
 	if _, err := s.do(ctx, func(_ *Facts, now time.Time) ([]event.Draft, error) {
-		return auth.Revoke(p.Username, p.Token, p.Username, now), nil
+		return auth.Revoke(p.Username, p.Token, p.Actor(), now), nil
 	}); err != nil {
 		return err
 	}
@@ -72,7 +68,7 @@ func (s *Service) OpenIncident(ctx context.Context, p auth.Principal, cmd incide
 	_, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
 		var drafts []event.Draft
 		var err error
-		id, drafts, err = cmd.Decide(f.Incidents, f.Units, actor(p), now)
+		id, drafts, err = cmd.Decide(f.Incidents, f.Units, p.Actor(), now)
 		return drafts, err
 	})
 	if err != nil {
@@ -88,7 +84,7 @@ func (s *Service) ChangeLevel(ctx context.Context, p auth.Principal, cmd inciden
 		return incident.Incident{}, err
 	}
 	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
-		return cmd.Decide(f.Incidents, f.Units, actor(p), now)
+		return cmd.Decide(f.Incidents, f.Units, p.Actor(), now)
 	}); err != nil {
 		return incident.Incident{}, err
 	}
@@ -111,7 +107,7 @@ func (s *Service) Record(ctx context.Context, p auth.Principal, cmd incident.Rec
 		if again {
 			return nil, nil // sent twice: written once
 		}
-		drafts, err := cmd.Decide(f.Incidents, actor(p), now)
+		drafts, err := cmd.Decide(f.Incidents, p.Actor(), now)
 		if err == nil {
 			entryID = drafts[0].Payload.(incident.EntryRecorded).ID
 		}
@@ -138,7 +134,7 @@ func (s *Service) CloseIncident(ctx context.Context, p auth.Principal, cmd incid
 		return incident.Incident{}, err
 	}
 	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
-		return cmd.Decide(f.Incidents, actor(p), now)
+		return cmd.Decide(f.Incidents, p.Actor(), now)
 	}); err != nil {
 		return incident.Incident{}, err
 	}
@@ -186,7 +182,7 @@ func (s *Service) Hospitals() []directory.Unit { return s.P.Units.Hospitals() }
 // AddUnit adds a unit to the directory; actor names who (an account or "cli").
 func (s *Service) AddUnit(ctx context.Context, actor string, u directory.Unit) error {
 	_, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
-		return directory.AddUnit{Unit: u}.Decide(f.Units, actor, now)
+		return directory.AddUnit{Unit: u}.Decide(f.Units, event.Actor{Username: actor}, now)
 	})
 	return err
 }
@@ -194,7 +190,7 @@ func (s *Service) AddUnit(ctx context.Context, actor string, u directory.Unit) e
 // AddPerson adds a person to the directory; actor names who.
 func (s *Service) AddPerson(ctx context.Context, actor string, p directory.Person) error {
 	_, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
-		return directory.AddPerson{Person: p}.Decide(f.Units, actor)
+		return directory.AddPerson{Person: p}.Decide(f.Units, event.Actor{Username: actor})
 	})
 	return err
 }
@@ -213,7 +209,7 @@ func (s *Service) AddUser(ctx context.Context, p *auth.Principal, cmd auth.AddUs
 	}); err != nil {
 		return auth.User{}, err
 	}
-	s.log.Info("account created", "username", cmd.Username, "role", cmd.Role, "by", by)
+	s.log.Info("account created", "username", cmd.Username, "role", cmd.Role, "by", by.Username)
 	u, _ := s.P.Users.Get(cmd.Username)
 	return u, nil
 }

@@ -12,14 +12,14 @@ import (
 
 // by names who issues a directory command: the account, or "cli" for an
 // operator at the console (p nil).
-func by(p *auth.Principal, action auth.Action) (string, error) {
+func by(p *auth.Principal, action auth.Action) (event.Actor, error) {
 	if p == nil {
-		return "cli", nil
+		return event.Actor{Username: "cli"}, nil
 	}
 	if err := p.Require(action); err != nil {
-		return "", err
+		return event.Actor{}, err
 	}
-	return p.Username, nil
+	return p.Actor(), nil
 }
 
 // ImportDirectory imports units and people, all or nothing: one event, or
@@ -40,7 +40,7 @@ func (s *Service) ImportDirectory(ctx context.Context, p *auth.Principal, imp di
 	}); err != nil {
 		return directory.ImportSummary{}, err
 	}
-	s.log.Info("directory imported", "username", actor, "units_added", sum.UnitsAdded, "units_updated", sum.UnitsUpdated,
+	s.log.Info("directory imported", "username", actor.Username, "units_added", sum.UnitsAdded, "units_updated", sum.UnitsUpdated,
 		"people_added", sum.PeopleAdded, "people_updated", sum.PeopleUpdated)
 	return sum, nil
 }
@@ -76,7 +76,7 @@ func (s *Service) SetOnDuty(ctx context.Context, p *auth.Principal, cmd director
 	}); err != nil {
 		return directory.Shift{}, err
 	}
-	s.log.Info("on duty set", "username", actor, "unit", shift.Unit, "person", shift.Person, "from", shift.From, "to", shift.To)
+	s.log.Info("on duty set", "username", actor.Username, "unit", shift.Unit, "person", shift.Person, "from", shift.From, "to", shift.To)
 	return shift, nil
 }
 

@@ -18,7 +18,7 @@ func (h hospitals) IsHospital(id string) bool { return h[id] }
 var (
 	now    = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
 	scopes = hospitals{"cs": true}
-	by     = incident.Actor{Username: "tib", Name: "Tove"}
+	by     = event.Actor{Username: "tib", Name: "Tove"}
 )
 
 // world applies sealed drafts to both models, as the log would.
