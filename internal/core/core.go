@@ -238,16 +238,17 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	var head store.Head
 	var replayed uint64
 	if err := st.Replay(ctx, func(e event.Envelope) error {
-		if e.Org != cfg.Org {
-			return s.P.apply(e, nil)
-		}
-		inc, err := incident.Decode(e) // once, for both models
-		if err != nil {
-			return err
-		}
 		// A model that cannot fold an event it owns stops the start: the
 		// node does not serve a model it cannot build.
-		if err := errors.Join(facts.apply(e, inc), s.P.apply(e, inc)); err != nil {
+		if e.Org == cfg.Org {
+			inc, err := incident.Decode(e) // once, for both models
+			if err == nil {
+				err = errors.Join(facts.apply(e, inc), s.P.apply(e, inc))
+			}
+			if err != nil {
+				return err
+			}
+		} else if err := s.P.apply(e, nil); err != nil {
 			return err
 		}
 		head = head.Track(cfg.Org, e)
