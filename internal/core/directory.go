@@ -117,7 +117,7 @@ func (s *Service) ExportUnits(p *auth.Principal) ([]directory.Unit, error) {
 		return nil, err
 	}
 	units := s.P.Units.TreeOrder()
-	s.log.Info("directory exported", "audit", true, "username", actor, "what", "units", "rows", len(units))
+	s.log.Info("directory exported", "audit", true, "username", actor.Username, "what", "units", "rows", len(units))
 	return units, nil
 }
 
@@ -128,6 +128,6 @@ func (s *Service) ExportPeople(p *auth.Principal) ([]directory.Person, error) {
 		return nil, err
 	}
 	people := s.P.Units.People()
-	s.log.Info("directory exported", "audit", true, "username", actor, "what", "people", "rows", len(people))
+	s.log.Info("directory exported", "audit", true, "username", actor.Username, "what", "people", "rows", len(people))
 	return people, nil
 }
