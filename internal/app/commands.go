@@ -6,12 +6,7 @@ import (
 
 	"fyr/internal/auth"
 	"fyr/internal/event"
-	"fyr/internal/incident"
 )
-
-func actor(p auth.Principal) incident.Actor {
-	return incident.Actor{Username: p.Username, Name: p.Name}
-}
 
 // Login checks a password and returns a session token. Failures are
 // throttled per (account, client address) pair; every refused attempt is
@@ -54,7 +49,7 @@ func (s *App) Logout(ctx context.Context, p auth.Principal) error {
 		return err
 	}
 	if _, err := s.do(ctx, func(_ *Facts, now time.Time) ([]event.Draft, error) {
-		return auth.Revoke(p.Username, p.Token, p.Username, now), nil
+		return auth.Revoke(p.Username, p.Token, p.Actor(), now), nil
 	}); err != nil {
 		return err
 	}
@@ -76,7 +71,7 @@ func (s *App) AddUser(ctx context.Context, p *auth.Principal, cmd auth.AddUser) 
 	}); err != nil {
 		return auth.User{}, err
 	}
-	s.log.Info("account created", "username", cmd.Username, "role", cmd.Role, "by", by)
+	s.log.Info("account created", "username", cmd.Username, "role", cmd.Role, "by", by.Username)
 	u, _ := s.P.Users.Get(cmd.Username)
 	return u, nil
 }

@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -35,15 +36,20 @@ func NewFacts() *Facts {
 }
 
 // Apply folds an event into every capability's write model.
-func (f *Facts) Apply(e event.Envelope) { f.ApplyDecoded(e, incident.Decode(e)) }
+func (f *Facts) Apply(e event.Envelope) error {
+	inc, err := incident.Decode(e)
+	if err != nil {
+		return err
+	}
+	return f.ApplyDecoded(e, inc)
+}
 
 // ApplyDecoded folds an event whose incident payload is already decoded.
-func (f *Facts) ApplyDecoded(e event.Envelope, inc any) {
+// An event a model owns but cannot decode is an error: the model would no
+// longer be the log's.
+func (f *Facts) ApplyDecoded(e event.Envelope, inc any) error {
 	f.Incidents.ApplyDecoded(e, inc)
-	f.Units.Apply(e)
-	f.Users.Apply(e)
-	f.Dispatches.Apply(e)
-	f.Situation.Apply(e)
+	return errors.Join(f.Units.Apply(e), f.Users.Apply(e), f.Dispatches.Apply(e), f.Situation.Apply(e))
 }
 
 // Projection is the read model, fed only from the log subscription so that
@@ -63,15 +69,20 @@ func NewProjection() *Projection {
 }
 
 // Apply folds one event from the log.
-func (p *Projection) Apply(e event.Envelope) { p.ApplyDecoded(e, incident.Decode(e)) }
+func (p *Projection) Apply(e event.Envelope) error {
+	inc, err := incident.Decode(e)
+	if err != nil {
+		return err
+	}
+	return p.ApplyDecoded(e, inc)
+}
 
 // ApplyDecoded folds an event whose incident payload is already decoded.
-func (p *Projection) ApplyDecoded(e event.Envelope, inc any) {
+// An event a model owns but cannot decode is an error: the model would no
+// longer be the log's.
+func (p *Projection) ApplyDecoded(e event.Envelope, inc any) error {
 	p.Incidents.ApplyDecoded(e, inc)
-	p.Units.Apply(e)
-	p.Users.Apply(e)
-	p.Dispatches.Apply(e)
-	p.Situation.Apply(e)
+	return errors.Join(p.Units.Apply(e), p.Users.Apply(e), p.Dispatches.Apply(e), p.Situation.Apply(e))
 }
 
 // Config configures a Service.

@@ -26,14 +26,14 @@ func (s *App) CreateDispatch(ctx context.Context, p auth.Principal, cmd dispatch
 		}
 		var drafts []event.Draft
 		var err error
-		if id, drafts, err = cmd.Decide(f.Incidents, f.Units, p.Name, now); err != nil {
+		if id, drafts, err = cmd.Decide(f.Incidents, f.Units, p.Actor(), now); err != nil {
 			return nil, err
 		}
 		for i := range drafts {
 			drafts[i].Actor = p.Username
 		}
 		title := drafts[0].Payload.(dispatch.Created).Title
-		return journalDispatch(f, actor(p), p.Function, drafts, "Utskick: "+title, now)
+		return journalDispatch(f, p.Actor(), drafts, "Utskick: "+title, now)
 	})
 	if err != nil {
 		return dispatch.Dispatch{}, err
@@ -53,7 +53,7 @@ func (s *App) PreviewDispatch(ctx context.Context, p auth.Principal, cmd dispatc
 	}
 	var created dispatch.Created
 	_, err := s.k.Do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
-		_, drafts, err := cmd.Decide(f.Incidents, f.Units, p.Name, now)
+		_, drafts, err := cmd.Decide(f.Incidents, f.Units, p.Actor(), now)
 		if err != nil {
 			return nil, err
 		}
@@ -111,7 +111,7 @@ func (s *App) Acknowledge(ctx context.Context, p auth.Principal, cmd dispatch.Ac
 	default:
 		return dispatch.UnitState{}, fail.New(fail.Forbidden, "the role %q may not acknowledge dispatches", p.Role)
 	}
-	cmd.By, cmd.Username = p.Name, p.Username
+	cmd.By = p.Actor()
 	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
 		return cmd.Decide(f.Dispatches, p.Username)
 	}); err != nil {

@@ -95,7 +95,7 @@ func (s *App) AcknowledgeByLink(ctx context.Context, token, answer, readback str
 	if err != nil {
 		return dispatch.UnitState{}, err
 	}
-	cmd := dispatch.Acknowledge{Dispatch: link.Dispatch, Unit: link.Unit, By: link.Name, Channel: link.Channel,
+	cmd := dispatch.Acknowledge{Dispatch: link.Dispatch, Unit: link.Unit, By: event.Actor{Name: link.Name}, Channel: link.Channel,
 		Answer: answer, Readback: readback, Link: link.Attempt}
 	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
 		return cmd.Decide(f.Dispatches, "link:"+link.Attempt)
@@ -121,7 +121,7 @@ func (s *App) AcknowledgeBySMS(ctx context.Context, from, code, rest string) (di
 		s.smsWrongCode(from)
 		return dispatch.UnitState{}, fail.Field("code", "%q is not a valid reply code from %s, or it has expired", code, from)
 	}
-	cmd := dispatch.Acknowledge{Dispatch: p.Dispatch, Unit: p.Unit, By: p.Name, Channel: dispatch.SMS, Link: p.Attempt,
+	cmd := dispatch.Acknowledge{Dispatch: p.Dispatch, Unit: p.Unit, By: event.Actor{Name: p.Name}, Channel: dispatch.SMS, Link: p.Attempt,
 		Readback: rest}
 	// Text after the code that starts with one of the fixed answers is the answer.
 	if d, ok := s.P.Dispatches.Head(p.Dispatch); ok && d.Question != nil {
@@ -193,7 +193,7 @@ func (s *App) AcknowledgeByWebhook(ctx context.Context, r WebhookReceipt) (dispa
 	if r.By == "" {
 		r.By = ref.Name
 	}
-	cmd := dispatch.Acknowledge{Dispatch: ref.Dispatch, Unit: ref.Unit, By: r.By, Channel: dispatch.Webhook,
+	cmd := dispatch.Acknowledge{Dispatch: ref.Dispatch, Unit: ref.Unit, By: event.Actor{Name: r.By}, Channel: dispatch.Webhook,
 		Answer: r.Answer, Readback: r.Readback, Link: r.Attempt}
 	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
 		return cmd.Decide(f.Dispatches, "webhook:"+ref.Unit)

@@ -33,20 +33,16 @@ import (
 //     the free text, and its reads are not logged;
 //   - read the latest published picture: auth.ReadIncidents (every role).
 
-func situationBy(p auth.Principal) situation.By {
-	return situation.By{Username: p.Username, Name: p.Name, Function: p.Function}
-}
-
 // journalDispatch adds to drafts the journal entry (info_out) that records
 // the dispatch among them, as CreateDispatch does for a dispatch the staff
 // writes.
-func journalDispatch(f *Facts, who incident.Actor, function string, drafts []event.Draft, text string, now time.Time) ([]event.Draft, error) {
+func journalDispatch(f *Facts, who event.Actor, drafts []event.Draft, text string, now time.Time) ([]event.Draft, error) {
 	for _, d := range drafts {
 		created, ok := d.Payload.(dispatch.Created)
 		if !ok {
 			continue
 		}
-		entry, err := incident.Record{Incident: created.Incident, Kind: incident.InfoOut, Function: function, Channel: "Fyr",
+		entry, err := incident.Record{Incident: created.Incident, Kind: incident.InfoOut, Function: who.Function, Channel: "Fyr",
 			Text: fmt.Sprintf("%s (till %d enheter, kvittens senast %s)", text, len(created.Units),
 				created.Deadline.In(stockholm).Format("2006-01-02 15:04")),
 			To: "Enheter i utskicket", Verified: true}.Decide(f.Incidents, who, now)
@@ -72,11 +68,11 @@ func (s *App) OpenRound(ctx context.Context, p auth.Principal, cmd situation.Ope
 	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
 		var drafts []event.Draft
 		var err error
-		if id, _, drafts, err = cmd.Decide(f.Incidents, f.Units, situationBy(p), now); err != nil {
+		if id, _, drafts, err = cmd.Decide(f.Incidents, f.Units, p.Actor(), now); err != nil {
 			return nil, err
 		}
 		opened := drafts[len(drafts)-1].Payload.(situation.RoundOpened)
-		return journalDispatch(f, actor(p), p.Function, drafts, "Rapportomgång: "+opened.Title, now)
+		return journalDispatch(f, p.Actor(), drafts, "Rapportomgång: "+opened.Title, now)
 	}); err != nil {
 		return situation.Round{}, err
 	}
@@ -91,7 +87,7 @@ func (s *App) CloseRound(ctx context.Context, p auth.Principal, id situation.Rou
 		return situation.Round{}, err
 	}
 	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
-		return situation.CloseRound{Round: id}.Decide(f.Situation, situationBy(p))
+		return situation.CloseRound{Round: id}.Decide(f.Situation, p.Actor())
 	}); err != nil {
 		return situation.Round{}, err
 	}
@@ -107,7 +103,7 @@ func (s *App) ReopenRound(ctx context.Context, p auth.Principal, cmd situation.R
 		return situation.Round{}, err
 	}
 	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
-		return cmd.Decide(f.Situation, situationBy(p), now)
+		return cmd.Decide(f.Situation, p.Actor(), now)
 	}); err != nil {
 		return situation.Round{}, err
 	}
@@ -233,7 +229,7 @@ func (s *App) FileReport(ctx context.Context, p auth.Principal, cmd situation.Fi
 	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
 		var drafts []event.Draft
 		var err error
-		id, drafts, err = cmd.Decide(f.Situation, f.Dispatches, situationBy(p), onBehalf, now)
+		id, drafts, err = cmd.Decide(f.Situation, f.Dispatches, p.Actor(), onBehalf, now)
 		return drafts, err
 	}); err != nil {
 		return situation.Report{}, err
@@ -374,7 +370,7 @@ func (s *App) DraftPicture(ctx context.Context, p auth.Principal, cmd situation.
 	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
 		var drafts []event.Draft
 		var err error
-		id, drafts, err = cmd.Decide(f.Situation, f.Incidents, f.Units, situationBy(p), now)
+		id, drafts, err = cmd.Decide(f.Situation, f.Incidents, f.Units, p.Actor(), now)
 		return drafts, err
 	}); err != nil {
 		return situation.Picture{}, err
@@ -390,7 +386,7 @@ func (s *App) RevisePicture(ctx context.Context, p auth.Principal, cmd situation
 		return situation.Picture{}, err
 	}
 	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
-		return cmd.Decide(f.Situation, f.Units, situationBy(p))
+		return cmd.Decide(f.Situation, f.Units, p.Actor())
 	}); err != nil {
 		return situation.Picture{}, err
 	}
@@ -405,7 +401,7 @@ func (s *App) ApprovePicture(ctx context.Context, p auth.Principal, id situation
 		return situation.Picture{}, err
 	}
 	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
-		return situation.Approve{Picture: id}.Decide(f.Situation, situationBy(p))
+		return situation.Approve{Picture: id}.Decide(f.Situation, p.Actor())
 	}); err != nil {
 		return situation.Picture{}, err
 	}
@@ -421,7 +417,7 @@ func (s *App) DiscardPicture(ctx context.Context, p auth.Principal, cmd situatio
 		return situation.Picture{}, err
 	}
 	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
-		return cmd.Decide(f.Situation, situationBy(p))
+		return cmd.Decide(f.Situation, p.Actor())
 	}); err != nil {
 		return situation.Picture{}, err
 	}
@@ -444,12 +440,12 @@ func (s *App) PublishPicture(ctx context.Context, p auth.Principal, cmd situatio
 			}
 			return id
 		}
-		_, drafts, err := cmd.Decide(f.Situation, f.Incidents, f.Units, situationBy(p), now, names)
+		_, drafts, err := cmd.Decide(f.Situation, f.Incidents, f.Units, p.Actor(), now, names)
 		if err != nil {
 			return nil, err
 		}
 		pic, _ := f.Situation.Picture(cmd.Picture, incident.AsOf{})
-		return journalDispatch(f, actor(p), p.Function, drafts, fmt.Sprintf("Lägesbild version %d publicerad", pic.Version), now)
+		return journalDispatch(f, p.Actor(), drafts, fmt.Sprintf("Lägesbild version %d publicerad", pic.Version), now)
 	}); err != nil {
 		return situation.Picture{}, err
 	}
@@ -574,7 +570,7 @@ func (s *App) SetFourEyes(ctx context.Context, p auth.Principal, enabled bool) e
 		return err
 	}
 	if _, err := s.do(ctx, func(f *Facts, now time.Time) ([]event.Draft, error) {
-		return situation.SetFourEyes{Enabled: enabled}.Decide(f.Situation, situationBy(p))
+		return situation.SetFourEyes{Enabled: enabled}.Decide(f.Situation, p.Actor())
 	}); err != nil {
 		return err
 	}
@@ -600,7 +596,7 @@ func (s *App) RemindRounds(ctx context.Context, now time.Time) (int, error) {
 				return nil, err
 			}
 			r, _ := f.Situation.Round(id, incident.AsOf{})
-			return journalDispatch(f, incident.Actor{Username: "fyr", Name: "Fyr"}, "", drafts,
+			return journalDispatch(f, event.System, drafts,
 				"Påminnelse: rapport saknas i omgången "+r.Title, wnow)
 		})
 		if err != nil {

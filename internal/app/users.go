@@ -25,7 +25,7 @@ func (s *App) ChangeUser(ctx context.Context, p *auth.Principal, cmd auth.Change
 	}); err != nil {
 		return auth.User{}, err
 	}
-	s.log.Info("account changed", "username", cmd.Username, "role", cmd.Role, "by", by)
+	s.log.Info("account changed", "username", cmd.Username, "role", cmd.Role, "by", by.Username)
 	u, _ := s.P.Users.Get(cmd.Username)
 	return u, nil
 }
@@ -40,7 +40,7 @@ func (s *App) EnableUser(ctx context.Context, p *auth.Principal, username string
 		return auth.Enable(f.Users, username, by)
 	})
 	if err == nil {
-		s.log.Info("account enabled", "username", username, "by", by)
+		s.log.Info("account enabled", "username", username, "by", by.Username)
 	}
 	return err
 }
@@ -78,12 +78,12 @@ func (s *App) Approvers(p auth.Principal, except []string) ([]auth.User, error) 
 
 // userManager is who manages accounts in a command: the caller, who must hold
 // ManageUsers, or "cli" when an operator runs the CLI on a stopped server (p nil).
-func userManager(p *auth.Principal) (string, error) {
+func userManager(p *auth.Principal) (event.Actor, error) {
 	if p == nil {
-		return "cli", nil
+		return event.Actor{Username: "cli"}, nil
 	}
 	if err := p.Require(auth.ManageUsers); err != nil {
-		return "", err
+		return event.Actor{}, err
 	}
-	return p.Username, nil
+	return p.Actor(), nil
 }

@@ -16,7 +16,9 @@ func users(t testing.TB, hash string) *auth.Users {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u.Apply(e)
+	if err := u.Apply(e); err != nil {
+		t.Fatal(err)
+	}
 	return u
 }
 
@@ -54,12 +56,14 @@ func TestSessionsRejectForgedExpiredAndRevoked(t *testing.T) {
 		"tampered":           func() error { _, err := s.Check("x"+tok, u, now); return err },
 		"revoked": func() error {
 			t2 := s.Issue("tib", now)
-			drafts := auth.Revoke("tib", t2, "tib", now)
+			drafts := auth.Revoke("tib", t2, event.Actor{Username: "tib"}, now)
 			e, err := event.Seal(drafts[0], event.NewID(), "o", "", now)
 			if err != nil {
 				t.Fatal(err)
 			}
-			u.Apply(e)
+			if err := u.Apply(e); err != nil {
+				t.Fatal(err)
+			}
 			_, err = s.Check(t2, u, now)
 			return err
 		},

@@ -28,20 +28,26 @@ type UserEnabled struct {
 }
 
 // applyChange folds the events of this file; Users.Apply calls it.
-func (u *Users) applyChange(e event.Envelope) {
+func (u *Users) applyChange(e event.Envelope) error {
 	switch e.Type {
 	case TypeUserChanged:
 		var p UserChanged
-		if e.Unmarshal(&p) == nil && u.users[p.Username] != nil {
-			x := u.users[p.Username]
+		if err := e.Unmarshal(&p); err != nil {
+			return err
+		}
+		if x := u.users[p.Username]; x != nil {
 			x.Role, x.Function, x.Unit = p.Role, p.Function, p.Unit
 		}
 	case TypeUserEnabled:
 		var p UserEnabled
-		if e.Unmarshal(&p) == nil && u.users[p.Username] != nil {
-			u.users[p.Username].Disabled = false
+		if err := e.Unmarshal(&p); err != nil {
+			return err
+		}
+		if x := u.users[p.Username]; x != nil {
+			x.Disabled = false
 		}
 	}
+	return nil
 }
 
 // ChangeUser sets an account's role, function and unit.
@@ -58,7 +64,7 @@ const MaxFunction = 200
 // Decide checks the account exists, the role is known and that the change
 // does not leave the organisation without an administrator who can log in.
 // unitExists tells whether a unit id is in the directory.
-func (c ChangeUser) Decide(u *Users, unitExists func(string) bool, actor string) ([]event.Draft, error) {
+func (c ChangeUser) Decide(u *Users, unitExists func(string) bool, by event.Actor) ([]event.Draft, error) {
 	x, ok := u.Get(c.Username)
 	if !ok {
 		return nil, fail.New(fail.NotFound, "no account %q", c.Username)
@@ -82,12 +88,12 @@ func (c ChangeUser) Decide(u *Users, unitExists func(string) bool, actor string)
 	if x.Role == c.Role && x.Function == c.Function && x.Unit == c.Unit {
 		return nil, nil // nothing changes: nothing to record
 	}
-	return []event.Draft{{Type: TypeUserChanged, Subject: "user/" + c.Username, Actor: actor,
+	return []event.Draft{{Type: TypeUserChanged, Subject: "user/" + c.Username, Actor: by.Username,
 		Payload: UserChanged{Username: c.Username, Role: c.Role, Function: c.Function, Unit: c.Unit}}}, nil
 }
 
 // Enable lets a disabled account log in again.
-func Enable(u *Users, username, actor string) ([]event.Draft, error) {
+func Enable(u *Users, username string, by event.Actor) ([]event.Draft, error) {
 	x, ok := u.Get(username)
 	if !ok {
 		return nil, fail.New(fail.NotFound, "no account %q", username)
@@ -95,7 +101,7 @@ func Enable(u *Users, username, actor string) ([]event.Draft, error) {
 	if !x.Disabled {
 		return nil, fail.New(fail.Conflict, "the account %q is not disabled", username)
 	}
-	return []event.Draft{{Type: TypeUserEnabled, Subject: "user/" + username, Actor: actor, Payload: UserEnabled{username}}}, nil
+	return []event.Draft{{Type: TypeUserEnabled, Subject: "user/" + username, Actor: by.Username, Payload: UserEnabled{username}}}, nil
 }
 
 // LastAdmin refuses disabling the only administrator who can log in: no

@@ -28,17 +28,17 @@ func SessionID(token string) string {
 }
 
 // Revoke ends the session of token, issued to username.
-func Revoke(username, token, actor string, now time.Time) []event.Draft {
-	return []event.Draft{{Type: TypeSessionRevoked, Subject: "user/" + username, Actor: actor,
+func Revoke(username, token string, by event.Actor, now time.Time) []event.Draft {
+	return []event.Draft{{Type: TypeSessionRevoked, Subject: "user/" + username, Actor: by.Username,
 		Payload: SessionRevoked{Username: username, Session: SessionID(token), Until: now.Add(SessionTTL)}}}
 }
 
 // applyRevoked records a revocation and forgets those past their time.
 // Called with u.mu held.
-func (u *Users) applyRevoked(e event.Envelope) {
+func (u *Users) applyRevoked(e event.Envelope) error {
 	var p SessionRevoked
-	if e.Unmarshal(&p) != nil {
-		return
+	if err := e.Unmarshal(&p); err != nil {
+		return err
 	}
 	if u.revoked == nil {
 		u.revoked = map[string]time.Time{}
@@ -49,6 +49,7 @@ func (u *Users) applyRevoked(e event.Envelope) {
 		}
 	}
 	u.revoked[p.Session] = p.Until
+	return nil
 }
 
 // Revoked reports whether the session of token has been ended.

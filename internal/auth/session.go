@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"fyr/internal/event"
 	"fyr/internal/fail"
 )
 
@@ -87,6 +88,11 @@ type Principal struct {
 	Function string
 	Unit     string // the unit a unit account answers for
 	Token    string
+}
+
+// Actor is who p is, as the commands of every capability take it.
+func (p Principal) Actor() event.Actor {
+	return event.Actor{Username: p.Username, Name: p.Name, Function: p.Function}
 }
 
 // May reports whether p may do action: by role, or by role and function

@@ -82,33 +82,42 @@ type Users struct {
 // NewUsers returns an empty account list.
 func NewUsers() *Users { return &Users{users: map[string]*User{}} }
 
-// Apply folds one event.
-func (u *Users) Apply(e event.Envelope) {
+// Apply folds one event. A payload of an account event that does not
+// decode is an error: the account list would silently be wrong.
+func (u *Users) Apply(e event.Envelope) error {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	switch e.Type {
 	case TypeUserCreated:
 		var p UserCreated
-		if e.Unmarshal(&p) == nil {
-			u.users[p.Username] = &User{Username: p.Username, Name: p.Name, Role: p.Role, Function: p.Function,
-				Unit: p.Unit, hash: p.Hash, Created: e.RecordedAt, PasswordSet: e.RecordedAt}
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
+		u.users[p.Username] = &User{Username: p.Username, Name: p.Name, Role: p.Role, Function: p.Function,
+			Unit: p.Unit, hash: p.Hash, Created: e.RecordedAt, PasswordSet: e.RecordedAt}
 	case TypeUserDisabled:
 		var p UserDisabled
-		if e.Unmarshal(&p) == nil && u.users[p.Username] != nil {
-			u.users[p.Username].Disabled = true
+		if err := e.Unmarshal(&p); err != nil {
+			return err
+		}
+		if x := u.users[p.Username]; x != nil {
+			x.Disabled = true
 		}
 	case TypeSessionRevoked:
-		u.applyRevoked(e)
+		return u.applyRevoked(e)
 	case TypePasswordChanged:
 		var p PasswordChanged
-		if e.Unmarshal(&p) == nil && u.users[p.Username] != nil {
-			u.users[p.Username].hash = p.Hash
-			u.users[p.Username].PasswordSet = e.RecordedAt
+		if err := e.Unmarshal(&p); err != nil {
+			return err
+		}
+		if x := u.users[p.Username]; x != nil {
+			x.hash = p.Hash
+			x.PasswordSet = e.RecordedAt
 		}
 	default:
-		u.applyChange(e)
+		return u.applyChange(e)
 	}
+	return nil
 }
 
 // Get returns an account.
@@ -231,16 +240,16 @@ func (c *AddUser) Check() error {
 }
 
 // Decide checks that the username is free.
-func (c AddUser) Decide(u *Users, actor string) ([]event.Draft, error) {
+func (c AddUser) Decide(u *Users, by event.Actor) ([]event.Draft, error) {
 	if _, ok := u.Get(c.Username); ok {
 		return nil, fail.Field("username", "an account %q already exists", c.Username)
 	}
-	return []event.Draft{{Type: TypeUserCreated, Subject: "user/" + c.Username, Actor: actor,
+	return []event.Draft{{Type: TypeUserCreated, Subject: "user/" + c.Username, Actor: by.Username,
 		Payload: UserCreated{Username: c.Username, Name: c.Name, Role: c.Role, Function: c.Function, Unit: c.Unit, Hash: c.Hash}}}, nil
 }
 
 // Disable stops an account.
-func Disable(u *Users, username, actor string) ([]event.Draft, error) {
+func Disable(u *Users, username string, by event.Actor) ([]event.Draft, error) {
 	x, ok := u.Get(username)
 	if !ok {
 		return nil, fail.New(fail.NotFound, "no account %q", username)
@@ -248,7 +257,7 @@ func Disable(u *Users, username, actor string) ([]event.Draft, error) {
 	if x.Disabled {
 		return nil, fail.New(fail.Conflict, "the account %q is already disabled", username)
 	}
-	return []event.Draft{{Type: TypeUserDisabled, Subject: "user/" + username, Actor: actor, Payload: UserDisabled{username}}}, nil
+	return []event.Draft{{Type: TypeUserDisabled, Subject: "user/" + username, Actor: by.Username, Payload: UserDisabled{username}}}, nil
 }
 
 // ChangePassword checks and hashes an account's new password; call it
@@ -261,9 +270,9 @@ func ChangePassword(username, password string) (string, error) {
 }
 
 // SetPassword records a new hash for an existing account.
-func SetPassword(u *Users, username, hash, actor string) ([]event.Draft, error) {
+func SetPassword(u *Users, username, hash string, by event.Actor) ([]event.Draft, error) {
 	if _, ok := u.Get(username); !ok {
 		return nil, fail.New(fail.NotFound, "no account %q", username)
 	}
-	return []event.Draft{{Type: TypePasswordChanged, Subject: "user/" + username, Actor: actor, Payload: PasswordChanged{username, hash}}}, nil
+	return []event.Draft{{Type: TypePasswordChanged, Subject: "user/" + username, Actor: by.Username, Payload: PasswordChanged{username, hash}}}, nil
 }

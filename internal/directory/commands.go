@@ -15,7 +15,7 @@ import (
 type AddUnit struct{ Unit }
 
 // Decide checks the unit against the tree.
-func (c AddUnit) Decide(d *Directory, actor string, now time.Time) ([]event.Draft, error) {
+func (c AddUnit) Decide(d *Directory, by event.Actor, now time.Time) ([]event.Draft, error) {
 	u := c.Unit
 	if err := firstError(checkUnit(&u)); err != nil {
 		return nil, err
@@ -31,7 +31,7 @@ func (c AddUnit) Decide(d *Directory, actor string, now time.Time) ([]event.Draf
 	if err := checkPeopleExist(d, u); err != nil {
 		return nil, err
 	}
-	return []event.Draft{{Type: TypeUnitAdded, Subject: "unit/" + u.ID, Actor: actor, Payload: UnitAdded{u}}}, nil
+	return []event.Draft{{Type: TypeUnitAdded, Subject: "unit/" + u.ID, Actor: by.Username, Payload: UnitAdded{u}}}, nil
 }
 
 func checkPeopleExist(d *Directory, u Unit) error {
@@ -52,7 +52,7 @@ func checkPeopleExist(d *Directory, u Unit) error {
 type AddPerson struct{ Person }
 
 // Decide checks the person against the directory.
-func (c AddPerson) Decide(d *Directory, actor string) ([]event.Draft, error) {
+func (c AddPerson) Decide(d *Directory, by event.Actor) ([]event.Draft, error) {
 	p := c.Person
 	if err := firstError(checkPerson(&p)); err != nil {
 		return nil, err
@@ -65,7 +65,7 @@ func (c AddPerson) Decide(d *Directory, actor string) ([]event.Draft, error) {
 	if _, ok := d.Person(p.ID); ok {
 		return nil, fail.Field("id", "person %q already exists", p.ID)
 	}
-	return []event.Draft{{Type: TypePersonAdded, Subject: "person/" + p.ID, Actor: actor, Payload: PersonAdded{p}}}, nil
+	return []event.Draft{{Type: TypePersonAdded, Subject: "person/" + p.ID, Actor: by.Username, Payload: PersonAdded{p}}}, nil
 }
 
 // SetContacts is the command that sets a unit's own contact points and who
@@ -80,7 +80,7 @@ type SetContacts struct {
 }
 
 // Decide checks the contacts against the directory.
-func (c SetContacts) Decide(d *Directory, actor string) ([]event.Draft, error) {
+func (c SetContacts) Decide(d *Directory, by event.Actor) ([]event.Draft, error) {
 	u, ok := d.Unit(c.Unit)
 	if !ok {
 		return nil, fail.Field("unit", "unknown unit %q", c.Unit)
@@ -92,7 +92,7 @@ func (c SetContacts) Decide(d *Directory, actor string) ([]event.Draft, error) {
 	if err := checkPeopleExist(d, u); err != nil {
 		return nil, err
 	}
-	return []event.Draft{{Type: TypeContactsSet, Subject: "unit/" + u.ID, Actor: actor,
+	return []event.Draft{{Type: TypeContactsSet, Subject: "unit/" + u.ID, Actor: by.Username,
 		Payload: ContactsSet{Unit: u.ID, Phone: u.Phone, Email: u.Email, Webhook: u.Webhook, Primary: u.Primary, Deputies: u.Deputies}}}, nil
 }
 
@@ -108,7 +108,7 @@ type SetOnDuty struct {
 }
 
 // Decide checks the shift; the new shift's id is in the event's payload.
-func (c SetOnDuty) Decide(d *Directory, actor string, now time.Time) ([]event.Draft, error) {
+func (c SetOnDuty) Decide(d *Directory, by event.Actor, now time.Time) ([]event.Draft, error) {
 	if _, ok := d.Unit(c.Unit); !ok {
 		return nil, fail.Field("unit", "unknown unit %q", c.Unit)
 	}
@@ -132,7 +132,7 @@ func (c SetOnDuty) Decide(d *Directory, actor string, now time.Time) ([]event.Dr
 	}
 	s := Shift{ID: event.NewID(), Unit: c.Unit, Person: c.Person, From: c.From.UTC().Truncate(time.Millisecond),
 		To: c.To.UTC().Truncate(time.Millisecond)}
-	return []event.Draft{{Type: TypeOnDutySet, Subject: "unit/" + c.Unit, Actor: actor, Payload: OnDutySet{s}}}, nil
+	return []event.Draft{{Type: TypeOnDutySet, Subject: "unit/" + c.Unit, Actor: by.Username, Payload: OnDutySet{s}}}, nil
 }
 
 // ClearOnDuty is the command that removes an on-duty override.
@@ -142,14 +142,14 @@ type ClearOnDuty struct {
 }
 
 // Decide checks that the shift exists.
-func (c ClearOnDuty) Decide(d *Directory, actor string) ([]event.Draft, error) {
+func (c ClearOnDuty) Decide(d *Directory, by event.Actor) ([]event.Draft, error) {
 	if _, ok := d.Unit(c.Unit); !ok {
 		return nil, fail.Field("unit", "unknown unit %q", c.Unit)
 	}
 	if _, ok := d.shift(c.Unit, c.Shift); !ok {
 		return nil, fail.Field("shift", "unit %q has no on-duty shift %q", c.Unit, c.Shift)
 	}
-	return []event.Draft{{Type: TypeOnDutyCleared, Subject: "unit/" + c.Unit, Actor: actor,
+	return []event.Draft{{Type: TypeOnDutyCleared, Subject: "unit/" + c.Unit, Actor: by.Username,
 		Payload: OnDutyCleared{Unit: c.Unit, Shift: c.Shift}}}, nil
 }
 
@@ -201,7 +201,7 @@ const (
 )
 
 // Decide checks every row against the directory and the rest of the import.
-func (c Import) Decide(d *Directory, actor string) ([]event.Draft, ImportSummary, error) {
+func (c Import) Decide(d *Directory, by event.Actor) ([]event.Draft, ImportSummary, error) {
 	ps := slices.Clone(c.Problems)
 	add := func(file string, line int, field, format string, args ...any) {
 		ps = append(ps, fail.Problemf(field, format, args...).At(file, line))
@@ -278,7 +278,7 @@ func (c Import) Decide(d *Directory, actor string) ([]event.Draft, ImportSummary
 		})
 		return nil, ImportSummary{}, ImportError(ps)
 	}
-	return []event.Draft{{Type: TypeImported, Subject: "directory", Actor: actor, Payload: out}}, sum, nil
+	return []event.Draft{{Type: TypeImported, Subject: "directory", Actor: by.Username, Payload: out}}, sum, nil
 }
 
 // fileRows are the rows of one import file that stand on their own: each

@@ -143,62 +143,69 @@ func New() *Directory {
 }
 
 // Apply folds one event.
-func (d *Directory) Apply(e event.Envelope) {
+func (d *Directory) Apply(e event.Envelope) error {
 	if !strings.HasPrefix(e.Type, "directory.") {
-		return
+		return nil
 	}
 	switch e.Type {
 	case TypeUnitAdded:
 		var p UnitAdded
-		if e.Unmarshal(&p) == nil {
-			d.mu.Lock()
-			d.putUnit(p.Unit)
-			d.mu.Unlock()
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
+		d.mu.Lock()
+		d.putUnit(p.Unit)
+		d.mu.Unlock()
 	case TypePersonAdded:
 		var p PersonAdded
-		if e.Unmarshal(&p) == nil {
-			d.mu.Lock()
-			d.putPerson(p.Person)
-			d.mu.Unlock()
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
+		d.mu.Lock()
+		d.putPerson(p.Person)
+		d.mu.Unlock()
 	case TypeContactsSet:
 		var p ContactsSet
-		if e.Unmarshal(&p) == nil {
-			d.mu.Lock()
-			if u, ok := d.units[p.Unit]; ok {
-				u.Phone, u.Email, u.Webhook, u.Primary, u.Deputies = p.Phone, p.Email, p.Webhook, p.Primary, p.Deputies
-				d.units[p.Unit] = u
-			}
-			d.mu.Unlock()
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
+		d.mu.Lock()
+		if u, ok := d.units[p.Unit]; ok {
+			u.Phone, u.Email, u.Webhook, u.Primary, u.Deputies = p.Phone, p.Email, p.Webhook, p.Primary, p.Deputies
+			d.units[p.Unit] = u
+		}
+		d.mu.Unlock()
 	case TypeOnDutySet:
 		var p OnDutySet
-		if e.Unmarshal(&p) == nil {
-			d.mu.Lock()
-			d.shifts[p.Unit] = append(d.shifts[p.Unit], p.Shift)
-			d.mu.Unlock()
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
+		d.mu.Lock()
+		d.shifts[p.Unit] = append(d.shifts[p.Unit], p.Shift)
+		d.mu.Unlock()
 	case TypeOnDutyCleared:
 		var p OnDutyCleared
-		if e.Unmarshal(&p) == nil {
-			d.mu.Lock()
-			d.shifts[p.Unit] = slices.DeleteFunc(slices.Clone(d.shifts[p.Unit]), func(s Shift) bool { return s.ID == p.Shift })
-			d.mu.Unlock()
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
+		d.mu.Lock()
+		d.shifts[p.Unit] = slices.DeleteFunc(slices.Clone(d.shifts[p.Unit]), func(s Shift) bool { return s.ID == p.Shift })
+		d.mu.Unlock()
 	case TypeImported:
 		var p Imported
-		if e.Unmarshal(&p) == nil {
-			d.mu.Lock()
-			for _, u := range p.Units {
-				d.putUnit(u)
-			}
-			for _, x := range p.People {
-				d.putPerson(x)
-			}
-			d.mu.Unlock()
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
+		d.mu.Lock()
+		for _, u := range p.Units {
+			d.putUnit(u)
+		}
+		for _, x := range p.People {
+			d.putPerson(x)
+		}
+		d.mu.Unlock()
 	}
+	return nil
 }
 
 // putUnit adds or replaces a unit; d.mu is held.

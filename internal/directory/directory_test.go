@@ -17,7 +17,9 @@ func apply(t *testing.T, d *directory.Directory, drafts []event.Draft) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d.Apply(e)
+		if err := d.Apply(e); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -33,6 +35,9 @@ func must(t *testing.T) func([]event.Draft, error) []event.Draft {
 
 var now = time.Date(2026, 11, 23, 8, 3, 0, 0, time.UTC)
 
+// by is who the tests act as.
+var by = event.Actor{Username: "t"}
+
 // testTree builds region → cs → cs-akut → cs-iva, region → ls, a
 // municipality, and people p1…p4.
 func testTree(t *testing.T) *directory.Directory {
@@ -47,12 +52,12 @@ func testTree(t *testing.T) *directory.Directory {
 		{ID: "cs-med", Name: "Med", Type: directory.Clinic, Parent: "cs"},
 		{ID: "kommun", Name: "Kommunen", Type: directory.Municipality},
 	} {
-		apply(t, d, must(t)(directory.AddUnit{Unit: u}.Decide(d, "t", now)))
+		apply(t, d, must(t)(directory.AddUnit{Unit: u}.Decide(d, by, now)))
 	}
 	for i, name := range []string{"Anna", "Bo", "Cia", "Dag"} {
 		p := directory.Person{ID: "p" + string(rune('1'+i)), Name: name, Unit: "cs-iva", Mobile: "070-174 06 0" + string(rune('5'+i)),
 			Email: name + "@x.example"}
-		apply(t, d, must(t)(directory.AddPerson{Person: p}.Decide(d, "t")))
+		apply(t, d, must(t)(directory.AddPerson{Person: p}.Decide(d, by)))
 	}
 	return d
 }
@@ -81,7 +86,7 @@ func TestUnitsAndPeopleValidation(t *testing.T) {
 		"deputy twice":         {directory.Unit{ID: "w", Name: "X", Type: directory.Ward, Primary: "p1", Deputies: []string{"p2", "p2"}}, "deputies"},
 		"deputies, no primary": {directory.Unit{ID: "w", Name: "X", Type: directory.Ward, Deputies: []string{"p2"}}, "primary"},
 	} {
-		if _, err := (directory.AddUnit{Unit: c.u}).Decide(d, "t", now); fail.As(err).Field != c.field {
+		if _, err := (directory.AddUnit{Unit: c.u}).Decide(d, by, now); fail.As(err).Field != c.field {
 			t.Errorf("%s: %v, want an error on %q", name, err, c.field)
 		}
 	}
@@ -101,11 +106,11 @@ func TestUnitsAndPeopleValidation(t *testing.T) {
 		"duplicate id":  {directory.Person{ID: "p1", Name: "N"}, "id"},
 		"long function": {directory.Person{ID: "p", Name: "N", Function: string(make([]byte, 101))}, "function"},
 	} {
-		if _, err := (directory.AddPerson{Person: c.p}).Decide(d, "t"); fail.As(err).Field != c.field {
+		if _, err := (directory.AddPerson{Person: c.p}).Decide(d, by); fail.As(err).Field != c.field {
 			t.Errorf("%s: %v, want an error on %q", name, err, c.field)
 		}
 	}
-	drafts := must(t)(directory.AddPerson{Person: directory.Person{ID: "p", Name: "N", Unit: "cs", Function: "TiB", Mobile: "070-174 06 05"}}.Decide(d, "t"))
+	drafts := must(t)(directory.AddPerson{Person: directory.Person{ID: "p", Name: "N", Unit: "cs", Function: "TiB", Mobile: "070-174 06 05"}}.Decide(d, by))
 	apply(t, d, drafts)
 	if p, _ := d.Person("p"); p.Mobile != "+46701740605" {
 		t.Fatalf("the mobile is stored as %q, not in E.164", p.Mobile)
@@ -130,7 +135,7 @@ func TestSetContactsAndOnDutyValidation(t *testing.T) {
 		"http webhook":      {directory.SetContacts{Unit: "cs", Webhook: "http://display.cs.example/fyr"}, "webhook"},
 		"eleven deputies":   {directory.SetContacts{Unit: "cs", Primary: "p1", Deputies: []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"}}, "deputies"},
 	} {
-		if _, err := c.cmd.Decide(d, "t"); fail.As(err).Field != c.field {
+		if _, err := c.cmd.Decide(d, by); fail.As(err).Field != c.field {
 			t.Errorf("contacts, %s: %v, want an error on %q", name, err, c.field)
 		}
 	}
@@ -149,14 +154,14 @@ func TestSetContactsAndOnDutyValidation(t *testing.T) {
 		"ended":          {directory.SetOnDuty{Unit: "cs", Person: "p1", From: from.Add(-time.Hour), To: from}, "to"},
 		"too long":       {directory.SetOnDuty{Unit: "cs", Person: "p1", From: from, To: from.Add(directory.MaxShift + time.Hour)}, "to"},
 	} {
-		if _, err := c.cmd.Decide(d, "t", now); fail.As(err).Field != c.field {
+		if _, err := c.cmd.Decide(d, by, now); fail.As(err).Field != c.field {
 			t.Errorf("on duty, %s: %v, want an error on %q", name, err, c.field)
 		}
 	}
-	if _, err := (directory.ClearOnDuty{Unit: "cs", Shift: "nope"}).Decide(d, "t"); fail.As(err).Field != "shift" {
+	if _, err := (directory.ClearOnDuty{Unit: "cs", Shift: "nope"}).Decide(d, by); fail.As(err).Field != "shift" {
 		t.Errorf("clearing an unknown shift: %v", err)
 	}
-	if _, err := (directory.ClearOnDuty{Unit: "x", Shift: "nope"}).Decide(d, "t"); fail.As(err).Field != "unit" {
+	if _, err := (directory.ClearOnDuty{Unit: "x", Shift: "nope"}).Decide(d, by); fail.As(err).Field != "unit" {
 		t.Errorf("clearing on an unknown unit: %v", err)
 	}
 }
@@ -175,13 +180,13 @@ func TestReachOrder(t *testing.T) {
 		t.Fatalf("a unit without contacts reaches %v", got)
 	}
 	apply(t, d, must(t)(directory.SetContacts{Unit: "cs-iva", Phone: "08-123 456 78", Email: "iva@x.example", Primary: "p1",
-		Deputies: []string{"p3", "p2"}}.Decide(d, "t")))
+		Deputies: []string{"p3", "p2"}}.Decide(d, by)))
 	want := []string{"primary:p1", "deputy:p3", "deputy:p2", "unit:"}
 	if got := names(d.Reach("cs-iva", now)); !slices.Equal(got, want) {
 		t.Fatalf("reach %v, want %v", got, want)
 	}
 	// An on-duty override for the night shift comes first while it lasts.
-	night := must(t)(directory.SetOnDuty{Unit: "cs-iva", Person: "p4", From: now.Add(12 * time.Hour), To: now.Add(22 * time.Hour)}.Decide(d, "t", now))
+	night := must(t)(directory.SetOnDuty{Unit: "cs-iva", Person: "p4", From: now.Add(12 * time.Hour), To: now.Add(22 * time.Hour)}.Decide(d, by, now))
 	apply(t, d, night)
 	if got := names(d.Reach("cs-iva", now)); !slices.Equal(got, want) {
 		t.Fatalf("before the shift: %v", got)
@@ -203,7 +208,7 @@ func TestReachOrder(t *testing.T) {
 	}
 	// A later override of the same time wins; a person is reached once, at
 	// their first place (the on-duty deputy is not contacted twice).
-	apply(t, d, must(t)(directory.SetOnDuty{Unit: "cs-iva", Person: "p2", From: now.Add(12 * time.Hour), To: now.Add(14 * time.Hour)}.Decide(d, "t", now)))
+	apply(t, d, must(t)(directory.SetOnDuty{Unit: "cs-iva", Person: "p2", From: now.Add(12 * time.Hour), To: now.Add(14 * time.Hour)}.Decide(d, by, now)))
 	want = []string{"on_duty:p2", "primary:p1", "deputy:p3", "unit:"}
 	if got := names(d.Reach("cs-iva", during)); !slices.Equal(got, want) {
 		t.Fatalf("with two overrides: %v, want %v", got, want)
@@ -213,7 +218,7 @@ func TestReachOrder(t *testing.T) {
 	}
 	// Clearing the later one brings back the first.
 	id := d.Shifts("cs-iva", now)[1].ID
-	apply(t, d, must(t)(directory.ClearOnDuty{Unit: "cs-iva", Shift: id}.Decide(d, "t")))
+	apply(t, d, must(t)(directory.ClearOnDuty{Unit: "cs-iva", Shift: id}.Decide(d, by)))
 	if got := names(d.Reach("cs-iva", during)); got[0] != "on_duty:p4" {
 		t.Fatalf("after clearing: %v", got)
 	}

@@ -67,7 +67,7 @@ func FuzzParseUnits(f *testing.F) {
 			checkProblems(t, err)
 			return
 		}
-		drafts, _, err := imp.Decide(directory.New(), "t")
+		drafts, _, err := imp.Decide(directory.New(), by)
 		if err != nil {
 			checkProblems(t, err)
 			return
@@ -84,7 +84,7 @@ func FuzzParseUnits(f *testing.F) {
 			if err != nil {
 				t.Fatalf("the export does not read back: %v\n%s", err, buf.Bytes())
 			}
-			drafts, _, err := again.Decide(directory.New(), "t")
+			drafts, _, err := again.Decide(directory.New(), by)
 			if err != nil {
 				t.Fatalf("the export does not import: %v\n%s", err, buf.Bytes())
 			}
@@ -113,7 +113,7 @@ func FuzzParsePeople(f *testing.F) {
 			checkProblems(t, err)
 			return
 		}
-		drafts, _, err := imp.Decide(directory.New(), "t")
+		drafts, _, err := imp.Decide(directory.New(), by)
 		if err != nil {
 			checkProblems(t, err)
 			return
@@ -128,7 +128,7 @@ func FuzzParsePeople(f *testing.F) {
 		if err != nil {
 			t.Fatalf("the export does not read back: %v\n%s", err, buf.Bytes())
 		}
-		drafts, _, err = again.Decide(directory.New(), "t")
+		drafts, _, err = again.Decide(directory.New(), by)
 		if err != nil {
 			t.Fatalf("the export does not import: %v\n%s", err, buf.Bytes())
 		}

@@ -31,7 +31,7 @@ func importCSV(d *directory.Directory, units, people string) (directory.ImportSu
 		}
 		imp = imp.Merge(p)
 	}
-	drafts, sum, err := imp.Decide(d, "t")
+	drafts, sum, err := imp.Decide(d, by)
 	if err == nil && len(drafts) != 1 {
 		return sum, fmt.Errorf("an import wrote %d events, want one", len(drafts))
 	}
@@ -149,7 +149,7 @@ func TestImportSpreadsheetDialects(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		drafts, sum, err := imp.Decide(d, "t")
+		drafts, sum, err := imp.Decide(d, by)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -178,7 +178,7 @@ func TestImportUpsertsAndIsOneEvent(t *testing.T) {
 	u, _ := directory.ParseUnits([]byte(units))
 	p, _ := directory.ParsePeople([]byte(people))
 	imp = imp.Merge(u).Merge(p)
-	drafts, sum, err := imp.Decide(d, "t")
+	drafts, sum, err := imp.Decide(d, by)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestImportUpsertsAndIsOneEvent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	apply(t, d, must3(move.Decide(d, "t")))
+	apply(t, d, must3(move.Decide(d, by)))
 	if got := ids(d.Subtree("ls")); !slices.Equal(got, []string{"ls", "cs-akut", "cs-iva"}) {
 		t.Fatalf("after moving cs-akut to ls: %v", got)
 	}
@@ -227,7 +227,7 @@ func must3(drafts []event.Draft, _ directory.ImportSummary, err error) []event.D
 func TestExportImportRoundTrip(t *testing.T) {
 	d := testTree(t)
 	apply(t, d, must(t)(directory.SetContacts{Unit: "cs-iva", Phone: "08-123 456 78", Email: "iva@x.example", Primary: "p1",
-		Deputies: []string{"p3", "p2"}, Webhook: "https://display.iva.example/fyr"}.Decide(d, "t")))
+		Deputies: []string{"p3", "p2"}, Webhook: "https://display.iva.example/fyr"}.Decide(d, by)))
 	units, people := d.TreeOrder(), d.People()
 	// Awkward values: separators, quotes, formulas, non-ASCII.
 	units[1].Name = `=HYPERLINK("x"), "CS"; sjukhus`
@@ -256,7 +256,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		drafts, sum, err := u.Merge(p).Decide(fresh, "t")
+		drafts, sum, err := u.Merge(p).Decide(fresh, by)
 		if err != nil {
 			t.Fatalf("%c: %v", sep, err)
 		}
@@ -268,7 +268,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 			t.Fatalf("summary %+v", sum)
 		}
 		// And over the same directory: everything is an update.
-		_, sum, err = u.Merge(p).Decide(fresh, "t")
+		_, sum, err = u.Merge(p).Decide(fresh, by)
 		if err != nil || sum.UnitsUpdated != len(units) || sum.PeopleUpdated != len(people) {
 			t.Fatalf("re-import: %+v %v", sum, err)
 		}
@@ -306,7 +306,7 @@ func bigImport(t *testing.T, n int) (units, people directory.Import) {
 // clear error instead of failing in the log.
 func TestLargeImportFitsOneEvent(t *testing.T) {
 	units, people := bigImport(t, 2000)
-	drafts, _, err := units.Merge(people).Decide(directory.New(), "t")
+	drafts, _, err := units.Merge(people).Decide(directory.New(), by)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,7 +321,7 @@ func TestLargeImportFitsOneEvent(t *testing.T) {
 		}
 	}
 	units, people = bigImport(t, 6000)
-	_, _, err = units.Merge(people).Decide(directory.New(), "t")
+	_, _, err = units.Merge(people).Decide(directory.New(), by)
 	if fe := fail.As(err); err == nil || fe.Field != "file" || !strings.Contains(fe.Message, "too large") {
 		t.Fatalf("an oversized import: %v", err)
 	}

@@ -29,14 +29,14 @@ func NewService(run kernel.Runner[*Directory], view *Directory, maxPayload int, 
 
 // by names who issues a directory command: the account, or "cli" for an
 // operator at the console (p nil).
-func by(p *auth.Principal, action auth.Action) (string, error) {
+func by(p *auth.Principal, action auth.Action) (event.Actor, error) {
 	if p == nil {
-		return "cli", nil
+		return event.Actor{Username: "cli"}, nil
 	}
 	if err := p.Require(action); err != nil {
-		return "", err
+		return event.Actor{}, err
 	}
-	return p.Username, nil
+	return p.Actor(), nil
 }
 
 // ContactAccess is how much of a unit's contact details a caller may see.
@@ -90,7 +90,7 @@ func (s *Service) Hospitals() []Unit { return s.view.Hospitals() }
 // AddUnit adds a unit to the directory; actor names who (an account or "cli").
 func (s *Service) AddUnit(ctx context.Context, actor string, u Unit) error {
 	_, err := s.run.Run(ctx, func(d *Directory, now time.Time) ([]event.Draft, error) {
-		return AddUnit{Unit: u}.Decide(d, actor, now)
+		return AddUnit{Unit: u}.Decide(d, event.Actor{Username: actor}, now)
 	})
 	return err
 }
@@ -98,7 +98,7 @@ func (s *Service) AddUnit(ctx context.Context, actor string, u Unit) error {
 // AddPerson adds a person to the directory; actor names who.
 func (s *Service) AddPerson(ctx context.Context, actor string, p Person) error {
 	_, err := s.run.Run(ctx, func(d *Directory, now time.Time) ([]event.Draft, error) {
-		return AddPerson{Person: p}.Decide(d, actor)
+		return AddPerson{Person: p}.Decide(d, event.Actor{Username: actor})
 	})
 	return err
 }
@@ -121,7 +121,7 @@ func (s *Service) ImportDirectory(ctx context.Context, p *auth.Principal, imp Im
 	}); err != nil {
 		return ImportSummary{}, err
 	}
-	s.log.Info("directory imported", "username", actor, "units_added", sum.UnitsAdded, "units_updated", sum.UnitsUpdated,
+	s.log.Info("directory imported", "username", actor.Username, "units_added", sum.UnitsAdded, "units_updated", sum.UnitsUpdated,
 		"people_added", sum.PeopleAdded, "people_updated", sum.PeopleUpdated)
 	return sum, nil
 }
@@ -157,7 +157,7 @@ func (s *Service) SetOnDuty(ctx context.Context, p *auth.Principal, cmd SetOnDut
 	}); err != nil {
 		return Shift{}, err
 	}
-	s.log.Info("on duty set", "username", actor, "unit", shift.Unit, "person", shift.Person, "from", shift.From, "to", shift.To)
+	s.log.Info("on duty set", "username", actor.Username, "unit", shift.Unit, "person", shift.Person, "from", shift.From, "to", shift.To)
 	return shift, nil
 }
 
@@ -198,7 +198,7 @@ func (s *Service) ExportUnits(p *auth.Principal) ([]Unit, error) {
 		return nil, err
 	}
 	units := s.view.TreeOrder()
-	s.log.Info("directory exported", "audit", true, "username", actor, "what", "units", "rows", len(units))
+	s.log.Info("directory exported", "audit", true, "username", actor.Username, "what", "units", "rows", len(units))
 	return units, nil
 }
 
@@ -209,6 +209,6 @@ func (s *Service) ExportPeople(p *auth.Principal) ([]Person, error) {
 		return nil, err
 	}
 	people := s.view.People()
-	s.log.Info("directory exported", "audit", true, "username", actor, "what", "people", "rows", len(people))
+	s.log.Info("directory exported", "audit", true, "username", actor.Username, "what", "people", "rows", len(people))
 	return people, nil
 }

@@ -17,7 +17,7 @@ func (w *world) recordDecision(text string) string {
 	w.t.Helper()
 	d, err := incident.Record{Incident: w.id, Kind: incident.Decision, Text: text, Decision: &incident.DecisionInfo{
 		DecisionMaker: "Sven Sjukvårdsledare", Mandate: "Regional särskild sjukvårdsledning", Rationale: "Journalsystemet är nere",
-		ValidUntil: t0.Add(48 * time.Hour)}}.Decide(w.inc, incident.Actor{Username: "sjl"}, t0)
+		ValidUntil: t0.Add(48 * time.Hour)}}.Decide(w.inc, event.Actor{Username: "sjl"}, t0)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestDecisionDispatchCarriesTheDecision(t *testing.T) {
 	w := newWorld(t)
 	entry := w.recordDecision("All icke-akut vård ställs in från kl. 08.03.\nAkuta flöden som vanligt.")
 	_, drafts, err := dispatch.Create{Incident: w.id, Kind: dispatch.KindDecision, Decision: entry, Body: "Avboka dagens planerade operationer.",
-		Audience: dispatch.Audience{All: true}, Deadline: t0.Add(30 * time.Minute)}.Decide(w.inc, tree, "stabschef", t0.Add(time.Minute))
+		Audience: dispatch.Audience{All: true}, Deadline: t0.Add(30 * time.Minute)}.Decide(w.inc, tree, event.Actor{Name: "stabschef"}, t0.Add(time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestDecisionDispatchCarriesTheDecision(t *testing.T) {
 	// A time it applies from other than the decision's own.
 	from := t0.Add(2 * time.Hour)
 	_, drafts, err = dispatch.Create{Incident: w.id, Kind: dispatch.KindDecision, Decision: entry, Title: "Egen rubrik", AppliesFrom: from,
-		Audience: dispatch.Audience{All: true}, Deadline: t0.Add(30 * time.Minute)}.Decide(w.inc, tree, "stabschef", t0)
+		Audience: dispatch.Audience{All: true}, Deadline: t0.Add(30 * time.Minute)}.Decide(w.inc, tree, event.Actor{Name: "stabschef"}, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,20 +57,20 @@ func TestDecisionDispatchCarriesTheDecision(t *testing.T) {
 	}
 	// A corrected decision is not sent: its correction is.
 	fix, err := incident.Record{Incident: w.id, Kind: incident.Decision, Text: "Rättelse: från kl. 09.00", Corrects: entry,
-		Decision: &incident.DecisionInfo{DecisionMaker: "Sven Sjukvårdsledare"}}.Decide(w.inc, incident.Actor{Username: "sjl"}, t0)
+		Decision: &incident.DecisionInfo{DecisionMaker: "Sven Sjukvårdsledare"}}.Decide(w.inc, event.Actor{Username: "sjl"}, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.apply(t0, fix...)
 	if _, _, err := (dispatch.Create{Incident: w.id, Kind: dispatch.KindDecision, Decision: entry, Audience: dispatch.Audience{All: true},
-		Deadline: t0.Add(30 * time.Minute)}).Decide(w.inc, tree, "stabschef", t0); fail.As(err).Field != "decision" {
+		Deadline: t0.Add(30 * time.Minute)}).Decide(w.inc, tree, event.Actor{Name: "stabschef"}, t0); fail.As(err).Field != "decision" {
 		t.Fatalf("dispatch of a corrected decision: %v", err)
 	}
 	entry = fix[0].Payload.(incident.EntryRecorded).ID
 	// The digest of the preview's units lets the dispatch through.
 	units, _ := dispatch.Resolve(dispatch.Audience{All: true}, tree, tree.People())
 	if _, _, err := (dispatch.Create{Incident: w.id, Kind: dispatch.KindDecision, Decision: entry, Audience: dispatch.Audience{All: true},
-		Deadline: t0.Add(30 * time.Minute), AudienceDigest: dispatch.Digest(units)}).Decide(w.inc, tree, "stabschef", t0); err != nil {
+		Deadline: t0.Add(30 * time.Minute), AudienceDigest: dispatch.Digest(units)}).Decide(w.inc, tree, event.Actor{Name: "stabschef"}, t0); err != nil {
 		t.Fatalf("the preview's digest: %v", err)
 	}
 }

@@ -115,7 +115,13 @@ func Resolve(a Audience, units []directory.Unit, people []directory.Person) ([]s
 
 // Decide checks Create and returns its event. The incident must be open;
 // a decision dispatch must carry a decision entry of that incident.
-func (c Create) Decide(inc *incident.Facts, units UnitLister, author string, now time.Time) (ID, []event.Draft, error) {
+func (c Create) Decide(inc *incident.Facts, units UnitLister, by event.Actor, now time.Time) (ID, []event.Draft, error) {
+	// The staff's dispatch names its sender by name, as it always has in the log.
+	return c.decide(inc, units, by.Name, now)
+}
+
+// decide checks and drafts a dispatch whose author (and event actor) is author.
+func (c Create) decide(inc *incident.Facts, units UnitLister, author string, now time.Time) (ID, []event.Draft, error) {
 	if err := inc.CheckOpen(c.Incident); err != nil {
 		return "", nil, err
 	}
@@ -206,17 +212,18 @@ func (c Create) Decide(inc *incident.Facts, units UnitLister, author string, now
 // Acknowledge is a unit's receipt. The first receipt covers the unit; a
 // later one from another contact changes nothing and is not an error.
 type Acknowledge struct {
-	Dispatch ID     `json:"-"`
-	Unit     string `json:"unit"`
-	By       string `json:"-"`
-	Username string `json:"-"`
-	Channel  string `json:"-"`
-	Answer   string `json:"answer"`
-	Readback string `json:"readback"`
-	Link     string `json:"-"` // the attempt id of a receipt link, when one is used
+	Dispatch ID          `json:"-"`
+	Unit     string      `json:"unit"`
+	By       event.Actor `json:"-"` // who acknowledged: their name and account, if they have one
+	Channel  string      `json:"-"`
+	Answer   string      `json:"answer"`
+	Readback string      `json:"readback"`
+	Link     string      `json:"-"` // the attempt id of a receipt link, when one is used
 }
 
-// Decide checks a receipt against the dispatch.
+// Decide checks a receipt against the dispatch. actor is what the event
+// records as its actor: the account, or for a receipt without one the way it
+// came ("link:<attempt>", "sms:<number>", "webhook:<unit>").
 func (c Acknowledge) Decide(b *Book, actor string) ([]event.Draft, error) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
@@ -251,7 +258,7 @@ func (c Acknowledge) Decide(b *Book, actor string) ([]event.Draft, error) {
 	// A link's receipt is recorded even when another contact covered the
 	// unit first: it marks the link used.
 	return []event.Draft{{Type: TypeAcknowledged, Subject: string(c.Dispatch), Actor: actor,
-		Payload: Acknowledged{Dispatch: c.Dispatch, Unit: c.Unit, Link: c.Link, By: c.By, Username: c.Username, Channel: c.Channel,
+		Payload: Acknowledged{Dispatch: c.Dispatch, Unit: c.Unit, Link: c.Link, By: c.By.Name, Username: c.By.Username, Channel: c.Channel,
 			Answer: c.Answer, Readback: c.Readback}}}, nil
 }
 

@@ -270,19 +270,19 @@ func NewBook() *Book {
 }
 
 // Apply folds one event.
-func (b *Book) Apply(e event.Envelope) {
+func (b *Book) Apply(e event.Envelope) error {
 	switch e.Type {
 	case TypeCreated, TypeOpened, TypeAcknowledged, TypeEscalated, TypeAttempted, TypeAttemptResult, TypeDelivered:
 	default:
-		return
+		return nil
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	switch e.Type {
 	case TypeCreated:
 		var p Created
-		if e.Unmarshal(&p) != nil {
-			return
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
 		d := &Dispatch{Created: p, CreatedAt: e.OccurredAt, State: make(map[string]*UnitState, len(p.Units))}
 		for _, u := range p.Units {
@@ -296,20 +296,20 @@ func (b *Book) Apply(e event.Envelope) {
 		}
 	case TypeOpened:
 		var p Opened
-		if e.Unmarshal(&p) != nil {
-			return
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
 		if us := b.unit(p.Dispatch, p.Unit); us != nil && us.Opened.IsZero() {
 			us.Opened = e.OccurredAt
 		}
 	case TypeAcknowledged:
 		var p Acknowledged
-		if e.Unmarshal(&p) != nil {
-			return
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
 		us := b.unit(p.Dispatch, p.Unit)
 		if us == nil {
-			return
+			return nil
 		}
 		if p.Link != "" {
 			d := b.dispatches[p.Dispatch]
@@ -319,7 +319,7 @@ func (b *Book) Apply(e event.Envelope) {
 			d.used[p.Link] = true
 		}
 		if us.Ack != nil {
-			return
+			return nil
 		}
 		us.Ack = &Receipt{By: p.By, Username: p.Username, Channel: p.Channel, Answer: p.Answer, Readback: p.Readback, At: e.OccurredAt}
 		if us.Opened.IsZero() {
@@ -340,8 +340,8 @@ func (b *Book) Apply(e event.Envelope) {
 		}
 	case TypeAttempted:
 		var p Attempted
-		if e.Unmarshal(&p) != nil {
-			return
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
 		if us := b.unit(p.Dispatch, p.Unit); us != nil {
 			us.Attempts = append(us.Attempts, Attempt{ID: p.Attempt, Step: p.Step, Channel: p.Channel, Name: p.Name,
@@ -355,8 +355,8 @@ func (b *Book) Apply(e event.Envelope) {
 		}
 	case TypeAttemptResult:
 		var p AttemptResult
-		if e.Unmarshal(&p) != nil {
-			return
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
 		if us := b.unit(p.Dispatch, p.Unit); us != nil {
 			for i := range us.Attempts {
@@ -375,8 +375,8 @@ func (b *Book) Apply(e event.Envelope) {
 		}
 	case TypeDelivered:
 		var p DeliveryReport
-		if e.Unmarshal(&p) != nil {
-			return
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
 		if us := b.unit(p.Dispatch, p.Unit); us != nil {
 			for i := range us.Attempts {
@@ -395,13 +395,14 @@ func (b *Book) Apply(e event.Envelope) {
 		}
 	case TypeEscalated:
 		var p Escalated
-		if e.Unmarshal(&p) != nil {
-			return
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
 		if us := b.unit(p.Dispatch, p.Unit); us != nil && !slices.Contains(us.Steps, p.Step) {
 			us.Steps = append(us.Steps, p.Step)
 		}
 	}
+	return nil
 }
 
 // threshold is how many of n units make a share: 50 % of 3 units is 2.

@@ -1,6 +1,7 @@
 package dispatch_test
 
 import (
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -44,14 +45,14 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	w := &world{t: t, inc: incident.NewFacts(), book: dispatch.NewBook()}
-	id, drafts, err := incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff}.Decide(w.inc, nil, incident.Actor{Username: "tib"}, t0)
+	id, drafts, err := incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff}.Decide(w.inc, nil, event.Actor{Username: "tib"}, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.id = id
 	w.apply(t0, drafts...)
 	d, err := incident.Record{Incident: id, Kind: incident.Decision, Text: "All icke-akut vård ställs in",
-		Decision: &incident.DecisionInfo{DecisionMaker: "Sven"}}.Decide(w.inc, incident.Actor{Username: "sjl"}, t0)
+		Decision: &incident.DecisionInfo{DecisionMaker: "Sven"}}.Decide(w.inc, event.Actor{Username: "sjl"}, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,15 +73,16 @@ func (w *world) apply(at time.Time, drafts ...event.Draft) {
 		}
 		w.seq++
 		e.Seq = w.seq
-		w.inc.Apply(e)
-		w.book.Apply(e)
+		if err := errors.Join(w.inc.Apply(e), w.book.Apply(e)); err != nil {
+			w.t.Fatal(err)
+		}
 	}
 }
 
 func (w *world) create(c dispatch.Create) dispatch.ID {
 	w.t.Helper()
 	c.Incident = w.id
-	id, drafts, err := c.Decide(w.inc, tree, "stabschef", t0)
+	id, drafts, err := c.Decide(w.inc, tree, event.Actor{Name: "stabschef"}, t0)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -146,7 +148,7 @@ func TestCreateValidation(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			cmd := ok
 			c.edit(&cmd)
-			_, drafts, err := cmd.Decide(w.inc, tree, "stabschef", t0)
+			_, drafts, err := cmd.Decide(w.inc, tree, event.Actor{Name: "stabschef"}, t0)
 			fe := fail.As(err)
 			if err == nil || fe.Field != c.field || fe.Code != c.code {
 				t.Fatalf("got %v, want %s on %q", err, c.code, c.field)
@@ -156,9 +158,9 @@ func TestCreateValidation(t *testing.T) {
 			}
 		})
 	}
-	closeDrafts, _ := incident.Close{Incident: w.id, Reason: "klart"}.Decide(w.inc, incident.Actor{}, t0)
+	closeDrafts, _ := incident.Close{Incident: w.id, Reason: "klart"}.Decide(w.inc, event.Actor{}, t0)
 	w.apply(t0, closeDrafts...)
-	if _, _, err := ok.Decide(w.inc, tree, "stabschef", t0); !fail.Is(err, fail.Conflict) {
+	if _, _, err := ok.Decide(w.inc, tree, event.Actor{Name: "stabschef"}, t0); !fail.Is(err, fail.Conflict) {
 		t.Fatalf("dispatch on a closed incident: %v, want conflict", err)
 	}
 }
@@ -168,7 +170,7 @@ func TestReceiptsCoverUnitsAndMilestones(t *testing.T) {
 	id := w.create(dispatch.Create{Kind: dispatch.KindMessage, Title: "Kan ni operera akut i natt?", Audience: dispatch.Audience{Types: []string{"hospital", "ward"}},
 		Question: &dispatch.Question{Text: "Akut kirurgi i natt?", Answers: []string{"Ja", "Nej", "Delvis"}}, Deadline: t0.Add(time.Hour)})
 	ack := func(unit, answer string, at time.Time) error {
-		drafts, err := dispatch.Acknowledge{Dispatch: id, Unit: unit, By: "Anna", Channel: dispatch.InApp, Answer: answer}.Decide(w.book, "anna")
+		drafts, err := dispatch.Acknowledge{Dispatch: id, Unit: unit, By: event.Actor{Name: "Anna"}, Channel: dispatch.InApp, Answer: answer}.Decide(w.book, "anna")
 		if err == nil {
 			w.apply(at, drafts...)
 		}
@@ -229,7 +231,7 @@ func TestEscalationPlanStopsAtReceipt(t *testing.T) {
 	if got := due(t0.Add(4 * time.Minute)); len(got) != 0 {
 		t.Fatalf("before T1: %+v", got)
 	}
-	drafts, _ := dispatch.Acknowledge{Dispatch: id, Unit: "cs", By: "A", Channel: dispatch.SMS}.Decide(w.book, "a")
+	drafts, _ := dispatch.Acknowledge{Dispatch: id, Unit: "cs", By: event.Actor{Name: "A"}, Channel: dispatch.SMS}.Decide(w.book, "a")
 	w.apply(t0.Add(4*time.Minute), drafts...)
 	got := due(t0.Add(5 * time.Minute))
 	if len(got) != 1 || got[0].Unit != "ls" || got[0].Step != dispatch.StepResend {
@@ -330,7 +332,7 @@ func TestFailoverDue(t *testing.T) {
 	if due := w.book.FailoverDue(t0.Add(-time.Second)); len(due) != 0 {
 		t.Fatalf("due before the window passed: %+v", due)
 	}
-	drafts, _ := dispatch.Acknowledge{Dispatch: id, Unit: "cs", By: "A", Channel: dispatch.InApp}.Decide(w.book, "a")
+	drafts, _ := dispatch.Acknowledge{Dispatch: id, Unit: "cs", By: event.Actor{Name: "A"}, Channel: dispatch.InApp}.Decide(w.book, "a")
 	w.apply(t0, drafts...)
 	due := w.book.FailoverDue(t0)
 	if len(due) != 1 || due[0].ID != "a-ls" || due[0].Provider != "elks-1" {

@@ -24,7 +24,10 @@ var CarriedKinds = []Kind{KindReportRequest, KindReportReminder, KindPicture}
 // DecideCarried checks a dispatch another capability sends for its own kind
 // (a call to report, a reminder, a situation picture): every check of
 // Decide, the audience resolved the same way, and the event carries kind.
-func (c Create) DecideCarried(inc *incident.Facts, units UnitLister, author string, now time.Time) (ID, []event.Draft, error) {
+//
+// The author of a carried dispatch is the account (by.Username), as the log
+// has always had it.
+func (c Create) DecideCarried(inc *incident.Facts, units UnitLister, by event.Actor, now time.Time) (ID, []event.Draft, error) {
 	if !slices.Contains(CarriedKinds, c.Kind) {
 		return "", nil, fail.Field("kind", "%q is not a kind another capability sends", c.Kind)
 	}
@@ -33,7 +36,7 @@ func (c Create) DecideCarried(inc *incident.Facts, units UnitLister, author stri
 	}
 	kind := c.Kind
 	c.Kind = KindMessage
-	id, drafts, err := c.Decide(inc, units, author, now)
+	id, drafts, err := c.decide(inc, units, by.Username, now)
 	if err != nil {
 		return "", nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyr/internal/dispatch"
+	"fyr/internal/event"
 	"fyr/internal/fail"
 )
 
@@ -34,7 +35,7 @@ func TestReceiptLinks(t *testing.T) {
 		t.Errorf("expired link: %v", err)
 	}
 	ack := func() error {
-		drafts, err := dispatch.Acknowledge{Dispatch: id, Unit: "cs", By: "Anna", Channel: dispatch.SMS, Link: "att1"}.Decide(w.book, "link")
+		drafts, err := dispatch.Acknowledge{Dispatch: id, Unit: "cs", By: event.Actor{Name: "Anna"}, Channel: dispatch.SMS, Link: "att1"}.Decide(w.book, "link")
 		if err == nil {
 			w.apply(t0, drafts...)
 		}

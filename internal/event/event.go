@@ -122,10 +122,11 @@ func Decode(data []byte, seq uint64) (Envelope, error) {
 	return e, nil
 }
 
-// Unmarshal decodes the payload into v.
+// Unmarshal decodes the payload into v. Its error names the event (seq, id
+// and type), so that a model that cannot be built says which event it is.
 func (e Envelope) Unmarshal(v any) error {
 	if err := jsonv2.Unmarshal(e.Payload, v); err != nil {
-		return fmt.Errorf("decode %s payload of event %s: %w", e.Type, e.ID, err)
+		return fmt.Errorf("decode %s payload of event %s at seq %d: %w", e.Type, e.ID, e.Seq, err)
 	}
 	return nil
 }

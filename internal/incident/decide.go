@@ -13,12 +13,6 @@ type Scopes interface {
 	IsHospital(unitID string) bool
 }
 
-// Actor is who issues a command: the account and the person's name.
-type Actor struct {
-	Username string
-	Name     string
-}
-
 // Open starts an incident.
 type Open struct {
 	Title       string    `json:"title"`
@@ -118,7 +112,7 @@ func (f *Facts) open(id ID) (*incidentFacts, error) {
 
 // Decide checks Open and returns its events: the incident, and the initial
 // level of its scope when that is above normal.
-func (c Open) Decide(f *Facts, scopes Scopes, by Actor, now time.Time) (ID, []event.Draft, error) {
+func (c Open) Decide(f *Facts, scopes Scopes, by event.Actor, now time.Time) (ID, []event.Draft, error) {
 	at, err := occurred("occurred_at", c.OccurredAt, now)
 	if err = fail.First(err,
 		fail.Text("title", c.Title, 200, true),
@@ -152,7 +146,7 @@ func (c Open) Decide(f *Facts, scopes Scopes, by Actor, now time.Time) (ID, []ev
 }
 
 // Decide checks ChangeLevel against the incident's current levels.
-func (c ChangeLevel) Decide(f *Facts, scopes Scopes, by Actor, now time.Time) ([]event.Draft, error) {
+func (c ChangeLevel) Decide(f *Facts, scopes Scopes, by event.Actor, now time.Time) ([]event.Draft, error) {
 	at, err := occurred("occurred_at", c.OccurredAt, now)
 	if err = fail.First(err,
 		checkScope(scopes, c.Scope),
@@ -180,7 +174,7 @@ func (c ChangeLevel) Decide(f *Facts, scopes Scopes, by Actor, now time.Time) ([
 }
 
 // Decide checks a journal entry.
-func (c Record) Decide(f *Facts, by Actor, now time.Time) ([]event.Draft, error) {
+func (c Record) Decide(f *Facts, by event.Actor, now time.Time) ([]event.Draft, error) {
 	at, err := occurred("occurred_at", c.OccurredAt, now)
 	if err = fail.First(err,
 		kindErr(c.Kind),
@@ -296,7 +290,7 @@ func checkTask(f *Facts, c Record) (*TaskInfo, error) {
 
 // Decide checks Close: the incident must be open. Every scope above normal
 // goes back to normal, and the closing is the last entry.
-func (c Close) Decide(f *Facts, by Actor, now time.Time) ([]event.Draft, error) {
+func (c Close) Decide(f *Facts, by event.Actor, now time.Time) ([]event.Draft, error) {
 	at, err := occurred("occurred_at", c.OccurredAt, now)
 	if err = fail.First(err,
 		fail.Text("reason", c.Reason, MaxText, true),

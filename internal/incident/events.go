@@ -56,9 +56,10 @@ type Closed struct {
 }
 
 // Decode returns the typed payload of an incident event, as a pointer, or
-// nil for any other event (or an undecodable one). Replay decodes each
-// payload once and hands it to both models.
-func Decode(e event.Envelope) any {
+// nil for any other event. An incident event whose payload does not decode
+// is an error naming the event. Replay decodes each payload once and hands
+// it to both models.
+func Decode(e event.Envelope) (any, error) {
 	var p any
 	switch e.Type {
 	case TypeOpened:
@@ -70,10 +71,10 @@ func Decode(e event.Envelope) any {
 	case TypeClosed:
 		p = new(Closed)
 	default:
-		return nil
+		return nil, nil
 	}
-	if e.Unmarshal(p) != nil {
-		return nil
+	if err := e.Unmarshal(p); err != nil {
+		return nil, err
 	}
-	return p
+	return p, nil
 }

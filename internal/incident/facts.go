@@ -57,8 +57,16 @@ func NewFacts() *Facts {
 	return &Facts{incidents: map[ID]*incidentFacts{}, entries: map[string]entryFacts{}, tokens: map[tokenKey]string{}, decisions: map[string]DecisionRecord{}}
 }
 
-// Apply folds one event into the write model.
-func (f *Facts) Apply(e event.Envelope) { f.ApplyDecoded(e, Decode(e)) }
+// Apply folds one event into the write model; an incident event it cannot
+// decode is an error.
+func (f *Facts) Apply(e event.Envelope) error {
+	p, err := Decode(e)
+	if err != nil {
+		return err
+	}
+	f.ApplyDecoded(e, p)
+	return nil
+}
 
 // ApplyDecoded folds an event whose payload Decode has already decoded.
 func (f *Facts) ApplyDecoded(e event.Envelope, payload any) {

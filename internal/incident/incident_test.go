@@ -1,6 +1,7 @@
 package incident_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,7 @@ func (h hospitals) IsHospital(id string) bool { return h[id] }
 var (
 	now    = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
 	scopes = hospitals{"cs": true}
-	by     = incident.Actor{Username: "tib", Name: "Tove"}
+	by     = event.Actor{Username: "tib", Name: "Tove"}
 )
 
 // world applies sealed drafts to both models, as the log would.
@@ -43,8 +44,9 @@ func (w *world) apply(drafts []event.Draft, recorded time.Time) {
 		w.seq++
 		e.Seq = w.seq
 		w.prev = e.Hash
-		w.facts.Apply(e)
-		w.view.Apply(e)
+		if err := errors.Join(w.facts.Apply(e), w.view.Apply(e)); err != nil {
+			w.t.Fatal(err)
+		}
 	}
 }
 

@@ -32,8 +32,6 @@ func NewService(run kernel.Runner[WriteModel], view *View, logger *slog.Logger) 
 	return &Service{run: run, view: view, log: logger}
 }
 
-func actorOf(p auth.Principal) Actor { return Actor{Username: p.Username, Name: p.Name} }
-
 // OpenIncident starts an incident.
 func (s *Service) OpenIncident(ctx context.Context, p auth.Principal, cmd Open) (Incident, error) {
 	if err := p.Require(auth.WriteIncidents); err != nil {
@@ -43,7 +41,7 @@ func (s *Service) OpenIncident(ctx context.Context, p auth.Principal, cmd Open) 
 	_, err := s.run.Run(ctx, func(m WriteModel, now time.Time) ([]event.Draft, error) {
 		var drafts []event.Draft
 		var err error
-		id, drafts, err = cmd.Decide(m.Incidents, m.Scopes, actorOf(p), now)
+		id, drafts, err = cmd.Decide(m.Incidents, m.Scopes, p.Actor(), now)
 		return drafts, err
 	})
 	if err != nil {
@@ -59,7 +57,7 @@ func (s *Service) ChangeLevel(ctx context.Context, p auth.Principal, cmd ChangeL
 		return Incident{}, err
 	}
 	if _, err := s.run.Run(ctx, func(m WriteModel, now time.Time) ([]event.Draft, error) {
-		return cmd.Decide(m.Incidents, m.Scopes, actorOf(p), now)
+		return cmd.Decide(m.Incidents, m.Scopes, p.Actor(), now)
 	}); err != nil {
 		return Incident{}, err
 	}
@@ -82,7 +80,7 @@ func (s *Service) Record(ctx context.Context, p auth.Principal, cmd Record) (Ent
 		if again {
 			return nil, nil // sent twice: written once
 		}
-		drafts, err := cmd.Decide(m.Incidents, actorOf(p), now)
+		drafts, err := cmd.Decide(m.Incidents, p.Actor(), now)
 		if err == nil {
 			entryID = drafts[0].Payload.(EntryRecorded).ID
 		}
@@ -109,7 +107,7 @@ func (s *Service) CloseIncident(ctx context.Context, p auth.Principal, cmd Close
 		return Incident{}, err
 	}
 	if _, err := s.run.Run(ctx, func(m WriteModel, now time.Time) ([]event.Draft, error) {
-		return cmd.Decide(m.Incidents, actorOf(p), now)
+		return cmd.Decide(m.Incidents, p.Actor(), now)
 	}); err != nil {
 		return Incident{}, err
 	}

@@ -62,8 +62,16 @@ type View struct {
 // NewView returns an empty read model.
 func NewView() *View { return &View{incidents: map[ID]*incidentState{}} }
 
-// Apply folds one event into the read model.
-func (v *View) Apply(e event.Envelope) { v.ApplyDecoded(e, Decode(e)) }
+// Apply folds one event into the read model; an incident event it cannot
+// decode is an error.
+func (v *View) Apply(e event.Envelope) error {
+	p, err := Decode(e)
+	if err != nil {
+		return err
+	}
+	v.ApplyDecoded(e, p)
+	return nil
+}
 
 // ApplyDecoded folds an event whose payload Decode has already decoded.
 func (v *View) ApplyDecoded(e event.Envelope, payload any) {

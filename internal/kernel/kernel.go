@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"fyr/internal/event"
+	"fyr/internal/fail"
 	"fyr/internal/store"
 )
 
@@ -23,7 +24,7 @@ type Model = store.Model
 // Predecoder is a model that can take a payload already decoded by
 // Config.Decode, so that a replay decodes each event once for both models.
 type Predecoder interface {
-	ApplyDecoded(e event.Envelope, decoded any)
+	ApplyDecoded(e event.Envelope, decoded any) error
 }
 
 // Config configures a Kernel.
@@ -36,7 +37,7 @@ type Config[W Model] struct {
 	// Read is the read model; it sees only events of Org.
 	Read Model
 	// Decode, if set, decodes an event once for both models at replay.
-	Decode func(event.Envelope) any
+	Decode func(event.Envelope) (any, error)
 	Now    func() time.Time
 	Logger *slog.Logger
 }
@@ -53,6 +54,11 @@ type Kernel[W Model] struct {
 	seq       uint64
 	changed   chan struct{} // closed and replaced on every event
 	listeners []func(event.Envelope)
+	// fault is the first event the read model could not fold: from then on
+	// it applies nothing more (it would silently diverge from the log), the
+	// node reports unhealthy and refuses commands.
+	fault  error
+	logger *slog.Logger
 
 	cancel context.CancelFunc
 	stop   func()
@@ -69,19 +75,29 @@ func Open[W Model](ctx context.Context, cfg Config[W]) (*Kernel[W], error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	k := &Kernel[W]{org: cfg.Org, log: cfg.Log, read: cfg.Read, now: cfg.Now, changed: make(chan struct{}), ready: make(chan struct{})}
+	k := &Kernel[W]{org: cfg.Org, log: cfg.Log, read: cfg.Read, now: cfg.Now, logger: cfg.Logger,
+		changed: make(chan struct{}), ready: make(chan struct{})}
 	facts := cfg.NewWrite()
 	var head store.Head
 	var replayed uint64
+	// A model that cannot fold an event it owns stops the start: the node
+	// does not serve a model it cannot build.
 	if err := cfg.Log.Replay(ctx, func(e event.Envelope) error {
 		var decoded any
-		if cfg.Decode != nil {
-			decoded = cfg.Decode(e)
-		}
 		if e.Org == cfg.Org {
-			applyTo(facts, e, decoded, cfg.Decode != nil)
+			if cfg.Decode != nil {
+				var err error
+				if decoded, err = cfg.Decode(e); err != nil {
+					return err
+				}
+			}
+			if err := applyTo(facts, e, decoded, cfg.Decode != nil); err != nil {
+				return err
+			}
 		}
-		k.apply(e, decoded, cfg.Decode != nil)
+		if err := k.apply(e, decoded, cfg.Decode != nil); err != nil {
+			return err
+		}
 		head = head.Track(cfg.Org, e)
 		replayed = e.Seq
 		return nil
@@ -90,7 +106,7 @@ func Open[W Model](ctx context.Context, cfg Config[W]) (*Kernel[W], error) {
 	}
 	bg, cancel := context.WithCancel(context.Background())
 	k.cancel = cancel
-	stop, err := cfg.Log.Subscribe(bg, replayed+1, func(e event.Envelope) { k.apply(e, nil, false) })
+	stop, err := cfg.Log.Subscribe(bg, replayed+1, k.follow)
 	if err != nil {
 		cancel()
 		return nil, err
@@ -101,19 +117,37 @@ func Open[W Model](ctx context.Context, cfg Config[W]) (*Kernel[W], error) {
 	return k, nil
 }
 
-func applyTo(m Model, e event.Envelope, decoded any, predecoded bool) {
+func applyTo(m Model, e event.Envelope, decoded any, predecoded bool) error {
 	if p, ok := m.(Predecoder); ok && predecoded {
-		p.ApplyDecoded(e, decoded)
+		return p.ApplyDecoded(e, decoded)
+	}
+	return m.Apply(e)
+}
+
+// follow folds an event of the live subscription. An event of the org that
+// the read model cannot fold stops it: see Healthy.
+func (k *Kernel[W]) follow(e event.Envelope) {
+	if k.Healthy() != nil {
 		return
 	}
-	m.Apply(e)
+	if err := k.apply(e, nil, false); err != nil {
+		k.logger.Error("read model stopped: an event cannot be folded; commands are refused until it is fixed",
+			"seq", e.Seq, "event_id", e.ID, "type", e.Type, "err", err)
+		k.mu.Lock()
+		k.fault = fmt.Errorf("read model stopped: %w", err)
+		close(k.changed) // wake WaitFor, which now answers the fault
+		k.changed = make(chan struct{})
+		k.mu.Unlock()
+	}
 }
 
 // apply folds one event from the log into the read model and tells the
 // listeners.
-func (k *Kernel[W]) apply(e event.Envelope, decoded any, predecoded bool) {
+func (k *Kernel[W]) apply(e event.Envelope, decoded any, predecoded bool) error {
 	if e.Org == k.org {
-		applyTo(k.read, e, decoded, predecoded)
+		if err := applyTo(k.read, e, decoded, predecoded); err != nil {
+			return err
+		}
 	}
 	k.mu.Lock()
 	k.seq = e.Seq
@@ -126,6 +160,21 @@ func (k *Kernel[W]) apply(e event.Envelope, decoded any, predecoded bool) {
 			fn(e)
 		}
 	}
+	return nil
+}
+
+// Healthy is nil while the read model follows the log, else the event it
+// stopped at: the node then refuses commands  and reports it.
+func (k *Kernel[W]) Healthy() error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.fault
+}
+
+// stopped is what a command or a wait gets once the read model has stopped
+// at an event it cannot fold.
+func stopped(fault error) error {
+	return fail.New(fail.Unavailable, "this node has stopped applying the log and takes no commands: %v", fault)
 }
 
 // Org is the organisation served.
@@ -163,10 +212,13 @@ func (k *Kernel[W]) Seq() uint64 {
 func (k *Kernel[W]) WaitFor(ctx context.Context, seq uint64) error {
 	for {
 		k.mu.Lock()
-		cur, ch := k.seq, k.changed
+		cur, ch, fault := k.seq, k.changed, k.fault
 		k.mu.Unlock()
 		if cur >= seq {
 			return nil
+		}
+		if fault != nil {
+			return stopped(fault)
 		}
 		select {
 		case <-ch:
@@ -179,6 +231,9 @@ func (k *Kernel[W]) WaitFor(ctx context.Context, seq uint64) error {
 // Do runs a command through the appender and waits until the read model
 // shows its events, so that the caller's response shows its own write.
 func (k *Kernel[W]) Do(ctx context.Context, cmd store.Command[W]) ([]event.Envelope, error) {
+	if err := k.Healthy(); err != nil {
+		return nil, stopped(err)
+	}
 	evs, err := k.w.Do(ctx, cmd)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,17 +21,18 @@ type tally struct {
 	values []int
 }
 
-func (m *tally) Apply(e event.Envelope) {
+func (m *tally) Apply(e event.Envelope) error {
 	if e.Type != "n" {
-		return
+		return nil
 	}
 	var v int
-	if err := json.Unmarshal(e.Payload, &v); err != nil {
-		panic(err)
+	if err := e.Unmarshal(&v); err != nil {
+		return err
 	}
 	m.mu.Lock()
 	m.values = append(m.values, v)
 	m.mu.Unlock()
+	return nil
 }
 
 func (m *tally) snapshot() []int {
@@ -149,6 +151,40 @@ func TestViewRunsOnThePickedPart(t *testing.T) {
 	}
 	if r.Seq() != k.Seq() {
 		t.Fatalf("runner Seq %d, kernel %d", r.Seq(), k.Seq())
+	}
+}
+
+// An event the read model cannot fold stops a start; arriving live, it
+// stops the read model, which applies nothing more, and every command and
+// wait is refused naming the event.
+func TestAnEventTheModelCannotFoldStopsTheNode(t *testing.T) {
+	log := store.NewMem()
+	read := &tally{}
+	k := open(t, log, "o", read)
+	bad, err := event.Seal(event.Draft{Type: "n", Payload: "not a number"}, event.NewID(), "o", "", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq, err := log.Commit(context.Background(), "o", 0, []event.Envelope{bad})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err = k.WaitFor(ctx, seq)
+	if err == nil || !strings.Contains(err.Error(), bad.ID) {
+		t.Fatalf("WaitFor past a bad event: %v, want the event named", err)
+	}
+	if k.Healthy() == nil {
+		t.Fatal("the kernel says it is healthy after a bad event")
+	}
+	if _, err := k.Do(context.Background(), add(1)); err == nil || !strings.Contains(err.Error(), "stopped") {
+		t.Fatalf("a command after a bad event: %v", err)
+	}
+	_, err = kernel.Open(context.Background(), kernel.Config[*tally]{Log: log, Org: "o",
+		NewWrite: func() *tally { return &tally{} }, Read: &tally{}})
+	if err == nil || !strings.Contains(err.Error(), bad.ID) {
+		t.Fatalf("Open on a log with a bad event: %v, want the event named", err)
 	}
 }
 

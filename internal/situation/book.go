@@ -135,33 +135,33 @@ func NewBook() *Book {
 }
 
 // Apply folds one event.
-func (b *Book) Apply(e event.Envelope) {
+func (b *Book) Apply(e event.Envelope) error {
 	if !strings.HasPrefix(e.Type, "situation.") {
-		return
+		return nil
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	switch e.Type {
 	case TypeRoundOpened:
 		var p RoundOpened
-		if e.Unmarshal(&p) != nil {
-			return
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
 		b.rounds[p.Round] = &round{opened: p, at: stampOf(e)}
 		b.roundOrder[p.Incident] = append(b.roundOrder[p.Incident], p.Round)
 		b.byDispatch[p.Dispatch] = p.Round
 	case TypeRoundClosed, TypeRoundReopened:
 		var p RoundReopened // RoundClosed has a subset of its fields
-		if e.Unmarshal(&p) != nil {
-			return
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
 		if r := b.rounds[p.Round]; r != nil {
 			r.changes = append(r.changes, roundChange{stampOf(e), e.Type == TypeRoundClosed, p.Deadline})
 		}
 	case TypeRoundReminded:
 		var p RoundReminded
-		if e.Unmarshal(&p) != nil {
-			return
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
 		if r := b.rounds[p.Round]; r != nil && r.reminded == nil {
 			r.reminded, r.remAt = &p, stampOf(e)
@@ -169,12 +169,12 @@ func (b *Book) Apply(e event.Envelope) {
 		}
 	case TypeReportFiled:
 		var p ReportFiled
-		if e.Unmarshal(&p) != nil {
-			return
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
 		r := b.rounds[p.Round]
 		if r == nil {
-			return
+			return nil
 		}
 		rep := &Report{ReportFiled: p, OccurredAt: e.OccurredAt, RecordedAt: e.RecordedAt, Seq: e.Seq}
 		r.reports = append(r.reports, rep)
@@ -187,50 +187,52 @@ func (b *Book) Apply(e event.Envelope) {
 		}
 	case TypePictureDrafted:
 		var p PictureDrafted
-		if e.Unmarshal(&p) != nil {
-			return
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
 		b.pictures[p.Picture] = &picture{drafted: p, at: stampOf(e),
 			revisions: []revision{{stampOf(e), p.Content, e.Actor}}}
 		b.picOrder[p.Incident] = append(b.picOrder[p.Incident], p.Picture)
 	case TypePictureRevised:
 		var p PictureRevised
-		if e.Unmarshal(&p) != nil {
-			return
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
 		if pic := b.pictures[p.Picture]; pic != nil {
 			pic.revisions = append(pic.revisions, revision{stampOf(e), p.Content, e.Actor})
 		}
 	case TypePictureApproved:
 		var p PictureApproved
-		if e.Unmarshal(&p) != nil {
-			return
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
 		if pic := b.pictures[p.Picture]; pic != nil {
 			pic.approved, pic.approver, pic.apAt = &p, e.Actor, stampOf(e)
 		}
 	case TypePicturePublished:
 		var p PicturePublished
-		if e.Unmarshal(&p) != nil {
-			return
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
 		if pic := b.pictures[p.Picture]; pic != nil {
 			pic.published, pic.publisher, pic.pubAt = &p, e.Actor, stampOf(e)
 		}
 	case TypePictureDiscarded:
 		var p PictureDiscarded
-		if e.Unmarshal(&p) != nil {
-			return
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
 		if pic := b.pictures[p.Picture]; pic != nil {
 			pic.discarded, pic.disAt = &p, stampOf(e)
 		}
 	case TypeFourEyesSet:
 		var p FourEyesSet
-		if e.Unmarshal(&p) == nil {
-			b.fourEyes = append(b.fourEyes, toggle{stampOf(e), p.Enabled})
+		if err := e.Unmarshal(&p); err != nil {
+			return err
 		}
+		b.fourEyes = append(b.fourEyes, toggle{stampOf(e), p.Enabled})
 	}
+	return nil
 }
 
 // view returns the round as it stood at asOf; ok is false when it had not

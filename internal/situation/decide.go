@@ -45,7 +45,7 @@ type OpenRound struct {
 const DefaultTitle = "Lägesrapport"
 
 // Decide checks OpenRound and returns the dispatch's events and the round's.
-func (c OpenRound) Decide(inc *incident.Facts, units dispatch.UnitLister, by By, now time.Time) (RoundID, dispatch.ID, []event.Draft, error) {
+func (c OpenRound) Decide(inc *incident.Facts, units dispatch.UnitLister, by event.Actor, now time.Time) (RoundID, dispatch.ID, []event.Draft, error) {
 	title := strings.TrimSpace(c.Title)
 	if title == "" {
 		title = DefaultTitle
@@ -64,7 +64,7 @@ func (c OpenRound) Decide(inc *incident.Facts, units dispatch.UnitLister, by By,
 	}
 	did, drafts, err := dispatch.Create{Incident: c.Incident, Kind: dispatch.KindReportRequest,
 		Title: fmt.Sprintf("%s: rapport senast %s", title, clock(c.Deadline)), Body: body, Audience: c.Audience,
-		Deadline: c.Deadline, Escalation: c.Escalation, Channels: c.Channels}.DecideCarried(inc, units, by.Username, now)
+		Deadline: c.Deadline, Escalation: c.Escalation, Channels: c.Channels}.DecideCarried(inc, units, by, now)
 	if err != nil {
 		return "", "", nil, err
 	}
@@ -100,7 +100,7 @@ type CloseRound struct {
 }
 
 // Decide checks that the round exists and is open.
-func (c CloseRound) Decide(b *Book, by By) ([]event.Draft, error) {
+func (c CloseRound) Decide(b *Book, by event.Actor) ([]event.Draft, error) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	r, err := b.round(c.Round)
@@ -122,7 +122,7 @@ type ReopenRound struct {
 }
 
 // Decide checks that the round exists and is closed.
-func (c ReopenRound) Decide(b *Book, by By, now time.Time) ([]event.Draft, error) {
+func (c ReopenRound) Decide(b *Book, by event.Actor, now time.Time) ([]event.Draft, error) {
 	if !c.Deadline.IsZero() {
 		if err := checkDeadline("deadline", c.Deadline, now); err != nil {
 			return nil, err
@@ -181,11 +181,11 @@ func Remind(b *Book, inc *incident.Facts, units dispatch.UnitLister, d *dispatch
 		Body: fmt.Sprintf("Enhetens rapport till omgången ”%s” skulle ha lämnats senast %s och saknas. Rapportera i Fyr nu.",
 			v.Title, stamped(v.Deadline)),
 		Audience: dispatch.Audience{Units: missing}, Deadline: now.Add(ReminderIn), Escalation: &esc,
-		Channels: request.Channels}.DecideCarried(inc, units, "fyr", now)
+		Channels: request.Channels}.DecideCarried(inc, units, event.System, now)
 	if err != nil {
 		return nil, fmt.Errorf("remind round %s: %w", id, err)
 	}
-	return append(drafts, event.Draft{Type: TypeRoundReminded, Subject: string(id), Actor: "fyr",
+	return append(drafts, event.Draft{Type: TypeRoundReminded, Subject: string(id), Actor: event.System.Username,
 		Payload: RoundReminded{Round: id, Dispatch: did, Units: missing}}), nil
 }
 
@@ -203,7 +203,7 @@ type File struct {
 // unit's receipt of the call to report (and of the reminder, when it got
 // one): a report shows the call was received, so escalation stops. Who may
 // report for the unit is checked by the caller (the service).
-func (c File) Decide(b *Book, d *dispatch.Book, by By, onBehalf bool, now time.Time) (ReportID, []event.Draft, error) {
+func (c File) Decide(b *Book, d *dispatch.Book, by event.Actor, onBehalf bool, now time.Time) (ReportID, []event.Draft, error) {
 	b.mu.RLock()
 	r, err := b.round(c.Round)
 	if err != nil {
@@ -256,7 +256,7 @@ func (c File) Decide(b *Book, d *dispatch.Book, by By, onBehalf bool, now time.T
 		if _, ok := d.UnitState(did, c.Unit); !ok {
 			continue // the reminder went to the units missing then
 		}
-		ack, err := dispatch.Acknowledge{Dispatch: did, Unit: c.Unit, By: by.Name, Username: by.Username, Channel: channel,
+		ack, err := dispatch.Acknowledge{Dispatch: did, Unit: c.Unit, By: by, Channel: channel,
 			Readback: "Rapport lämnad"}.Decide(d, by.Username)
 		if err != nil {
 			return "", nil, fmt.Errorf("receipt of dispatch %s by the report of unit %s: %w", did, c.Unit, err)
@@ -370,7 +370,7 @@ type DraftPicture struct {
 
 // Decide checks the draft: the incident is open, no earlier version is
 // still unpublished, the content is valid.
-func (c DraftPicture) Decide(b *Book, inc *incident.Facts, units dispatch.UnitLister, by By, now time.Time) (PictureID, []event.Draft, error) {
+func (c DraftPicture) Decide(b *Book, inc *incident.Facts, units dispatch.UnitLister, by event.Actor, now time.Time) (PictureID, []event.Draft, error) {
 	if err := inc.CheckOpen(c.Incident); err != nil {
 		return "", nil, err
 	}
@@ -411,7 +411,7 @@ type Revise struct {
 }
 
 // Decide checks that the version is still a draft and the content valid.
-func (c Revise) Decide(b *Book, units dispatch.UnitLister, by By) ([]event.Draft, error) {
+func (c Revise) Decide(b *Book, units dispatch.UnitLister, by event.Actor) ([]event.Draft, error) {
 	b.mu.RLock()
 	p, err := b.picture(c.Picture)
 	b.mu.RUnlock()
@@ -437,7 +437,7 @@ type Approve struct {
 
 // Decide checks that the version is a draft and, under four eyes, that the
 // approver wrote none of it.
-func (c Approve) Decide(b *Book, by By) ([]event.Draft, error) {
+func (c Approve) Decide(b *Book, by event.Actor) ([]event.Draft, error) {
 	b.mu.RLock()
 	p, err := b.picture(c.Picture)
 	b.mu.RUnlock()
@@ -463,7 +463,7 @@ type Discard struct {
 }
 
 // Decide checks that the version is unpublished and a reason is given.
-func (c Discard) Decide(b *Book, by By) ([]event.Draft, error) {
+func (c Discard) Decide(b *Book, by event.Actor) ([]event.Draft, error) {
 	if err := fail.Text("reason", c.Reason, MaxNote, true); err != nil {
 		return nil, err
 	}
@@ -492,7 +492,7 @@ const PublishReceipt = time.Hour
 
 // Decide checks that the version is approved and returns the dispatch's
 // events and the publication.
-func (c Publish) Decide(b *Book, inc *incident.Facts, units dispatch.UnitLister, by By, now time.Time, names func(unit string) string) (dispatch.ID, []event.Draft, error) {
+func (c Publish) Decide(b *Book, inc *incident.Facts, units dispatch.UnitLister, by event.Actor, now time.Time, names func(unit string) string) (dispatch.ID, []event.Draft, error) {
 	b.mu.RLock()
 	p, err := b.picture(c.Picture)
 	b.mu.RUnlock()
@@ -519,7 +519,7 @@ func (c Publish) Decide(b *Book, inc *incident.Facts, units dispatch.UnitLister,
 	}
 	did, drafts, err := dispatch.Create{Incident: p.Incident, Kind: dispatch.KindPicture,
 		Title: fmt.Sprintf("Lägesbild version %d: %s", p.Version, firstLine(p.Content.Event, 120)), Body: body,
-		Audience: audience, Deadline: deadline}.DecideCarried(inc, units, by.Username, now)
+		Audience: audience, Deadline: deadline}.DecideCarried(inc, units, by, now)
 	if err != nil {
 		return "", nil, err
 	}
@@ -548,7 +548,7 @@ type SetFourEyes struct {
 }
 
 // Decide returns the change, or nothing when the rule is already so.
-func (c SetFourEyes) Decide(b *Book, by By) ([]event.Draft, error) {
+func (c SetFourEyes) Decide(b *Book, by event.Actor) ([]event.Draft, error) {
 	if b.FourEyes() == c.Enabled {
 		return nil, nil
 	}

@@ -290,10 +290,3 @@ type FourEyesSet struct {
 	Enabled bool   `json:"enabled"`
 	By      string `json:"by"`
 }
-
-// By is who issues a command.
-type By struct {
-	Username string
-	Name     string
-	Function string
-}

@@ -23,7 +23,9 @@ func apply(t *testing.T, b *situation.Book, typ string, payload any, occurred, r
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.Apply(e)
+	if err := b.Apply(e); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // The two questions of a point in time: a report the staff recorded at

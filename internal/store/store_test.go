@@ -13,7 +13,7 @@ import (
 
 type counter struct{ n int }
 
-func (c *counter) Apply(event.Envelope) { c.n++ }
+func (c *counter) Apply(event.Envelope) error { c.n++; return nil }
 
 func open(t *testing.T, dir string) *store.Store {
 	t.Helper()

@@ -10,8 +10,11 @@ import (
 	"fyr/internal/event"
 )
 
-// Model is a write-side state: what commands are checked against.
-type Model interface{ Apply(event.Envelope) }
+// Model is a write-side state: what commands are checked against. Apply
+// fails when it cannot fold an event it owns (a payload that does not
+// decode): the writer then refuses rather than check commands against a
+// model that is not what the log says.
+type Model interface{ Apply(event.Envelope) error }
 
 // Command checks itself against the current state m and returns the events
 // it wants appended, or an error and no events. It may run more than once
@@ -53,6 +56,9 @@ type Writer[M Model] struct {
 // NewWriter builds the model by replaying the log and starts the appender.
 // It stops when ctx ends.
 func NewWriter[M Model](ctx context.Context, st Log, org string, newModel func() M, now func() time.Time, logger *slog.Logger) (*Writer[M], error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	w := &Writer[M]{st: st, org: org, newM: newModel, now: now, log: logger,
 		reqs: make(chan request[M], 1024), done: make(chan struct{})}
 	if err := w.load(ctx); err != nil {
@@ -81,6 +87,9 @@ func (h Head) Track(org string, e event.Envelope) Head {
 // from the log up to head, so that a start replays the log once for every
 // model instead of once per model.
 func StartWriter[M Model](ctx context.Context, st Log, org string, model M, head Head, newModel func() M, now func() time.Time, logger *slog.Logger) *Writer[M] {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	w := &Writer[M]{st: st, org: org, newM: newModel, model: model, prev: head.Hash, lastSeq: head.Seq, now: now, log: logger,
 		reqs: make(chan request[M], 1024), done: make(chan struct{})}
 	go w.run(ctx)
@@ -97,7 +106,9 @@ func (w *Writer[M]) load(ctx context.Context) error {
 		if e.Org != w.org {
 			return nil
 		}
-		m.Apply(e)
+		if err := m.Apply(e); err != nil {
+			return err
+		}
 		prev, last = e.Hash, e.Seq
 		return nil
 	})
@@ -206,7 +217,21 @@ func (w *Writer[M]) commit(ctx context.Context, batch []request[M]) (carry []req
 		accepted = append(accepted, pending[M]{req: req, from: len(evs), n: len(sealed)})
 		for _, e := range sealed {
 			// Applied at once so that the next command in the batch sees it.
-			w.model.Apply(e)
+			if err := w.model.Apply(e); err != nil {
+				// A payload its own model cannot read back: a programming
+				// error. Nothing of the batch is written, and the model,
+				// which holds part of it, is rebuilt before the next.
+				err = fmt.Errorf("store: apply own %s event: %w", e.Type, err)
+				w.log.Error("write model refused its own event; batch dropped", "org", w.org, "err", err)
+				for _, p := range accepted {
+					p.req.reply <- result{err: err}
+				}
+				for _, r := range batch[i+1:] {
+					r.reply <- result{err: err}
+				}
+				w.stale = true
+				return nil
+			}
 			evs = append(evs, e)
 			prev = e.Hash
 		}

@@ -37,6 +37,7 @@ import (
 	"fyr/internal/auth"
 	"fyr/internal/demo"
 	"fyr/internal/dispatch"
+	"fyr/internal/event"
 	"fyr/internal/fyrtest"
 	"fyr/internal/incident"
 )
@@ -330,7 +331,7 @@ func TestBrowserUnitPageLive(t *testing.T) {
 	s.do("the staff see it too", chromedp.WaitVisible(chromedp.CSS("#d-"+string(second)+" .new-mark")))
 
 	// The staff record a receipt given by phone: the page stops asking.
-	if _, err := env.Svc.Acknowledge(ctx, staff, dispatch.Acknowledge{Dispatch: first, Unit: "avd1", By: "Amir per telefon"}); err != nil {
+	if _, err := env.Svc.Acknowledge(ctx, staff, dispatch.Acknowledge{Dispatch: first, Unit: "avd1", By: event.Actor{Name: "Amir per telefon"}}); err != nil {
 		t.Fatal(err)
 	}
 	u.do("the first leaves the list", chromedp.Poll[chromedp.Void](`!document.querySelector("#todo #d-`+string(first)+`")`))

@@ -292,4 +292,5 @@ var errorsSV = map[string]string{
 	"version %d of the picture is not published yet: revise it instead of starting another":             "version %d av lägesbilden är inte publicerad än: arbeta vidare i den i stället för att påbörja en ny",
 	"version %q belongs to another incident":                                                            "versionen %q hör till en annan händelse",
 	"wrong username or password":                                                                        "fel användarnamn eller lösenord",
+	"this node has stopped applying the log and takes no commands: %v":                                  "den här noden har slutat läsa in loggen och tar inte emot några kommandon: %v",
 }

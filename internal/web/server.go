@@ -132,6 +132,11 @@ func cacheStatic(h http.Handler) http.Handler {
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	select {
 	case <-s.svc.Ready():
+		if err := s.svc.Healthy(); err != nil {
+			// The read model stopped at an event it cannot fold: say which.
+			http.Error(w, "not serving: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
 		if err := s.svc.Writable(); err != nil {
 			writesDown(w, err)
 			return

@@ -35,7 +35,7 @@ var texts = []string{
 
 var kinds = []incident.Kind{incident.InfoIn, incident.InfoIn, incident.InfoOut, incident.Coordination, incident.Report}
 
-var staff = incident.Actor{Username: "tib", Name: "Tove Isaksson"}
+var staff = event.Actor{Username: "tib", Name: "Tove Isaksson"}
 
 // Progress is called after each committed batch with the log's event count.
 type Progress func(events uint64)

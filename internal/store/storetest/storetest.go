@@ -461,7 +461,7 @@ func testSubscribeCtx(t *testing.T, l store.Log) {
 // counter is a write model that counts its events.
 type counter struct{ n int }
 
-func (c *counter) Apply(event.Envelope) { c.n++ }
+func (c *counter) Apply(event.Envelope) error { c.n++; return nil }
 
 func testHashChain(t *testing.T, l store.Log) {
 	ctx, cancel := context.WithCancel(context.Background())
