@@ -127,7 +127,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	logger.Info("log replayed", "seq", svc.Seq(), "took_ms", time.Since(started).Milliseconds())
 
 	var firstLogin string
-	if svc.Empty() {
+	if svc.Auth.Empty() {
 		if firstLogin, err = firstStart(ctx, svc, *withDemo); err != nil {
 			return err
 		}
@@ -245,7 +245,7 @@ func firstStart(ctx context.Context, svc *app.App, withDemo bool) (string, error
 	if generated {
 		password = auth.GeneratePassword()
 	}
-	if _, err := svc.AddUser(ctx, nil, auth.AddUser{Username: "admin", Name: "Administratör", Role: auth.Admin, Password: password}); err != nil {
+	if _, err := svc.Auth.AddUser(ctx, nil, auth.AddUser{Username: "admin", Name: "Administratör", Role: auth.Admin, Password: password}); err != nil {
 		return "", fmt.Errorf("create admin account: %w", err)
 	}
 	if generated {
@@ -345,13 +345,13 @@ func user(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		u, err := svc.AddUser(ctx, nil, auth.AddUser{Username: *username, Name: *name, Role: auth.Role(*role), Function: *function, Unit: *unit, Password: pw})
+		u, err := svc.Auth.AddUser(ctx, nil, auth.AddUser{Username: *username, Name: *name, Role: auth.Role(*role), Function: *function, Unit: *unit, Password: pw})
 		if err != nil {
 			return explain(err)
 		}
 		fmt.Fprintf(stdout, "created %s (%s)\n", u.Username, u.Role)
 	case "list":
-		users, _ := svc.Users(nil)
+		users, _ := svc.Auth.Users(nil)
 		fmt.Fprintf(stdout, "%-20s %-8s %-9s %s\n", "USERNAME", "ROLE", "STATE", "NAME")
 		for _, u := range users {
 			state := "active"
@@ -361,17 +361,17 @@ func user(ctx context.Context, args []string, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "%-20s %-8s %-9s %s\n", u.Username, u.Role, state, u.Name)
 		}
 	case "disable":
-		if err := svc.DisableUser(ctx, nil, *username); err != nil {
+		if err := svc.Auth.DisableUser(ctx, nil, *username); err != nil {
 			return explain(err)
 		}
 		fmt.Fprintf(stdout, "disabled %s\n", *username)
 	case "enable":
-		if err := svc.EnableUser(ctx, nil, *username); err != nil {
+		if err := svc.Auth.EnableUser(ctx, nil, *username); err != nil {
 			return explain(err)
 		}
 		fmt.Fprintf(stdout, "enabled %s\n", *username)
 	case "change":
-		u, err := svc.ChangeUser(ctx, nil, auth.ChangeUser{Username: *username, Role: auth.Role(*role), Function: *function, Unit: *unit})
+		u, err := svc.Auth.ChangeUser(ctx, nil, auth.ChangeUser{Username: *username, Role: auth.Role(*role), Function: *function, Unit: *unit})
 		if err != nil {
 			return explain(err)
 		}
@@ -381,7 +381,7 @@ func user(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := svc.SetPassword(ctx, nil, *username, pw); err != nil {
+		if err := svc.Auth.SetPassword(ctx, nil, *username, pw); err != nil {
 			return explain(err)
 		}
 		fmt.Fprintf(stdout, "password changed for %s\n", *username)

@@ -422,7 +422,7 @@ func reachSetup(ctx context.Context, dir string, units int, role auth.Role) erro
 	if err != nil {
 		return err
 	}
-	if _, err := svc.AddUser(ctx, nil, auth.AddUser{Username: "bench-admin", Name: "Bench Admin", Role: auth.Admin, Hash: hash}); err != nil {
+	if _, err := svc.Auth.AddUser(ctx, nil, auth.AddUser{Username: "bench-admin", Name: "Bench Admin", Role: auth.Admin, Hash: hash}); err != nil {
 		return fmt.Errorf("add admin: %w", err)
 	}
 	// Accounts from many goroutines: the appender group-commits them.
@@ -443,7 +443,7 @@ func reachSetup(ctx context.Context, dir string, units int, role auth.Role) erro
 				if role == auth.Unit {
 					u.Unit = unitID(i)
 				}
-				_, err := svc.AddUser(ctx, nil, u)
+				_, err := svc.Auth.AddUser(ctx, nil, u)
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {

@@ -107,11 +107,10 @@ type App struct {
 	Org       string
 	Incidents *incident.Service
 	Directory *directory.Service
+	Auth      *auth.Service
 
 	P        *Projection
-	Sessions *auth.Sessions
 	links    *dispatch.Links
-	Limiter  *auth.Limiter
 	smsGuard *auth.Throttle // wrong SMS reply codes per sender (smsguard.go)
 
 	st  store.Log
@@ -156,7 +155,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		st.Close()
 		return nil, err
 	}
-	s := &App{Org: cfg.Org, P: NewProjection(), Sessions: sessions, Limiter: auth.NewLimiter(2), smsGuard: newSMSGuard(), links: dispatch.NewLinks(linkKey),
+	s := &App{Org: cfg.Org, P: NewProjection(), smsGuard: newSMSGuard(), links: dispatch.NewLinks(linkKey),
 		st: st, now: cfg.Now, log: cfg.Logger}
 	s.k, err = kernel.Open(ctx, kernel.Config[*Facts]{Log: st, Org: cfg.Org, NewWrite: NewFacts, Read: s.P,
 		Decode: incident.Decode, Now: cfg.Now, Logger: cfg.Logger})
@@ -167,6 +166,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	s.Incidents = incident.NewService(kernel.View(s.k, func(f *Facts) incident.WriteModel {
 		return incident.WriteModel{Incidents: f.Incidents, Scopes: f.Units}
 	}), s.P.Incidents, cfg.Logger)
+	s.Auth = auth.NewService(kernel.View(s.k, func(f *Facts) auth.WriteModel {
+		return auth.WriteModel{Users: f.Users, UnitExists: func(id string) bool { _, ok := f.Units.Unit(id); return ok }}
+	}), s.P.Users, sessions, cfg.Logger)
 	s.Directory = directory.NewService(kernel.View(s.k, func(f *Facts) *directory.Directory { return f.Units }),
 		s.P.Units, st.MaxPayload(), cfg.Logger)
 	return s, nil

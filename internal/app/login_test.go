@@ -55,7 +55,7 @@ func TestLoginThrottlesThePairNotTheAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"admin", "staff"} {
-		if _, err := svc.AddUser(ctx, nil, auth.AddUser{Username: name, Name: name, Role: auth.Staff, Hash: hash}); err != nil {
+		if _, err := svc.Auth.AddUser(ctx, nil, auth.AddUser{Username: name, Name: name, Role: auth.Staff, Hash: hash}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -63,7 +63,7 @@ func TestLoginThrottlesThePairNotTheAccount(t *testing.T) {
 	const guess = "guess-Kx7-not-it"
 	var codes []fail.Code
 	for range 50 {
-		_, _, err := svc.Login(ctx, "staff", guess, attacker)
+		_, _, err := svc.Auth.Login(ctx, "staff", guess, attacker)
 		codes = append(codes, fail.As(err).Code)
 	}
 	for i, c := range codes {
@@ -75,28 +75,28 @@ func TestLoginThrottlesThePairNotTheAccount(t *testing.T) {
 			t.Fatalf("attempt %d: %s, want %s (all: %v)", i+1, c, want, codes)
 		}
 	}
-	if _, _, err := svc.Login(ctx, "admin", password, attacker); err != nil {
+	if _, _, err := svc.Auth.Login(ctx, "admin", password, attacker); err != nil {
 		t.Fatalf("another account from the guessing address: %v", err)
 	}
-	if _, _, err := svc.Login(ctx, "staff", password, elsewhere); err != nil {
+	if _, _, err := svc.Auth.Login(ctx, "staff", password, elsewhere); err != nil {
 		t.Fatalf("the guessed account from another address: %v", err)
 	}
-	if _, _, err := svc.Login(ctx, "staff", password, attacker); !fail.Is(err, fail.TooMany) {
+	if _, _, err := svc.Auth.Login(ctx, "staff", password, attacker); !fail.Is(err, fail.TooMany) {
 		t.Fatalf("the guessing pair, even with the right password, before its wait: %v", err)
 	}
 	// The waits grow: 5 s after the fifth failure, then 10 s, then 20 s.
 	for _, wait := range []time.Duration{auth.FirstDelay, 2 * auth.FirstDelay, 4 * auth.FirstDelay} {
 		clock.Add(wait - time.Millisecond)
-		if _, _, err := svc.Login(ctx, "staff", guess, attacker); !fail.Is(err, fail.TooMany) {
+		if _, _, err := svc.Auth.Login(ctx, "staff", guess, attacker); !fail.Is(err, fail.TooMany) {
 			t.Fatalf("%v after the last failure, %v before the wait is over: %v", wait-time.Millisecond, time.Millisecond, err)
 		}
 		clock.Add(time.Millisecond)
-		if _, _, err := svc.Login(ctx, "staff", guess, attacker); !fail.Is(err, fail.Unauthorized) {
+		if _, _, err := svc.Auth.Login(ctx, "staff", guess, attacker); !fail.Is(err, fail.Unauthorized) {
 			t.Fatalf("after a wait of %v the pair may try again: %v", wait, err)
 		}
 	}
 	clock.Add(8 * auth.FirstDelay)
-	if _, _, err := svc.Login(ctx, "staff", password, attacker); err != nil {
+	if _, _, err := svc.Auth.Login(ctx, "staff", password, attacker); err != nil {
 		t.Fatalf("the pair after its wait, with the right password: %v", err)
 	}
 	out := logs.String()
@@ -122,7 +122,7 @@ func TestConcurrentLoginGuessesAreThrottled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.AddUser(ctx, nil, auth.AddUser{Username: "staff", Name: "S", Role: auth.Staff, Hash: hash}); err != nil {
+	if _, err := svc.Auth.AddUser(ctx, nil, auth.AddUser{Username: "staff", Name: "S", Role: auth.Staff, Hash: hash}); err != nil {
 		t.Fatal(err)
 	}
 	const tries = 30
@@ -130,7 +130,7 @@ func TestConcurrentLoginGuessesAreThrottled(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range tries {
 		wg.Go(func() {
-			_, _, err := svc.Login(ctx, "staff", "guess-Kx7-not-it", "203.0.113.5")
+			_, _, err := svc.Auth.Login(ctx, "staff", "guess-Kx7-not-it", "203.0.113.5")
 			codes[i] = fail.As(err).Code
 		})
 	}

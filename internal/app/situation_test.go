@@ -85,7 +85,7 @@ func startSituation(t *testing.T) *sit {
 		{Username: "viewer", Name: "Vera Viewer", Role: auth.Viewer},
 	} {
 		u.Hash = hash
-		if _, err := svc.AddUser(ctx, nil, u); err != nil {
+		if _, err := svc.Auth.AddUser(ctx, nil, u); err != nil {
 			t.Fatal(err)
 		}
 		s.p[u.Username] = auth.Principal{Username: u.Username, Name: u.Name, Role: u.Role, Function: u.Function, Unit: u.Unit}

@@ -73,7 +73,7 @@ func Seed(ctx context.Context, s *app.App) error {
 		return err
 	}
 	for _, a := range Accounts {
-		if _, err := s.AddUser(ctx, nil, auth.AddUser{Username: a.Username, Name: a.Name, Role: a.Role,
+		if _, err := s.Auth.AddUser(ctx, nil, auth.AddUser{Username: a.Username, Name: a.Name, Role: a.Role,
 			Function: a.Function, Unit: a.Unit, Hash: hash}); err != nil {
 			return fmt.Errorf("seed account %s: %w", a.Username, err)
 		}

@@ -175,7 +175,7 @@ func seeded(t *testing.T) *app.App {
 func TestSeedHasTwoApprovers(t *testing.T) {
 	svc := seeded(t)
 	staff := auth.Principal{Username: "tib", Role: auth.Staff}
-	approvers, err := svc.Approvers(staff, nil)
+	approvers, err := svc.Auth.Approvers(staff, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestSeedHasTwoApprovers(t *testing.T) {
 	if !slices.Contains(names, "stabschef") || !slices.Contains(names, "stabschef2") {
 		t.Fatalf("the demo's approvers: %v; want stabschef and stabschef2", names)
 	}
-	others, _ := svc.Approvers(staff, []string{"stabschef"})
+	others, _ := svc.Auth.Approvers(staff, []string{"stabschef"})
 	if len(others) == 0 {
 		t.Fatal("under four eyes no one could approve what stabschef writes")
 	}

@@ -63,7 +63,7 @@ func StartWith(t testing.TB, cfg app.Config) *Env {
 	if err != nil {
 		t.Fatalf("open service: %v", err)
 	}
-	if svc.Empty() {
+	if svc.Auth.Empty() {
 		seed(t, svc)
 	}
 	srv, err := web.New(svc, nil)
@@ -103,7 +103,7 @@ func seed(t testing.TB, svc *app.App) {
 		if r == auth.Unit {
 			unit = "avd1" // the unit account answers for Avdelning 1
 		}
-		if _, err := svc.AddUser(ctx, nil, auth.AddUser{Username: string(r), Name: "Test " + string(r), Role: r,
+		if _, err := svc.Auth.AddUser(ctx, nil, auth.AddUser{Username: string(r), Name: "Test " + string(r), Role: r,
 			Function: "Funktion " + string(r), Unit: unit, Hash: hash}); err != nil {
 			t.Fatalf("seed user: %v", err)
 		}
@@ -112,7 +112,7 @@ func seed(t testing.TB, svc *app.App) {
 
 // Principal returns the caller for a role's test account without logging in.
 func (e *Env) Principal(role auth.Role) auth.Principal {
-	u, ok := e.Svc.P.Users.Get(string(role))
+	u, ok := e.Svc.Auth.User(string(role))
 	if !ok {
 		e.T.Fatalf("no test account %q", role)
 	}

@@ -128,7 +128,7 @@ func apiRoutes(s *Server) []apiRoute {
 		{Method: "GET", Path: "/api/v1/users", Summary: "List accounts",
 			Action: auth.ManageUsers, Response: userList{}, Status: 200, handle: s.apiUsers},
 		{Method: "POST", Path: "/api/v1/users", Summary: "Create an account",
-			Action: auth.ManageUsers, Body: auth.AddUser{}, Response: auth.User{}, Status: 201, handle: jsonCommand(201, nil, byRef(s.svc.AddUser), nil)},
+			Action: auth.ManageUsers, Body: auth.AddUser{}, Response: auth.User{}, Status: 201, handle: jsonCommand(201, nil, byRef(s.svc.Auth.AddUser), nil)},
 		{Method: "POST", Path: "/api/v1/users/{username}/disable", Summary: "Disable an account",
 			Action: auth.ManageUsers, Response: auth.User{}, Status: 200, handle: s.apiDisableUser},
 		{Method: "POST", Path: "/api/v1/users/{username}/password", Summary: "Set an account's password",
@@ -251,7 +251,7 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request, _ auth.Princip
 	if req.Username == "" {
 		return fail.Field("username", "is required")
 	}
-	token, u, err := s.svc.Login(r.Context(), req.Username, req.Password, s.clientAddr(r))
+	token, u, err := s.svc.Auth.Login(r.Context(), req.Username, req.Password, s.clientAddr(r))
 	if err != nil {
 		return err
 	}
@@ -282,7 +282,7 @@ func (s *Server) apiGetIncident(w http.ResponseWriter, r *http.Request, p auth.P
 }
 
 func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	users, err := s.svc.Users(&p)
+	users, err := s.svc.Auth.Users(&p)
 	if err != nil {
 		return err
 	}
@@ -292,10 +292,10 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, p auth.Princip
 
 func (s *Server) apiDisableUser(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	name := r.PathValue("username")
-	if err := s.svc.DisableUser(r.Context(), &p, name); err != nil {
+	if err := s.svc.Auth.DisableUser(r.Context(), &p, name); err != nil {
 		return err
 	}
-	u, _ := s.svc.P.Users.Get(name)
+	u, _ := s.svc.Auth.User(name)
 	writeJSON(w, 200, u)
 	return nil
 }
@@ -306,10 +306,10 @@ func (s *Server) apiSetPassword(w http.ResponseWriter, r *http.Request, p auth.P
 		return err
 	}
 	name := r.PathValue("username")
-	if err := s.svc.SetPassword(r.Context(), &p, name, req.Password); err != nil {
+	if err := s.svc.Auth.SetPassword(r.Context(), &p, name, req.Password); err != nil {
 		return err
 	}
-	u, _ := s.svc.P.Users.Get(name)
+	u, _ := s.svc.Auth.User(name)
 	writeJSON(w, 200, u)
 	return nil
 }

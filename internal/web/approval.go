@@ -31,7 +31,7 @@ func (s *Server) approveWho(lang Lang, p auth.Principal, pic situation.Picture, 
 		except = pic.Authors
 	}
 	fn := strings.Join(auth.ApproverFunctions, ", ")
-	holders, err := s.svc.Approvers(p, except)
+	holders, err := s.svc.Auth.Approvers(p, except)
 	if err != nil || len(holders) == 0 {
 		return fmt.Sprintf(T(lang, "approval.none"), fn)
 	}

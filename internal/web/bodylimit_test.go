@@ -66,10 +66,10 @@ func bodyLimitServer(t *testing.T) (*Server, *httptest.Server, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.AddUser(ctx, nil, auth.AddUser{Username: "admin", Name: "A", Role: auth.Admin, Hash: hash}); err != nil {
+	if _, err := svc.Auth.AddUser(ctx, nil, auth.AddUser{Username: "admin", Name: "A", Role: auth.Admin, Hash: hash}); err != nil {
 		t.Fatal(err)
 	}
-	token, _, err := svc.Login(ctx, "admin", "a-long-password-1", "127.0.0.1")
+	token, _, err := svc.Auth.Login(ctx, "admin", "a-long-password-1", "127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,7 +74,7 @@ func shotOf(t *testing.T, b *browserTab, name, sel string) {
 
 func staffPrincipal(t *testing.T, env *fyrtest.Env, username string) auth.Principal {
 	t.Helper()
-	u, ok := env.Svc.P.Users.Get(username)
+	u, ok := env.Svc.Auth.User(username)
 	if !ok {
 		t.Fatalf("no account %q", username)
 	}
@@ -325,7 +325,7 @@ func TestBrowserUsersPage(t *testing.T) {
 	if got := b.text("#u-anna\\.a"); !strings.Contains(got, "Anna Andersson") || !strings.Contains(got, "Stab") || !strings.Contains(got, "Stabschef") {
 		t.Errorf("the new account's row reads %q", got)
 	}
-	u, ok := env.Svc.P.Users.Get("anna.a")
+	u, ok := env.Svc.Auth.User("anna.a")
 	if !ok || u.Role != auth.Staff || u.Function != "Stabschef" {
 		t.Fatalf("the account created: %+v", u)
 	}
@@ -337,7 +337,7 @@ func TestBrowserUsersPage(t *testing.T) {
 	b.do("make it a unit account", chromedp.SetValue(chromedp.ID("c-role"), "unit"), chromedp.SetValue(chromedp.ID("c-unit"), "avd1"))
 	b.submit("save", "#user-change button[type=submit]")
 	b.do("changed", chromedp.WaitVisible(chromedp.ID("user-notice")))
-	if u, _ := env.Svc.P.Users.Get("anna.a"); u.Role != auth.Unit || u.Unit != "avd1" {
+	if u, _ := env.Svc.Auth.User("anna.a"); u.Role != auth.Unit || u.Unit != "avd1" {
 		t.Errorf("after the change: %+v", u)
 	}
 	// Reset the password: the new one logs in over the API.
@@ -488,7 +488,7 @@ func TestBrowserLoginSaysItIsWorking(t *testing.T) {
 	held := make(chan struct{})
 	const slots = 2 // the app's limiter: the password hashes run at once
 	for range slots {
-		go env.Svc.Limiter.Hash(func() {
+		go env.Svc.Auth.Limiter.Hash(func() {
 			held <- struct{}{}
 			<-release
 		})

@@ -17,7 +17,7 @@ func (s *Server) logoutAPIRoute() apiRoute {
 }
 
 func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := s.svc.Logout(r.Context(), p); err != nil {
+	if err := s.svc.Auth.Logout(r.Context(), p); err != nil {
 		return err
 	}
 	writeJSON(w, 200, logoutResponse{Username: p.Username, Revoked: true})

@@ -242,7 +242,7 @@ func (s *Server) base(r *http.Request, p *auth.Principal, title string) Base {
 		Functions: s.svc.P.Units.Functions(), WritesDown: s.svc.Writable() != nil}
 	if p != nil {
 		b.Active = s.svc.Incidents.Active() // nothing about incidents before login
-		b.CSRF = s.svc.Sessions.CSRF(p.Token)
+		b.CSRF = s.svc.Auth.CSRF(p.Token)
 		if auth.Can(p.Role, auth.WriteIncidents) {
 			b.Alerts = s.channelAlerts()
 		}
@@ -272,7 +272,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	username := strings.TrimSpace(r.PostFormValue("username"))
-	token, user, err := s.svc.Login(r.Context(), username, r.PostFormValue("password"), s.clientAddr(r))
+	token, user, err := s.svc.Auth.Login(r.Context(), username, r.PostFormValue("password"), s.clientAddr(r))
 	if err != nil {
 		fe := s.report(r, err)
 		msg := errText(langOf(r), fe)
@@ -297,7 +297,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := s.svc.Logout(r.Context(), p); err != nil {
+	if err := s.svc.Auth.Logout(r.Context(), p); err != nil {
 		return err
 	}
 	s.clearSession(w)

@@ -28,7 +28,7 @@ func addStabschef(t *testing.T, env *fyrtest.Env, username, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Svc.AddUser(context.Background(), nil, auth.AddUser{Username: username, Name: name, Role: auth.Staff,
+	if _, err := env.Svc.Auth.AddUser(context.Background(), nil, auth.AddUser{Username: username, Name: name, Role: auth.Staff,
 		Function: "stabschef", Hash: hash}); err != nil {
 		t.Fatalf("add %s: %v", username, err)
 	}
@@ -79,7 +79,7 @@ func pictureIncident(t *testing.T, env *fyrtest.Env) incident.ID {
 	if err != nil {
 		t.Fatal(err)
 	}
-	unit, err := env.Svc.Authenticate(env.Token(auth.Unit))
+	unit, err := env.Svc.Auth.Authenticate(env.Token(auth.Unit))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +267,7 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 	if err != nil || d.Kind != dispatch.KindPicture || !strings.Contains(d.Body, "Cyberattack mot journalsystemet") {
 		t.Fatalf("the picture's dispatch: %v %+v", err, d.Created)
 	}
-	unitP, err := env.Svc.Authenticate(env.Token(auth.Unit))
+	unitP, err := env.Svc.Auth.Authenticate(env.Token(auth.Unit))
 	if err != nil {
 		t.Fatal(err)
 	}

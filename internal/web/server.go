@@ -165,7 +165,7 @@ func (s *Server) authenticate(r *http.Request) (auth.Principal, error) {
 	if token == "" {
 		return auth.Principal{}, fail.New(fail.Unauthorized, "not logged in")
 	}
-	p, err := s.svc.Authenticate(token)
+	p, err := s.svc.Auth.Authenticate(token)
 	if err != nil {
 		return p, err
 	}
@@ -177,7 +177,7 @@ func (s *Server) authenticate(r *http.Request) (auth.Principal, error) {
 				return auth.Principal{}, err
 			}
 		}
-		if !s.svc.Sessions.CheckCSRF(token, got) {
+		if !s.svc.Auth.CheckCSRF(token, got) {
 			return auth.Principal{}, fail.New(fail.Forbidden, "missing or wrong CSRF token: reload the page and try again")
 		}
 	}

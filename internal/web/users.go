@@ -147,7 +147,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, p auth.Princi
 }
 
 func (s *Server) showUsers(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *formError, form url.Values) error {
-	users, err := s.svc.Users(&p)
+	users, err := s.svc.Auth.Users(&p)
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request, p auth.Princ
 	f := r.PostForm
 	cmd := auth.AddUser{Username: strings.TrimSpace(f.Get("username")), Name: strings.TrimSpace(f.Get("name")),
 		Role: auth.Role(f.Get("role")), Function: strings.TrimSpace(f.Get("function")), Unit: f.Get("unit"), Password: f.Get("password")}
-	if _, err := s.svc.AddUser(r.Context(), &p, cmd); err != nil {
+	if _, err := s.svc.Auth.AddUser(r.Context(), &p, cmd); err != nil {
 		return s.userFormError(w, r, p, "new", err)
 	}
 	http.Redirect(w, r, "/users?done=created&u="+url.QueryEscape(cmd.Username)+"#u-"+cmd.Username, http.StatusSeeOther)
@@ -203,7 +203,7 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request, p auth.Princip
 }
 
 func (s *Server) showUser(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *formError, form url.Values) error {
-	users, err := s.svc.Users(&p)
+	users, err := s.svc.Auth.Users(&p)
 	if err != nil {
 		return err
 	}
@@ -237,23 +237,23 @@ func (s *Server) afterUser(w http.ResponseWriter, r *http.Request, p auth.Princi
 
 func (s *Server) userChange(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	f := r.PostFormValue
-	_, err := s.svc.ChangeUser(r.Context(), &p, auth.ChangeUser{Username: r.PathValue("username"), Role: auth.Role(f("role")),
+	_, err := s.svc.Auth.ChangeUser(r.Context(), &p, auth.ChangeUser{Username: r.PathValue("username"), Role: auth.Role(f("role")),
 		Function: f("function"), Unit: f("unit")})
 	return s.afterUser(w, r, p, "change", "changed", err)
 }
 
 func (s *Server) userDisable(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	err := s.svc.DisableUser(r.Context(), &p, r.PathValue("username"))
+	err := s.svc.Auth.DisableUser(r.Context(), &p, r.PathValue("username"))
 	return s.afterUser(w, r, p, "state", "disabled", err)
 }
 
 func (s *Server) userEnable(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	err := s.svc.EnableUser(r.Context(), &p, r.PathValue("username"))
+	err := s.svc.Auth.EnableUser(r.Context(), &p, r.PathValue("username"))
 	return s.afterUser(w, r, p, "state", "enabled", err)
 }
 
 func (s *Server) userPassword(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	err := s.svc.SetPassword(r.Context(), &p, r.PathValue("username"), r.PostFormValue("password"))
+	err := s.svc.Auth.SetPassword(r.Context(), &p, r.PathValue("username"), r.PostFormValue("password"))
 	return s.afterUser(w, r, p, "password", "password", err)
 }
 
@@ -274,7 +274,7 @@ func (s *Server) apiChangeUser(w http.ResponseWriter, r *http.Request, p auth.Pr
 		return err
 	}
 	cmd.Username = r.PathValue("username")
-	u, err := s.svc.ChangeUser(r.Context(), &p, cmd)
+	u, err := s.svc.Auth.ChangeUser(r.Context(), &p, cmd)
 	if err != nil {
 		return err
 	}
@@ -284,10 +284,10 @@ func (s *Server) apiChangeUser(w http.ResponseWriter, r *http.Request, p auth.Pr
 
 func (s *Server) apiEnableUser(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	name := r.PathValue("username")
-	if err := s.svc.EnableUser(r.Context(), &p, name); err != nil {
+	if err := s.svc.Auth.EnableUser(r.Context(), &p, name); err != nil {
 		return err
 	}
-	u, _ := s.svc.P.Users.Get(name)
+	u, _ := s.svc.Auth.User(name)
 	writeJSON(w, 200, u)
 	return nil
 }

@@ -132,7 +132,7 @@ func seed(ctx context.Context, dir string) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	if !svc.Empty() {
+	if !svc.Auth.Empty() {
 		return nil
 	}
 	if err := demo.Seed(ctx, svc); err != nil {
