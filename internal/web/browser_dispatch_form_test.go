@@ -57,6 +57,7 @@ func decisionWorld(t *testing.T, env *fyrtest.Env) (incident.Incident, incident.
 // pick, only the configured channels offered, and the count and list of
 // units shown before one confirmation sends it.
 func TestBrowserDispatchFormPreviewAndConfirm(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	inc, entry := decisionWorld(t, env)
 	browser := startBrowser(t)
@@ -145,6 +146,7 @@ func TestBrowserDispatchFormPreviewAndConfirm(t *testing.T) {
 // when — in the first screen; the staff's board keeps every part in step
 // as the receipt comes in, and says "live" only while it is.
 func TestBrowserWardSeesTheDecision(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	inc, entry := decisionWorld(t, env)
 	ctx := context.Background()
@@ -236,6 +238,7 @@ func TestBrowserWardSeesTheDecision(t *testing.T) {
 // within the page budget, fits a phone without sideways scrolling, and a
 // search finds a ward among them; FYR_SCREENSHOTS=dir keeps screenshots.
 func TestBrowserDispatchFormWithTheDemoDirectory(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	svc, err := core.Open(ctx, core.Config{Dir: t.TempDir(), Org: fyrtest.Org})
 	if err != nil {
