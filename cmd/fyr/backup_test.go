@@ -20,6 +20,7 @@ import (
 // An online export verifies as a file, restores into a new data directory,
 // and the restored log verifies and serves the same journal.
 func TestExportVerifyRestore(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	staff := env.Token(auth.Staff)
 	var inc struct{ ID string }

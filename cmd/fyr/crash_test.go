@@ -31,6 +31,7 @@ const (
 // FYR_CRASH_SEED repeats a run's random kill times; FYR_CRASH_ROUNDS runs
 // more rounds than the default 20 (a soak test).
 func TestCrashLosesNothingAcknowledged(t *testing.T) {
+	t.Parallel()
 	rounds := 20
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv("FYR_CRASH_SEED"); s != "" {

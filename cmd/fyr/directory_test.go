@@ -17,6 +17,7 @@ func writeFile(t *testing.T, name, content string) string {
 }
 
 func TestImportExportCommands(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	units := writeFile(t, "enheter.csv", "\ufeffid;name;type;parent;phone;email;primary;deputies\r\n"+
 		"region;Region Exempel;region;;;;;\r\n"+

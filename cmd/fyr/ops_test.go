@@ -59,6 +59,7 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *x509.
 // `fyr serve --tls-cert --tls-key` serves HTTPS on an IP address: the
 // session cookie is Secure and every response carries HSTS.
 func TestServeHTTPS(t *testing.T) {
+	t.Parallel()
 	certFile, keyFile, pool := selfSigned(t, t.TempDir())
 	s := spawnServer(t, t.TempDir(), "--tls-cert", certFile, "--tls-key", keyFile)
 	s.client.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
@@ -101,6 +102,7 @@ func TestServeHTTPS(t *testing.T) {
 
 // A certificate without its key is refused before anything opens.
 func TestTLSFlagsGoTogether(t *testing.T) {
+	t.Parallel()
 	certFile, _, _ := selfSigned(t, t.TempDir())
 	code, _, stderr := runCLI(t, nil, "serve", "--data", t.TempDir(), "--tls-cert", certFile)
 	if code != 1 || !strings.Contains(stderr, "--tls-key") {
@@ -111,6 +113,7 @@ func TestTLSFlagsGoTogether(t *testing.T) {
 // The data directory is held by an OS lock: deleting the LOCK file (as
 // older versions had) does not let a second `fyr serve` open it.
 func TestSecondServeRefusedOnTheSameDirectory(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	first := startServer(t, dir)
 	if err := os.Remove(filepath.Join(dir, "LOCK")); err != nil && !os.IsNotExist(err) {
@@ -150,6 +153,7 @@ func TestUserAddRefusesCommonPasswords(t *testing.T) {
 // its incidents are there and its accounts log in. An --org the data does
 // not hold is refused with a message naming the one it holds.
 func TestRestoredDemoBackupServes(t *testing.T) {
+	t.Parallel()
 	src := spawnServer(t, t.TempDir(), "--demo")
 	src.waitServing()
 	token := loginAs(t, src, "admin", demo.Password)

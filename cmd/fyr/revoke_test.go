@@ -9,6 +9,7 @@ import (
 // after SIGKILL and a restart the old tokens are still refused, and a
 // token nothing happened to still works.
 func TestRevocationSurvivesSIGKILL(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	srv := startServer(t, dir)

@@ -200,6 +200,7 @@ func requireBroken(t *testing.T, dir string, seq uint64, id, reason string) {
 }
 
 func TestVerifyNamesTamperedEvent(t *testing.T) {
+	t.Parallel()
 	l := makeTamperLog(t)
 
 	t.Run("alter bytes on disk", func(t *testing.T) {
@@ -271,6 +272,7 @@ func TestVerifyNamesTamperedEvent(t *testing.T) {
 }
 
 func TestVerifyRefusesADirectoryWithoutALog(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := runVerify(t, dir)
 	if r.Code != 1 || !strings.Contains(r.Stderr, "no Fyr event log") {

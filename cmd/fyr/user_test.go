@@ -7,6 +7,10 @@ import (
 	"testing"
 )
 
+// runCLI runs the command in this process, with env set for the test. A
+// test that passes env is serial (t.Setenv refuses a parallel test); one that
+// passes nil may be parallel, as the serial tests, and their environment,
+// are over before the parallel ones start.
 func runCLI(t *testing.T, env []string, args ...string) (int, string, string) {
 	t.Helper()
 	for _, kv := range env {

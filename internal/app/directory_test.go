@@ -21,6 +21,7 @@ import (
 // A big import goes through the real log as one event, survives a restart,
 // and a bad one writes nothing.
 func TestDirectoryImportThroughTheLog(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	svc, err := app.Open(ctx, app.Config{Dir: dir, Org: "o"})
@@ -84,6 +85,7 @@ func TestDirectoryImportThroughTheLog(t *testing.T) {
 // Reading contact details in bulk, or who answers for a unit, is logged
 // with who read (personal data); a refused export is not served.
 func TestDirectoryReadsAreAuditLogged(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	var logs bytes.Buffer
 	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Log: store.NewMem(), Org: "o", Logger: slog.New(slog.NewJSONHandler(&logs, nil))})

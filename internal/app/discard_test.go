@@ -13,6 +13,7 @@ import (
 // An unpublished version can be set aside with a reason, which lets a new
 // version start; a published one cannot. The history keeps it.
 func TestDiscardPicture(t *testing.T) {
+	t.Parallel()
 	s := startSituation(t)
 	ctx := context.Background()
 	inc := s.incident(t)

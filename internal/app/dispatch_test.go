@@ -13,6 +13,7 @@ import (
 )
 
 func TestDispatchIsJournalledAndAcknowledgedPerUnit(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	staff, unit := env.Principal(auth.Staff), env.Principal(auth.Unit)

@@ -49,6 +49,7 @@ func (r *recorder) to() []string {
 // channel, next channel at T1, deputies at T2, the parent unit at T3; a
 // receipt stops it at once.
 func TestEngineEscalatesUntilAcknowledged(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)
@@ -121,6 +122,7 @@ func TestEngineEscalatesUntilAcknowledged(t *testing.T) {
 
 // Without a receipt the parent unit's contact is reached at T3.
 func TestEngineReachesTheParentUnit(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)
@@ -151,6 +153,7 @@ func TestEngineReachesTheParentUnit(t *testing.T) {
 // A reply to the SMS with its code acknowledges; a wrong number, a wrong
 // code or a second use changes nothing.
 func TestSMSReplyAcknowledges(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)
@@ -205,6 +208,7 @@ func (s signal) Send(_ context.Context, p dispatch.Plan, _, _, _ string) dispatc
 
 // A hanging SMS gateway does not hold up e-mail.
 func TestAFailingChannelDoesNotBlockTheOthers(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)

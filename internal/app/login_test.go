@@ -40,6 +40,7 @@ func (l *lockedBuffer) String() string {
 // that address and the same account from elsewhere untouched; the pair's
 // waits grow; every refused attempt is logged, never the password.
 func TestLoginThrottlesThePairNotTheAccount(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	clock := testclock.New(time.Date(2026, 11, 23, 4, 0, 0, 0, time.UTC))
 	var logs lockedBuffer
@@ -111,6 +112,7 @@ func TestLoginThrottlesThePairNotTheAccount(t *testing.T) {
 // Many tries at once count like tries one after another: a guesser cannot
 // get them all past the throttle before the first failure is counted.
 func TestConcurrentLoginGuessesAreThrottled(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	clock := testclock.New(time.Date(2026, 11, 23, 4, 0, 0, 0, time.UTC))
 	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Log: store.NewMem(), Org: "test", Now: clock.Now})

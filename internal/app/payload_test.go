@@ -17,6 +17,7 @@ import (
 // unchanged: a type whose encodings differ (time.Duration does) would
 // silently break replay.
 func TestEveryPayloadRoundTrips(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 11, 23, 8, 3, 0, 123e6, time.UTC)
 	payloads := []any{
 		&incident.Opened{Incident: "i", EntryID: "e", Title: "t", Description: "d", Exercise: true, Author: "a", Function: "f"},

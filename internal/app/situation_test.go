@@ -14,6 +14,7 @@ import (
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
 	"fyr/internal/fail"
+	"fyr/internal/fyrtest"
 	"fyr/internal/incident"
 	"fyr/internal/situation"
 	"fyr/internal/testclock"
@@ -72,10 +73,7 @@ func startSituation(t *testing.T) *sit {
 			t.Fatal(err)
 		}
 	}
-	hash, err := auth.HashPassword("test-password-123")
-	if err != nil {
-		t.Fatal(err)
-	}
+	hash := fyrtest.Hash("test-password-123") // no test here logs in: the hash need not cost
 	for _, u := range []auth.AddUser{
 		{Username: "admin", Name: "Ada Admin", Role: auth.Admin},
 		{Username: "staff", Name: "Sven Stab", Role: auth.Staff, Function: "Sjukvårdsledare"},
@@ -155,6 +153,7 @@ func (m *mailbox) to(d dispatch.ID) []string {
 // reminder, once; the reminder escalates through the engine like any
 // dispatch; a late report is accepted while the round is open and stops it.
 func TestRoundReminderEscalatesForTheMissingUnit(t *testing.T) {
+	t.Parallel()
 	s := startSituation(t)
 	ctx := context.Background()
 	inc := s.incident(t)
@@ -261,6 +260,7 @@ func TestRoundReminderEscalatesForTheMissingUnit(t *testing.T) {
 
 // Every bad input of a report gets a clear error and changes nothing.
 func TestBadReportsChangeNothing(t *testing.T) {
+	t.Parallel()
 	s := startSituation(t)
 	ctx := context.Background()
 	inc := s.incident(t)
@@ -372,6 +372,7 @@ func TestBadReportsChangeNothing(t *testing.T) {
 }
 
 func TestBadRoundsChangeNothing(t *testing.T) {
+	t.Parallel()
 	s := startSituation(t)
 	ctx := context.Background()
 	inc := s.incident(t)
@@ -416,6 +417,7 @@ func TestBadRoundsChangeNothing(t *testing.T) {
 // figure and the changes since the previous round; and as it stood before
 // the second round.
 func TestRollupAndChangesAndPointInTime(t *testing.T) {
+	t.Parallel()
 	s := startSituation(t)
 	ctx := context.Background()
 	inc := s.incident(t)
@@ -523,6 +525,7 @@ func TestRollupAndChangesAndPointInTime(t *testing.T) {
 // Draft → approve → publish → receipts; four eyes; publishing without
 // approval; the role that approves; point in time; diff; export.
 func TestPictureDraftApprovePublish(t *testing.T) {
+	t.Parallel()
 	s := startSituation(t)
 	ctx := context.Background()
 	inc := s.incident(t)

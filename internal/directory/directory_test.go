@@ -63,6 +63,7 @@ func testTree(t *testing.T) *directory.Directory {
 }
 
 func TestUnitsAndPeopleValidation(t *testing.T) {
+	t.Parallel()
 	d := testTree(t)
 	for name, c := range map[string]struct {
 		u     directory.Unit
@@ -121,6 +122,7 @@ func TestUnitsAndPeopleValidation(t *testing.T) {
 }
 
 func TestSetContactsAndOnDutyValidation(t *testing.T) {
+	t.Parallel()
 	d := testTree(t)
 	for name, c := range map[string]struct {
 		cmd   directory.SetContacts
@@ -175,6 +177,7 @@ func names(cs []directory.Contact) []string {
 }
 
 func TestReachOrder(t *testing.T) {
+	t.Parallel()
 	d := testTree(t)
 	if got := d.Reach("cs-iva", now); len(got) != 0 {
 		t.Fatalf("a unit without contacts reaches %v", got)
@@ -236,6 +239,7 @@ func ids(us []directory.Unit) []string {
 }
 
 func TestSubtreeAndParent(t *testing.T) {
+	t.Parallel()
 	d := testTree(t)
 	for id, want := range map[string][]string{
 		"region":  {"region", "cs", "cs-akut", "cs-iva", "cs-med", "ls"},

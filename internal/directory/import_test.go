@@ -50,6 +50,7 @@ func problems(err error) []string {
 }
 
 func TestImportFindsEveryBadRow(t *testing.T) {
+	t.Parallel()
 	d := testTree(t)
 	units := unitsHeader +
 		"w1,Avdelning 1,ward,cs-akut,070-123 45 67,w1@x.example,p1,p2|p3\n" + // 2 fine
@@ -99,6 +100,7 @@ func TestImportFindsEveryBadRow(t *testing.T) {
 }
 
 func TestImportHeaderAndEncoding(t *testing.T) {
+	t.Parallel()
 	d := testTree(t)
 	for name, c := range map[string]struct {
 		data, want string
@@ -138,6 +140,7 @@ func TestImportHeaderAndEncoding(t *testing.T) {
 // Swedish Excel writes ';', a byte-order mark, CRLF, and sometimes a
 // "sep=;" line; cells may be quoted and hold the separator.
 func TestImportSpreadsheetDialects(t *testing.T) {
+	t.Parallel()
 	for name, units := range map[string]string{
 		"comma":     unitsHeader + "w1,\"Avdelning 1, Öst\",ward,cs,070-123 45 67,w1@x.example,p1,p2 | p3\n",
 		"semicolon": "\ufeffID;Name;Type;Parent;Phone;Email;Primary;Deputies\r\nw1;Avdelning 1, Öst;avdelning;cs;'070-123 45 67;w1@x.example;p1;p2|p3\r\n",
@@ -170,6 +173,7 @@ func TestImportSpreadsheetDialects(t *testing.T) {
 }
 
 func TestImportUpsertsAndIsOneEvent(t *testing.T) {
+	t.Parallel()
 	d := testTree(t)
 	// Units and people of one import may refer to each other.
 	units := unitsHeader + "w1,Avdelning 1,ward,cs,,,n1,n2\ncs,Centralsjukhuset,hospital,region,08-123 456 78,,p1,\n"
@@ -225,6 +229,7 @@ func must3(drafts []event.Draft, _ directory.ImportSummary, err error) []event.D
 
 // Export and import again: the same directory.
 func TestExportImportRoundTrip(t *testing.T) {
+	t.Parallel()
 	d := testTree(t)
 	apply(t, d, must(t)(directory.SetContacts{Unit: "cs-iva", Phone: "08-123 456 78", Email: "iva@x.example", Primary: "p1",
 		Deputies: []string{"p3", "p2"}, Webhook: "https://display.iva.example/fyr"}.Decide(d, by)))
@@ -305,6 +310,7 @@ func bigImport(t *testing.T, n int) (units, people directory.Import) {
 // the log's 1 MiB message limit; far beyond, the import is refused with a
 // clear error instead of failing in the log.
 func TestLargeImportFitsOneEvent(t *testing.T) {
+	t.Parallel()
 	units, people := bigImport(t, 2000)
 	drafts, _, err := units.Merge(people).Decide(directory.New(), by)
 	if err != nil {
@@ -329,6 +335,7 @@ func TestLargeImportFitsOneEvent(t *testing.T) {
 
 // Two files with unreadable headers: the problems of both are listed.
 func TestParseFilesReportsBothFiles(t *testing.T) {
+	t.Parallel()
 	_, err := directory.ParseFiles([]byte("id,name,typ\n"), []byte("id;namn;unit;function;mobile;email\n"))
 	got := problems(err)
 	if len(got) < 2 || got[0] != "units:1:header" || got[len(got)-1] != "people:1:header" {

@@ -8,6 +8,7 @@ import (
 )
 
 func TestNormalizePhone(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"070-123 45 67":        "+46701234567",
 		"0701234567":           "+46701234567",
@@ -62,6 +63,7 @@ func TestNormalizePhone(t *testing.T) {
 }
 
 func TestCheckEmail(t *testing.T) {
+	t.Parallel()
 	for _, ok := range []string{"anna@test.example", "a.b+c@x.regionexempel.example", "akut.cs@sjukhus.se"} {
 		if err := directory.CheckEmail(ok); err != nil {
 			t.Errorf("%q: %v", ok, err)
@@ -75,6 +77,7 @@ func TestCheckEmail(t *testing.T) {
 }
 
 func TestCheckWebhookURL(t *testing.T) {
+	t.Parallel()
 	for _, ok := range []string{"https://display.cs.example/fyr", "https://10.1.2.3:8443/hooks?unit=iva", "http://127.0.0.1:9000/x", "http://localhost/x"} {
 		if err := directory.CheckWebhookURL(ok); err != nil {
 			t.Errorf("%q: %v", ok, err)

@@ -28,6 +28,7 @@ func (w *world) recordDecision(text string) string {
 // A decision dispatch carries a copy of the decision: the unit needs no
 // journal, and the title may be left to the decision.
 func TestDecisionDispatchCarriesTheDecision(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	entry := w.recordDecision("All icke-akut vård ställs in från kl. 08.03.\nAkuta flöden som vanligt.")
 	_, drafts, err := dispatch.Create{Incident: w.id, Kind: dispatch.KindDecision, Decision: entry, Body: "Avboka dagens planerade operationer.",
@@ -78,6 +79,7 @@ func TestDecisionDispatchCarriesTheDecision(t *testing.T) {
 // Every channel's message holds the decision; an SMS holds as much as fits
 // and points to the link for the rest.
 func TestComposeCarriesTheDecision(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	long := "All icke-akut vård ställs in. " + strings.Repeat("Planerade besök och operationer flyttas. ", 60)
 	entry := w.recordDecision(long)
@@ -125,6 +127,7 @@ func TestComposeCarriesTheDecision(t *testing.T) {
 // The per-channel figures are kept as events arrive and agree with the
 // per-unit states at every step.
 func TestChannelFiguresKeepStep(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	id := w.create(dispatch.Create{Kind: dispatch.KindMessage, Title: "x", Audience: dispatch.Audience{Subtrees: []string{"cs"}}, Deadline: t0.Add(time.Hour)})
 	at := func(unit, attempt, ch string) {

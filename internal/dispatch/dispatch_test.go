@@ -91,6 +91,7 @@ func (w *world) create(c dispatch.Create) dispatch.ID {
 }
 
 func TestResolveAudience(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		a    dispatch.Audience
@@ -116,6 +117,7 @@ func TestResolveAudience(t *testing.T) {
 }
 
 func TestCreateValidation(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ok := dispatch.Create{Incident: w.id, Kind: dispatch.KindDecision, Title: "Ställ in icke-akut vård", Decision: w.decision,
 		Audience: dispatch.Audience{All: true}, Deadline: t0.Add(30 * time.Minute)}
@@ -166,6 +168,7 @@ func TestCreateValidation(t *testing.T) {
 }
 
 func TestReceiptsCoverUnitsAndMilestones(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	id := w.create(dispatch.Create{Kind: dispatch.KindMessage, Title: "Kan ni operera akut i natt?", Audience: dispatch.Audience{Types: []string{"hospital", "ward"}},
 		Question: &dispatch.Question{Text: "Akut kirurgi i natt?", Answers: []string{"Ja", "Nej", "Delvis"}}, Deadline: t0.Add(time.Hour)})
@@ -211,6 +214,7 @@ func TestReceiptsCoverUnitsAndMilestones(t *testing.T) {
 
 // Escalation is planned from a clock passed in: no sleeps.
 func TestEscalationPlanStopsAtReceipt(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	id := w.create(dispatch.Create{Kind: dispatch.KindDecision, Decision: w.decision, Title: "Beslut", Audience: dispatch.Audience{Units: []string{"cs", "ls"}},
 		Deadline: t0.Add(time.Hour), Escalation: &dispatch.Escalation{Resend: 5, Deputies: 10, Parent: 15}})
@@ -247,6 +251,7 @@ func TestEscalationPlanStopsAtReceipt(t *testing.T) {
 // An attempt recorded without an outcome (the process died between the two)
 // is pending until its outcome is recorded: the engine resends it.
 func TestPendingAttemptsAfterACrash(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	id := w.create(dispatch.Create{Kind: dispatch.KindMessage, Title: "Läget?", Audience: dispatch.Audience{Units: []string{"cs"}}, Deadline: t0.Add(time.Hour)})
 	w.apply(t0, event.Draft{Type: dispatch.TypeAttempted, Subject: string(id), Payload: dispatch.Attempted{Dispatch: id, Unit: "cs",
@@ -275,6 +280,7 @@ func (r reacher) Parent(string) string                               { return ""
 // A unit's webhook gets the first step beside its first person; later
 // steps go to people only. An attempt is found by its id alone.
 func TestPlanStepAddsTheUnitsWebhookAtFirst(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	id := w.create(dispatch.Create{Kind: dispatch.KindMessage, Title: "Läget?", Audience: dispatch.Audience{Units: []string{"cs"}},
 		Deadline: t0.Add(time.Hour), Channels: []string{dispatch.InApp, dispatch.Email, dispatch.Webhook}})
@@ -321,6 +327,7 @@ func TestPlanStepAddsTheUnitsWebhookAtFirst(t *testing.T) {
 // An SMS taken but never reported delivered is due for failover after the
 // window, once; not when the unit has acknowledged meanwhile.
 func TestFailoverDue(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	id := w.create(dispatch.Create{Kind: dispatch.KindMessage, Title: "Läget?", Audience: dispatch.Audience{Units: []string{"cs", "ls"}}, Deadline: t0.Add(time.Hour)})
 	for _, u := range []string{"cs", "ls"} {

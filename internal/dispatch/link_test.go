@@ -13,6 +13,7 @@ import (
 var key = []byte("0123456789abcdef0123456789abcdef")
 
 func TestReceiptLinks(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	id := w.create(dispatch.Create{Kind: dispatch.KindMessage, Title: "Läget?", Audience: dispatch.Audience{Units: []string{"cs"}}, Deadline: t0.Add(time.Hour)})
 	links := dispatch.NewLinks(key)

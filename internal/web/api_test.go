@@ -151,6 +151,7 @@ func documentedRoutes(t *testing.T, env *fyrtest.Env) []string {
 // Every route in the OpenAPI document, for every role: allowed roles get the
 // success status, the others 403, and no token 401.
 func TestAuthorisationEveryRouteEveryRole(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	tokens := map[auth.Role]string{}
 	for _, r := range auth.Roles {
@@ -197,6 +198,7 @@ func TestAuthorisationEveryRouteEveryRole(t *testing.T) {
 // The OpenAPI document and the routes served are the same set: every
 // documented operation is served, no other method on those paths is.
 func TestOpenAPIMatchesServedRoutes(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	routes := documentedRoutes(t, env)
 	if len(routes) < 8 {
@@ -246,6 +248,7 @@ func rawRequest(t *testing.T, env *fyrtest.Env, token, method, path, contentType
 
 // Bad input answers 4xx naming the field and writes nothing.
 func TestBadInputNamesTheFieldAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	staff, viewer := env.Token(auth.Staff), env.Token(auth.Viewer)
 	id := openIncident(t, env, staff)
@@ -299,6 +302,7 @@ func TestBadInputNamesTheFieldAndWritesNothing(t *testing.T) {
 }
 
 func TestLoginIsRateLimited(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	codes := []int{}
 	for range auth.MaxFailures + 1 {
@@ -314,6 +318,7 @@ func TestLoginIsRateLimited(t *testing.T) {
 }
 
 func TestDisabledAccountLosesItsSession(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	admin, viewer := env.Token(auth.Admin), env.Token(auth.Viewer)
 	if got := env.Do(viewer, "GET", "/api/v1/incidents", nil, nil); got != 200 {
@@ -375,6 +380,7 @@ func openSSE(t *testing.T, env *fyrtest.Env, token, incident, lastID string) (*b
 
 // A client that reconnects with Last-Event-ID gets exactly what it missed.
 func TestLiveResumesWithoutLossOrDuplicates(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	staff, viewer := env.Token(auth.Staff), env.Token(auth.Viewer)
 	id := openIncident(t, env, staff)
@@ -420,6 +426,7 @@ func TestLiveResumesWithoutLossOrDuplicates(t *testing.T) {
 
 // A correction re-sends the corrected entry, which now links to it.
 func TestLiveCorrectionUpdatesTheOriginal(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	staff, viewer := env.Token(auth.Staff), env.Token(auth.Viewer)
 	var inc created

@@ -14,6 +14,7 @@ import (
 // the page says so and what to do, and offers no button; with four eyes
 // off the author is offered the approval.
 func TestApprovalWhenNoOtherHolder(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	inc := pictureIncident(t, env)

@@ -201,6 +201,7 @@ func writeRoutes(t *testing.T, s *Server) []string {
 // whether the length is announced or the body streams; only the CSV
 // imports take more than a form, and the login form takes a few KiB.
 func TestEveryWriteRouteRefusesAnOverLimitBody(t *testing.T) {
+	t.Parallel()
 	s, hs, token := bodyLimitServer(t)
 	routes := writeRoutes(t, s)
 	if len(routes) < 30 {

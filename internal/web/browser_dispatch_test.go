@@ -17,6 +17,7 @@ import (
 // A unit contact acknowledges on a phone; the staff's coverage board
 // updates live, without reloading.
 func TestBrowserUnitAcknowledgesOnPhone(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	staff := env.Principal(auth.Staff)

@@ -22,6 +22,7 @@ import (
 // journal pages to older entries without JavaScript's help, and a live
 // entry joins the first page only. At 390 px the page fits the phone.
 func TestBrowserJournalSavedAndPaged(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	id := openIncident(t, env, env.Token(auth.Staff))
 	recordN(t, env, id, 60) // #3–#62
@@ -129,6 +130,7 @@ func shotView(t *testing.T, b *browserTab, name string) {
 // The task board follows the journal live: a new overdue task appears at
 // the top without a reload.
 func TestBrowserTaskBoardLive(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	staff := env.Token(auth.Staff)
 	id := openIncident(t, env, staff)

@@ -15,6 +15,7 @@ import (
 // A unit contact reports on a phone; the staff's roll-up shows it live,
 // without reloading the page.
 func TestBrowserUnitReportsOnPhoneAndRollupUpdatesLive(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	inc, _ := openRound(t, env)
 	browser := startBrowser(t)

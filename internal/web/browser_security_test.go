@@ -19,6 +19,7 @@ import (
 // work (receipt, channels with a refused SMS number, a unit account on a
 // unit whose contacts it may not see) pass axe-core on a phone.
 func TestBrowserReceiptBeaconAndSecurityPages(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	staff := env.Principal(auth.Staff)

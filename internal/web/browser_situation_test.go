@@ -18,6 +18,7 @@ import (
 // The unit page prints on A4, and the browser keeps a copy that it shows,
 // marked with the time it was fetched, when Fyr cannot be reached.
 func TestBrowserUnitPageOfflineCopyAndPrint(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	openRound(t, env)
 	target, _ := url.Parse(env.URL)

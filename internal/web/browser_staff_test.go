@@ -85,6 +85,7 @@ func staffPrincipal(t *testing.T, env *fyrtest.Env, username string) auth.Princi
 // nor is anyone without the approving function; each is told, in the
 // page's language, who may approve. The service's refusal is complete.
 func TestBrowserFourEyesSaysWhoMayApprove(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	inc := pictureIncident(t, env)
@@ -200,6 +201,7 @@ func roundWithOneMissing(t *testing.T, env *fyrtest.Env) (incident.ID, situation
 // (the contact details of a missing unit are not under "Rapporterad"),
 // and the rounds, roll-up and picture pages say "live" only once they are.
 func TestBrowserRoundColumnsAndLiveOnlyWhenLive(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	inc, round := roundWithOneMissing(t, env)
 	roundPath := "/rounds/" + string(round)
@@ -285,6 +287,7 @@ func TestBrowserRoundColumnsAndLiveOnlyWhenLive(t *testing.T) {
 // change role, function and unit, disable, enable, reset the password.
 // Checked on a laptop and on a phone, axe-clean; other roles get 403.
 func TestBrowserUsersPage(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	browser := startBrowser(t)
 	b := newTab(t, browser, "admin")
@@ -392,6 +395,7 @@ func TestBrowserUsersPage(t *testing.T) {
 // Point 12: 404, 403 and 500 are pages in the house style, in the user's
 // language, saying what to do next; the API keeps its JSON errors.
 func TestBrowserErrorPages(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	seedBrowserIncidents(t, env)
 	// A page that fails inside, as a disk or a bug would make it.
@@ -483,6 +487,7 @@ func TestBrowserErrorPages(t *testing.T) {
 // hashing slots are held so that the check waits as it would under load;
 // the test lets it go once the page has said so.
 func TestBrowserLoginSaysItIsWorking(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	release := make(chan struct{})
 	held := make(chan struct{})

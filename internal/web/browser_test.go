@@ -70,37 +70,61 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-// startBrowser starts one headless Chromium for the test and returns a
-// context on which it runs. It stops with the test.
+// chromium is the one headless Chromium of this test binary. Starting a
+// browser costs seconds; a browser context in a running one (newTab: its own
+// cookies, storage and cache, like an incognito window) costs milliseconds.
+// The first browser test starts it; TestMain stops it.
+var chromium struct {
+	once sync.Once
+	ctx  context.Context // the browser's first tab; newTab opens the others
+	stop func()
+	err  error
+}
+
+// startBrowser returns the context of the shared Chromium, on which newTab
+// opens a tab in a browser context of its own.
 func startBrowser(t *testing.T) context.Context {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath(t)),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		// The machine has no outside network: without these Chromium keeps
-		// trying to reach Google's services.
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		cancel()
-		cancelAlloc()
+	path := chromiumPath(t)
+	chromium.once.Do(func() {
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(path),
+			chromedp.Flag("headless", true),
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			// The machine has no outside network: without these Chromium keeps
+			// trying to reach Google's services.
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.WindowSize(1280, 900),
+		) // no UserDataDir: the allocator makes a temporary one and removes it
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancel := chromedp.NewContext(allocCtx)
+		chromium.ctx = ctx
+		chromium.stop = func() {
+			cancel()
+			cancelAlloc()
+		}
+		// The first run starts the browser; it must have no time limit, as the
+		// limit would end the browser.
+		chromium.err = chromedp.Do(ctx)
 	})
-	// The first run starts the browser; it must have no time limit, as the
-	// limit would end the browser.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
+	if chromium.err != nil {
+		t.Fatalf("start chromium: %v", chromium.err)
 	}
-	return ctx
+	return chromium.ctx
+}
+
+// TestMain stops the shared Chromium after the last test.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if chromium.stop != nil {
+		chromium.stop()
+	}
+	os.Exit(code)
 }
 
 // browserTab is one person's browser: a tab in a browser context of its own, so its
@@ -281,6 +305,7 @@ func (g *liveGate) nextLive(t *testing.T) string {
 }
 
 func TestBrowserIncidentLive(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	gate := newLiveGate(t, env.URL)
 	browser := startBrowser(t)
@@ -589,6 +614,7 @@ func checkWeight(t *testing.T, b *browserTab, name string) {
 }
 
 func TestBrowserAccessibility(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	id := seedBrowserIncidents(t, env)
 	browser := startBrowser(t)
@@ -659,6 +685,7 @@ const overflowJS = `(() => {
 })()`
 
 func TestBrowserPhoneLayout(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	id := seedBrowserIncidents(t, env)
 	browser := startBrowser(t)

@@ -77,6 +77,7 @@ func boxesJS(sel string) string {
 // in the first screen, tap Kvittera (tap 2) and read "Kvitterat 04:12 av
 // Amir" where the button was, the page not moved.
 func TestBrowserUnitAcknowledgesFromFirstScreen(t *testing.T) {
+	t.Parallel()
 	base := startDemo(t).url
 	browser := startBrowser(t)
 	u := newTab(t, browser, "ward phone")
@@ -209,6 +210,7 @@ func checkFirstScreen(t *testing.T, b *browserTab, name string) {
 // without JavaScript; the banners are one line each; the content starts in
 // the first third of the screen. On a laptop the navigation is open.
 func TestBrowserPhoneChrome(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	id := seedBrowserIncidents(t, env) // two active incidents: two banners
 	browser := startBrowser(t)
@@ -248,6 +250,7 @@ func TestBrowserPhoneChrome(t *testing.T) {
 // reload, marked "Nytt beslut" and announced; a sound only once the user
 // turned it on. A receipt given elsewhere takes the dispatch off the list.
 func TestBrowserUnitPageLive(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	staff := env.Principal(auth.Staff)
@@ -412,6 +415,7 @@ func checkRadios(t *testing.T, b *browserTab, name string, min int) {
 // Radios and checkboxes sit beside their labels, thumb-sized, on every
 // form a phone meets.
 func TestBrowserRadiosBesideLabels(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	inc, rd := openRound(t, env)
 	ctx := context.Background()

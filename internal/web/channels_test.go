@@ -36,6 +36,7 @@ func (f *flaky) Send(_ context.Context, m channel.Message) channel.Result {
 // A failing channel shows on every staff page; a test message on demand
 // proves it works again.
 func TestChannelHealthAndTestMessages(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	health := channel.NewHealth(nil)
 	gw := &flaky{down: true}

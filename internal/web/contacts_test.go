@@ -29,6 +29,7 @@ func getPage(t *testing.T, env *fyrtest.Env, token, path string) (int, string) {
 // reads its own unit's and only the names of its parent unit's contacts —
 // over the API and on the directory pages.
 func TestContactsOfOtherUnitsAreForTheStaff(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	const (

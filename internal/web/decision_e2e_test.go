@@ -32,6 +32,7 @@ import (
 // the unit's inbox and dispatch page, the receipt link's page and the API.
 // The title is left to the decision.
 func TestDecisionReachesEveryChannelWithItsText(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)

@@ -41,6 +41,7 @@ func seedDemoDirectory(t *testing.T, env *fyrtest.Env) {
 // weight budget, including the largest hospital, search results, a form
 // error and the import's list of bad rows.
 func TestBrowserDirectory(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	seedDemoDirectory(t, env)
 	browser := startBrowser(t)

@@ -89,6 +89,7 @@ type importError struct {
 
 // A bad file answers 400 listing every bad row, and writes nothing.
 func TestAPIImportBadFilesWriteNothing(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	admin := env.Token(auth.Admin)
 	for name, c := range map[string]struct {
@@ -140,6 +141,7 @@ func TestAPIImportBadFilesWriteNothing(t *testing.T) {
 
 // Export, import the export: nothing changes but everything is an update.
 func TestAPIExportImportRoundTrip(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	admin, staff := env.Token(auth.Admin), env.Token(auth.Staff)
 	before := env.Svc.Seq()
@@ -184,6 +186,7 @@ func TestAPIExportImportRoundTrip(t *testing.T) {
 // Reach through the API: on duty, primary, deputies, the unit itself; bad
 // contacts and shifts name the field and write nothing.
 func TestAPIReachContactsAndOnDuty(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	admin, staff, unit := env.Token(auth.Admin), env.Token(auth.Staff), env.Token(auth.Unit)
 	if code := env.Do(admin, "POST", "/api/v1/directory/people", csvBody(peopleCSVHeader+
@@ -263,6 +266,7 @@ func TestAPIReachContactsAndOnDuty(t *testing.T) {
 }
 
 func TestDirectoryPageListsUnitsAndContacts(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	if _, err := env.Svc.Directory.SetContacts(ctx, nil, directory.SetContacts{Unit: "avd1", Phone: "08-123 456 78", Primary: "p1"}); err != nil {
@@ -311,6 +315,7 @@ func TestDirectoryPageListsUnitsAndContacts(t *testing.T) {
 // The staff puts someone on duty with the form; a bad shift shows its error
 // beside the form and writes nothing.
 func TestDirectoryFormsOnDutyAndContacts(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	b := newBrowser(t, env)
 	b.login(auth.Staff)
@@ -381,6 +386,7 @@ func (b *browser) upload(path string, files map[string]string) (int, string) {
 // The import page: every bad row with its line, field and message; nothing
 // changes; a good upload says what it did.
 func TestDirectoryImportPage(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	b := newBrowser(t, env)
 	b.login(auth.Admin)

@@ -15,6 +15,7 @@ import (
 )
 
 func TestDispatchFromFormToReceipt(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	id := openIncident(t, env, env.Token(auth.Staff))
 	staff := newBrowser(t, env)
@@ -85,6 +86,7 @@ func TestDispatchFromFormToReceipt(t *testing.T) {
 }
 
 func TestCoverageIsLive(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	staff := env.Token(auth.Staff)
 	id := openIncident(t, env, staff)
@@ -117,6 +119,7 @@ func TestCoverageIsLive(t *testing.T) {
 // A signed receipt link works without a login, once; a forged or reused
 // link gets a clear error and changes nothing.
 func TestReceiptLinkWithoutLogin(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	staff := env.Token(auth.Staff)
 	id := openIncident(t, env, staff)
@@ -177,6 +180,7 @@ func TestReceiptLinkWithoutLogin(t *testing.T) {
 
 // A unit's open inbox hears of a new dispatch to the unit at once.
 func TestInboxIsLive(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	staff := env.Token(auth.Staff)
 	id := openIncident(t, env, staff)
@@ -234,6 +238,7 @@ func sendDispatch(t *testing.T, b *browser, incident string, form url.Values, un
 // The dispatch form and its preview speak English to an English user: no
 // Swedish label left over.
 func TestDispatchFormInEnglish(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	id := openIncident(t, env, env.Token(auth.Staff))
 	b := newBrowser(t, env)
@@ -274,6 +279,7 @@ func noMissingKeys(t *testing.T, b *browser, paths ...string) {
 // server: the form comes back filtered, with every tick kept, or with the
 // deadline set; nothing is sent.
 func TestDispatchFormWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	id := openIncident(t, env, env.Token(auth.Staff))
 	b := newBrowser(t, env)

@@ -21,6 +21,7 @@ import (
 // A dispatch goes out by e-mail to a real SMTP server on loopback; the test
 // reads the mail and follows its receipt link, as a ward manager would.
 func TestEmailDispatchAndReceiptLink(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)

@@ -206,6 +206,7 @@ func relPath(root, path string) string {
 // same verbs in the same order, and every format is a constant: a Swedish
 // user never meets an English sentence from the service layer.
 func TestEveryServiceTextIsTranslated(t *testing.T) {
+	t.Parallel()
 	texts, bad := serviceTexts(t)
 	if len(texts) < 200 {
 		t.Fatalf("found only %d texts: the scan no longer finds the calls", len(texts))
@@ -259,6 +260,7 @@ func verbs(format string) string {
 // A translated error reads in Swedish, its codes too, and stays English
 // for the API and the English UI.
 func TestErrorTextIsTranslated(t *testing.T) {
+	t.Parallel()
 	err := fail.Field("text", "is %d characters long; at most %d are allowed", 12, 10)
 	fe := fail.As(err)
 	if got := errText(English, fe); got != "is 12 characters long; at most 10 are allowed" {
@@ -275,6 +277,7 @@ func TestErrorTextIsTranslated(t *testing.T) {
 // Arguments that are codes read as words, nested errors and import
 // problems are translated in turn.
 func TestErrorArgumentsAreTranslated(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		err    error
 		sv, en string
@@ -311,6 +314,7 @@ func importErr(t *testing.T) error {
 }
 
 func TestChannelNameInRefusal(t *testing.T) {
+	t.Parallel()
 	fe := fail.As(fail.Field("channel", "%q is not configured", channelName("email")))
 	if got := errText(Swedish, fe); got != `"e-post" är inte inställd` {
 		t.Errorf("Swedish: %s", got)

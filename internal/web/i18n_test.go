@@ -9,6 +9,7 @@ import (
 // Every UI string a template asks for exists in both languages: a missing
 // key would show its name to a user.
 func TestEveryTemplateKeyIsTranslated(t *testing.T) {
+	t.Parallel()
 	keyRe := regexp.MustCompile(`\bt \$?\.?[A-Za-z]* *"([a-z0-9_.]+)"`)
 	files, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil || len(files) == 0 {

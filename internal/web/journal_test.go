@@ -50,6 +50,7 @@ func (j journalPage) serials() []int {
 
 // The API pages the journal with a cursor: limit, before and after.
 func TestJournalAPIPages(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	staff := env.Token(auth.Staff)
 	id := openIncident(t, env, staff) // #1 opened, #2 the level
@@ -118,6 +119,7 @@ func linkOf(t *testing.T, page, id string) string {
 // without JavaScript; search narrows on the server and keeps its filters
 // across pages.
 func TestJournalPageHasPages(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	id := openIncident(t, env, env.Token(auth.Staff))
 	recordN(t, env, id, 60) // #3–#62
@@ -161,6 +163,7 @@ func TestJournalPageHasPages(t *testing.T) {
 // ';' for Swedish Excel and a byte-order mark; English with ','. Every
 // chunk of a long journal is there, as a timeline.
 func TestJournalCSVInTheUsersLanguage(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	staff := env.Token(auth.Staff)
 	id := openIncident(t, env, staff)
@@ -241,6 +244,7 @@ var formTokenRe = regexp.MustCompile(`name="form_token" value="([^"]+)"`)
 // link to it; the same form sent twice writes one entry; "verified" is
 // never checked beforehand.
 func TestJournalFormSavedOnce(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	id := openIncident(t, env, env.Token(auth.Staff))
 	b := newBrowser(t, env)
@@ -290,6 +294,7 @@ func TestJournalFormSavedOnce(t *testing.T) {
 // The form token is kept in the log: the same submission after a restart
 // still writes nothing more. The API takes it too.
 func TestFormTokenSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := fyrtest.StartIn(t, dir)
 	staff := env.Token(auth.Staff)
@@ -323,6 +328,7 @@ func TestFormTokenSurvivesRestart(t *testing.T) {
 // The printed journal is complete: channel, from and to, source and
 // whether each entry is verified.
 func TestPrintedJournalIsComplete(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	staff := env.Token(auth.Staff)
 	id := openIncident(t, env, staff)
@@ -346,6 +352,7 @@ func TestPrintedJournalIsComplete(t *testing.T) {
 // The task board: open tasks with the overdue first, then by owner, with
 // deadline and status; done ones apart.
 func TestTaskBoard(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	staff := env.Token(auth.Staff)
 	id := openIncident(t, env, staff)
@@ -407,6 +414,7 @@ func TestTaskBoard(t *testing.T) {
 // The print and the CSV of a searched journal keep the search (and not the
 // page).
 func TestExportLinksKeepTheSearch(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	id := openIncident(t, env, env.Token(auth.Staff))
 	b := newBrowser(t, env)

@@ -438,6 +438,7 @@ func skipLink(p string) bool {
 // a person can provoke, and the situation picture's own words. One demo
 // serves the three (seeding it is most of the time).
 func TestLanguage(t *testing.T) {
+	t.Parallel()
 	site := startDemo(t)
 	t.Run("pages", func(t *testing.T) { everyPageSpeaksOneLanguage(t, site) })
 	t.Run("errors", func(t *testing.T) { everyErrorSpeaksOneLanguage(t, site) })
@@ -616,6 +617,7 @@ func everyErrorSpeaksOneLanguage(t *testing.T, site *demoSite) {
 // change; in Swedish to a client that asks with Accept-Language, and in
 // the page's language to the browser's own scripts (its session cookie).
 func TestAPIErrorLanguage(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	token := env.Token(auth.Staff)
 	b := newBrowser(t, env)

@@ -38,6 +38,7 @@ func tcpPair(t *testing.T) (server, client *net.TCPConn) {
 // it has caught up: nothing is lost or reordered. One that falls 256
 // messages behind is closed and dropped.
 func TestLiveConnBehind(t *testing.T) {
+	t.Parallel()
 	h := newHub(nil)
 	removed := make(chan struct{}, 1)
 	h.onRemove = func() { removed <- struct{}{} }

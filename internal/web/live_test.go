@@ -100,6 +100,7 @@ func names(evs []sseEvent) []string {
 // missed, a dead connection is dropped at the next heartbeat, and a server
 // that does not hijack still serves the same stream.
 func TestLiveHijackedConnections(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	staff, viewer, unit := env.Token(auth.Staff), env.Token(auth.Viewer), env.Token(auth.Unit)
 	id, other := openIncident(t, env, staff), openIncident(t, env, staff)

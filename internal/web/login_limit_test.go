@@ -29,6 +29,7 @@ func loginFrom(t *testing.T, env *fyrtest.Env, username, password, forwarded str
 // address the proxy itself appended: a client cannot escape its throttle
 // by naming another address, nor does a proxy put everyone in one pair.
 func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	// Untrusted peer: a new address in every request changes nothing.
 	fakes := []string{"192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4", "192.0.2.5", "192.0.2.6"}

@@ -71,6 +71,7 @@ func (b *browser) login(role auth.Role) {
 }
 
 func TestPagesRunAnIncidentWithFormsAlone(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	b := newBrowser(t, env)
 	if code, _ := b.get("/"); code != 303 {
@@ -155,6 +156,7 @@ func readAll(resp *http.Response) string {
 }
 
 func TestUnitAccountSeesLevelsNotTheJournal(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	id := openIncident(t, env, env.Token(auth.Staff))
 	b := newBrowser(t, env)
@@ -177,6 +179,7 @@ func TestUnitAccountSeesLevelsNotTheJournal(t *testing.T) {
 }
 
 func TestPointInTimePage(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	staff := env.Token(auth.Staff)
 	var inc created

@@ -10,6 +10,7 @@ import (
 // The API refuses common passwords and the username as password, naming
 // the field, when an account is created and when its password is changed.
 func TestAPIRefusesGuessablePasswords(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	admin := env.Token(auth.Admin)
 	var out struct {

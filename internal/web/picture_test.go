@@ -24,12 +24,8 @@ import (
 // addStabschef adds a staff account holding the approving function.
 func addStabschef(t *testing.T, env *fyrtest.Env, username, name string) {
 	t.Helper()
-	hash, err := auth.HashPassword(fyrtest.Password)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, err := env.Svc.Auth.AddUser(context.Background(), nil, auth.AddUser{Username: username, Name: name, Role: auth.Staff,
-		Function: "stabschef", Hash: hash}); err != nil {
+		Function: "stabschef", Hash: fyrtest.Hash(fyrtest.Password)}); err != nil {
 		t.Fatalf("add %s: %v", username, err)
 	}
 }
@@ -105,6 +101,7 @@ func checkPage(t *testing.T, name, body string) {
 }
 
 func TestPictureDraftApprovePublish(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	id := string(pictureIncident(t, env))
@@ -388,6 +385,7 @@ func pdfText(t *testing.T, data []byte) string {
 }
 
 func TestPictureDiffMarksChangedFields(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	id := pictureIncident(t, env)
@@ -489,6 +487,7 @@ func publishedAndDraft(t *testing.T, env *fyrtest.Env) (incident.ID, situation.P
 // Every picture route answers every role as it must, and refuses the
 // anonymous caller; refusals write nothing.
 func TestPictureRoutesEveryRole(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	id, v1, v2 := publishedAndDraft(t, env)
 	tokens := map[string]string{"": ""}
@@ -560,6 +559,7 @@ func TestPictureRoutesEveryRole(t *testing.T) {
 // by axe-core, within the weight budget, no sideways scrolling on a
 // 390 px phone, and the print view prints to a PDF that holds the fields.
 func TestBrowserPicturePages(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	id, v1, v2 := publishedAndDraft(t, env)
 	browser := startBrowser(t)

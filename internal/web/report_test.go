@@ -42,6 +42,7 @@ func reportValues(b *browser, state, total, occupied string) url.Values {
 // impossible number is refused naming the field and keeps what was typed;
 // the next form is prefilled from the report.
 func TestUnitFilesAReportFromItsPage(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	_, rd := openRound(t, env)
 	unit := newBrowser(t, env)
@@ -96,6 +97,7 @@ func TestUnitFilesAReportFromItsPage(t *testing.T) {
 // A closed round refuses a report and writes nothing; reopened, it takes it.
 // A unit account cannot report for another unit; a viewer cannot report.
 func TestReportRefusals(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	_, rd := openRound(t, env)
@@ -152,6 +154,7 @@ func TestReportRefusals(t *testing.T) {
 // The unit page shows the latest published picture and the dispatches to
 // the unit.
 func TestUnitPageShowsThePublishedPicture(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	inc, _ := openRound(t, env)
@@ -183,6 +186,7 @@ func TestUnitPageShowsThePublishedPicture(t *testing.T) {
 // An administrator turns the four-eyes rule off and on from the picture
 // list; the staff may not.
 func TestFourEyesFromThePictureList(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	inc, _ := openRound(t, env)
 	list := "/incidents/" + string(inc.ID) + "/pictures"
@@ -211,6 +215,7 @@ func TestFourEyesFromThePictureList(t *testing.T) {
 // The staff set an unpublished version aside from its page, with a reason;
 // without one the form says which field is missing and nothing is written.
 func TestDiscardPictureFromItsPage(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	inc, _ := openRound(t, env)
 	p, err := env.Svc.DraftPicture(context.Background(), env.Principal(auth.Staff), situation.DraftPicture{Incident: inc.ID,
@@ -247,6 +252,7 @@ func TestDiscardPictureFromItsPage(t *testing.T) {
 // The staff reach any unit's page from the directory and see what the unit
 // sees; a unit account is not offered other units' pages.
 func TestStaffOpenAUnitsPageFromTheDirectory(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	openRound(t, env)
 	staff := newBrowser(t, env)

@@ -29,6 +29,7 @@ var roundLoc = regexp.MustCompile(`^/rounds/[0-9A-Z]+$`)
 // The staff opens a round through the form, sees who is missing and whom to
 // phone, closes and reopens it; bad input names the field and writes nothing.
 func TestRoundThroughTheForms(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	admin := env.Principal(auth.Admin)
@@ -197,6 +198,7 @@ func seedRounds(t *testing.T, env *fyrtest.Env) (id string, a, b situation.Round
 }
 
 func TestOverviewLinksEveryFigureToItsReports(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	id, a, b, reps, at := seedRounds(t, env)
 	br := newBrowser(t, env)
@@ -273,6 +275,7 @@ func TestOverviewLinksEveryFigureToItsReports(t *testing.T) {
 // Only the staff writes; the viewer reads what the journal's readers read;
 // a unit account sees none of it but its own unit's reports.
 func TestRoundPagesByRole(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	id, a, _, reps, _ := seedRounds(t, env)
 	unitP := env.Principal(auth.Unit)
@@ -330,6 +333,7 @@ func TestRoundPagesByRole(t *testing.T) {
 // The roll-up and the round page pass axe-core, stay under the page
 // budget and fit a phone.
 func TestBrowserRoundPages(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	id, _, _, reps, _ := seedRounds(t, env)
 	// A round the ward has not answered: its row shows whom to phone.

@@ -126,6 +126,7 @@ func situationRouteCases() map[string]routeCase {
 // Four eyes is an organisation setting: off, the author may approve; a
 // request without the value names the field and changes nothing.
 func TestFourEyesSetting(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	admin := env.Token(auth.Admin)
 	var got struct{ Enabled bool }

@@ -21,6 +21,7 @@ import (
 // contact replies "OK <code> Ja" and the gateway's inbound webhook records
 // the receipt. A wrong code is answered in words and records nothing.
 func TestSMSDispatchAndReplyThroughTheGateway(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	const key = "hook-secret-1"
@@ -95,6 +96,7 @@ func TestSMSDispatchAndReplyThroughTheGateway(t *testing.T) {
 // delivered in time does not, and one reported undelivered goes over at
 // the next round.
 func TestSMSFailoverWhenNoDeliveryReport(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	const key = "hook-secret-2"

@@ -25,6 +25,7 @@ import (
 // answered so; another number is not affected; the channels page shows
 // the number as refused.
 func TestSMSReplyCodesAreThrottledPerSender(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	const key = "hook-secret-1"

@@ -16,6 +16,7 @@ import (
 // nothing can be saved and reading works; a form sent anyway answers a
 // page saying nothing was saved. Both pass axe-core and fit 390 px.
 func TestBrowserStorageFullOnAPhone(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.StartWith(t, app.Config{Dir: t.TempDir(), MaxStore: 256 << 10})
 	token := env.Token(auth.Staff)
 	var inc struct{ ID string }

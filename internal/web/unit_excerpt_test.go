@@ -7,6 +7,7 @@ import (
 )
 
 func TestExcerptCutsAtAWord(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		text, want string
 		cut        bool
@@ -24,6 +25,7 @@ func TestExcerptCutsAtAWord(t *testing.T) {
 }
 
 func TestClockOmitsTodaysDate(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 12, 5, 3, 30, 0, 0, Stockholm)
 	if got := clock(now.Add(40*time.Minute), now); got != "04:10" {
 		t.Errorf("today: %q", got)

@@ -18,6 +18,7 @@ import (
 // Kvittera button of a dispatch there, and the POST comes back to the page
 // with the receipt in the dispatch's place, at the top of the page.
 func TestUnitPageAcknowledgesWithoutScript(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	staff := env.Principal(auth.Staff)
@@ -88,6 +89,7 @@ func TestUnitPageAcknowledgesWithoutScript(t *testing.T) {
 // error page, not on a receipt link's page (which shows its own dispatch
 // and nothing else).
 func TestNothingAboutIncidentsBeforeLogin(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	staff := env.Principal(auth.Staff)

@@ -114,6 +114,7 @@ func checkUserPagesEveryRole(t *testing.T, env *fyrtest.Env, tokens map[auth.Rol
 // The account commands refuse what would lock the administrators out, and
 // what the directory does not know.
 func TestChangeUserRefusals(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	admin := env.Token(auth.Admin)
 	var e fyrtest.APIError

@@ -23,6 +23,7 @@ import (
 // acknowledges it with a signed request back. Unsigned, wrongly signed,
 // stale and replayed receipts change nothing.
 func TestWebhookDispatchAndSignedReceipt(t *testing.T) {
+	t.Parallel()
 	env := fyrtest.Start(t)
 	ctx := context.Background()
 	secret := []byte("shared-webhook-secret-0123456789")

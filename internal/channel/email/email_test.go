@@ -58,6 +58,7 @@ func message(receipt string) channel.Message {
 }
 
 func TestMailArrivesAndItsReceiptLinkWorks(t *testing.T) {
+	t.Parallel()
 	// The receipt endpoint the link points at.
 	var mu sync.Mutex
 	var followed []string
@@ -144,6 +145,7 @@ func TestMailArrivesAndItsReceiptLinkWorks(t *testing.T) {
 }
 
 func TestReceiptLinkIsAddedWhenTheTextLacksIt(t *testing.T) {
+	t.Parallel()
 	ms := mailtest.Start(t)
 	s := newSender(t, ms, &testclock.Sleeps{}, nil)
 	m := message("https://fyr.test/k/abc")
@@ -172,6 +174,7 @@ var (
 )
 
 func TestTemporaryFailuresAreRetriedWithBackoff(t *testing.T) {
+	t.Parallel()
 	ms := mailtest.Start(t)
 	ms.FailRcpt(busy, busy)
 	var sl testclock.Sleeps
@@ -190,6 +193,7 @@ func TestTemporaryFailuresAreRetriedWithBackoff(t *testing.T) {
 }
 
 func TestTemporaryFailureAtHelloIsRetried(t *testing.T) {
+	t.Parallel()
 	ms := mailtest.Start(t)
 	busy := &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "Too busy"}
 	ms.FailHello(busy, busy) // EHLO, then HELO
@@ -204,6 +208,7 @@ func TestTemporaryFailureAtHelloIsRetried(t *testing.T) {
 }
 
 func TestPermanentFailureIsNotRetried(t *testing.T) {
+	t.Parallel()
 	ms := mailtest.Start(t)
 	ms.FailRcpt(noSuchMB)
 	var sl testclock.Sleeps
@@ -235,6 +240,7 @@ func TestPermanentFailureIsNotRetried(t *testing.T) {
 }
 
 func TestRetriesAreBounded(t *testing.T) {
+	t.Parallel()
 	ms := mailtest.Start(t)
 	ms.FailRcpt(busy, busy, busy, busy, busy)
 	var sl testclock.Sleeps
@@ -252,6 +258,7 @@ func TestRetriesAreBounded(t *testing.T) {
 }
 
 func TestConnectionRefusedIsRetried(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -270,6 +277,7 @@ func TestConnectionRefusedIsRetried(t *testing.T) {
 }
 
 func TestCancelStopsTheRetries(t *testing.T) {
+	t.Parallel()
 	ms := mailtest.Start(t)
 	ms.FailRcpt(busy, busy)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -286,6 +294,7 @@ func TestCancelStopsTheRetries(t *testing.T) {
 }
 
 func TestStartTLSWithAuth(t *testing.T) {
+	t.Parallel()
 	ms := mailtest.StartWith(t, mailtest.Options{StartTLS: true, Users: map[string]string{"fyr": "hemligt"}})
 	s := newSender(t, ms, &testclock.Sleeps{}, func(c *email.Config) {
 		c.TLS, c.Username, c.Password = email.StartTLS, "fyr", "hemligt"
@@ -302,6 +311,7 @@ func TestStartTLSWithAuth(t *testing.T) {
 }
 
 func TestWrongPasswordIsPermanent(t *testing.T) {
+	t.Parallel()
 	ms := mailtest.StartWith(t, mailtest.Options{StartTLS: true, Users: map[string]string{"fyr": "hemligt"}})
 	var sl testclock.Sleeps
 	s := newSender(t, ms, &sl, func(c *email.Config) {
@@ -318,6 +328,7 @@ func TestWrongPasswordIsPermanent(t *testing.T) {
 }
 
 func TestImplicitTLS(t *testing.T) {
+	t.Parallel()
 	ms := mailtest.StartWith(t, mailtest.Options{ImplicitTLS: true, Users: map[string]string{"fyr": "hemligt"}})
 	s := newSender(t, ms, &testclock.Sleeps{}, func(c *email.Config) {
 		c.TLS, c.TLSConfig = email.Implicit, &tls.Config{RootCAs: ms.RootCAs}
@@ -332,6 +343,7 @@ func TestImplicitTLS(t *testing.T) {
 }
 
 func TestStartTLSIsRequired(t *testing.T) {
+	t.Parallel()
 	ms := mailtest.Start(t) // offers no STARTTLS
 	var sl testclock.Sleeps
 	s := newSender(t, ms, &sl, func(c *email.Config) { c.TLS = email.StartTLS })
@@ -345,6 +357,7 @@ func TestStartTLSIsRequired(t *testing.T) {
 }
 
 func TestUntrustedCertificateIsPermanent(t *testing.T) {
+	t.Parallel()
 	ms := mailtest.StartWith(t, mailtest.Options{StartTLS: true}) // a certificate the sender does not trust
 	var sl testclock.Sleeps
 	s := newSender(t, ms, &sl, func(c *email.Config) { c.TLS = email.StartTLS })
@@ -358,6 +371,7 @@ func TestUntrustedCertificateIsPermanent(t *testing.T) {
 }
 
 func TestBadMessageNamesTheField(t *testing.T) {
+	t.Parallel()
 	ms := mailtest.Start(t)
 	s := newSender(t, ms, &testclock.Sleeps{}, nil)
 	for _, c := range []struct {
@@ -384,6 +398,7 @@ func TestBadMessageNamesTheField(t *testing.T) {
 }
 
 func TestHeaderInjectionIsDefused(t *testing.T) {
+	t.Parallel()
 	ms := mailtest.Start(t)
 	s := newSender(t, ms, &testclock.Sleeps{}, nil)
 	m := message("https://fyr.test/k/1")
@@ -399,6 +414,7 @@ func TestHeaderInjectionIsDefused(t *testing.T) {
 }
 
 func TestConfigErrorsNameTheField(t *testing.T) {
+	t.Parallel()
 	ok := email.Config{Host: "smtp.region.test", From: "fyr@region.test"}
 	if _, err := email.New(ok); err != nil {
 		t.Fatalf("valid config: %v", err)

@@ -19,6 +19,7 @@ func form(s string) url.Values {
 }
 
 func TestParseDelivery(t *testing.T) {
+	t.Parallel()
 	d, err := sms.ParseDelivery(form("id=s70df59406a1b4643b96f3f91e0bfb7b0&status=delivered&delivered=2018-07-13T13%3A57%3A23.741000"))
 	want := sms.Delivery{ID: "s70df59406a1b4643b96f3f91e0bfb7b0", Status: "delivered", Delivered: time.Date(2018, 7, 13, 13, 57, 23, 741000000, time.UTC)}
 	if err != nil || d != want {
@@ -50,6 +51,7 @@ func TestParseDelivery(t *testing.T) {
 }
 
 func TestParseInbound(t *testing.T) {
+	t.Parallel()
 	in, err := sms.ParseInbound(form("direction=incoming&id=sf8425555e5d8db61dda7a7b3f1b91bdb&from=%2B46706861004&to=%2B46706860000&created=2018-07-13T13%3A57%3A23.741000&message=OK%204821"))
 	want := sms.Inbound{ID: "sf8425555e5d8db61dda7a7b3f1b91bdb", From: "+46706861004", To: "+46706860000", Message: "OK 4821",
 		Created: time.Date(2018, 7, 13, 13, 57, 23, 741000000, time.UTC)}
@@ -79,6 +81,7 @@ func TestParseInbound(t *testing.T) {
 }
 
 func TestParseReply(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]sms.Reply{
 		"4821":                  {Code: "4821"},
 		"OK 4821":               {Code: "4821"},
@@ -113,6 +116,7 @@ func TestParseReply(t *testing.T) {
 }
 
 func TestText(t *testing.T) {
+	t.Parallel()
 	m := channel.Message{Text: "Beslut 08:03.", ReceiptURL: "https://fyr.test/k/1", ShortCode: "4821"}
 	if got := sms.Text(m); got != "Beslut 08:03.\n\nKvittera här: https://fyr.test/k/1\nEller svara OK 4821 för att kvittera." {
 		t.Errorf("%q", got)

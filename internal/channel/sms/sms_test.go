@@ -65,6 +65,7 @@ func message() channel.Message {
 }
 
 func TestSendsIn46elksShape(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, func(c *sms.Config) {
 		c.Gateways[0].DeliveryURL = "https://fyr.test/sms/dlr/t0ken"
 		c.DontLog = true
@@ -96,6 +97,7 @@ func TestSendsIn46elksShape(t *testing.T) {
 }
 
 func TestSecondGatewayTakesOver(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name    string
 		breakIt func(r *rig)
@@ -129,6 +131,7 @@ func TestSecondGatewayTakesOver(t *testing.T) {
 }
 
 func TestWrongCredentialsOnTheOnlyGatewayArePermanent(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, nil)
 	cfg := r.primary.Config("only")
 	cfg.Password = "Xy7-fel-lösen"
@@ -149,6 +152,7 @@ func TestWrongCredentialsOnTheOnlyGatewayArePermanent(t *testing.T) {
 }
 
 func TestBothFailingTemporarilyRetriesInRounds(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, nil)
 	r.primary.Fail(http.StatusBadGateway, 2)
 	r.secondary.Fail(http.StatusServiceUnavailable, 2)
@@ -162,6 +166,7 @@ func TestBothFailingTemporarilyRetriesInRounds(t *testing.T) {
 }
 
 func TestBothFailingForGoodGivesUpWithBothErrors(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, nil)
 	r.primary.Fail(http.StatusServiceUnavailable, -1)
 	r.secondary.Fail(http.StatusForbidden, -1)
@@ -187,6 +192,7 @@ func TestBothFailingForGoodGivesUpWithBothErrors(t *testing.T) {
 }
 
 func TestBadRequestOnBothIsPermanent(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, nil)
 	r.primary.Fail(http.StatusBadRequest, -1)
 	r.secondary.Fail(http.StatusBadRequest, -1)
@@ -201,6 +207,7 @@ func TestBadRequestOnBothIsPermanent(t *testing.T) {
 }
 
 func TestAFailingGatewayRestsAndComesBack(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, nil)
 	r.primary.Fail(http.StatusInternalServerError, -1)
 	for range 3 {
@@ -228,6 +235,7 @@ func TestAFailingGatewayRestsAndComesBack(t *testing.T) {
 }
 
 func TestSendAvoidingUsesTheOtherGatewayFirst(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, nil)
 	res := r.client.SendAvoiding(context.Background(), message(), "46elks-primary")
 	if res.Provider != "46elks-secondary" || r.primary.Requests() != 0 {
@@ -255,6 +263,7 @@ func (s *signalling) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func TestCancelledSendStops(t *testing.T) {
+	t.Parallel()
 	sig := &signalling{sent: make(chan struct{})}
 	r := newRig(t, func(c *sms.Config) { c.HTTP = &http.Client{Transport: sig} })
 	r.primary.Hang()
@@ -271,6 +280,7 @@ func TestCancelledSendStops(t *testing.T) {
 }
 
 func TestBadMessagesAreRefusedBeforeSending(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, nil)
 	for _, c := range []struct {
 		field string
@@ -296,6 +306,7 @@ func TestBadMessagesAreRefusedBeforeSending(t *testing.T) {
 }
 
 func TestConfigErrorsNameTheField(t *testing.T) {
+	t.Parallel()
 	ok := sms.Gateway{Name: "a", URL: "https://api.46elks.com", Username: "u", Password: "p", From: "+46766860000"}
 	for _, c := range []struct {
 		field string
@@ -324,6 +335,7 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 // A delivery report travels from the gateway to Fyr's callback and reads
 // back as the attempt that Send made.
 func TestDeliveryReportRoundTrip(t *testing.T) {
+	t.Parallel()
 	got := make(chan sms.Delivery, 1)
 	fyr := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if u, p, ok := r.BasicAuth(); !ok || u != "dlr" || p != "t0ken" {
@@ -358,6 +370,7 @@ func TestDeliveryReportRoundTrip(t *testing.T) {
 }
 
 func TestAutoReport(t *testing.T) {
+	t.Parallel()
 	got := make(chan sms.Delivery, 4)
 	fyr := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d, err := sms.ReadDelivery(r)
@@ -385,6 +398,7 @@ func TestAutoReport(t *testing.T) {
 // A contact answers the SMS; the gateway posts the reply to Fyr's inbound
 // webhook, which reads it and finds the code.
 func TestInboundReplyRoundTrip(t *testing.T) {
+	t.Parallel()
 	type got struct {
 		in    sms.Inbound
 		reply sms.Reply
@@ -422,6 +436,7 @@ func TestInboundReplyRoundTrip(t *testing.T) {
 }
 
 func TestCallbackRequestsAreChecked(t *testing.T) {
+	t.Parallel()
 	post := func(method, ctype, body string) *http.Request {
 		r := httptest.NewRequest(method, "/sms/delivery?attempt=a1&gateway=gw", strings.NewReader(body))
 		if ctype != "" {
@@ -455,6 +470,7 @@ func TestCallbackRequestsAreChecked(t *testing.T) {
 }
 
 func TestConnectionRefusedFailsOver(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

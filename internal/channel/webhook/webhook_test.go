@@ -101,6 +101,7 @@ func message(to string) channel.Message {
 }
 
 func TestSendPostsSignedJSON(t *testing.T) {
+	t.Parallel()
 	s, rc, sl := setup(t, nil)
 	res := s.Send(context.Background(), message(rc.srv.URL+"/fyr/hook"))
 	if !res.Handed || res.Err != nil || res.Provider != "webhook" {
@@ -128,6 +129,7 @@ func TestSendPostsSignedJSON(t *testing.T) {
 }
 
 func TestServerErrorsAreRetriedAndEachTryIsSignedAfresh(t *testing.T) {
+	t.Parallel()
 	s, rc, sl := setup(t, nil)
 	rc.statuses = []int{503, 500}
 	res := s.Send(context.Background(), message(rc.srv.URL))
@@ -152,6 +154,7 @@ func TestServerErrorsAreRetriedAndEachTryIsSignedAfresh(t *testing.T) {
 }
 
 func TestTimeoutIsRetried(t *testing.T) {
+	t.Parallel()
 	s, rc, _ := setup(t, func(c *webhook.Config) { c.Timeout = 100 * time.Millisecond })
 	rc.hang = 1
 	res := s.Send(context.Background(), message(rc.srv.URL))
@@ -161,6 +164,7 @@ func TestTimeoutIsRetried(t *testing.T) {
 }
 
 func TestClientErrorsAreNotRetried(t *testing.T) {
+	t.Parallel()
 	for _, status := range []int{400, 401, 404, 410, 302} {
 		s, rc, sl := setup(t, nil)
 		rc.statuses = []int{status}
@@ -177,6 +181,7 @@ func TestClientErrorsAreNotRetried(t *testing.T) {
 }
 
 func TestTooManyRequestsIsRetried(t *testing.T) {
+	t.Parallel()
 	s, rc, _ := setup(t, nil)
 	rc.statuses = []int{429}
 	if res := s.Send(context.Background(), message(rc.srv.URL)); !res.Handed || len(rc.requests()) != 2 {
@@ -185,6 +190,7 @@ func TestTooManyRequestsIsRetried(t *testing.T) {
 }
 
 func TestRetriesAreBounded(t *testing.T) {
+	t.Parallel()
 	s, rc, sl := setup(t, nil)
 	rc.statuses = []int{502, 502, 502, 502, 502}
 	res := s.Send(context.Background(), message(rc.srv.URL+"/hook?token=hemlig"))
@@ -198,6 +204,7 @@ func TestRetriesAreBounded(t *testing.T) {
 }
 
 func TestBadInputIsRefused(t *testing.T) {
+	t.Parallel()
 	s, rc, _ := setup(t, nil)
 	for _, to := range []string{"", "/relative", "ftp://x/y", "http://"} {
 		res := s.Send(context.Background(), message(to))
@@ -219,6 +226,7 @@ func TestBadInputIsRefused(t *testing.T) {
 }
 
 func TestVerify(t *testing.T) {
+	t.Parallel()
 	body := []byte(`{"attempt_id":"a1","text":"kvitterat"}`)
 	now := start
 	good := webhook.Sign(secret, now.Add(-30*time.Second), body)
@@ -267,6 +275,7 @@ func TestVerify(t *testing.T) {
 }
 
 func TestVerifierRejectsReuse(t *testing.T) {
+	t.Parallel()
 	c := testclock.New(start)
 	v := &webhook.Verifier{Secrets: [][]byte{[]byte("the-old-secret-16b"), secret}, Tolerance: time.Minute, Now: c.Now}
 	body := []byte(`{"attempt_id":"a1"}`)
