@@ -18,6 +18,7 @@ import (
 
 	"fyr/internal/app"
 	"fyr/internal/auth"
+	"fyr/internal/store"
 )
 
 // zeros is a body of n bytes of 'a' that is never held in memory; it
@@ -58,7 +59,7 @@ func hugeUpload(n int64) (string, int64, io.Reader, *zeros) {
 func bodyLimitServer(t *testing.T) (*Server, *httptest.Server, string) {
 	t.Helper()
 	ctx := context.Background()
-	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Org: "t"})
+	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Log: store.NewMem(), Org: "t"})
 	if err != nil {
 		t.Fatal(err)
 	}

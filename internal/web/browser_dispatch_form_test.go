@@ -20,6 +20,7 @@ import (
 	"fyr/internal/dispatch"
 	"fyr/internal/fyrtest"
 	"fyr/internal/incident"
+	"fyr/internal/store"
 	"fyr/internal/web"
 )
 
@@ -247,7 +248,7 @@ func TestBrowserWardSeesTheDecision(t *testing.T) {
 func TestBrowserDispatchFormWithTheDemoDirectory(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Org: fyrtest.Org})
+	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Log: store.NewMem(), Org: fyrtest.Org})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,7 @@ import (
 	"fyr/internal/event"
 	"fyr/internal/fyrtest"
 	"fyr/internal/situation"
+	"fyr/internal/store"
 	"fyr/internal/web"
 )
 
@@ -50,7 +51,7 @@ type demoSite struct {
 func startDemo(t *testing.T) *demoSite {
 	t.Helper()
 	ctx := context.Background()
-	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Org: "exempel"})
+	svc, err := app.Open(ctx, app.Config{Dir: t.TempDir(), Log: store.NewMem(), Org: "exempel"})
 	if err != nil {
 		t.Fatal(err)
 	}
