@@ -24,6 +24,7 @@ import (
 	"fyr/internal/demo"
 	"fyr/internal/event"
 	"fyr/internal/fail"
+	"fyr/internal/pages"
 	"fyr/internal/store"
 	"fyr/internal/web"
 )
@@ -132,7 +133,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	srv, err := web.New(svc, logger)
+	srv, err := web.New(svc, logger, pages.Modules(svc)...)
 	if err != nil {
 		return err
 	}

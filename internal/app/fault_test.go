@@ -18,6 +18,7 @@ import (
 	"fyr/internal/event"
 	"fyr/internal/fail"
 	"fyr/internal/incident"
+	"fyr/internal/pages"
 	"fyr/internal/situation"
 	"fyr/internal/store"
 	"fyr/internal/web"
@@ -130,7 +131,7 @@ func TestAnEventItCannotReadStopsARunningNode(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer svc.Close()
-	srv, err := web.New(svc, nil)
+	srv, err := web.New(svc, nil, pages.Modules(svc)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -212,3 +212,12 @@ func (s *Service) ExportPeople(p *auth.Principal) ([]Person, error) {
 	s.log.Info("directory exported", "audit", true, "username", actor.Username, "what", "people", "rows", len(people))
 	return people, nil
 }
+
+// Units are every unit of the organisation, parents first. The tree and the
+// units' names are the organisation's structure, which every caller that
+// reached a page may see (a unit's own phone and e-mail are its switchboard,
+// not a person's).
+func (s *Service) Units() []Unit { return s.view.Units() }
+
+// Unit is one unit of the structure (see Units).
+func (s *Service) Unit(id string) (Unit, bool) { return s.view.Unit(id) }

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"fyr/internal/app"
+	"fyr/internal/pages"
 
 	"golang.org/x/crypto/argon2"
 
@@ -72,7 +73,7 @@ func StartWith(t testing.TB, cfg app.Config) *Env {
 	if svc.Auth.Empty() {
 		seed(t, svc)
 	}
-	srv, err := web.New(svc, nil)
+	srv, err := web.New(svc, nil, pages.Modules(svc)...)
 	if err != nil {
 		t.Fatalf("web: %v", err)
 	}

@@ -20,6 +20,7 @@ import (
 	"fyr/internal/dispatch"
 	"fyr/internal/fyrtest"
 	"fyr/internal/incident"
+	"fyr/internal/pages"
 	"fyr/internal/store"
 	"fyr/internal/web"
 )
@@ -256,7 +257,7 @@ func TestBrowserDispatchFormWithTheDemoDirectory(t *testing.T) {
 	if err := demo.Seed(ctx, svc); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(svc, nil)
+	srv, err := web.New(svc, nil, pages.Modules(svc)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,7 @@ import (
 	"fyr/internal/demo"
 	"fyr/internal/event"
 	"fyr/internal/fyrtest"
+	"fyr/internal/pages"
 	"fyr/internal/situation"
 	"fyr/internal/store"
 	"fyr/internal/web"
@@ -61,7 +62,7 @@ func startDemo(t *testing.T) *demoSite {
 		svc.Close()
 		t.Fatal(err)
 	}
-	srv, err := web.New(svc, nil)
+	srv, err := web.New(svc, nil, pages.Modules(svc)...)
 	if err != nil {
 		svc.Close()
 		t.Fatal(err)

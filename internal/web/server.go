@@ -47,8 +47,9 @@ type Server struct {
 	trusted []netip.Prefix
 }
 
-// New builds the handler and starts feeding live updates from svc.
-func New(svc *app.App, logger *slog.Logger) (*Server, error) {
+// New builds the handler with the capabilities' modules and starts feeding
+// live updates from svc.
+func New(svc *app.App, logger *slog.Logger, modules ...Module) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -57,10 +58,18 @@ func New(svc *app.App, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, m := range modules {
+		if t, err = t.ParseFS(m.Templates(), "*.html"); err != nil {
+			return nil, err
+		}
+	}
 	s.pages = t
 	s.hub = newHub(s)
 	svc.Listen(s.hub.publish)
 	s.routes()
+	for _, m := range modules {
+		m.Mount(s)
+	}
 	if s.openapiJSON, err = json.MarshalIndent(s.openapiDoc(), "", "  "); err != nil {
 		return nil, err
 	}
@@ -93,7 +102,6 @@ func (s *Server) routes() {
 	s.roundRoutes()
 	s.pictureRoutes()
 	s.reportRoutes()
-	s.userRoutes()
 }
 
 // EnableHooks turns on the SMS gateway callbacks, guarded by key.

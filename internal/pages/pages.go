@@ -1,0 +1,17 @@
+// Package pages lists the capabilities' UI modules for the web shell: with
+// cmd/fyr, the only place that names them all.
+package pages
+
+import (
+	"fyr/internal/app"
+	authui "fyr/internal/auth/ui"
+	"fyr/internal/web"
+)
+
+// Modules are the UI modules of every capability that has moved its pages
+// out of internal/web, over the app's services.
+func Modules(a *app.App) []web.Module {
+	return []web.Module{
+		authui.New(a.Auth, a.Directory),
+	}
+}
