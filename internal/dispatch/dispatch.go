@@ -30,6 +30,9 @@ const (
 	KindMessage  Kind = "message"  // any other message
 )
 
+// Kinds lists the kinds of dispatch.
+var Kinds = []Kind{KindDecision, KindMessage}
+
 // Channel names, tried in this order by default.
 const (
 	InApp   = "inapp"
