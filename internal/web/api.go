@@ -28,6 +28,7 @@ type apiRoute struct {
 	Response              any         // success body type
 	Status                int         // success status
 	ContentType           string      // of the success body; "" for JSON
+	AltContentType        string      // another type of the success body, asked for with Accept (a string)
 	BodyType              string      // of the request body; "" for JSON
 	Query                 []queryParam
 	handle                func(w http.ResponseWriter, r *http.Request, p auth.Principal) error

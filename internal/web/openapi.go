@@ -12,10 +12,13 @@ func (s *Server) openapiDoc() map[string]any {
 	g := schemaGen{schemas: map[string]any{}}
 	paths := map[string]any{}
 	for _, rt := range apiRoutes(s) {
+		content := map[string]any{contentType(rt): map[string]any{"schema": g.ref(rt.Response, false)}}
+		if rt.AltContentType != "" {
+			content[rt.AltContentType] = map[string]any{"schema": map[string]any{"type": "string"}}
+		}
 		responses := map[string]any{
-			strconv.Itoa(rt.Status): map[string]any{"description": "Success",
-				"content": map[string]any{contentType(rt): map[string]any{"schema": g.ref(rt.Response, false)}}},
-			"default": map[string]any{"$ref": "#/components/responses/Error"},
+			strconv.Itoa(rt.Status): map[string]any{"description": "Success", "content": content},
+			"default":               map[string]any{"$ref": "#/components/responses/Error"},
 		}
 		for _, code := range errorStatuses(rt) {
 			responses[strconv.Itoa(code)] = map[string]any{"$ref": "#/components/responses/" + errorResponses[code].name}
