@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -9,7 +10,7 @@ import (
 // openapiDoc builds the OpenAPI 3.1 document from the route table, so the
 // document and the routes served cannot drift apart.
 func (s *Server) openapiDoc() map[string]any {
-	g := schemaGen{schemas: map[string]any{}}
+	g := schemaGen{schemas: map[string]any{}, types: map[string]reflect.Type{}}
 	paths := map[string]any{}
 	for _, rt := range apiRoutes(s) {
 		content := map[string]any{contentType(rt): map[string]any{"schema": g.ref(rt.Response, false)}}

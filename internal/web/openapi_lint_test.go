@@ -55,6 +55,38 @@ func TestOpenAPILintsClean(t *testing.T) {
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("openapi.json: %d %v", resp.StatusCode, err)
 	}
+	// Every operation, parameter and field says in a line what it is.
+	var parsed struct {
+		Paths      map[string]map[string]map[string]any `json:"paths"`
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]map[string]any `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(doc, &parsed); err != nil {
+		t.Fatal(err)
+	}
+	for path, ops := range parsed.Paths {
+		for method, op := range ops {
+			if op["summary"] == "" || op["description"] == nil {
+				t.Errorf("%s %s has no summary or description", method, path)
+			}
+			params, _ := op["parameters"].([]any)
+			for _, p := range params {
+				if p.(map[string]any)["description"] == nil {
+					t.Errorf("%s %s: parameter %v has no description", method, path, p.(map[string]any)["name"])
+				}
+			}
+		}
+	}
+	for name, s := range parsed.Components.Schemas {
+		for field, p := range s.Properties {
+			if d, _ := p["description"].(string); d == "" || strings.Contains(d, "\n") {
+				t.Errorf("schema %s: field %s has no one-line description", name, field)
+			}
+		}
+	}
 	dir := t.TempDir()
 	file := filepath.Join(dir, "openapi.json")
 	if err := os.WriteFile(file, doc, 0o644); err != nil {

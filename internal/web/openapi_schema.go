@@ -54,6 +54,7 @@ var enumTypes = map[reflect.Type][]string{
 	reflect.TypeFor[situation.SystemState]():    strs(situation.SystemStates),
 	reflect.TypeFor[directory.UnitType]():       strs(directory.UnitTypes),
 	reflect.TypeFor[fail.Code]():                strs(fail.Codes),
+	reflect.TypeFor[incident.TaskStatus]():      strs(incident.TaskStatuses),
 }
 
 // enumFields are plain string fields (or lists of them) whose values are a
@@ -81,6 +82,7 @@ func strs[T ~string](xs []T) []string {
 // field is required when it is always present (no omitempty).
 type schemaGen struct {
 	schemas map[string]any
+	types   map[string]reflect.Type // the Go type of each schema name
 }
 
 func (g schemaGen) ref(v any, input bool) map[string]any {
@@ -120,6 +122,13 @@ func (g schemaGen) of(t reflect.Type, input bool) map[string]any {
 			return g.structSchema(t, input)
 		}
 		name = strings.ToUpper(name[:1]) + name[1:]
+		if other, ok := g.types[name]; ok && other != t {
+			// Two packages' types of one name (dispatch.UnitState and
+			// situation.UnitState): the second is named by its package.
+			pkg := t.PkgPath()[strings.LastIndex(t.PkgPath(), "/")+1:]
+			name = strings.ToUpper(pkg[:1]) + pkg[1:] + name
+		}
+		g.types[name] = t
 		if input {
 			name += "Input"
 		}
@@ -160,7 +169,7 @@ func (g schemaGen) structSchema(t reflect.Type, input bool) map[string]any {
 					s = map[string]any{"type": "string", "enum": vals}
 				}
 			}
-			if doc := fieldDoc(t, name); doc != "" {
+			if doc := fieldDoc(g.nameOf(t), name); doc != "" {
 				if _, isRef := s["$ref"]; isRef {
 					s = map[string]any{"allOf": []any{s}, "description": doc}
 				} else {
@@ -181,8 +190,15 @@ func (g schemaGen) structSchema(t reflect.Type, input bool) map[string]any {
 	if len(required) > 0 {
 		schema["required"] = slices.Clone(required)
 	}
-	if doc := typeDocs[t]; doc != "" {
-		schema["description"] = doc
-	}
 	return schema
+}
+
+// nameOf is the schema name given to t (without "Input").
+func (g schemaGen) nameOf(t reflect.Type) string {
+	for name, u := range g.types {
+		if u == t {
+			return name
+		}
+	}
+	return t.Name()
 }
