@@ -75,7 +75,9 @@ func (s *Server) openapiDoc() map[string]any {
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "Fyr API", "version": "1",
 			"description": "Crisis management for a healthcare region: incidents, readiness levels and the staff journal. Times are RFC 3339; stored in UTC with milliseconds.",
-			"license":     map[string]any{"name": "Proprietary: no licence is granted", "url": "https://www.gnu.org/licenses/license-list.html#NoLicense"}},
+			// The repository grants no licence; SPDX's LicenseRef- form says so
+			// without naming an outside licence.
+			"license": map[string]any{"name": "Proprietary: no licence is granted", "identifier": "LicenseRef-Proprietary"}},
 		"servers": []any{map[string]any{"url": "/", "description": "The Fyr server that serves this document"}},
 		"paths":   paths,
 		"components": map[string]any{
