@@ -61,6 +61,8 @@ type PasswordChanged struct {
 
 // User is an account.
 type User struct {
+	// ID is Username again under the name every object's id has in the API.
+	ID          string    `json:"id"`
 	Username    string    `json:"username"`
 	Name        string    `json:"name"`
 	Role        Role      `json:"role"`
@@ -93,7 +95,7 @@ func (u *Users) Apply(e event.Envelope) error {
 		if err := e.Unmarshal(&p); err != nil {
 			return err
 		}
-		u.users[p.Username] = &User{Username: p.Username, Name: p.Name, Role: p.Role, Function: p.Function,
+		u.users[p.Username] = &User{ID: p.Username, Username: p.Username, Name: p.Name, Role: p.Role, Function: p.Function,
 			Unit: p.Unit, hash: p.Hash, Created: e.RecordedAt, PasswordSet: e.RecordedAt}
 	case TypeUserDisabled:
 		var p UserDisabled

@@ -30,6 +30,9 @@ const (
 	KindMessage  Kind = "message"  // any other message
 )
 
+// Kinds lists the kinds of dispatch.
+var Kinds = []Kind{KindDecision, KindMessage}
+
 // Channel names, tried in this order by default.
 const (
 	InApp   = "inapp"
@@ -172,6 +175,8 @@ func (u UnitState) LastAttempt() *Attempt {
 
 // Dispatch is one dispatch with its per-unit state.
 type Dispatch struct {
+	// ID is Dispatch again under the name every object's id has in the API.
+	ID ID `json:"id"`
 	Created
 	CreatedAt time.Time `json:"created_at"`
 	// Acked counts acknowledged units; Reached50/90/100 are when 50 %, 90 %
@@ -284,7 +289,7 @@ func (b *Book) Apply(e event.Envelope) error {
 		if err := e.Unmarshal(&p); err != nil {
 			return err
 		}
-		d := &Dispatch{Created: p, CreatedAt: e.OccurredAt, State: make(map[string]*UnitState, len(p.Units))}
+		d := &Dispatch{ID: p.Dispatch, Created: p, CreatedAt: e.OccurredAt, State: make(map[string]*UnitState, len(p.Units))}
 		for _, u := range p.Units {
 			d.State[u] = &UnitState{Unit: u}
 			b.byUnit[u] = append(b.byUnit[u], p.Dispatch)

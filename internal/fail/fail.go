@@ -32,6 +32,9 @@ const (
 	Unavailable  Code = "unavailable"  // cannot be done now (e.g. the storage is full); nothing was changed, try again later
 )
 
+// Codes lists every code (append-only, as the codes themselves).
+var Codes = []Code{Invalid, NotFound, Conflict, Unauthorized, Forbidden, TooMany, Internal, TooLarge, Unsupported, Unavailable}
+
 // Error is an error a user can act on.
 type Error struct {
 	Code    Code   `json:"code"`

@@ -14,6 +14,8 @@ import (
 
 // Round is a reporting round as the model shows it at a point in time.
 type Round struct {
+	// ID is Round again under the name every object's id has in the API.
+	ID RoundID `json:"id"`
 	RoundOpened
 	OpenedAt   time.Time   `json:"opened_at"`
 	Closed     bool        `json:"closed"`
@@ -28,6 +30,8 @@ type Round struct {
 
 // Report is one version of a unit's report.
 type Report struct {
+	// ID is Report again under the name every object's id has in the API.
+	ID ReportID `json:"id"`
 	ReportFiled
 	OccurredAt time.Time `json:"occurred_at"` // when the unit gave it
 	RecordedAt time.Time `json:"recorded_at"` // when Fyr recorded it
@@ -176,7 +180,7 @@ func (b *Book) Apply(e event.Envelope) error {
 		if r == nil {
 			return nil
 		}
-		rep := &Report{ReportFiled: p, OccurredAt: e.OccurredAt, RecordedAt: e.RecordedAt, Seq: e.Seq}
+		rep := &Report{ID: p.Report, ReportFiled: p, OccurredAt: e.OccurredAt, RecordedAt: e.RecordedAt, Seq: e.Seq}
 		r.reports = append(r.reports, rep)
 		b.reports[p.Report] = rep
 		b.byUnit[p.Unit] = append(b.byUnit[p.Unit], rep)
@@ -241,7 +245,7 @@ func (r *round) view(asOf incident.AsOf) (Round, bool) {
 	if !r.at.kept(asOf) {
 		return Round{}, false
 	}
-	out := Round{RoundOpened: r.opened, OpenedAt: r.at.occurred}
+	out := Round{ID: r.opened.Round, RoundOpened: r.opened, OpenedAt: r.at.occurred}
 	out.Units = slices.Clone(r.opened.Units)
 	for _, c := range r.changes {
 		if !c.kept(asOf) {

@@ -66,6 +66,9 @@ const (
 	Discarded Status = "discarded" // a draft or approved version set aside unpublished
 )
 
+// Statuses lists where a version can stand, in its life's order.
+var Statuses = []Status{Draft, Approved, Published, Discarded}
+
 // Limits of a report. Numbers above these are impossible for one unit.
 const (
 	MaxCount   = 100000 // staff or beds of one unit

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -27,6 +28,7 @@ type apiRoute struct {
 	Response              any         // success body type
 	Status                int         // success status
 	ContentType           string      // of the success body; "" for JSON
+	AltContentType        string      // another type of the success body, asked for with Accept (a string)
 	BodyType              string      // of the request body; "" for JSON
 	Query                 []queryParam
 	handle                func(w http.ResponseWriter, r *http.Request, p auth.Principal) error
@@ -183,6 +185,43 @@ func decode(r *http.Request, dst any) error {
 	}
 	if dec.More() {
 		return fail.Field("body", "holds more than one JSON value")
+	}
+	return missingField(body, reflect.TypeOf(dst), "")
+}
+
+// missingField names the first field of requestRequired that the body
+// lacks, before any later check can say something less plain about it
+// (a dispatch without a deadline is missing one, not late).
+func missingField(body []byte, t reflect.Type, prefix string) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return nil // not an object: the decoder has said so already
+	}
+	for _, name := range requestRequired[t] {
+		if _, ok := m[name]; !ok {
+			return fail.Field(prefix+name, "is required")
+		}
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" {
+			if err := missingField(body, f.Type, prefix); err != nil {
+				return err
+			}
+			continue
+		}
+		if raw, ok := m[name]; ok && f.IsExported() && name != "" && name != "-" {
+			if err := missingField(raw, f.Type, prefix+name+"."); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

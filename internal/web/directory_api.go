@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,12 @@ type (
 	shiftList struct {
 		Shifts []directory.Shift `json:"shifts"`
 	}
+	unitList struct {
+		Units []directory.Unit `json:"units"`
+	}
+	personList struct {
+		People []directory.Person `json:"people"`
+	}
 )
 
 var sepQuery = []queryParam{{"sep", "Cell separator: `,` (default) or `;` (Swedish Excel)"}}
@@ -37,7 +44,16 @@ const csvColumnsDoc = "Columns (first line, any order): "
 
 func (s *Server) directoryAPIRoutes() []apiRoute {
 	return []apiRoute{
-		{Method: "GET", Path: "/api/v1/directory/units", Summary: "Export every unit as CSV (the import format; UTF-8 with BOM). " +
+		{Method: "GET", Path: "/api/v1/directory/units", Summary: "Every unit, parents before their children, as JSON (with `Accept: text/csv`: the CSV of /api/v1/directory/units.csv)",
+			Action: auth.ExportDirectory, Response: unitList{}, AltContentType: "text/csv", Status: 200, Query: sepQuery,
+			handle: s.csvOr(s.apiExportUnits, func(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+				units, err := s.svc.Directory.ExportUnits(&p)
+				if err == nil {
+					writeJSON(w, 200, unitList{append([]directory.Unit{}, units...)})
+				}
+				return err
+			})},
+		{Method: "GET", Path: "/api/v1/directory/units.csv", Summary: "Export every unit as CSV (the import format; UTF-8 with BOM). " +
 			csvColumnsDoc + strings.Join(directory.UnitColumns, ",") + "; deputies are person ids separated by |",
 			Action: auth.ExportDirectory, ContentType: "text/csv", Response: "", Status: 200, Query: sepQuery, handle: s.apiExportUnits},
 		{Method: "POST", Path: "/api/v1/directory/units", Summary: "Import units from CSV, all or nothing: a row with a new id adds, a known id replaces. " +
@@ -45,7 +61,16 @@ func (s *Server) directoryAPIRoutes() []apiRoute {
 			"primary and deputies (separated by |) are person ids; phones are turned into E.164. ',' or ';' separated, UTF-8. " +
 			"An error lists every bad row (problems: line, field, message) and nothing is written",
 			Action: auth.ManageDirectory, BodyType: "text/csv", Body: "", Response: directory.ImportSummary{}, Status: 200, handle: s.apiImport(directory.ParseUnits)},
-		{Method: "GET", Path: "/api/v1/directory/people", Summary: "Export every person as CSV (the import format). " +
+		{Method: "GET", Path: "/api/v1/directory/people", Summary: "Every person, as JSON (with `Accept: text/csv`: the CSV of /api/v1/directory/people.csv)",
+			Action: auth.ExportDirectory, Response: personList{}, AltContentType: "text/csv", Status: 200, Query: sepQuery,
+			handle: s.csvOr(s.apiExportPeople, func(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+				people, err := s.svc.Directory.ExportPeople(&p)
+				if err == nil {
+					writeJSON(w, 200, personList{append([]directory.Person{}, people...)})
+				}
+				return err
+			})},
+		{Method: "GET", Path: "/api/v1/directory/people.csv", Summary: "Export every person as CSV (the import format). " +
 			csvColumnsDoc + strings.Join(directory.PersonColumns, ","),
 			Action: auth.ExportDirectory, ContentType: "text/csv", Response: "", Status: 200, Query: sepQuery, handle: s.apiExportPeople},
 		{Method: "POST", Path: "/api/v1/directory/people", Summary: "Import people from CSV, all or nothing (see units). " +
@@ -102,6 +127,39 @@ func (s *Server) apiImport(parse func([]byte) (directory.Import, error)) func(ht
 		writeJSON(w, 200, sum)
 		return nil
 	}
+}
+
+// csvOr answers CSV to a client that prefers text/csv to JSON in its
+// Accept header (the directory's lists answered CSV before they answered
+// JSON), and JSON otherwise.
+func (s *Server) csvOr(csv, json func(http.ResponseWriter, *http.Request, auth.Principal) error) func(http.ResponseWriter, *http.Request, auth.Principal) error {
+	return func(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+		w.Header().Add("Vary", "Accept")
+		if prefersCSV(r.Header.Get("Accept")) {
+			return csv(w, r, p)
+		}
+		return json(w, r, p)
+	}
+}
+
+// prefersCSV reads an Accept header: text/csv with a higher quality than
+// application/json (wildcards count for neither).
+func prefersCSV(accept string) bool {
+	q := map[string]float64{}
+	for _, part := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		v := 1.0
+		if s, ok := params["q"]; ok {
+			if f, err := strconv.ParseFloat(s, 64); err == nil {
+				v = f
+			}
+		}
+		q[mt] = max(q[mt], v)
+	}
+	return q["text/csv"] > q["application/json"]
 }
 
 func csvSep(r *http.Request) (rune, error) {

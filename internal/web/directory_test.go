@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -38,8 +39,10 @@ func directoryRouteCases() map[string]routeCase {
 		return func(*testing.T, *fyrtest.Env, string) (string, any) { return p, body }
 	}
 	return map[string]routeCase{
-		"GET /api/v1/directory/units":  {staff, 200, path("/api/v1/directory/units", nil)},
-		"GET /api/v1/directory/people": {staff, 200, path("/api/v1/directory/people", nil)},
+		"GET /api/v1/directory/units":      {staff, 200, path("/api/v1/directory/units", nil)},
+		"GET /api/v1/directory/people":     {staff, 200, path("/api/v1/directory/people", nil)},
+		"GET /api/v1/directory/units.csv":  {staff, 200, path("/api/v1/directory/units.csv", nil)},
+		"GET /api/v1/directory/people.csv": {staff, 200, path("/api/v1/directory/people.csv", nil)},
 		"POST /api/v1/directory/units": {admins, 200, path("/api/v1/directory/units",
 			csvBody(unitsCSVHeader+"avd2,Avdelning 2,ward,sjukhus,070-174 06 06,avd2@test.example,p1,\n"))},
 		"POST /api/v1/directory/people": {admins, 200, path("/api/v1/directory/people",
@@ -157,17 +160,17 @@ func TestAPIExportImportRoundTrip(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("import units: %d %s", code, body)
 	}
-	code, h, units := rawDo(t, env, staff, "GET", "/api/v1/directory/units?sep=semicolon", "", "")
+	code, h, units := rawDo(t, env, staff, "GET", "/api/v1/directory/units.csv?sep=semicolon", "", "")
 	if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") || !strings.Contains(h.Get("Content-Disposition"), "attachment") ||
 		!bytes.HasPrefix(units, []byte("\ufeff\"id\";\"name\";\"type\";\"parent\";\"phone\";\"email\";\"primary\";\"deputies\";\"webhook\"\r\n")) ||
 		!bytes.Contains(units, []byte(`"avd1";"Avdelning 1";"ward";"sjukhus";"'+46812345678";"avd1@test.example";"p1";"p2";""`+"\r\n")) {
 		t.Fatalf("export units: %d %v\n%s", code, h, units)
 	}
-	_, _, people := rawDo(t, env, staff, "GET", "/api/v1/directory/people", "", "")
+	_, _, people := rawDo(t, env, staff, "GET", "/api/v1/directory/people.csv", "", "")
 	if !bytes.Contains(people, []byte(`"p2","Åsa Öberg","avd1","Sjuksköterska","'+46701740606","asa@test.example"`+"\r\n")) {
 		t.Fatalf("export people:\n%s", people)
 	}
-	if code, _, _ := rawDo(t, env, staff, "GET", "/api/v1/directory/units?sep=tab", "", ""); code != 400 {
+	if code, _, _ := rawDo(t, env, staff, "GET", "/api/v1/directory/units.csv?sep=tab", "", ""); code != 400 {
 		t.Fatalf("a bad separator: %d", code)
 	}
 	for path, data := range map[string][]byte{"units": units, "people": people} {
@@ -177,9 +180,45 @@ func TestAPIExportImportRoundTrip(t *testing.T) {
 			t.Fatalf("re-import of the %s export: %d %s", path, code, body)
 		}
 	}
-	_, _, again := rawDo(t, env, staff, "GET", "/api/v1/directory/units?sep=semicolon", "", "")
+	_, _, again := rawDo(t, env, staff, "GET", "/api/v1/directory/units.csv?sep=semicolon", "", "")
 	if !bytes.Equal(again, units) {
 		t.Fatalf("export → import → export differs:\n%s\n%s", units, again)
+	}
+	// The lists' old route: JSON by default, the same CSV with Accept: text/csv.
+	req, _ := http.NewRequest("GET", env.URL+"/api/v1/directory/units?sep=semicolon", nil)
+	req.Header.Set("Authorization", "Bearer "+staff)
+	req.Header.Set("Accept", "text/csv")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !bytes.Equal(csv, units) {
+		t.Fatalf("Accept: text/csv on the old route: %d\n%s", resp.StatusCode, csv)
+	}
+	var list struct {
+		Units []struct {
+			ID, Name, Type, Phone string
+			Deputies              []string
+		} `json:"units"`
+	}
+	if code := env.Do(staff, "GET", "/api/v1/directory/units", nil, &list); code != 200 || len(list.Units) < 2 {
+		t.Fatalf("units as JSON: %d %+v", code, list)
+	}
+	found := false
+	for _, u := range list.Units {
+		found = found || u.ID == "avd1" && u.Name == "Avdelning 1" && u.Type == "ward" && u.Phone == "+46812345678" && slices.Equal(u.Deputies, []string{"p2"})
+	}
+	var persons struct {
+		People []struct{ ID, Name, Unit string } `json:"people"`
+	}
+	code, h, raw := rawDo(t, env, staff, "GET", "/api/v1/directory/people", "", "")
+	json.Unmarshal(raw, &persons)
+	if !found || code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "application/json") || !slices.ContainsFunc(persons.People, func(p struct{ ID, Name, Unit string }) bool {
+		return p.ID == "p2" && p.Name == "Åsa Öberg" && p.Unit == "avd1"
+	}) {
+		t.Fatalf("lists as JSON: units %+v, people %d %s", list, code, raw)
 	}
 }
 
@@ -421,14 +460,14 @@ func TestDirectoryImportPage(t *testing.T) {
 	}
 	s := newBrowser(t, env)
 	s.login(auth.Staff)
-	if code, page := s.get("/directory/import"); code != 200 || strings.Contains(page, "multipart") || !strings.Contains(page, "/api/v1/directory/units?sep=semicolon") {
+	if code, page := s.get("/directory/import"); code != 200 || strings.Contains(page, "multipart") || !strings.Contains(page, "/api/v1/directory/units.csv?sep=semicolon") {
 		t.Fatalf("staff may export, not import: %d", code)
 	}
 	if code, _ := s.upload("/directory/import", map[string]string{"units": unitsCSVHeader}); code != 403 {
 		t.Fatalf("staff import: %d", code)
 	}
 	// Exports through the page's links work with the session cookie.
-	resp, err := s.c.Get(env.URL + "/api/v1/directory/people")
+	resp, err := s.c.Get(env.URL + "/api/v1/directory/people.csv")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("export with the session cookie: %v %v", err, resp.Status)
 	}

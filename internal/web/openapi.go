@@ -1,40 +1,46 @@
 package web
 
 import (
-	"encoding/json"
 	"net/http"
 	"reflect"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // openapiDoc builds the OpenAPI 3.1 document from the route table, so the
 // document and the routes served cannot drift apart.
 func (s *Server) openapiDoc() map[string]any {
-	schemas := map[string]any{}
+	g := schemaGen{schemas: map[string]any{}, types: map[string]reflect.Type{}}
 	paths := map[string]any{}
 	for _, rt := range apiRoutes(s) {
+		content := map[string]any{contentType(rt): map[string]any{"schema": g.ref(rt.Response, false)}}
+		if rt.AltContentType != "" {
+			content[rt.AltContentType] = map[string]any{"schema": map[string]any{"type": "string"}}
+		}
+		responses := map[string]any{
+			strconv.Itoa(rt.Status): map[string]any{"description": "Success", "content": content},
+			"default":               map[string]any{"$ref": "#/components/responses/Error"},
+		}
+		for _, code := range errorStatuses(rt) {
+			responses[strconv.Itoa(code)] = map[string]any{"$ref": "#/components/responses/" + errorResponses[code].name}
+		}
 		op := map[string]any{
 			"summary":     rt.Summary,
 			"operationId": operationID(rt),
-			"responses": map[string]any{
-				strconv.Itoa(rt.Status): map[string]any{"description": "Success",
-					"content": map[string]any{contentType(rt): map[string]any{"schema": schemaRef(rt.Response, schemas)}}},
-				"default": map[string]any{"description": "Error: the code, the field at fault and a message",
-					"content": map[string]any{"application/json": map[string]any{"schema": schemaRef(errorResponse{}, schemas)}}},
-			},
+			"responses":   responses,
 		}
 		if rt.Action == "" {
 			op["security"] = []any{}
+			op["description"] = "Needs no token."
 		} else {
 			op["description"] = "Requires the permission `" + string(rt.Action) + "`."
 		}
 		var params []any
 		for _, seg := range strings.Split(rt.Path, "/") {
 			if strings.HasPrefix(seg, "{") {
-				params = append(params, map[string]any{"name": strings.Trim(seg, "{}"), "in": "path", "required": true,
-					"schema": map[string]any{"type": "string"}})
+				name := strings.Trim(seg, "{}")
+				params = append(params, map[string]any{"name": name, "in": "path", "required": true,
+					"description": pathParamDoc(rt.Path, name), "schema": map[string]any{"type": "string"}})
 			}
 		}
 		for _, q := range rt.Query {
@@ -50,7 +56,7 @@ func (s *Server) openapiDoc() map[string]any {
 				bodyType = rt.BodyType
 			}
 			op["requestBody"] = map[string]any{"required": true,
-				"content": map[string]any{bodyType: map[string]any{"schema": schemaRef(rt.Body, schemas)}}}
+				"content": map[string]any{bodyType: map[string]any{"schema": g.ref(rt.Body, true)}}}
 		}
 		item, _ := paths[rt.Path].(map[string]any)
 		if item == nil {
@@ -59,18 +65,80 @@ func (s *Server) openapiDoc() map[string]any {
 		}
 		item[strings.ToLower(rt.Method)] = op
 	}
+	responses := map[string]any{"Error": map[string]any{"description": "Error: the code, the field at fault and a message",
+		"content": map[string]any{"application/json": map[string]any{"schema": g.ref(errorResponse{}, false)}}}}
+	for _, e := range errorResponses {
+		responses[e.name] = map[string]any{"description": e.doc,
+			"content": map[string]any{"application/json": map[string]any{"schema": g.ref(errorResponse{}, false)}}}
+	}
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "Fyr API", "version": "1",
-			"description": "Crisis management for a healthcare region: incidents, readiness levels and the staff journal. Times are RFC 3339; stored in UTC with milliseconds."},
-		"paths": paths,
+			"description": "Crisis management for a healthcare region: incidents, readiness levels and the staff journal. Times are RFC 3339; stored in UTC with milliseconds.",
+			// The repository grants no licence; SPDX's LicenseRef- form says so
+			// without naming an outside licence.
+			"license": map[string]any{"name": "Proprietary: no licence is granted", "identifier": "LicenseRef-Proprietary"}},
+		"servers": []any{map[string]any{"url": "/", "description": "The Fyr server that serves this document"}},
+		"paths":   paths,
 		"components": map[string]any{
-			"schemas": schemas,
+			"schemas":   g.schemas,
+			"responses": responses,
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer",
 				"description": "The token from POST /api/v1/login"}},
 		},
 		"security": []any{map[string]any{"bearer": []any{}}},
 	}
+}
+
+// errorResponses are the error statuses an operation documents; every one
+// has the one error shape.
+var errorResponses = map[int]struct{ name, doc string }{
+	400: {"Invalid", "Invalid input (code `invalid`): `field` names what is wrong and nothing was written"},
+	401: {"Unauthorized", "No valid bearer token (code `unauthorized`)"},
+	403: {"Forbidden", "The account's role does not allow this (code `forbidden`)"},
+	404: {"NotFound", "The thing named in the path does not exist (code `not_found`)"},
+	409: {"Conflict", "The request does not fit the current state (code `conflict`)"},
+	413: {"TooLarge", "The body is over the route's limit (code `too_large`)"},
+	415: {"Unsupported", "A body of a kind the route does not take (code `unsupported`)"},
+	429: {"TooMany", "Too many attempts: wait and try again (code `too_many`)"},
+	503: {"Unavailable", "Cannot be done now, e.g. the storage is full: nothing was saved (code `unavailable`)"},
+}
+
+// errorStatuses are the refusals a route can answer besides the generic
+// default.
+func errorStatuses(rt apiRoute) []int {
+	codes := []int{400}
+	if rt.Action != "" {
+		codes = append(codes, 401, 403)
+	} else {
+		codes = append(codes, 401, 429)
+	}
+	if strings.Contains(rt.Path, "{") {
+		codes = append(codes, 404)
+	}
+	if rt.Method != "GET" {
+		codes = append(codes, 409, 413, 415, 503)
+	}
+	return codes
+}
+
+// pathParamDoc describes a path parameter by the collection it names.
+func pathParamDoc(path, name string) string {
+	switch {
+	case name == "username":
+		return "The account's username"
+	case name == "shift":
+		return "The on-duty shift's id"
+	}
+	segs := strings.Split(strings.TrimPrefix(path, "/api/v1/"), "/")
+	singular := map[string]string{"incidents": "incident", "dispatches": "dispatch", "rounds": "round",
+		"pictures": "picture", "reports": "report", "units": "unit"}
+	for i, seg := range segs {
+		if seg == "{"+name+"}" && i > 0 && singular[segs[i-1]] != "" {
+			return "The " + singular[segs[i-1]] + "'s id (its `id` field)"
+		}
+	}
+	return "An id"
 }
 
 func operationID(rt apiRoute) string {
@@ -83,74 +151,6 @@ func operationID(rt apiRoute) string {
 		}
 	}
 	return b.String()
-}
-
-var (
-	timeType = reflect.TypeOf(time.Time{})
-	rawType  = reflect.TypeOf(json.RawMessage{})
-)
-
-// schemaRef returns a JSON Schema for v's type, registering named structs
-// in schemas.
-func schemaRef(v any, schemas map[string]any) map[string]any {
-	return schemaOf(reflect.TypeOf(v), schemas)
-}
-
-func schemaOf(t reflect.Type, schemas map[string]any) map[string]any {
-	if t.Kind() == reflect.Pointer {
-		return schemaOf(t.Elem(), schemas)
-	}
-	switch {
-	case t == timeType:
-		return map[string]any{"type": "string", "format": "date-time"}
-	case t == rawType:
-		return map[string]any{"description": "any JSON value"}
-	case t.Kind() == reflect.String:
-		return map[string]any{"type": "string"}
-	case t.Kind() == reflect.Bool:
-		return map[string]any{"type": "boolean"}
-	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
-		return map[string]any{"type": "integer"}
-	case t.Kind() == reflect.Slice:
-		return map[string]any{"type": "array", "items": schemaOf(t.Elem(), schemas)}
-	case t.Kind() == reflect.Struct:
-		name := t.Name()
-		if name == "" {
-			return structSchema(t, schemas)
-		}
-		name = strings.ToUpper(name[:1]) + name[1:]
-		if _, ok := schemas[name]; !ok {
-			schemas[name] = map[string]any{} // placeholder against recursion
-			schemas[name] = structSchema(t, schemas)
-		}
-		return map[string]any{"$ref": "#/components/schemas/" + name}
-	}
-	return map[string]any{}
-}
-
-func structSchema(t reflect.Type, schemas map[string]any) map[string]any {
-	props := map[string]any{}
-	var addFields func(t reflect.Type)
-	addFields = func(t reflect.Type) {
-		for i := range t.NumField() {
-			f := t.Field(i)
-			tag := f.Tag.Get("json")
-			if f.Anonymous && tag == "" {
-				addFields(f.Type)
-				continue
-			}
-			name, _, _ := strings.Cut(tag, ",")
-			if !f.IsExported() || name == "-" {
-				continue
-			}
-			if name == "" {
-				name = f.Name
-			}
-			props[name] = schemaOf(f.Type, schemas)
-		}
-	}
-	addFields(t)
-	return map[string]any{"type": "object", "properties": props}
 }
 
 func (s *Server) openapi(w http.ResponseWriter, r *http.Request) {
