@@ -32,7 +32,9 @@ func (s *Server) HandlePage(pattern string, h PageHandler) { s.mux.Handle(patter
 
 // Base is what every page's view starts with: the language, the caller,
 // the level banner, the form token (p nil before login).
-func (s *Server) Base(r *http.Request, p *auth.Principal, title string) Base { return s.base(r, p, title) }
+func (s *Server) Base(r *http.Request, p *auth.Principal, title string) Base {
+	return s.base(r, p, title)
+}
 
 // Render writes the template name with data as a page (service errors in
 // data's forms shown in the page's language).
