@@ -19,9 +19,9 @@ import (
 	"fyr/internal/incident"
 )
 
-// apiRoute is one JSON endpoint. The table below is both what the mux serves
+// APIRoute is one JSON endpoint. The table below is both what the mux serves
 // and what the OpenAPI document describes.
-type apiRoute struct {
+type APIRoute struct {
 	Method, Path, Summary string
 	Action                auth.Action // "" for the login endpoint
 	Body                  any         // request body type, nil for none
@@ -30,11 +30,12 @@ type apiRoute struct {
 	ContentType           string      // of the success body; "" for JSON
 	AltContentType        string      // another type of the success body, asked for with Accept (a string)
 	BodyType              string      // of the request body; "" for JSON
-	Query                 []queryParam
-	handle                func(w http.ResponseWriter, r *http.Request, p auth.Principal) error
+	Query                 []QueryParam
+	Handle                PageHandler // answers the request of an authorised caller
 }
 
-type queryParam struct{ Name, Description string }
+// QueryParam is a query parameter an API route documents.
+type QueryParam struct{ Name, Description string }
 
 // Response bodies.
 type (
@@ -80,7 +81,7 @@ type (
 	}
 )
 
-var journalQuery = []queryParam{
+var journalQuery = []QueryParam{
 	{"at", "Point in time (RFC 3339): entries that had occurred by then, as known now"},
 	{"known_at", "Point in time (RFC 3339): entries the staff had recorded by then"},
 	{"q", "Text to find in text, author, function, source, from or to"},
@@ -94,52 +95,52 @@ var journalQuery = []queryParam{
 	{"before", "Entry number: only entries before it in the order (the nearest ones); the response's `earlier` continues"},
 }
 
-func apiRoutes(s *Server) []apiRoute {
-	return append([]apiRoute{
+func apiRoutes(s *Server) []APIRoute {
+	return append([]APIRoute{
 		{Method: "POST", Path: "/api/v1/login", Summary: "Log in with a local account; returns a bearer token",
-			Body: loginRequest{}, Response: loginResponse{}, Status: 200, handle: s.apiLogin},
+			Body: loginRequest{}, Response: loginResponse{}, Status: 200, Handle: s.apiLogin},
 		s.logoutAPIRoute(),
 		{Method: "GET", Path: "/api/v1/incidents", Summary: "List incidents, newest first",
-			Action: auth.ReadIncidents, Response: incidentList{}, Status: 200, handle: s.apiListIncidents},
+			Action: auth.ReadIncidents, Response: incidentList{}, Status: 200, Handle: s.apiListIncidents},
 		{Method: "POST", Path: "/api/v1/incidents", Summary: "Open an incident",
-			Action: auth.WriteIncidents, Body: incident.Open{}, Response: incident.Incident{}, Status: 201, handle: jsonCommand(201, nil, s.svc.Incidents.OpenIncident,
+			Action: auth.WriteIncidents, Body: incident.Open{}, Response: incident.Incident{}, Status: 201, Handle: jsonCommand(201, nil, s.svc.Incidents.OpenIncident,
 				func(i incident.Incident) string { return "/api/v1/incidents/" + string(i.ID) })},
 		{Method: "GET", Path: "/api/v1/incidents/{id}", Summary: "One incident with its current level per scope (or at a point in time)",
-			Action: auth.ReadIncidents, Response: incident.Incident{}, Status: 200, handle: s.apiGetIncident,
+			Action: auth.ReadIncidents, Response: incident.Incident{}, Status: 200, Handle: s.apiGetIncident,
 			Query: journalQuery[:2]},
 		{Method: "POST", Path: "/api/v1/incidents/{id}/levels", Summary: "Change the readiness level of one scope",
-			Action: auth.WriteIncidents, Body: incident.ChangeLevel{}, Response: incident.Incident{}, Status: 200, handle: jsonCommand(200, func(c *incident.ChangeLevel, r *http.Request) { c.Incident = incidentID(r) }, s.svc.Incidents.ChangeLevel, nil)},
+			Action: auth.WriteIncidents, Body: incident.ChangeLevel{}, Response: incident.Incident{}, Status: 200, Handle: jsonCommand(200, func(c *incident.ChangeLevel, r *http.Request) { c.Incident = incidentID(r) }, s.svc.Incidents.ChangeLevel, nil)},
 		{Method: "GET", Path: "/api/v1/incidents/{id}/journal", Summary: "The staff journal, filtered or at a point in time",
-			Action: auth.ReadJournal, Response: journalResponse{}, Status: 200, handle: s.apiJournal, Query: journalQuery},
+			Action: auth.ReadJournal, Response: journalResponse{}, Status: 200, Handle: s.apiJournal, Query: journalQuery},
 		{Method: "POST", Path: "/api/v1/incidents/{id}/journal", Summary: "Add a journal entry",
-			Action: auth.WriteIncidents, Body: incident.Record{}, Response: incident.Entry{}, Status: 201, handle: jsonCommand(201, func(c *incident.Record, r *http.Request) { c.Incident = incidentID(r) }, s.svc.Incidents.Record,
+			Action: auth.WriteIncidents, Body: incident.Record{}, Response: incident.Entry{}, Status: 201, Handle: jsonCommand(201, func(c *incident.Record, r *http.Request) { c.Incident = incidentID(r) }, s.svc.Incidents.Record,
 				func(e incident.Entry) string { return "/api/v1/incidents/" + string(e.Incident) + "/journal#" + e.ID })},
 		{Method: "POST", Path: "/api/v1/incidents/{id}/close", Summary: "Close an incident: every scope back to normal",
-			Action: auth.WriteIncidents, Body: incident.Close{}, Response: incident.Incident{}, Status: 200, handle: jsonCommand(200, func(c *incident.Close, r *http.Request) { c.Incident = incidentID(r) }, s.svc.Incidents.CloseIncident, nil)},
+			Action: auth.WriteIncidents, Body: incident.Close{}, Response: incident.Incident{}, Status: 200, Handle: jsonCommand(200, func(c *incident.Close, r *http.Request) { c.Incident = incidentID(r) }, s.svc.Incidents.CloseIncident, nil)},
 		{Method: "POST", Path: "/api/v1/incidents/{id}/dispatches", Summary: "Send a dispatch (a decision or message) to an audience of units",
-			Action: auth.WriteIncidents, Body: dispatch.Create{}, Response: dispatch.Dispatch{}, Status: 201, handle: jsonCommand(201, func(c *dispatch.Create, r *http.Request) { c.Incident = incidentID(r) }, s.svc.CreateDispatch,
+			Action: auth.WriteIncidents, Body: dispatch.Create{}, Response: dispatch.Dispatch{}, Status: 201, Handle: jsonCommand(201, func(c *dispatch.Create, r *http.Request) { c.Incident = incidentID(r) }, s.svc.CreateDispatch,
 				func(d dispatch.Dispatch) string { return "/api/v1/dispatches/" + string(d.Dispatch) })},
 		{Method: "GET", Path: "/api/v1/incidents/{id}/dispatches", Summary: "An incident's dispatches with their coverage",
-			Action: auth.ReadJournal, Response: dispatchList{}, Status: 200, handle: s.apiListDispatches},
+			Action: auth.ReadJournal, Response: dispatchList{}, Status: 200, Handle: s.apiListDispatches},
 		{Method: "GET", Path: "/api/v1/dispatches/{id}", Summary: "The coverage board: a dispatch and where each unit stands",
-			Action: auth.ReadJournal, Response: dispatchBoard{}, Status: 200, handle: s.apiDispatch},
+			Action: auth.ReadJournal, Response: dispatchBoard{}, Status: 200, Handle: s.apiDispatch},
 		{Method: "POST", Path: "/api/v1/dispatches/{id}/ack", Summary: "A unit's receipt (a unit account for its own unit; the staff for a receipt given by phone)",
-			Action: auth.Acknowledge, Body: dispatch.Acknowledge{}, Response: dispatch.UnitState{}, Status: 200, handle: jsonCommand(200, func(c *dispatch.Acknowledge, r *http.Request) { c.Dispatch = dispatch.ID(r.PathValue("id")) }, s.svc.Acknowledge, nil)},
+			Action: auth.Acknowledge, Body: dispatch.Acknowledge{}, Response: dispatch.UnitState{}, Status: 200, Handle: jsonCommand(200, func(c *dispatch.Acknowledge, r *http.Request) { c.Dispatch = dispatch.ID(r.PathValue("id")) }, s.svc.Acknowledge, nil)},
 		{Method: "GET", Path: "/api/v1/export", Summary: "Online backup: every event of the organisation as JSON Lines, hashes included",
-			Action: auth.ManageUsers, ContentType: "application/x-ndjson", Response: event.Envelope{}, Status: 200, handle: s.apiExport},
+			Action: auth.ManageUsers, ContentType: "application/x-ndjson", Response: event.Envelope{}, Status: 200, Handle: s.apiExport},
 		{Method: "GET", Path: "/api/v1/users", Summary: "List accounts",
-			Action: auth.ManageUsers, Response: userList{}, Status: 200, handle: s.apiUsers},
+			Action: auth.ManageUsers, Response: userList{}, Status: 200, Handle: s.apiUsers},
 		{Method: "POST", Path: "/api/v1/users", Summary: "Create an account",
-			Action: auth.ManageUsers, Body: auth.AddUser{}, Response: auth.User{}, Status: 201, handle: jsonCommand(201, nil, byRef(s.svc.Auth.AddUser), nil)},
+			Action: auth.ManageUsers, Body: auth.AddUser{}, Response: auth.User{}, Status: 201, Handle: jsonCommand(201, nil, byRef(s.svc.Auth.AddUser), nil)},
 		{Method: "POST", Path: "/api/v1/users/{username}/disable", Summary: "Disable an account",
-			Action: auth.ManageUsers, Response: auth.User{}, Status: 200, handle: s.apiDisableUser},
+			Action: auth.ManageUsers, Response: auth.User{}, Status: 200, Handle: s.apiDisableUser},
 		{Method: "POST", Path: "/api/v1/users/{username}/password", Summary: "Set an account's password",
-			Action: auth.ManageUsers, Body: passwordRequest{}, Response: auth.User{}, Status: 200, handle: s.apiSetPassword},
-	}, append(append(s.directoryAPIRoutes(), s.situationAPIRoutes()...), s.userAPIRoutes()...)...)
+			Action: auth.ManageUsers, Body: passwordRequest{}, Response: auth.User{}, Status: 200, Handle: s.apiSetPassword},
+	}, append(append(s.directoryAPIRoutes(), s.situationAPIRoutes()...), s.modRoutes...)...)
 }
 
 // api wraps a route: authentication, authorisation and error mapping.
-func (s *Server) api(rt apiRoute) http.Handler {
+func (s *Server) api(rt APIRoute) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var p auth.Principal
 		err := func() error {
@@ -152,7 +153,7 @@ func (s *Server) api(rt apiRoute) http.Handler {
 					return err
 				}
 			}
-			return rt.handle(w, r, p)
+			return rt.Handle(w, r, p)
 		}()
 		if err != nil {
 			fe := s.report(r, err)

@@ -38,15 +38,15 @@ type (
 	}
 )
 
-var sepQuery = []queryParam{{"sep", "Cell separator: `,` (default) or `;` (Swedish Excel)"}}
+var sepQuery = []QueryParam{{"sep", "Cell separator: `,` (default) or `;` (Swedish Excel)"}}
 
 const csvColumnsDoc = "Columns (first line, any order): "
 
-func (s *Server) directoryAPIRoutes() []apiRoute {
-	return []apiRoute{
+func (s *Server) directoryAPIRoutes() []APIRoute {
+	return []APIRoute{
 		{Method: "GET", Path: "/api/v1/directory/units", Summary: "Every unit, parents before their children, as JSON (with `Accept: text/csv`: the CSV of /api/v1/directory/units.csv)",
 			Action: auth.ExportDirectory, Response: unitList{}, AltContentType: "text/csv", Status: 200, Query: sepQuery,
-			handle: s.csvOr(s.apiExportUnits, func(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+			Handle: s.csvOr(s.apiExportUnits, func(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 				units, err := s.svc.Directory.ExportUnits(&p)
 				if err == nil {
 					writeJSON(w, 200, unitList{append([]directory.Unit{}, units...)})
@@ -55,15 +55,15 @@ func (s *Server) directoryAPIRoutes() []apiRoute {
 			})},
 		{Method: "GET", Path: "/api/v1/directory/units.csv", Summary: "Export every unit as CSV (the import format; UTF-8 with BOM). " +
 			csvColumnsDoc + strings.Join(directory.UnitColumns, ",") + "; deputies are person ids separated by |",
-			Action: auth.ExportDirectory, ContentType: "text/csv", Response: "", Status: 200, Query: sepQuery, handle: s.apiExportUnits},
+			Action: auth.ExportDirectory, ContentType: "text/csv", Response: "", Status: 200, Query: sepQuery, Handle: s.apiExportUnits},
 		{Method: "POST", Path: "/api/v1/directory/units", Summary: "Import units from CSV, all or nothing: a row with a new id adds, a known id replaces. " +
 			csvColumnsDoc + strings.Join(directory.UnitColumns, ",") + ". Type: region, hospital, clinic, ward, municipality or partner; " +
 			"primary and deputies (separated by |) are person ids; phones are turned into E.164. ',' or ';' separated, UTF-8. " +
 			"An error lists every bad row (problems: line, field, message) and nothing is written",
-			Action: auth.ManageDirectory, BodyType: "text/csv", Body: "", Response: directory.ImportSummary{}, Status: 200, handle: s.apiImport(directory.ParseUnits)},
+			Action: auth.ManageDirectory, BodyType: "text/csv", Body: "", Response: directory.ImportSummary{}, Status: 200, Handle: s.apiImport(directory.ParseUnits)},
 		{Method: "GET", Path: "/api/v1/directory/people", Summary: "Every person, as JSON (with `Accept: text/csv`: the CSV of /api/v1/directory/people.csv)",
 			Action: auth.ExportDirectory, Response: personList{}, AltContentType: "text/csv", Status: 200, Query: sepQuery,
-			handle: s.csvOr(s.apiExportPeople, func(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+			Handle: s.csvOr(s.apiExportPeople, func(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 				people, err := s.svc.Directory.ExportPeople(&p)
 				if err == nil {
 					writeJSON(w, 200, personList{append([]directory.Person{}, people...)})
@@ -72,19 +72,19 @@ func (s *Server) directoryAPIRoutes() []apiRoute {
 			})},
 		{Method: "GET", Path: "/api/v1/directory/people.csv", Summary: "Export every person as CSV (the import format). " +
 			csvColumnsDoc + strings.Join(directory.PersonColumns, ","),
-			Action: auth.ExportDirectory, ContentType: "text/csv", Response: "", Status: 200, Query: sepQuery, handle: s.apiExportPeople},
+			Action: auth.ExportDirectory, ContentType: "text/csv", Response: "", Status: 200, Query: sepQuery, Handle: s.apiExportPeople},
 		{Method: "POST", Path: "/api/v1/directory/people", Summary: "Import people from CSV, all or nothing (see units). " +
 			csvColumnsDoc + strings.Join(directory.PersonColumns, ",") + "; unit is a unit id",
-			Action: auth.ManageDirectory, BodyType: "text/csv", Body: "", Response: directory.ImportSummary{}, Status: 200, handle: s.apiImport(directory.ParsePeople)},
+			Action: auth.ManageDirectory, BodyType: "text/csv", Body: "", Response: directory.ImportSummary{}, Status: 200, Handle: s.apiImport(directory.ParsePeople)},
 		{Method: "GET", Path: "/api/v1/directory/units/{id}/reach", Summary: "Who answers for a unit, in escalation order: on duty, primary, deputies, the unit's own phone and e-mail",
-			Action: auth.ReadIncidents, Response: reachResponse{}, Status: 200, handle: s.apiReach,
-			Query: []queryParam{{"at", "Point in time (RFC 3339; default now)"}}},
+			Action: auth.ReadIncidents, Response: reachResponse{}, Status: 200, Handle: s.apiReach,
+			Query: []QueryParam{{"at", "Point in time (RFC 3339; default now)"}}},
 		{Method: "POST", Path: "/api/v1/directory/units/{id}/contacts", Summary: "Set a unit's own phone and e-mail, its primary contact and ordered deputies (all four are replaced)",
-			Action: auth.ManageDirectory, Body: directory.SetContacts{}, Response: directory.Unit{}, Status: 200, handle: jsonCommand(200, func(c *directory.SetContacts, r *http.Request) { c.Unit = r.PathValue("id") }, byRef(s.svc.Directory.SetContacts), nil)},
+			Action: auth.ManageDirectory, Body: directory.SetContacts{}, Response: directory.Unit{}, Status: 200, Handle: jsonCommand(200, func(c *directory.SetContacts, r *http.Request) { c.Unit = r.PathValue("id") }, byRef(s.svc.Directory.SetContacts), nil)},
 		{Method: "POST", Path: "/api/v1/directory/units/{id}/on-duty", Summary: "Put a person on duty for a unit for a shift: they answer first while it lasts",
-			Action: auth.SetOnDuty, Body: onDutyRequest{}, Response: directory.Shift{}, Status: 201, handle: s.apiSetOnDuty},
+			Action: auth.SetOnDuty, Body: onDutyRequest{}, Response: directory.Shift{}, Status: 201, Handle: s.apiSetOnDuty},
 		{Method: "DELETE", Path: "/api/v1/directory/units/{id}/on-duty/{shift}", Summary: "Remove an on-duty shift; returns the unit's remaining shifts",
-			Action: auth.SetOnDuty, Response: shiftList{}, Status: 200, handle: s.apiClearOnDuty},
+			Action: auth.SetOnDuty, Response: shiftList{}, Status: 200, Handle: s.apiClearOnDuty},
 	}
 }
 

@@ -11,9 +11,9 @@ type logoutResponse struct {
 	Revoked  bool   `json:"revoked"`
 }
 
-func (s *Server) logoutAPIRoute() apiRoute {
-	return apiRoute{Method: "POST", Path: "/api/v1/logout", Summary: "Log out: revoke the bearer token of this request, for good (it stays refused after a restart)",
-		Action: auth.EndSession, Response: logoutResponse{}, Status: 200, handle: s.apiLogout}
+func (s *Server) logoutAPIRoute() APIRoute {
+	return APIRoute{Method: "POST", Path: "/api/v1/logout", Summary: "Log out: revoke the bearer token of this request, for good (it stays refused after a restart)",
+		Action: auth.EndSession, Response: logoutResponse{}, Status: 200, Handle: s.apiLogout}
 }
 
 func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request, p auth.Principal) error {

@@ -106,7 +106,7 @@ var errorResponses = map[int]struct{ name, doc string }{
 
 // errorStatuses are the refusals a route can answer besides the generic
 // default.
-func errorStatuses(rt apiRoute) []int {
+func errorStatuses(rt APIRoute) []int {
 	codes := []int{400}
 	if rt.Action != "" {
 		codes = append(codes, 401, 403)
@@ -141,7 +141,7 @@ func pathParamDoc(path, name string) string {
 	return "An id"
 }
 
-func operationID(rt apiRoute) string {
+func operationID(rt APIRoute) string {
 	var b strings.Builder
 	b.WriteString(strings.ToLower(rt.Method))
 	for _, seg := range strings.Split(strings.TrimPrefix(rt.Path, "/api/v1/"), "/") {
@@ -158,7 +158,7 @@ func (s *Server) openapi(w http.ResponseWriter, r *http.Request) {
 	w.Write(s.openapiJSON)
 }
 
-func contentType(rt apiRoute) string {
+func contentType(rt APIRoute) string {
 	if rt.ContentType != "" {
 		return rt.ContentType
 	}

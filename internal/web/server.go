@@ -45,6 +45,8 @@ type Server struct {
 	HookKey string
 	// trusted are the reverse proxies whose X-Forwarded-For is believed.
 	trusted []netip.Prefix
+	// modRoutes are the API routes the capabilities' modules mounted.
+	modRoutes []APIRoute
 }
 
 // New builds the handler with the capabilities' modules and starts feeding

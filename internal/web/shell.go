@@ -58,3 +58,18 @@ func FormFailure(form string, err error) (*FormError, error) { return formFailur
 
 // BadForm is the refusal of a form the server cannot read.
 func BadForm(err error) error { return fail.Field("form", "cannot read the form: %v", err) }
+
+// HandleAPI registers a module's JSON endpoint: served with the shell's
+// authentication and authorisation (rt.Action), body limits and error
+// shape, and described in the OpenAPI document.
+func (s *Server) HandleAPI(rt APIRoute) {
+	s.modRoutes = append(s.modRoutes, rt)
+	s.mux.Handle(rt.Method+" "+rt.Path, s.api(rt))
+}
+
+// Decode reads a JSON request body into dst, refusing unknown and missing
+// required fields with the field named.
+func Decode(r *http.Request, dst any) error { return decode(r, dst) }
+
+// WriteJSON writes v as the JSON answer with status code.
+func WriteJSON(w http.ResponseWriter, code int, v any) { writeJSON(w, code, v) }
