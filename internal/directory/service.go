@@ -221,3 +221,46 @@ func (s *Service) Units() []Unit { return s.view.Units() }
 
 // Unit is one unit of the structure (see Units).
 func (s *Service) Unit(id string) (Unit, bool) { return s.view.Unit(id) }
+
+// Children are the units directly below unitID ("" for the roots).
+func (s *Service) Children(unitID string) []Unit { return s.view.Children(unitID) }
+
+// Subtree is unitID and every unit below it, parents first.
+func (s *Service) Subtree(unitID string) []Unit { return s.view.Subtree(unitID) }
+
+// Path is the units from the root down to unitID.
+func (s *Service) Path(unitID string) []Unit { return s.view.Path(unitID) }
+
+// Functions are the staff functions the directory knows.
+func (s *Service) Functions() []string { return s.view.Functions() }
+
+// People are everyone in the directory as p may see them: a person's phone
+// and e-mail only where p may see the contacts of the person's unit
+// (ContactAccess). Reading people is logged with what for.
+func (s *Service) People(p auth.Principal, what string) ([]Person, error) {
+	if err := p.Require(auth.ReadIncidents); err != nil {
+		return nil, err
+	}
+	people := s.view.People()
+	out := make([]Person, len(people))
+	for i, person := range people {
+		if s.ContactAccess(p, person.Unit) != ContactFull {
+			person.Mobile, person.Email = "", ""
+		}
+		out[i] = person
+	}
+	s.log.Info("directory read", "audit", true, "username", p.Username, "what", what, "rows", len(out))
+	return out, nil
+}
+
+// Shifts are a unit's current and coming on-duty shifts at a time.
+func (s *Service) Shifts(p auth.Principal, unit string, at time.Time) ([]Shift, error) {
+	if err := p.Require(auth.ReadIncidents); err != nil {
+		return nil, err
+	}
+	return s.view.Shifts(unit, at), nil
+}
+
+// MayRead is nil when p may read the directory (its structure and whom to
+// call): the directory pages ask before they show anything.
+func (s *Service) MayRead(p auth.Principal) error { return p.Require(auth.ReadIncidents) }

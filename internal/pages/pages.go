@@ -5,6 +5,7 @@ package pages
 import (
 	"fyr/internal/app"
 	authui "fyr/internal/auth/ui"
+	directoryui "fyr/internal/directory/ui"
 	"fyr/internal/web"
 )
 
@@ -13,5 +14,6 @@ import (
 func Modules(a *app.App) []web.Module {
 	return []web.Module{
 		authui.New(a.Auth, a.Directory),
+		directoryui.New(a.Directory),
 	}
 }

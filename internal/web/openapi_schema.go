@@ -36,7 +36,6 @@ var requestRequired = map[reflect.Type][]string{
 	reflect.TypeFor[dispatch.Question]():    {"text", "answers"},
 	reflect.TypeFor[auth.AddUser]():         {"username", "name", "role", "password"},
 	reflect.TypeFor[auth.ChangeUser]():      {"role"},
-	reflect.TypeFor[onDutyRequest]():        {"person", "from", "to"},
 	reflect.TypeFor[situation.OpenRound]():  {"audience", "deadline"},
 	reflect.TypeFor[situation.Discard]():    {"reason"},
 	reflect.TypeFor[fourEyes]():             {"enabled"},

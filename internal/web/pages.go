@@ -206,8 +206,6 @@ func (s *Server) pageRoutes() {
 	s.mux.Handle("POST /incidents/{id}/journal", s.page(s.recordSubmit))
 	s.mux.Handle("POST /incidents/{id}/close", s.page(s.closeSubmit))
 	s.mux.Handle("GET /live", s.page(s.live))
-	s.mux.Handle("GET /directory", s.page(s.directoryPage))
-	s.directoryPageRoutes()
 }
 
 // page wraps an HTML handler: a caller who is not logged in goes to the

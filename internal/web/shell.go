@@ -1,10 +1,16 @@
 package web
 
 import (
+	"context"
+	"io"
 	"io/fs"
+	"log/slog"
 	"net/http"
+	"reflect"
+	"time"
 
 	"fyr/internal/auth"
+	"fyr/internal/directory"
 	"fyr/internal/fail"
 )
 
@@ -73,3 +79,60 @@ func Decode(r *http.Request, dst any) error { return decode(r, dst) }
 
 // WriteJSON writes v as the JSON answer with status code.
 func WriteJSON(w http.ResponseWriter, code int, v any) { writeJSON(w, code, v) }
+
+// ParseTime reads a time field: RFC 3339, or a Swedish local time as a
+// datetime-local input sends it; "" is the zero time.
+func ParseTime(field, s string) (time.Time, error) { return parseTime(field, s) }
+
+// BodyTooLarge is the refusal of a body that went over its route's limit
+// while it was read, or nil.
+func BodyTooLarge(r *http.Request) error { return bodyTooLarge(r) }
+
+// TooLarge is the refusal of a body larger than limit bytes.
+func TooLarge(limit int64) error { return tooLarge(limit) }
+
+// Localized is a copy of fe with its message and problems in lang.
+func Localized(l Lang, fe *fail.Error) *fail.Error { return localized(l, fe) }
+
+// JSONCommand is the one shape of a command endpoint: decode the body into
+// C, let bind fill in what the path says, run the service method, answer
+// its result with status (and a Location when location is given).
+func JSONCommand[C, R any](status int, bind func(*C, *http.Request), run func(context.Context, auth.Principal, C) (R, error),
+	location func(R) string) PageHandler {
+	return jsonCommand(status, bind, run, location)
+}
+
+// ByRef adapts a service method that takes the caller by pointer (nil
+// meaning an operator at the CLI) to JSONCommand.
+func ByRef[C, R any](run func(context.Context, *auth.Principal, C) (R, error)) func(context.Context, auth.Principal, C) (R, error) {
+	return byRef(run)
+}
+
+// CSVSep is the cell separator a CSV export is asked for (?sep=).
+func CSVSep(r *http.Request) (rune, error) { return csvSep(r) }
+
+// CSVOr answers csv to a client that prefers text/csv to JSON in its
+// Accept header, and json otherwise.
+func CSVOr(csv, json PageHandler) PageHandler { return csvOr(csv, json) }
+
+// SendCSV answers a CSV file named after name, the organisation and the day.
+func (s *Server) SendCSV(w http.ResponseWriter, name string, write func(io.Writer) error) error {
+	return s.sendCSV(w, name, write)
+}
+
+// Now is the shell's clock (the service's).
+func (s *Server) Now() time.Time { return s.svc.Now() }
+
+// Logger is the shell's log, for a module's own lines.
+func (s *Server) Logger() *slog.Logger { return s.log }
+
+// ContactView is one contact for the shared "contact" template.
+type ContactView = contactView
+
+// ContactViews prepares contacts for the "contact" template.
+func ContactViews(l Lang, cs []directory.Contact) []ContactView { return contactViews(l, cs) }
+
+// RequireFields declares the fields a module's request body T must carry:
+// Decode refuses a body without one ("is required", naming it) and the
+// OpenAPI document lists them. Call it from the module's init.
+func RequireFields[T any](fields ...string) { requestRequired[reflect.TypeFor[T]()] = fields }

@@ -1,0 +1,69 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"fyr/internal/auth"
+	"fyr/internal/fail"
+)
+
+// csvOr answers CSV to a client that prefers text/csv to JSON in its
+// Accept header (the directory's lists answered CSV before they answered
+// JSON), and JSON otherwise.
+func csvOr(csv, json PageHandler) PageHandler {
+	return func(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+		w.Header().Add("Vary", "Accept")
+		if prefersCSV(r.Header.Get("Accept")) {
+			return csv(w, r, p)
+		}
+		return json(w, r, p)
+	}
+}
+
+// prefersCSV reads an Accept header: text/csv with a higher quality than
+// application/json (wildcards count for neither).
+func prefersCSV(accept string) bool {
+	q := map[string]float64{}
+	for _, part := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		v := 1.0
+		if s, ok := params["q"]; ok {
+			if f, err := strconv.ParseFloat(s, 64); err == nil {
+				v = f
+			}
+		}
+		q[mt] = max(q[mt], v)
+	}
+	return q["text/csv"] > q["application/json"]
+}
+
+func csvSep(r *http.Request) (rune, error) {
+	switch r.URL.Query().Get("sep") {
+	case "", ",", "comma":
+		return ',', nil
+	case ";", "semicolon":
+		return ';', nil
+	}
+	return 0, fail.Field("sep", "must be , or ;")
+}
+
+func (s *Server) sendCSV(w http.ResponseWriter, name string, write func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s-%s.csv"`, name, s.svc.Org, s.svc.Now().In(Stockholm).Format("20060102")))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
+	return nil
+}
