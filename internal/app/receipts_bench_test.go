@@ -30,7 +30,7 @@ func BenchmarkAcknowledgeAtOnce(b *testing.B) {
 		}
 	}
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "t", Scope: "region", Level: incident.Staff})
-	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "t",
+	d, err := env.Svc.Dispatch.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "t",
 		Audience: dispatch.Audience{Types: []string{"ward"}}, Deadline: time.Now().Add(time.Hour), Channels: []string{"inapp"}})
 	if err != nil {
 		b.Fatal(err)
@@ -48,7 +48,7 @@ func BenchmarkAcknowledgeAtOnce(b *testing.B) {
 		go func() {
 			defer wg.Done()
 			for u := range units {
-				if _, err := env.Svc.Acknowledge(ctx, staff, dispatch.Acknowledge{Dispatch: d.Dispatch, Unit: u}); err != nil {
+				if _, err := env.Svc.Dispatch.Acknowledge(ctx, staff, dispatch.Acknowledge{Dispatch: d.Dispatch, Unit: u}); err != nil {
 					b.Error(err)
 				}
 			}
