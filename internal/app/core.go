@@ -107,7 +107,7 @@ type App struct {
 	Org       string
 	Incidents *incident.Service
 	Directory *directory.Service
-	Dispatch       *dispatch.Service
+	Dispatch  *dispatch.Service
 
 	P        *Projection
 	Sessions *auth.Sessions
