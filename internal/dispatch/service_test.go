@@ -1,4 +1,4 @@
-package app_test
+package dispatch_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package app_test
+package dispatch_test
 
 import (
 	"context"
@@ -18,9 +18,9 @@ import (
 // (256 concurrent callers) through the service, without HTTP: durable
 // receipts per second, group-committed.
 //
-//	go test -run '^$' -bench AcknowledgeAtOnce -benchtime 1x ./internal/app/
+//	go test -run '^$' -bench AcknowledgeAtOnce -benchtime 1x ./internal/dispatch/
 func BenchmarkAcknowledgeAtOnce(b *testing.B) {
-	env := fyrtest.Start(b)
+	env := fyrtest.StartIn(b, b.TempDir()) // JetStream: the figure is of durable writes
 	ctx := context.Background()
 	staff := env.Principal(auth.Staff)
 	const n = 10000
