@@ -50,6 +50,16 @@ func TestDispatchIsJournalledAndAcknowledgedPerUnit(t *testing.T) {
 	if err != nil || st.Ack.Channel != dispatch.Phone {
 		t.Fatalf("receipt taken by phone: %+v %v", st, err)
 	}
+	// A unit sees its own inbox, not another unit's; the staff any unit's.
+	if in, err := env.Svc.Dispatch.UnitInbox(unit, "avd1"); err != nil || len(in) != 1 || in[0].Mine.Ack == nil {
+		t.Fatalf("the unit's own inbox: %+v %v", in, err)
+	}
+	if _, err := env.Svc.Dispatch.UnitInbox(unit, fyrtest.Hospital); !fail.Is(err, fail.Forbidden) {
+		t.Fatalf("a unit account reading another unit's inbox: %v", err)
+	}
+	if in, err := env.Svc.Dispatch.UnitInbox(staff, fyrtest.Hospital); err != nil || len(in) != 1 {
+		t.Fatalf("the staff reading a unit's inbox: %+v %v", in, err)
+	}
 	board, _, _ := env.Svc.Dispatch.Dispatch(staff, d.Dispatch)
 	if board.Acked != 2 || board.Reached100.IsZero() {
 		t.Fatalf("board: %d acknowledged, 100 %% at %v", board.Acked, board.Reached100)

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -113,6 +114,15 @@ func TestEngineEscalatesUntilAcknowledged(t *testing.T) {
 	if _, err := env.Svc.Dispatch.AcknowledgeByLink(ctx, token, "", ""); err != nil {
 		t.Fatal(err)
 	}
+	// The link has done its work: a second use changes nothing and says
+	// so by a value, not by an error's field.
+	if _, err := env.Svc.Dispatch.AcknowledgeByLink(ctx, token, "", ""); !errors.Is(err, dispatch.ErrUsed) || fail.As(err).Field != "link" {
+		t.Fatalf("second use of the link: %v", err)
+	}
+	if rc, err := env.Svc.Dispatch.FollowLink(ctx, token); !rc.Used || rc.View.Dispatch.Dispatch != d.Dispatch || rc.View.Mine.Ack == nil ||
+		!errors.Is(err, dispatch.ErrUsed) {
+		t.Fatalf("following a used link: %+v %v", rc, err)
+	}
 	round(15 * time.Minute)
 	if len(mail.to())+len(sms.to()) != 3 {
 		t.Fatalf("escalation went on after the receipt: %v %v", mail.to(), sms.to())
@@ -179,7 +189,7 @@ func TestSMSReplyAcknowledges(t *testing.T) {
 	if err != nil || st.Ack == nil || st.Ack.Channel != dispatch.SMS || st.Ack.By != "Anna Test" {
 		t.Fatalf("reply: %+v %v", st, err)
 	}
-	if _, err := env.Svc.Dispatch.AcknowledgeBySMS(ctx, "+46701740605", code, ""); fail.As(err).Field != "code" {
+	if _, err := env.Svc.Dispatch.AcknowledgeBySMS(ctx, "+46701740605", code, ""); fail.As(err).Field != "code" || !errors.Is(err, dispatch.ErrUsed) {
 		t.Fatalf("second use of a code: %v", err)
 	}
 }
