@@ -170,6 +170,11 @@ func TestReceiptLinkWithoutLogin(t *testing.T) {
 	if code, _, body := anon.post("/r/"+token, url.Values{"answer": {"Nej"}}); code != 400 || !strings.Contains(body, "redan använts") {
 		t.Fatalf("reused link: %d", code)
 	}
+	// Opened again later, without this page's own receipt before it, the
+	// used link says so.
+	if code, body := anon.get("/r/" + token); code != 400 || !strings.Contains(body, "redan använts") || strings.Contains(body, "Tack.") {
+		t.Fatalf("a used link opened again: %d", code)
+	}
 	if env.Svc.Seq() != before {
 		t.Fatal("a reused link wrote events")
 	}
