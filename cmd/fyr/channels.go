@@ -8,12 +8,12 @@ import (
 	"strconv"
 	"time"
 
-	"fyr/internal/app"
 	"fyr/internal/channel"
 	"fyr/internal/channel/email"
 	"fyr/internal/channel/sms"
 	"fyr/internal/channel/webhook"
 	"fyr/internal/dispatch"
+	"fyr/internal/dispatch/engine"
 	"fyr/internal/web"
 )
 
@@ -21,7 +21,7 @@ import (
 // watched by health. In-app needs none; e-mail and SMS are on when their
 // server is named, webhooks when their signing secret is set. It returns the engine's transports and the senders (for
 // test messages).
-func transports(getenv func(string) string, publicURL string, health *channel.Health, logger *slog.Logger) (map[string]app.Transport, map[string]channel.Sender, error) {
+func transports(getenv func(string) string, publicURL string, health *channel.Health, logger *slog.Logger) (map[string]engine.Transport, map[string]channel.Sender, error) {
 	senders := map[string]channel.Sender{}
 	if host := getenv("FYR_SMTP_HOST"); host != "" {
 		port := 0
@@ -64,9 +64,9 @@ func transports(getenv func(string) string, publicURL string, health *channel.He
 		}
 		senders[dispatch.Webhook] = health.Wrap(s)
 	}
-	out := map[string]app.Transport{}
+	out := map[string]engine.Transport{}
 	for name, s := range senders {
-		out[name] = app.ChannelTransport{Sender: s}
+		out[name] = engine.ChannelTransport{Sender: s}
 	}
 	return out, senders, nil
 }

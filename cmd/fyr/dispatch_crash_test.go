@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"fyr/internal/app"
 	"fyr/internal/channel/sms/smstest"
+	"fyr/internal/dispatch/engine"
 )
 
 // postCSV imports a directory file through the API.
@@ -35,7 +35,7 @@ var replyCode = regexp.MustCompile(`OK (\d{6})`)
 
 // Kill -9 in the middle of a dispatch that goes out as SMS, restart: every
 // contact is reached, and the only messages that may go twice are those in
-// flight at the kill (at most app.PerChannel), sent again as the same
+// flight at the kill (at most engine.PerChannel), sent again as the same
 // attempt (same reply code): the 46elks API has no idempotency key, so that
 // cannot be ruled out.
 func TestCrashInTheMiddleOfADispatch(t *testing.T) {
@@ -112,8 +112,8 @@ func TestCrashInTheMiddleOfADispatch(t *testing.T) {
 			}
 		}
 	}
-	if twice > app.PerChannel {
-		t.Errorf("%d contacts got their message twice; at most the %d in flight at the kill may", twice, app.PerChannel)
+	if twice > engine.PerChannel {
+		t.Errorf("%d contacts got their message twice; at most the %d in flight at the kill may", twice, engine.PerChannel)
 	}
 	t.Logf("%d of %d messages had gone out at the kill; %d sent twice", atKill, n, twice)
 	s.stop()

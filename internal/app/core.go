@@ -58,14 +58,14 @@ type Projection struct {
 	Incidents  *incident.View
 	Units      *directory.Directory
 	Users      *auth.Users
-	Dispatches *dispatch.Book
+	dispatches *dispatch.Book // the dispatch service's and engine's, private to them
 	Situation  *situation.Book
 }
 
 // NewProjection returns an empty read model.
 func NewProjection() *Projection {
 	return &Projection{Incidents: incident.NewView(), Units: directory.New(), Users: auth.NewUsers(),
-		Dispatches: dispatch.NewBook(), Situation: situation.NewBook()}
+		dispatches: dispatch.NewBook(), Situation: situation.NewBook()}
 }
 
 // Apply folds one event from the log.
@@ -82,7 +82,7 @@ func (p *Projection) Apply(e event.Envelope) error {
 // longer be the log's.
 func (p *Projection) ApplyDecoded(e event.Envelope, inc any) error {
 	p.Incidents.ApplyDecoded(e, inc)
-	return errors.Join(p.Units.Apply(e), p.Users.Apply(e), p.Dispatches.Apply(e), p.Situation.Apply(e))
+	return errors.Join(p.Units.Apply(e), p.Users.Apply(e), p.dispatches.Apply(e), p.Situation.Apply(e))
 }
 
 // Config configures a Service.
@@ -108,10 +108,9 @@ type App struct {
 	Incidents *incident.Service
 	Directory *directory.Service
 	Auth      *auth.Service
+	Dispatch  *dispatch.Service
 
-	P        *Projection
-	links    *dispatch.Links
-	smsGuard *auth.Throttle // wrong SMS reply codes per sender (smsguard.go)
+	P *Projection
 
 	st  store.Log
 	k   *kernel.Kernel[*Facts]
@@ -155,7 +154,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		st.Close()
 		return nil, err
 	}
-	s := &App{Org: cfg.Org, P: NewProjection(), smsGuard: newSMSGuard(), links: dispatch.NewLinks(linkKey),
+	s := &App{Org: cfg.Org, P: NewProjection(),
 		st: st, now: cfg.Now, log: cfg.Logger}
 	s.k, err = kernel.Open(ctx, kernel.Config[*Facts]{Log: st, Org: cfg.Org, NewWrite: NewFacts, Read: s.P,
 		Decode: incident.Decode, Now: cfg.Now, Logger: cfg.Logger})
@@ -171,6 +170,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}), s.P.Users, sessions, cfg.Logger)
 	s.Directory = directory.NewService(kernel.View(s.k, func(f *Facts) *directory.Directory { return f.Units }),
 		s.P.Units, st.MaxPayload(), cfg.Logger)
+	s.Dispatch = dispatch.NewService(kernel.View(s.k, dispatchModel), s.P.dispatches, linkKey, cfg.Logger)
 	return s, nil
 }
 

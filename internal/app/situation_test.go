@@ -13,6 +13,7 @@ import (
 	"fyr/internal/auth"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
+	"fyr/internal/dispatch/engine"
 	"fyr/internal/fail"
 	"fyr/internal/fyrtest"
 	"fyr/internal/incident"
@@ -161,7 +162,7 @@ func TestRoundReminderEscalatesForTheMissingUnit(t *testing.T) {
 	if r.Dispatch == "" || len(r.Units) != 3 {
 		t.Fatalf("round: %+v", r)
 	}
-	req, _, _ := s.svc.Dispatch(s.p["staff"], r.Dispatch)
+	req, _, _ := s.svc.Dispatch.Dispatch(s.p["staff"], r.Dispatch)
 	if req.Kind != dispatch.KindReportRequest || !strings.Contains(req.Title, "rapport senast") {
 		t.Fatalf("call to report: %+v", req)
 	}
@@ -172,7 +173,7 @@ func TestRoundReminderEscalatesForTheMissingUnit(t *testing.T) {
 		t.Fatalf("the round of the call to report: %+v %v", got, err)
 	}
 	mail := &mailbox{}
-	eng := s.svc.NewEngine(map[string]app.Transport{dispatch.Email: mail}, "https://fyr.test")
+	eng := s.svc.NewEngine(map[string]engine.Transport{dispatch.Email: mail}, "https://fyr.test")
 	if _, err := eng.Round(ctx, s.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +183,7 @@ func TestRoundReminderEscalatesForTheMissingUnit(t *testing.T) {
 	if err != nil || rep.Unit != "avd1" || rep.Late || rep.OnBehalf || rep.Version != 1 {
 		t.Fatalf("unit report: %+v %v", rep, err)
 	}
-	if st, _ := s.svc.P.Dispatches.UnitState(r.Dispatch, "avd1"); st.Ack == nil || st.Ack.Channel != dispatch.InApp {
+	if st, _ := s.svc.Dispatch.UnitState(r.Dispatch, "avd1"); st.Ack == nil || st.Ack.Channel != dispatch.InApp {
 		t.Fatalf("the report did not acknowledge the call to report: %+v", st)
 	}
 	if rep, err = s.svc.FileReport(ctx, s.p["staff"], situation.File{Round: r.Round, Unit: "sjukhus",
@@ -208,13 +209,13 @@ func TestRoundReminderEscalatesForTheMissingUnit(t *testing.T) {
 	}
 	// After a restart the models are rebuilt from the log: still one reminder.
 	s.restart(t)
-	eng = s.svc.NewEngine(map[string]app.Transport{dispatch.Email: mail}, "https://fyr.test")
+	eng = s.svc.NewEngine(map[string]engine.Transport{dispatch.Email: mail}, "https://fyr.test")
 	if n, err := s.svc.RemindRounds(ctx, now.Add(2*time.Minute)); n != 0 || err != nil {
 		t.Fatalf("a reminder after the restart: %d %v", n, err)
 	}
 	r, _ = s.svc.P.Situation.Round(r.Round, incident.AsOf{})
-	rem, states, ok := s.svc.P.Dispatches.Get(r.Reminder)
-	if !ok || rem.Kind != dispatch.KindReportReminder || !slices.Equal(rem.Units, []string{"avd2"}) || !slices.Equal(r.Reminded, []string{"avd2"}) {
+	rem, states, err := s.svc.Dispatch.Dispatch(s.p["admin"], r.Reminder)
+	if err != nil || rem.Kind != dispatch.KindReportReminder || !slices.Equal(rem.Units, []string{"avd2"}) || !slices.Equal(r.Reminded, []string{"avd2"}) {
 		t.Fatalf("reminder: %+v %+v", rem, r)
 	}
 	if !strings.HasPrefix(rem.Title, "Påminnelse: rapport saknas") {
@@ -230,7 +231,7 @@ func TestRoundReminderEscalatesForTheMissingUnit(t *testing.T) {
 	if got := mail.to(rem.Dispatch); !slices.Equal(got, []string{"avd2:Bo Berg", "avd2:Cilla Chef"}) {
 		t.Fatalf("the reminder went to %v; want avd2's contact by e-mail, then the parent unit's", got)
 	}
-	_, states, _ = s.svc.P.Dispatches.Get(rem.Dispatch)
+	_, states, _ = s.svc.Dispatch.Dispatch(s.p["admin"], rem.Dispatch)
 	if len(states) != 1 || len(states[0].Steps) != 4 || len(states[0].Attempts) != 3 {
 		t.Fatalf("escalation steps of the reminder: %+v", states)
 	}
@@ -241,7 +242,7 @@ func TestRoundReminderEscalatesForTheMissingUnit(t *testing.T) {
 		t.Fatalf("late report: %+v %v", rep, err)
 	}
 	for _, d := range []dispatch.ID{r.Dispatch, r.Reminder} {
-		if st, _ := s.svc.P.Dispatches.UnitState(d, "avd2"); st.Ack == nil || st.Ack.Channel != dispatch.Phone {
+		if st, _ := s.svc.Dispatch.UnitState(d, "avd2"); st.Ack == nil || st.Ack.Channel != dispatch.Phone {
 			t.Fatalf("dispatch %s not acknowledged by the late report: %+v", d, st)
 		}
 	}
@@ -407,7 +408,7 @@ func TestBadRoundsChangeNothing(t *testing.T) {
 		t.Fatal("bad rounds moved the log")
 	}
 	// The staff cannot create the carried kinds as a plain dispatch.
-	if _, err := s.svc.CreateDispatch(ctx, s.p["staff"], dispatch.Create{Incident: inc.ID, Kind: dispatch.KindPicture, Title: "x",
+	if _, err := s.svc.Dispatch.CreateDispatch(ctx, s.p["staff"], dispatch.Create{Incident: inc.ID, Kind: dispatch.KindPicture, Title: "x",
 		Audience: dispatch.Audience{All: true}, Deadline: deadline}); fail.As(err).Field != "kind" {
 		t.Fatalf("a picture dispatch without a picture: %v", err)
 	}
@@ -610,15 +611,15 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 	if v1, err = s.svc.PublishPicture(ctx, staff, situation.Publish{Picture: v1.ID}); err != nil || v1.Status != situation.Published || v1.Dispatch == "" {
 		t.Fatalf("publish: %+v %v", v1, err)
 	}
-	d, states, _ := s.svc.Dispatch(staff, v1.Dispatch)
+	d, states, _ := s.svc.Dispatch.Dispatch(staff, v1.Dispatch)
 	if d.Kind != dispatch.KindPicture || len(states) != 6 || !strings.Contains(d.Body, "LÄGESBILD version 1") {
 		t.Fatalf("the picture's dispatch: %+v (%d units)", d, len(states))
 	}
 	unit := s.p["avd1"]
-	if st, err := s.svc.Acknowledge(ctx, unit, dispatch.Acknowledge{Dispatch: v1.Dispatch}); err != nil || st.Ack == nil {
+	if st, err := s.svc.Dispatch.Acknowledge(ctx, unit, dispatch.Acknowledge{Dispatch: v1.Dispatch}); err != nil || st.Ack == nil {
 		t.Fatalf("unit receipt of the picture: %+v %v", st, err)
 	}
-	if d, _, _ = s.svc.Dispatch(staff, v1.Dispatch); d.Acked != 1 {
+	if d, _, _ = s.svc.Dispatch.Dispatch(staff, v1.Dispatch); d.Acked != 1 {
 		t.Fatalf("receipts: %d", d.Acked)
 	}
 	_, err = s.svc.PublishPicture(ctx, staff, situation.Publish{Picture: v1.ID})

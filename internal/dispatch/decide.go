@@ -17,6 +17,14 @@ type UnitLister interface {
 	People() []directory.Person
 }
 
+// Incidents is what a dispatch needs to know of the incidents: that its
+// incident is open, and the decision entry a decision dispatch carries.
+// The incident capability's write model satisfies it.
+type Incidents interface {
+	CheckOpen(id incident.ID) error
+	Decision(id incident.ID, entryID string) (incident.DecisionRecord, bool)
+}
+
 // Create sends a message to an audience.
 type Create struct {
 	Incident   incident.ID `json:"-"`
@@ -115,13 +123,15 @@ func Resolve(a Audience, units []directory.Unit, people []directory.Person) ([]s
 
 // Decide checks Create and returns its event. The incident must be open;
 // a decision dispatch must carry a decision entry of that incident.
-func (c Create) Decide(inc *incident.Facts, units UnitLister, by event.Actor, now time.Time) (ID, []event.Draft, error) {
-	// The staff's dispatch names its sender by name, as it always has in the log.
-	return c.decide(inc, units, by.Name, now)
+func (c Create) Decide(inc Incidents, units UnitLister, by event.Actor, now time.Time) (ID, []event.Draft, error) {
+	// The staff's dispatch names its sender by name in the payload, as it
+	// always has in the log; the event's actor is the account.
+	return c.decide(inc, units, by.Name, by.Username, now)
 }
 
-// decide checks and drafts a dispatch whose author (and event actor) is author.
-func (c Create) decide(inc *incident.Facts, units UnitLister, author string, now time.Time) (ID, []event.Draft, error) {
+// decide checks and drafts a dispatch whose payload names author and whose
+// event names actor.
+func (c Create) decide(inc Incidents, units UnitLister, author, actor string, now time.Time) (ID, []event.Draft, error) {
 	if err := inc.CheckOpen(c.Incident); err != nil {
 		return "", nil, err
 	}
@@ -203,7 +213,7 @@ func (c Create) decide(inc *incident.Facts, units UnitLister, author string, now
 		return "", nil, fail.Field("audience", "now names %d units, not those of the preview (the directory changed): check the list again", len(resolved))
 	}
 	id := ID(event.NewID())
-	return id, []event.Draft{{Type: TypeCreated, Subject: string(id), Actor: author,
+	return id, []event.Draft{{Type: TypeCreated, Subject: string(id), Actor: actor,
 		Payload: Created{Dispatch: id, Incident: c.Incident, Kind: c.Kind, Title: strings.TrimSpace(c.Title), Body: c.Body,
 			Decision: c.Decision, Content: content, Token: c.Token, Audience: c.Audience, Units: resolved, Question: c.Question, Deadline: c.Deadline.UTC(),
 			Escalation: esc, Channels: slices.Clone(channels), Author: author}}}, nil
@@ -250,7 +260,7 @@ func (c Acknowledge) Decide(b *Book, actor string) ([]event.Draft, error) {
 		return nil, fail.Field("channel", "unknown channel %q", c.Channel)
 	}
 	if c.Link != "" && d.used[c.Link] {
-		return nil, fail.Field("link", "has already been used to acknowledge")
+		return nil, used(fail.Field("link", "has already been used to acknowledge"))
 	}
 	if us.Ack != nil && c.Link == "" {
 		return nil, nil // covered already

@@ -90,6 +90,20 @@ func (w *world) create(c dispatch.Create) dispatch.ID {
 	return id
 }
 
+// Decide names the sender in the payload by name and the event by account:
+// what the log has always held, now decided in one place.
+func TestCreateNamesAuthorAndAccount(t *testing.T) {
+	w := newWorld(t)
+	_, drafts, err := dispatch.Create{Incident: w.id, Kind: dispatch.KindMessage, Title: "Läget?", Audience: dispatch.Audience{All: true},
+		Deadline: t0.Add(time.Hour)}.Decide(w.inc, tree, event.Actor{Name: "Stina Stab", Username: "stab1"}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if drafts[0].Actor != "stab1" || drafts[0].Payload.(dispatch.Created).Author != "Stina Stab" {
+		t.Fatalf("actor %q, author %q; want the account and the name", drafts[0].Actor, drafts[0].Payload.(dispatch.Created).Author)
+	}
+}
+
 func TestResolveAudience(t *testing.T) {
 	t.Parallel()
 	cases := []struct {

@@ -6,7 +6,6 @@ import (
 
 	"fyr/internal/event"
 	"fyr/internal/fail"
-	"fyr/internal/incident"
 )
 
 // Kinds that other capabilities send through the dispatch engine. Only their
@@ -27,7 +26,7 @@ var CarriedKinds = []Kind{KindReportRequest, KindReportReminder, KindPicture}
 //
 // The author of a carried dispatch is the account (by.Username), as the log
 // has always had it.
-func (c Create) DecideCarried(inc *incident.Facts, units UnitLister, by event.Actor, now time.Time) (ID, []event.Draft, error) {
+func (c Create) DecideCarried(inc Incidents, units UnitLister, by event.Actor, now time.Time) (ID, []event.Draft, error) {
 	if !slices.Contains(CarriedKinds, c.Kind) {
 		return "", nil, fail.Field("kind", "%q is not a kind another capability sends", c.Kind)
 	}
@@ -36,7 +35,7 @@ func (c Create) DecideCarried(inc *incident.Facts, units UnitLister, by event.Ac
 	}
 	kind := c.Kind
 	c.Kind = KindMessage
-	id, drafts, err := c.decide(inc, units, by.Username, now)
+	id, drafts, err := c.decide(inc, units, by.Username, by.Username, now)
 	if err != nil {
 		return "", nil, err
 	}

@@ -71,7 +71,7 @@ func (b *Book) CheckLink(link Link) error {
 		return fail.New(fail.NotFound, "the dispatch of this link does not exist")
 	}
 	if d.used[link.Attempt] {
-		return fail.Field("link", "has already been used to acknowledge")
+		return used(fail.Field("link", "has already been used to acknowledge"))
 	}
 	return nil
 }

@@ -120,7 +120,7 @@ func TestBrowserDispatchFormPreviewAndConfirm(t *testing.T) {
 
 	s.submit("confirm", "#confirm-send")
 	s.do("the board", chromedp.WaitVisible(chromedp.CSS("table.board")))
-	list := env.Svc.P.Dispatches.ForIncident(inc.ID)
+	list, _ := env.Svc.Dispatch.Dispatches(env.Principal(auth.Staff), inc.ID)
 	if len(list) != 1 || len(list[0].Units) != 2 || list[0].Title != entry.Text || list[0].Content == nil ||
 		strings.Join(list[0].Channels, ",") != "inapp,sms" {
 		t.Fatalf("sent: %+v", list)
@@ -159,7 +159,7 @@ func TestBrowserWardSeesTheDecision(t *testing.T) {
 	env := fyrtest.Start(t)
 	inc, entry := decisionWorld(t, env)
 	ctx := context.Background()
-	d, err := env.Svc.CreateDispatch(ctx, env.Principal(auth.Staff), dispatch.Create{Incident: inc.ID, Kind: dispatch.KindDecision,
+	d, err := env.Svc.Dispatch.CreateDispatch(ctx, env.Principal(auth.Staff), dispatch.Create{Incident: inc.ID, Kind: dispatch.KindDecision,
 		Decision: entry.ID, Body: "Avboka dagens planerade besök.", Audience: dispatch.Audience{Subtrees: []string{fyrtest.Hospital}},
 		Deadline: env.Svc.Now().Add(time.Hour), Channels: []string{dispatch.InApp}})
 	if err != nil {

@@ -25,7 +25,7 @@ func TestBrowserUnitAcknowledgesOnPhone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage,
+	d, err := env.Svc.Dispatch.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage,
 		Title: "Kan ni ta emot akuta patienter i natt?", Body: "Svara senast 22.00.",
 		Audience: dispatch.Audience{Units: []string{"avd1", fyrtest.Hospital}},
 		Question: &dispatch.Question{Text: "Akuta patienter i natt?", Answers: []string{"Ja", "Nej", "Delvis"}},

@@ -27,16 +27,16 @@ func TestBrowserReceiptBeaconAndSecurityPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage,
+	d, err := env.Svc.Dispatch.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage,
 		Title: "Ställ in planerade operationer", Body: "Gäller från kl. 08.03.", Audience: dispatch.Audience{Units: []string{"avd1"}},
 		Deadline: env.Svc.Now().Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for range 6 {
-		env.Svc.AcknowledgeBySMS(ctx, "+46701112233", "000000", "")
+		env.Svc.Dispatch.AcknowledgeBySMS(ctx, "+46701112233", "000000", "")
 	}
-	token := env.Svc.ReceiptLink("attempt-1", d.Dispatch, "avd1", "Anna Test", dispatch.Email)
+	token := env.Svc.Dispatch.ReceiptLink("attempt-1", d.Dispatch, "avd1", "Anna Test", dispatch.Email)
 	browser := startBrowser(t)
 
 	u := newTab(t, browser, "receipt on a phone")
@@ -48,7 +48,7 @@ func TestBrowserReceiptBeaconAndSecurityPages(t *testing.T) {
 	if err := env.Svc.WaitFor(wctx, before+1); err != nil {
 		t.Fatalf("the page's beacon recorded nothing: %v", err)
 	}
-	if _, states, _ := env.Svc.Dispatch(staff, d.Dispatch); states[0].Opened.IsZero() {
+	if _, states, _ := env.Svc.Dispatch.Dispatch(staff, d.Dispatch); states[0].Opened.IsZero() {
 		t.Fatal("the page was shown but the dispatch is not opened")
 	}
 	axeAudit(t, u, "receipt page on a phone")

@@ -265,7 +265,7 @@ func TestBrowserUnitPageLive(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindDecision, Decision: e.ID,
+		d, err := env.Svc.Dispatch.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindDecision, Decision: e.ID,
 			Title: text, Body: text, Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour)})
 		if err != nil {
 			t.Fatal(err)
@@ -334,7 +334,7 @@ func TestBrowserUnitPageLive(t *testing.T) {
 	s.do("the staff see it too", chromedp.WaitVisible(chromedp.CSS("#d-"+string(second)+" .new-mark")))
 
 	// The staff record a receipt given by phone: the page stops asking.
-	if _, err := env.Svc.Acknowledge(ctx, staff, dispatch.Acknowledge{Dispatch: first, Unit: "avd1", By: event.Actor{Name: "Amir per telefon"}}); err != nil {
+	if _, err := env.Svc.Dispatch.Acknowledge(ctx, staff, dispatch.Acknowledge{Dispatch: first, Unit: "avd1", By: event.Actor{Name: "Amir per telefon"}}); err != nil {
 		t.Fatal(err)
 	}
 	u.do("the first leaves the list", chromedp.Poll[chromedp.Void](`!document.querySelector("#todo #d-`+string(first)+`")`))
@@ -420,7 +420,7 @@ func TestBrowserRadiosBesideLabels(t *testing.T) {
 	inc, rd := openRound(t, env)
 	ctx := context.Background()
 	staff := env.Principal(auth.Staff)
-	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage,
+	d, err := env.Svc.Dispatch.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage,
 		Title: "Kan ni ta emot akuta patienter i natt?", Audience: dispatch.Audience{Units: []string{"avd1"}},
 		Question: &dispatch.Question{Text: "Akuta patienter i natt?", Answers: []string{"Ja", "Nej", "Delvis"}},
 		Deadline: env.Svc.Now().Add(time.Hour)})

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/channel"
+	"fyr/internal/dispatch"
 	"fyr/internal/event"
 	"fyr/internal/fail"
 )
@@ -40,7 +40,7 @@ type channelsPage struct {
 	Checked  time.Time
 	Disabled bool
 	// Guessers are the numbers that sent wrong SMS reply codes lately.
-	Guessers []app.SMSSender
+	Guessers []dispatch.SMSSender
 }
 
 var channelNames = []string{channel.Email, channel.SMS, channel.Webhook}
@@ -87,7 +87,7 @@ func (s *Server) showChannels(w http.ResponseWriter, r *http.Request, p auth.Pri
 	if ferr != nil {
 		w.WriteHeader(http.StatusBadRequest)
 	}
-	guessers, err := s.svc.SMSGuessers(p)
+	guessers, err := s.svc.Dispatch.SMSGuessers(p)
 	if err != nil {
 		return err
 	}

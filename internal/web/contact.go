@@ -15,4 +15,3 @@ func contactViews(l Lang, cs []directory.Contact) []contactView {
 	}
 	return out
 }
-

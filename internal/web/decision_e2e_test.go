@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/channel/email"
 	"fyr/internal/channel/email/mailtest"
@@ -21,6 +20,7 @@ import (
 	"fyr/internal/channel/webhook"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
+	"fyr/internal/dispatch/engine"
 	"fyr/internal/fyrtest"
 	"fyr/internal/incident"
 )
@@ -62,7 +62,7 @@ func TestDecisionReachesEveryChannelWithItsText(t *testing.T) {
 		t.Fatal(err)
 	}
 	const action = "Avboka planerade besök; akuta flöden som vanligt."
-	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindDecision, Decision: entry.ID,
+	d, err := env.Svc.Dispatch.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindDecision, Decision: entry.ID,
 		Body: action, Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour),
 		Channels: []string{dispatch.Email, dispatch.SMS, dispatch.Webhook}})
 	if err != nil {
@@ -87,8 +87,8 @@ func TestDecisionReachesEveryChannelWithItsText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := env.Svc.NewEngine(map[string]app.Transport{dispatch.Email: app.ChannelTransport{Sender: mailer},
-		dispatch.SMS: app.ChannelTransport{Sender: texter}, dispatch.Webhook: app.ChannelTransport{Sender: poster}}, env.URL)
+	eng := env.Svc.NewEngine(map[string]engine.Transport{dispatch.Email: engine.ChannelTransport{Sender: mailer},
+		dispatch.SMS: engine.ChannelTransport{Sender: texter}, dispatch.Webhook: engine.ChannelTransport{Sender: poster}}, env.URL)
 	// The first step goes by e-mail and to the unit's system; the resend,
 	// ten minutes on, by SMS.
 	for _, at := range []time.Time{d.CreatedAt, d.CreatedAt.Add(time.Duration(d.Escalation.Resend) * time.Minute)} {

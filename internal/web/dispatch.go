@@ -141,7 +141,7 @@ func (s *Server) dispatchPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 	if p.Role == auth.Unit {
 		return s.showUnitDispatch(w, r, p, id, nil)
 	}
-	d, states, err := s.svc.Dispatch(p, id)
+	d, states, err := s.svc.Dispatch.Dispatch(p, id)
 	if err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func (s *Server) boardRows(lang Lang, states []dispatch.UnitState) []unitRowView
 // dispatchPrint is the coverage board on A4: for the wall of the staff room
 // and for the after-action review.
 func (s *Server) dispatchPrint(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	d, states, err := s.svc.Dispatch(p, dispatch.ID(r.PathValue("id")))
+	d, states, err := s.svc.Dispatch.Dispatch(p, dispatch.ID(r.PathValue("id")))
 	if err != nil {
 		return err
 	}
@@ -194,7 +194,7 @@ func (s *Server) showUnitDispatch(w http.ResponseWriter, r *http.Request, p auth
 		return fail.New(fail.Forbidden, "this account is not tied to a unit")
 	}
 	var view *dispatch.UnitView
-	for _, v := range s.svc.Inbox(p) {
+	for _, v := range s.svc.Dispatch.Inbox(p) {
 		if v.Dispatch.Dispatch == id {
 			view = &v
 			break
@@ -204,7 +204,7 @@ func (s *Server) showUnitDispatch(w http.ResponseWriter, r *http.Request, p auth
 		return fail.New(fail.NotFound, "no dispatch %q to your unit", id)
 	}
 	if view.Mine.Opened.IsZero() && r.Method == http.MethodGet {
-		if err := s.svc.MarkOpened(r.Context(), p, id); err != nil {
+		if err := s.svc.Dispatch.MarkOpened(r.Context(), p, id); err != nil {
 			s.log.Warn("mark opened", "dispatch_id", id, "err", err)
 		}
 	}
@@ -221,7 +221,7 @@ func (s *Server) showUnitDispatch(w http.ResponseWriter, r *http.Request, p auth
 
 func (s *Server) ackSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	id := dispatch.ID(r.PathValue("id"))
-	_, err := s.svc.Acknowledge(r.Context(), p, dispatch.Acknowledge{Dispatch: id, Unit: r.PostFormValue("unit"),
+	_, err := s.svc.Dispatch.Acknowledge(r.Context(), p, dispatch.Acknowledge{Dispatch: id, Unit: r.PostFormValue("unit"),
 		Answer: r.PostFormValue("answer"), Readback: r.PostFormValue("readback")})
 	if err != nil {
 		ferr, err := formFailure("ack", err)
@@ -238,7 +238,7 @@ func (s *Server) ackSubmit(w http.ResponseWriter, r *http.Request, p auth.Princi
 }
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	s.render(w, r, "inbox", inboxPage{Base: s.base(r, &p, T(langOf(r), "nav.inbox")), Items: s.svc.Inbox(p),
+	s.render(w, r, "inbox", inboxPage{Base: s.base(r, &p, T(langOf(r), "nav.inbox")), Items: s.svc.Dispatch.Inbox(p),
 		UnitName: s.unitName(p.Unit)})
 	return nil
 }
@@ -253,13 +253,13 @@ func (s *Server) coverageMsgs(lang Lang, e event.Envelope) (incident.ID, []byte)
 	if e.Unmarshal(&ref) != nil {
 		return "", nil
 	}
-	d, ok := s.svc.P.Dispatches.Head(ref.Dispatch)
+	d, ok := s.svc.Dispatch.Head(ref.Dispatch)
 	if !ok {
 		return "", nil
 	}
 	data := coverageData{Dispatch: d.Dispatch, Summary: s.renderPartial("coverage", coverageView{lang, d}),
 		Figure: figure{lang, d.Dispatch, d.Acked, len(d.Units)}.Text()}
-	if st, ok := s.svc.P.Dispatches.UnitState(ref.Dispatch, ref.Unit); ok {
+	if st, ok := s.svc.Dispatch.UnitState(ref.Dispatch, ref.Unit); ok {
 		data.Unit, data.Row = st.Unit, s.renderPartial("unit-row", unitRowView{lang, st, s.unitName(st.Unit)})
 	}
 	return d.Incident, sseFrame(e.Seq, "coverage", data)

@@ -53,7 +53,7 @@ func (f figure) Text() string { return fmt.Sprintf(T(f.Lang, "dsp.figure"), f.Ac
 // dispatch.ID or the string a journal entry holds.
 func (s *Server) coverageOf(l Lang, ref any) figure {
 	id := dispatch.ID(fmt.Sprint(ref))
-	d, ok := s.svc.P.Dispatches.Head(id)
+	d, ok := s.svc.Dispatch.Head(id)
 	if !ok {
 		return figure{Lang: l, Dispatch: id}
 	}

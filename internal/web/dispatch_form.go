@@ -340,7 +340,7 @@ func (s *Server) dispatchSubmit(w http.ResponseWriter, r *http.Request, p auth.P
 	var changed *formError // the audience changed between preview and send
 	if step == "send" && f.Get("audience_digest") != "" {
 		cmd.AudienceDigest = f.Get("audience_digest")
-		d, err := s.svc.CreateDispatch(r.Context(), p, cmd)
+		d, err := s.svc.Dispatch.CreateDispatch(r.Context(), p, cmd)
 		if err == nil {
 			http.Redirect(w, r, "/dispatches/"+string(d.Dispatch), http.StatusSeeOther)
 			return nil
@@ -353,7 +353,7 @@ func (s *Server) dispatchSubmit(w http.ResponseWriter, r *http.Request, p auth.P
 		}
 		cmd.AudienceDigest = ""
 	}
-	created, err := s.svc.PreviewDispatch(r.Context(), p, cmd)
+	created, err := s.svc.Dispatch.PreviewDispatch(r.Context(), p, cmd)
 	if err != nil {
 		return s.dispatchFormFailure(w, r, p, f, err)
 	}

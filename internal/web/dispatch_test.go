@@ -127,7 +127,7 @@ func TestReceiptLinkWithoutLogin(t *testing.T) {
 	env.Do(staff, "POST", "/api/v1/incidents/"+id+"/dispatches", map[string]any{"kind": "message", "title": "Ställ in planerade operationer",
 		"audience": map[string]any{"units": []string{"avd1"}}, "question": map[string]any{"text": "Klart?", "answers": []string{"Ja", "Nej"}},
 		"deadline": time.Now().Add(time.Hour).Format(time.RFC3339)}, &d)
-	token := env.Svc.ReceiptLink("attempt-1", dispatch.ID(d.Dispatch), "avd1", "Anna Test", dispatch.SMS)
+	token := env.Svc.Dispatch.ReceiptLink("attempt-1", dispatch.ID(d.Dispatch), "avd1", "Anna Test", dispatch.SMS)
 	anon := newBrowser(t, env)
 	code, page := anon.get("/r/" + token)
 	if code != 200 || !strings.Contains(page, "Ställ in planerade operationer") || !strings.Contains(page, "Anna Test") {
@@ -172,6 +172,11 @@ func TestReceiptLinkWithoutLogin(t *testing.T) {
 	before = env.Svc.Seq()
 	if code, _, body := anon.post("/r/"+token, url.Values{"answer": {"Nej"}}); code != 400 || !strings.Contains(body, "redan använts") {
 		t.Fatalf("reused link: %d", code)
+	}
+	// Opened again later, without this page's own receipt before it, the
+	// used link says so.
+	if code, body := anon.get("/r/" + token); code != 400 || !strings.Contains(body, "redan använts") || strings.Contains(body, "Tack.") {
+		t.Fatalf("a used link opened again: %d", code)
 	}
 	if env.Svc.Seq() != before {
 		t.Fatal("a reused link wrote events")

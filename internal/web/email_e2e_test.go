@@ -8,12 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/channel/email"
 	"fyr/internal/channel/email/mailtest"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
+	"fyr/internal/dispatch/engine"
 	"fyr/internal/fyrtest"
 	"fyr/internal/incident"
 )
@@ -29,7 +29,7 @@ func TestEmailDispatchAndReceiptLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Reinforcement})
-	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage,
+	d, err := env.Svc.Dispatch.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage,
 		Title: "All icke-akut vård ställs in", Body: "Gäller från kl. 08.03 tills vidare.", Audience: dispatch.Audience{Units: []string{"avd1"}},
 		Deadline: env.Svc.Now().Add(time.Hour), Channels: []string{dispatch.Email}})
 	if err != nil {
@@ -40,7 +40,7 @@ func TestEmailDispatchAndReceiptLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := env.Svc.NewEngine(map[string]app.Transport{dispatch.Email: app.ChannelTransport{Sender: sender}}, env.URL)
+	eng := env.Svc.NewEngine(map[string]engine.Transport{dispatch.Email: engine.ChannelTransport{Sender: sender}}, env.URL)
 	if _, err := eng.Round(ctx, d.CreatedAt); err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestEmailDispatchAndReceiptLink(t *testing.T) {
 	if code, _, _ := anon.post(path, url.Values{"readback": {"Uppfattat, vi ställer in"}}); code != 303 {
 		t.Fatalf("acknowledging: %d", code)
 	}
-	_, states, _ := env.Svc.Dispatch(staff, d.Dispatch)
+	_, states, _ := env.Svc.Dispatch.Dispatch(staff, d.Dispatch)
 	if a := states[0].Ack; a == nil || a.Channel != dispatch.Email || a.By != "Anna Test" {
 		t.Fatalf("receipt: %+v", a)
 	}

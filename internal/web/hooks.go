@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"fyr/internal/app"
 	"fyr/internal/channel/sms"
 	"fyr/internal/channel/webhook"
 	"fyr/internal/dispatch"
@@ -35,7 +34,7 @@ func (s *Server) smsDelivery(w http.ResponseWriter, r *http.Request) {
 		err = fail.Field("attempt", "is missing from the callback URL")
 	}
 	if err == nil && d.Status != sms.StatusSent {
-		err = s.svc.RecordDelivery(r.Context(), d.Attempt, d.Gateway, d.Status == sms.StatusDelivered)
+		err = s.svc.Dispatch.RecordDelivery(r.Context(), d.Attempt, d.Gateway, d.Status == sms.StatusDelivered)
 	}
 	if err != nil {
 		fe := s.report(r, err)
@@ -66,7 +65,7 @@ func (s *Server) smsInbound(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	reply, err := sms.ParseReply(in.Message)
 	if err == nil {
-		_, err = s.svc.AcknowledgeBySMS(r.Context(), in.From, reply.Code, reply.Rest)
+		_, err = s.svc.Dispatch.AcknowledgeBySMS(r.Context(), in.From, reply.Code, reply.Rest)
 	}
 	if err != nil {
 		fe := s.report(r, err)
@@ -108,11 +107,11 @@ func (s *Server) webhookReceipt(r *http.Request, v *webhook.Verifier) (dispatch.
 	if err != nil {
 		return dispatch.UnitState{}, err
 	}
-	var rec app.WebhookReceipt
+	var rec dispatch.WebhookReceipt
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&rec); err != nil {
 		return dispatch.UnitState{}, jsonError(err, body)
 	}
-	return s.svc.AcknowledgeByWebhook(r.Context(), rec)
+	return s.svc.Dispatch.AcknowledgeByWebhook(r.Context(), rec)
 }

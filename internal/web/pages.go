@@ -391,7 +391,7 @@ func (s *Server) loadIncident(r *http.Request, p auth.Principal, printing bool) 
 		pg.LiveIncident = id
 	}
 	if pg.CanRead && !printing {
-		pg.Dispatches, _ = s.svc.Dispatches(p, id)
+		pg.Dispatches, _ = s.svc.Dispatch.Dispatches(p, id)
 	}
 	if pg.CanRead {
 		purpose := "page"

@@ -422,7 +422,7 @@ func (s *Server) showPicture(w http.ResponseWriter, r *http.Request, p auth.Prin
 		}
 	}
 	if pic.Dispatch != "" && now {
-		if d, _, err := s.svc.Dispatch(p, pic.Dispatch); err == nil {
+		if d, _, err := s.svc.Dispatch.Dispatch(p, pic.Dispatch); err == nil {
 			pg.Coverage = &d
 		}
 	}

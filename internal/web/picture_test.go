@@ -260,7 +260,7 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 	if pub.Dispatch == "" {
 		t.Fatal("the published version has no dispatch")
 	}
-	d, _, err := env.Svc.Dispatch(env.Principal(auth.Staff), pub.Dispatch)
+	d, _, err := env.Svc.Dispatch.Dispatch(env.Principal(auth.Staff), pub.Dispatch)
 	if err != nil || d.Kind != dispatch.KindPicture || !strings.Contains(d.Body, "Cyberattack mot journalsystemet") {
 		t.Fatalf("the picture's dispatch: %v %+v", err, d.Created)
 	}
@@ -268,7 +268,7 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Svc.Acknowledge(ctx, unitP, dispatch.Acknowledge{Dispatch: pub.Dispatch}); err != nil {
+	if _, err := env.Svc.Dispatch.Acknowledge(ctx, unitP, dispatch.Acknowledge{Dispatch: pub.Dispatch}); err != nil {
 		t.Fatal(err)
 	}
 	_, page = chef.get(v1)

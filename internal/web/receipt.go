@@ -28,7 +28,7 @@ func (s *Server) receiptRoutes() {
 // receiptOpened takes the receipt page's beacon: the page was shown to a
 // person (a link scanner's GET does not run it).
 func (s *Server) receiptOpened(w http.ResponseWriter, r *http.Request) {
-	if err := s.svc.LinkOpened(r.Context(), r.PathValue("token")); err != nil {
+	if err := s.svc.Dispatch.LinkOpened(r.Context(), r.PathValue("token")); err != nil {
 		fe := s.report(r, err)
 		http.Error(w, fe.Error(), status(fe.Code))
 		return
@@ -38,37 +38,35 @@ func (s *Server) receiptOpened(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) receiptGet(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	link, view, err := s.svc.FollowLink(r.Context(), token)
-	s.showReceipt(w, r, token, link, view, err)
+	rc, err := s.svc.Dispatch.FollowLink(r.Context(), token)
+	s.showReceipt(w, r, token, rc, err)
 }
 
 func (s *Server) receiptPost(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	_, err := s.svc.AcknowledgeByLink(r.Context(), token, r.PostFormValue("answer"), r.PostFormValue("readback"))
+	_, err := s.svc.Dispatch.AcknowledgeByLink(r.Context(), token, r.PostFormValue("answer"), r.PostFormValue("readback"))
 	if err == nil {
 		http.Redirect(w, r, "/r/"+token+"?done=1", http.StatusSeeOther)
 		return
 	}
-	link, view, lerr := s.svc.FollowLink(r.Context(), token)
+	rc, lerr := s.svc.Dispatch.FollowLink(r.Context(), token)
 	if lerr != nil {
 		err = lerr
 	}
-	s.showReceipt(w, r, token, link, view, err)
+	s.showReceipt(w, r, token, rc, err)
 }
 
-func (s *Server) showReceipt(w http.ResponseWriter, r *http.Request, token string, link dispatch.Link, view dispatch.UnitView, err error) {
-	pg := receiptPage{Base: s.base(r, nil, T(langOf(r), "dispatch.ack")), Token: token, Link: link, View: view,
-		UnitName: s.unitName(link.Unit)}
+func (s *Server) showReceipt(w http.ResponseWriter, r *http.Request, token string, rc dispatch.LinkReceipt, err error) {
+	pg := receiptPage{Base: s.base(r, nil, T(langOf(r), "dispatch.ack")), Token: token, Link: rc.Link, View: rc.View,
+		UnitName: s.unitName(rc.Link.Unit)}
 	pg.Active = nil // the banner is for logged-in users
-	if err != nil {
+	switch {
+	case rc.Used && r.URL.Query().Get("done") == "1":
+		pg.Done = true // this page's own receipt used the link: the normal end
+	case err != nil:
 		fe := localize(langOf(r), s.report(r, err))
-		// A used link after this page's own receipt is the normal end.
-		if r.URL.Query().Get("done") == "1" && fe.Field == "link" && fe.Code == fail.Invalid {
-			pg.Done = true
-		} else {
-			pg.Error = shown(langOf(r), fe)
-			w.WriteHeader(status(fe.Code))
-		}
+		pg.Error = shown(langOf(r), fe)
+		w.WriteHeader(status(fe.Code))
 	}
 	s.render(w, r, "receipt", pg)
 }

@@ -84,7 +84,7 @@ func TestUnitFilesAReportFromItsPage(t *testing.T) {
 		}
 	}
 	// The report is the unit's receipt of the call: escalation stops.
-	if st, _ := env.Svc.P.Dispatches.UnitState(rd.Dispatch, "avd1"); st.Ack == nil {
+	if st, _ := env.Svc.Dispatch.UnitState(rd.Dispatch, "avd1"); st.Ack == nil {
 		t.Error("the report did not acknowledge the call to report")
 	}
 	_, form = unit.get("/rounds/" + string(rd.Round) + "/report")

@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/channel/sms"
 	"fyr/internal/channel/sms/smstest"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
+	"fyr/internal/dispatch/engine"
 	"fyr/internal/fyrtest"
 	"fyr/internal/incident"
 )
@@ -31,7 +31,7 @@ func TestSMSDispatchAndReplyThroughTheGateway(t *testing.T) {
 		t.Fatal(err)
 	}
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
-	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Kan ni ta akuta i natt?",
+	d, err := env.Svc.Dispatch.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Kan ni ta akuta i natt?",
 		Audience: dispatch.Audience{Units: []string{"avd1"}}, Question: &dispatch.Question{Text: "Akuta i natt?", Answers: []string{"Ja", "Nej"}},
 		Deadline: env.Svc.Now().Add(time.Hour), Channels: []string{dispatch.SMS}})
 	if err != nil {
@@ -45,7 +45,7 @@ func TestSMSDispatchAndReplyThroughTheGateway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := env.Svc.NewEngine(map[string]app.Transport{dispatch.SMS: app.ChannelTransport{Sender: client}}, env.URL)
+	eng := env.Svc.NewEngine(map[string]engine.Transport{dispatch.SMS: engine.ChannelTransport{Sender: client}}, env.URL)
 	if _, err := eng.Round(ctx, d.CreatedAt); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestSMSDispatchAndReplyThroughTheGateway(t *testing.T) {
 	if _, err := gw.Reply("+46701740605", "ok "+code[1]+" ja, två platser"); err != nil {
 		t.Fatal(err)
 	}
-	_, states, _ := env.Svc.Dispatch(staff, d.Dispatch)
+	_, states, _ := env.Svc.Dispatch.Dispatch(staff, d.Dispatch)
 	a := states[0].Ack
 	if a == nil || a.Channel != dispatch.SMS || a.Answer != "Ja" || a.By != "Anna Test" || a.Readback != "ja, två platser" {
 		t.Fatalf("receipt by SMS reply: %+v", a)
@@ -119,11 +119,11 @@ func TestSMSFailoverWhenNoDeliveryReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := env.Svc.NewEngine(map[string]app.Transport{dispatch.SMS: app.ChannelTransport{Sender: client}}, env.URL)
+	eng := env.Svc.NewEngine(map[string]engine.Transport{dispatch.SMS: engine.ChannelTransport{Sender: client}}, env.URL)
 	eng.FailOverAfter(3 * time.Minute)
 	send := func(title string) dispatch.Dispatch {
 		t.Helper()
-		d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: title,
+		d, err := env.Svc.Dispatch.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: title,
 			Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour), Channels: []string{dispatch.SMS}})
 		if err != nil {
 			t.Fatal(err)
@@ -171,7 +171,7 @@ func TestSMSFailoverWhenNoDeliveryReport(t *testing.T) {
 		d        dispatch.Dispatch
 		attempts int
 	}{{silent, 2}, {reported, 1}, {refused, 2}} {
-		_, states, _ := env.Svc.Dispatch(staff, c.d.Dispatch)
+		_, states, _ := env.Svc.Dispatch.Dispatch(staff, c.d.Dispatch)
 		as := states[0].Attempts
 		if len(as) != c.attempts {
 			t.Fatalf("%s: %d attempts, want %d: %+v", c.d.Title, len(as), c.attempts, as)

@@ -10,12 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/channel/sms"
 	"fyr/internal/channel/sms/smstest"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
+	"fyr/internal/dispatch/engine"
 	"fyr/internal/fyrtest"
 	"fyr/internal/incident"
 )
@@ -35,7 +35,7 @@ func TestSMSReplyCodesAreThrottledPerSender(t *testing.T) {
 		t.Fatal(err)
 	}
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
-	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
+	d, err := env.Svc.Dispatch.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
 		Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour), Channels: []string{dispatch.SMS}})
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +46,7 @@ func TestSMSReplyCodesAreThrottledPerSender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := env.Svc.NewEngine(map[string]app.Transport{dispatch.SMS: app.ChannelTransport{Sender: client}}, env.URL)
+	eng := env.Svc.NewEngine(map[string]engine.Transport{dispatch.SMS: engine.ChannelTransport{Sender: client}}, env.URL)
 	if _, err := eng.Round(ctx, d.CreatedAt); err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestSMSReplyCodesAreThrottledPerSender(t *testing.T) {
 		return string(b)
 	}
 	const contact, stranger = "+46701740605", "+46709876543"
-	for i := range app.SMSFreeWrong {
+	for i := range dispatch.SMSFreeWrong {
 		if got := reply(contact, "OK "+wrong); !strings.Contains(got, "inte registreras") {
 			t.Fatalf("wrong code %d answered %q", i+1, got)
 		}

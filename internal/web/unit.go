@@ -165,7 +165,11 @@ func (s *Server) showUnitPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 			}
 		}
 	}
-	for _, uv := range s.svc.P.Dispatches.ForUnit(unit) {
+	inbox, err := s.svc.Dispatch.UnitInbox(p, unit)
+	if err != nil {
+		return err
+	}
+	for _, uv := range inbox {
 		ud := s.unitDispatchOf(lang, uv)
 		ud.Just = just[uv.Dispatch.Dispatch] && uv.Mine.Ack != nil
 		v.Dispatches = append(v.Dispatches, ud)
@@ -267,7 +271,7 @@ func (s *Server) unitAck(w http.ResponseWriter, r *http.Request, p auth.Principa
 		return fail.New(fail.Forbidden, "only a unit's own account acknowledges on the unit page; the staff record a receipt given by phone on the dispatch's page")
 	}
 	id := dispatch.ID(r.PathValue("id"))
-	_, err := s.svc.Acknowledge(r.Context(), p, dispatch.Acknowledge{Dispatch: id, Answer: r.PostFormValue("answer")})
+	_, err := s.svc.Dispatch.Acknowledge(r.Context(), p, dispatch.Acknowledge{Dispatch: id, Answer: r.PostFormValue("answer")})
 	if err != nil {
 		ferr, err := formFailure("ack", err)
 		if err != nil {

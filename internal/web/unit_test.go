@@ -26,7 +26,7 @@ func TestUnitPageAcknowledgesWithoutScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage,
+	d, err := env.Svc.Dispatch.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage,
 		Title: "Pappersjournal från kl 05", Body: "Alla avdelningar övergår till pappersjournal.",
 		Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour)})
 	if err != nil {
@@ -101,12 +101,12 @@ func TestNothingAboutIncidentsBeforeLogin(t *testing.T) {
 	if _, err := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: secret[1], Scope: "region", Level: incident.Staff, Exercise: true}); err != nil {
 		t.Fatal(err)
 	}
-	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Kvittera mottaget",
+	d, err := env.Svc.Dispatch.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Kvittera mottaget",
 		Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	token := env.Svc.ReceiptLink("attempt-1", d.Dispatch, "avd1", "Anna Test", dispatch.SMS)
+	token := env.Svc.Dispatch.ReceiptLink("attempt-1", d.Dispatch, "avd1", "Anna Test", dispatch.SMS)
 
 	anon := newBrowser(t, env)
 	check := func(what string, code int, page string) {

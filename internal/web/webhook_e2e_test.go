@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/channel/webhook"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
+	"fyr/internal/dispatch/engine"
 	"fyr/internal/fyrtest"
 	"fyr/internal/incident"
 )
@@ -48,7 +48,7 @@ func TestWebhookDispatchAndSignedReceipt(t *testing.T) {
 		t.Fatal(err)
 	}
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
-	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Ställ in planerad vård",
+	d, err := env.Svc.Dispatch.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Ställ in planerad vård",
 		Audience: dispatch.Audience{Units: []string{"avd1"}}, Question: &dispatch.Question{Text: "Klart?", Answers: []string{"Ja", "Nej"}},
 		Deadline: env.Svc.Now().Add(time.Hour), Channels: []string{dispatch.InApp, dispatch.Webhook}})
 	if err != nil {
@@ -58,7 +58,7 @@ func TestWebhookDispatchAndSignedReceipt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := env.Svc.NewEngine(map[string]app.Transport{dispatch.Webhook: app.ChannelTransport{Sender: sender}}, env.URL)
+	eng := env.Svc.NewEngine(map[string]engine.Transport{dispatch.Webhook: engine.ChannelTransport{Sender: sender}}, env.URL)
 	if _, err := eng.Round(ctx, d.CreatedAt); err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestWebhookDispatchAndSignedReceipt(t *testing.T) {
 	}
 	// The first step went in-app to the primary contact and by webhook to
 	// the unit's system, both recorded.
-	_, states, _ := env.Svc.Dispatch(staff, d.Dispatch)
+	_, states, _ := env.Svc.Dispatch.Dispatch(staff, d.Dispatch)
 	var channels []string
 	for _, a := range states[0].Attempts {
 		channels = append(channels, a.Channel+"/"+a.Outcome)
@@ -129,7 +129,7 @@ func TestWebhookDispatchAndSignedReceipt(t *testing.T) {
 	if code, out := post(receipt, sig); code != 200 {
 		t.Fatalf("signed receipt: %d %v", code, out)
 	}
-	_, states, _ = env.Svc.Dispatch(staff, d.Dispatch)
+	_, states, _ = env.Svc.Dispatch.Dispatch(staff, d.Dispatch)
 	if a := states[0].Ack; a == nil || a.Channel != dispatch.Webhook || a.By != "Avdelningsskärm 3" || a.Answer != "Ja" {
 		t.Fatalf("receipt by webhook: %+v", a)
 	}

@@ -1,4 +1,4 @@
-package app
+package dispatch
 
 import (
 	"math"
@@ -34,20 +34,20 @@ type SMSSender struct {
 
 // SMSGuessers lists the numbers with wrong reply codes not yet forgiven,
 // the refused first (for the channels page).
-func (s *App) SMSGuessers(p auth.Principal) ([]SMSSender, error) {
+func (s *Service) SMSGuessers(p auth.Principal) ([]SMSSender, error) {
 	if err := p.Require(auth.ReadJournal); err != nil {
 		return nil, err
 	}
 	var out []SMSSender
-	for _, st := range s.smsGuard.Strikes(s.now()) {
+	for _, st := range s.guard.Strikes(s.run.Now()) {
 		out = append(out, SMSSender{Number: st.Key, Wrong: st.Failures, BlockedUntil: st.Until})
 	}
 	return out, nil
 }
 
 // smsAllowed refuses a sender that is blocked, and logs it.
-func (s *App) smsAllowed(from string) error {
-	wait := s.smsGuard.Wait(from, s.now())
+func (s *Service) smsAllowed(from string) error {
+	wait := s.guard.Wait(from, s.run.Now())
 	if wait <= 0 {
 		return nil
 	}
@@ -57,8 +57,8 @@ func (s *App) smsAllowed(from string) error {
 }
 
 // smsWrongCode counts a wrong code from a sender and logs it.
-func (s *App) smsWrongCode(from string) {
-	n, wait := s.smsGuard.Fail(from, s.now())
+func (s *Service) smsWrongCode(from string) {
+	n, wait := s.guard.Fail(from, s.run.Now())
 	if wait > 0 {
 		s.log.Warn("sms sender blocked", "from", from, "wrong_codes", n, "blocked_min", int(math.Ceil(wait.Minutes())))
 		return

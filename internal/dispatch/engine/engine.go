@@ -1,15 +1,21 @@
-package app
+// Package engine carries out the escalation plan of every unfinished
+// dispatch: it records each attempt before it sends it, sends it over its
+// channel, and records the outcome.
+package engine
 
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+	_ "time/tzdata" // Europe/Stockholm without the host's zoneinfo
 
 	"fyr/internal/dispatch"
 	"fyr/internal/event"
+	"fyr/internal/kernel"
 	"fyr/internal/store"
 )
 
@@ -23,7 +29,7 @@ type Transport interface {
 // records each attempt before it sends it, sends it, and records the
 // outcome. One engine runs per organisation.
 type Engine struct {
-	svc        *App
+	cfg        Config
 	transports map[string]Transport
 	baseURL    string        // where receipt links point, e.g. https://10.1.2.3:8443
 	kick       chan struct{} // a new dispatch: go at once, not at the next tick
@@ -39,10 +45,20 @@ type Engine struct {
 // reports: with one, or without reports, it would only send twice.
 func (e *Engine) FailOverAfter(window time.Duration) { e.reportWindow = window }
 
-// NewEngine returns an engine; transports maps channel names to adapters.
-func (s *App) NewEngine(transports map[string]Transport, baseURL string) *Engine {
-	e := &Engine{svc: s, transports: transports, baseURL: strings.TrimRight(baseURL, "/"), kick: make(chan struct{}, 1)}
-	s.Listen(func(ev event.Envelope) {
+// Config is what an engine works with: the dispatch capability's runner
+// and read model, and how to sign a receipt link.
+type Config struct {
+	Run    kernel.Runner[dispatch.WriteModel]
+	View   *dispatch.Book
+	Sign   func(attempt string, id dispatch.ID, unit, name, channel string) string // dispatch.Service.ReceiptLink
+	Listen func(func(event.Envelope))                                              // called after each event the read model applies
+	Logger *slog.Logger
+}
+
+// New returns an engine; transports maps channel names to adapters.
+func New(cfg Config, transports map[string]Transport, baseURL string) *Engine {
+	e := &Engine{cfg: cfg, transports: transports, baseURL: strings.TrimRight(baseURL, "/"), kick: make(chan struct{}, 1)}
+	cfg.Listen(func(ev event.Envelope) {
 		if ev.Type == dispatch.TypeCreated {
 			select {
 			case e.kick <- struct{}{}:
@@ -59,8 +75,8 @@ func (e *Engine) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if _, err := e.Round(ctx, e.svc.now()); err != nil && ctx.Err() == nil {
-			e.svc.log.Error("escalation round", "err", err)
+		if _, err := e.Round(ctx, e.cfg.Run.Now()); err != nil && ctx.Err() == nil {
+			e.cfg.Logger.Error("escalation round", "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -77,9 +93,9 @@ func (e *Engine) Run(ctx context.Context, interval time.Duration) {
 // escalation step. It returns how many messages it sent. Tests call it with
 // the time they want: no sleeping.
 func (e *Engine) Round(ctx context.Context, now time.Time) (int, error) {
-	plans := e.svc.P.Dispatches.PendingAttempts()
-	for _, id := range e.svc.P.Dispatches.Unfinished() {
-		d, states, ok := e.svc.P.Dispatches.Get(id)
+	plans := e.cfg.View.PendingAttempts()
+	for _, id := range e.cfg.View.Unfinished() {
+		d, states, ok := e.cfg.View.Get(id)
 		if !ok {
 			continue
 		}
@@ -102,14 +118,14 @@ func (e *Engine) Round(ctx context.Context, now time.Time) (int, error) {
 // intendFailovers records, in one atomic write checked in the writer, a
 // repeat of each SMS the gateway did not report delivered by handedBefore.
 func (e *Engine) intendFailovers(ctx context.Context, handedBefore time.Time) ([]dispatch.Plan, error) {
-	if len(e.svc.P.Dispatches.FailoverDue(handedBefore)) == 0 {
+	if len(e.cfg.View.FailoverDue(handedBefore)) == 0 {
 		return nil, nil
 	}
 	var plans []dispatch.Plan
-	_, err := e.svc.do(ctx, func(f *Facts, _ time.Time) ([]event.Draft, error) {
+	_, err := e.cfg.Run.Run(ctx, func(m dispatch.WriteModel, _ time.Time) ([]event.Draft, error) {
 		plans = plans[:0]
 		var drafts []event.Draft
-		for _, ref := range f.Dispatches.FailoverDue(handedBefore) {
+		for _, ref := range m.Dispatches.FailoverDue(handedBefore) {
 			p := dispatch.FailoverPlan(ref, event.NewID())
 			plans = append(plans, p)
 			drafts = append(drafts, event.Draft{Type: dispatch.TypeAttempted, Subject: string(p.Dispatch), Actor: "fyr", Payload: p.Attempted})
@@ -120,7 +136,7 @@ func (e *Engine) intendFailovers(ctx context.Context, handedBefore time.Time) ([
 		return nil, fmt.Errorf("record SMS failovers: %w", err)
 	}
 	for _, p := range plans {
-		e.svc.log.Warn("sms not reported delivered: sending through the other gateway", "dispatch_id", p.Dispatch, "unit", p.Unit,
+		e.cfg.Logger.Warn("sms not reported delivered: sending through the other gateway", "dispatch_id", p.Dispatch, "unit", p.Unit,
 			"attempt", p.FailoverOf, "avoid", p.Avoid)
 	}
 	return plans, nil
@@ -146,7 +162,7 @@ func (e *Engine) sendAll(ctx context.Context, plans []dispatch.Plan) (int, error
 	}
 	for i := 0; i < len(inApp); i += chunk {
 		part := inApp[i:min(i+chunk, len(inApp))]
-		if _, err := e.svc.do(ctx, func(*Facts, time.Time) ([]event.Draft, error) { return part, nil }); err != nil {
+		if _, err := e.cfg.Run.Run(ctx, func(dispatch.WriteModel, time.Time) ([]event.Draft, error) { return part, nil }); err != nil {
 			return i, fmt.Errorf("record in-app deliveries: %w", err)
 		}
 	}
@@ -204,16 +220,16 @@ func (e *Engine) intend(ctx context.Context, d dispatch.Dispatch, dues []dispatc
 	for len(dues) > 0 {
 		var plans []dispatch.Plan
 		taken := 0
-		_, err := e.svc.do(ctx, func(f *Facts, _ time.Time) ([]event.Draft, error) {
+		_, err := e.cfg.Run.Run(ctx, func(m dispatch.WriteModel, _ time.Time) ([]event.Draft, error) {
 			plans, taken = plans[:0], 0
 			var drafts []event.Draft
 			for _, due := range dues {
-				st, ok := f.Dispatches.UnitState(d.Dispatch, due.Unit)
+				st, ok := m.Dispatches.UnitState(d.Dispatch, due.Unit)
 				if !ok || st.Ack != nil || slices.Contains(st.Steps, due.Step) {
 					taken++ // gone, acknowledged or taken meanwhile
 					continue
 				}
-				ps := dispatch.PlanStep(d, due, f.Units, now, event.NewID)
+				ps := dispatch.PlanStep(d, due, m.Units, now, event.NewID)
 				if len(drafts) > 0 && len(drafts)+1+len(ps) > chunk {
 					break
 				}
@@ -239,7 +255,7 @@ func (e *Engine) intend(ctx context.Context, d dispatch.Dispatch, dues []dispatc
 // channel never blocks the others: its outcome is recorded and the next
 // step goes on.
 func (e *Engine) send(ctx context.Context, p dispatch.Plan) error {
-	d, ok := e.svc.P.Dispatches.Head(p.Dispatch)
+	d, ok := e.cfg.View.Head(p.Dispatch)
 	if !ok {
 		return nil
 	}
@@ -252,13 +268,13 @@ func (e *Engine) send(ctx context.Context, p dispatch.Plan) error {
 		res = t.Send(ctx, p, subject, text, link)
 		res.Dispatch, res.Unit, res.Attempt = p.Dispatch, p.Unit, p.Attempt
 	}
-	if _, err := e.svc.do(ctx, func(*Facts, time.Time) ([]event.Draft, error) {
+	if _, err := e.cfg.Run.Run(ctx, func(dispatch.WriteModel, time.Time) ([]event.Draft, error) {
 		return []event.Draft{{Type: dispatch.TypeAttemptResult, Subject: string(p.Dispatch), Actor: "fyr", Payload: res}}, nil
 	}); err != nil {
 		return fmt.Errorf("record the outcome of attempt %s: %w", p.Attempt, err)
 	}
 	if !res.Handed {
-		e.svc.log.Warn("attempt failed", "dispatch_id", p.Dispatch, "unit", p.Unit, "channel", p.Channel, "err", res.Error)
+		e.cfg.Logger.Warn("attempt failed", "dispatch_id", p.Dispatch, "unit", p.Unit, "channel", p.Channel, "err", res.Error)
 	}
 	return nil
 }
@@ -266,7 +282,16 @@ func (e *Engine) send(ctx context.Context, p dispatch.Plan) error {
 // message is the text sent, with the receipt link: the decision itself
 // and what to do, as much as fits for an SMS (dispatch.Compose).
 func (e *Engine) message(d dispatch.Dispatch, p dispatch.Plan) (subject, text, link string) {
-	link = e.baseURL + "/r/" + e.svc.ReceiptLink(p.Attempt, d.Dispatch, p.Unit, p.Name, p.Channel)
+	link = e.baseURL + "/r/" + e.cfg.Sign(p.Attempt, d.Dispatch, p.Unit, p.Name, p.Channel)
 	subject, text = dispatch.Compose(d, p.Channel, stockholm, link, p.Code)
 	return subject, text, link
 }
+
+// stockholm is the time zone of the times in a message.
+var stockholm = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		panic(err) // time/tzdata is linked in
+	}
+	return loc
+}()

@@ -1,4 +1,4 @@
-package app_test
+package dispatch_test
 
 import (
 	"context"
@@ -17,9 +17,9 @@ import (
 // service, from the call until the read model has it (what the live
 // broadcast waits for), without HTTP.
 //
-//	go test -run '^$' -bench CreateDispatch10k -benchtime 20x ./internal/app/
+//	go test -run '^$' -bench CreateDispatch10k -benchtime 20x ./internal/dispatch/
 func BenchmarkCreateDispatch10k(b *testing.B) {
-	env := fyrtest.Start(b)
+	env := fyrtest.StartIn(b, b.TempDir()) // JetStream: the figure is of durable writes
 	ctx := context.Background()
 	staff := env.Principal(auth.Staff)
 	imp := directory.Import{}
@@ -33,7 +33,7 @@ func BenchmarkCreateDispatch10k(b *testing.B) {
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "t", Scope: "region", Level: incident.Staff})
 	b.ResetTimer()
 	for range b.N {
-		if _, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "t",
+		if _, err := env.Svc.Dispatch.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "t",
 			Audience: dispatch.Audience{Types: []string{"ward"}}, Deadline: time.Now().Add(time.Hour), Channels: []string{"inapp"}}); err != nil {
 			b.Fatal(err)
 		}

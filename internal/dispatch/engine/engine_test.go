@@ -1,16 +1,17 @@
-package app_test
+package engine_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
+	"fyr/internal/dispatch/engine"
 	"fyr/internal/fail"
 	"fyr/internal/fyrtest"
 	"fyr/internal/incident"
@@ -68,14 +69,14 @@ func TestEngineEscalatesUntilAcknowledged(t *testing.T) {
 		t.Fatal(err)
 	}
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
-	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
+	d, err := env.Svc.Dispatch.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
 		Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour),
 		Channels: []string{dispatch.Email, dispatch.SMS}, Escalation: &dispatch.Escalation{Resend: 5, Deputies: 10, Parent: 15}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	mail, sms := &recorder{}, &recorder{fail: true}
-	eng := env.Svc.NewEngine(map[string]app.Transport{dispatch.Email: mail, dispatch.SMS: sms}, "https://fyr.test")
+	eng := env.Svc.NewEngine(map[string]engine.Transport{dispatch.Email: mail, dispatch.SMS: sms}, "https://fyr.test")
 	t0 := d.CreatedAt
 	round := func(at time.Duration) {
 		t.Helper()
@@ -99,7 +100,7 @@ func TestEngineEscalatesUntilAcknowledged(t *testing.T) {
 	if got := mail.to(); len(got) != 2 || got[1] != "avd1:Bo Ersättare:email" {
 		t.Fatalf("deputies: %v", got)
 	}
-	_, states, _ := env.Svc.Dispatch(staff, d.Dispatch)
+	_, states, _ := env.Svc.Dispatch.Dispatch(staff, d.Dispatch)
 	var failed int
 	for _, a := range states[0].Attempts {
 		if a.Outcome == dispatch.Failed && a.Error == "gateway down" {
@@ -111,8 +112,17 @@ func TestEngineEscalatesUntilAcknowledged(t *testing.T) {
 	}
 	// Bo follows his link and acknowledges: nothing more goes out.
 	token := strings.TrimPrefix(strings.Fields(mail.text[1][strings.Index(mail.text[1], "https://fyr.test/r/"):])[0], "https://fyr.test/r/")
-	if _, err := env.Svc.AcknowledgeByLink(ctx, token, "", ""); err != nil {
+	if _, err := env.Svc.Dispatch.AcknowledgeByLink(ctx, token, "", ""); err != nil {
 		t.Fatal(err)
+	}
+	// The link has done its work: a second use changes nothing and says
+	// so by a value, not by an error's field.
+	if _, err := env.Svc.Dispatch.AcknowledgeByLink(ctx, token, "", ""); !errors.Is(err, dispatch.ErrUsed) || fail.As(err).Field != "link" {
+		t.Fatalf("second use of the link: %v", err)
+	}
+	if rc, err := env.Svc.Dispatch.FollowLink(ctx, token); !rc.Used || rc.View.Dispatch.Dispatch != d.Dispatch || rc.View.Mine.Ack == nil ||
+		!errors.Is(err, dispatch.ErrUsed) {
+		t.Fatalf("following a used link: %+v %v", rc, err)
 	}
 	round(15 * time.Minute)
 	if len(mail.to())+len(sms.to()) != 3 {
@@ -130,11 +140,11 @@ func TestEngineReachesTheParentUnit(t *testing.T) {
 	env.Svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"})
 	env.Svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: fyrtest.Hospital, Primary: "p3"})
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
-	d, _ := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
+	d, _ := env.Svc.Dispatch.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
 		Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour),
 		Channels: []string{dispatch.InApp, dispatch.Email}, Escalation: &dispatch.Escalation{Resend: 1, Deputies: 2, Parent: 3}})
 	mail := &recorder{}
-	eng := env.Svc.NewEngine(map[string]app.Transport{dispatch.Email: mail}, "https://fyr.test")
+	eng := env.Svc.NewEngine(map[string]engine.Transport{dispatch.Email: mail}, "https://fyr.test")
 	for _, m := range []time.Duration{0, time.Minute, 2 * time.Minute, 3 * time.Minute} {
 		if _, err := eng.Round(ctx, d.CreatedAt.Add(m)); err != nil {
 			t.Fatal(err)
@@ -144,7 +154,7 @@ func TestEngineReachesTheParentUnit(t *testing.T) {
 	if len(got) != 2 || got[0] != "avd1:Anna Test:email" || got[1] != "avd1:Cilla Chef:email" {
 		t.Fatalf("sent %v; want the resend by e-mail, then the parent unit's primary contact", got)
 	}
-	_, states, _ := env.Svc.Dispatch(staff, d.Dispatch)
+	_, states, _ := env.Svc.Dispatch.Dispatch(staff, d.Dispatch)
 	if a := states[0].Attempts[0]; a.Channel != dispatch.InApp || a.Outcome != dispatch.Handed {
 		t.Fatalf("the first step should be in-app and handed: %+v", a)
 	}
@@ -159,10 +169,10 @@ func TestSMSReplyAcknowledges(t *testing.T) {
 	admin, staff := env.Principal(auth.Admin), env.Principal(auth.Staff)
 	env.Svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"})
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
-	d, _ := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
+	d, _ := env.Svc.Dispatch.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
 		Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour), Channels: []string{dispatch.SMS}})
 	sms := &recorder{}
-	if _, err := env.Svc.NewEngine(map[string]app.Transport{dispatch.SMS: sms}, "https://fyr.test").Round(ctx, d.CreatedAt); err != nil {
+	if _, err := env.Svc.NewEngine(map[string]engine.Transport{dispatch.SMS: sms}, "https://fyr.test").Round(ctx, d.CreatedAt); err != nil {
 		t.Fatal(err)
 	}
 	if len(sms.sent) != 1 || sms.sent[0].Code == "" || sms.sent[0].Address != "+46701740605" {
@@ -171,18 +181,18 @@ func TestSMSReplyAcknowledges(t *testing.T) {
 	code := sms.sent[0].Code
 	before := env.Svc.Seq()
 	for name, try := range map[string][2]string{"wrong number": {"+46701740699", code}, "wrong code": {"+46701740605", "000000"}} {
-		if _, err := env.Svc.AcknowledgeBySMS(ctx, try[0], try[1], ""); fail.As(err).Field != "code" {
+		if _, err := env.Svc.Dispatch.AcknowledgeBySMS(ctx, try[0], try[1], ""); fail.As(err).Field != "code" {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
 	if env.Svc.Seq() != before {
 		t.Fatal("bad replies wrote events")
 	}
-	st, err := env.Svc.AcknowledgeBySMS(ctx, "+46701740605", code, "")
+	st, err := env.Svc.Dispatch.AcknowledgeBySMS(ctx, "+46701740605", code, "")
 	if err != nil || st.Ack == nil || st.Ack.Channel != dispatch.SMS || st.Ack.By != "Anna Test" {
 		t.Fatalf("reply: %+v %v", st, err)
 	}
-	if _, err := env.Svc.AcknowledgeBySMS(ctx, "+46701740605", code, ""); fail.As(err).Field != "code" {
+	if _, err := env.Svc.Dispatch.AcknowledgeBySMS(ctx, "+46701740605", code, ""); fail.As(err).Field != "code" || !errors.Is(err, dispatch.ErrUsed) {
 		t.Fatalf("second use of a code: %v", err)
 	}
 }
@@ -216,12 +226,12 @@ func TestAFailingChannelDoesNotBlockTheOthers(t *testing.T) {
 	env.Svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"})           // has e-mail
 	env.Svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: fyrtest.Hospital, Primary: "p2"}) // SMS only
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
-	d, _ := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
+	d, _ := env.Svc.Dispatch.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "Läget?",
 		Audience: dispatch.Audience{Units: []string{"avd1", fyrtest.Hospital}}, Deadline: env.Svc.Now().Add(time.Hour),
 		Channels: []string{dispatch.Email, dispatch.SMS}})
 	hung := blocked{release: make(chan struct{})}
 	mail := make(signal, 1)
-	eng := env.Svc.NewEngine(map[string]app.Transport{dispatch.Email: mail, dispatch.SMS: hung}, "https://fyr.test")
+	eng := env.Svc.NewEngine(map[string]engine.Transport{dispatch.Email: mail, dispatch.SMS: hung}, "https://fyr.test")
 	done := make(chan error, 1)
 	go func() { _, err := eng.Round(ctx, d.CreatedAt); done <- err }()
 	if got := <-mail; got != "avd1" { // arrives while the SMS gateway hangs

@@ -1,4 +1,4 @@
-package app_test
+package dispatch_test
 
 import (
 	"context"
@@ -18,9 +18,9 @@ import (
 // (256 concurrent callers) through the service, without HTTP: durable
 // receipts per second, group-committed.
 //
-//	go test -run '^$' -bench AcknowledgeAtOnce -benchtime 1x ./internal/app/
+//	go test -run '^$' -bench AcknowledgeAtOnce -benchtime 1x ./internal/dispatch/
 func BenchmarkAcknowledgeAtOnce(b *testing.B) {
-	env := fyrtest.Start(b)
+	env := fyrtest.StartIn(b, b.TempDir()) // JetStream: the figure is of durable writes
 	ctx := context.Background()
 	staff := env.Principal(auth.Staff)
 	const n = 10000
@@ -30,7 +30,7 @@ func BenchmarkAcknowledgeAtOnce(b *testing.B) {
 		}
 	}
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "t", Scope: "region", Level: incident.Staff})
-	d, err := env.Svc.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "t",
+	d, err := env.Svc.Dispatch.CreateDispatch(ctx, staff, dispatch.Create{Incident: inc.ID, Kind: dispatch.KindMessage, Title: "t",
 		Audience: dispatch.Audience{Types: []string{"ward"}}, Deadline: time.Now().Add(time.Hour), Channels: []string{"inapp"}})
 	if err != nil {
 		b.Fatal(err)
@@ -48,7 +48,7 @@ func BenchmarkAcknowledgeAtOnce(b *testing.B) {
 		go func() {
 			defer wg.Done()
 			for u := range units {
-				if _, err := env.Svc.Acknowledge(ctx, staff, dispatch.Acknowledge{Dispatch: d.Dispatch, Unit: u}); err != nil {
+				if _, err := env.Svc.Dispatch.Acknowledge(ctx, staff, dispatch.Acknowledge{Dispatch: d.Dispatch, Unit: u}); err != nil {
 					b.Error(err)
 				}
 			}
