@@ -59,13 +59,13 @@ type Projection struct {
 	Units      *directory.Directory
 	Users      *auth.Users
 	Dispatches *dispatch.Book
-	Situation  *situation.Book
+	situation  *situation.Book // read through App.Situation only
 }
 
 // NewProjection returns an empty read model.
 func NewProjection() *Projection {
 	return &Projection{Incidents: incident.NewView(), Units: directory.New(), Users: auth.NewUsers(),
-		Dispatches: dispatch.NewBook(), Situation: situation.NewBook()}
+		Dispatches: dispatch.NewBook(), situation: situation.NewBook()}
 }
 
 // Apply folds one event from the log.
@@ -82,7 +82,7 @@ func (p *Projection) Apply(e event.Envelope) error {
 // longer be the log's.
 func (p *Projection) ApplyDecoded(e event.Envelope, inc any) error {
 	p.Incidents.ApplyDecoded(e, inc)
-	return errors.Join(p.Units.Apply(e), p.Users.Apply(e), p.Dispatches.Apply(e), p.Situation.Apply(e))
+	return errors.Join(p.Units.Apply(e), p.Users.Apply(e), p.Dispatches.Apply(e), p.situation.Apply(e))
 }
 
 // Config configures a Service.
@@ -107,6 +107,7 @@ type App struct {
 	Org       string
 	Incidents *incident.Service
 	Directory *directory.Service
+	Situation *situation.Service
 
 	P        *Projection
 	Sessions *auth.Sessions
@@ -169,6 +170,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}), s.P.Incidents, cfg.Logger)
 	s.Directory = directory.NewService(kernel.View(s.k, func(f *Facts) *directory.Directory { return f.Units }),
 		s.P.Units, st.MaxPayload(), cfg.Logger)
+	s.Situation = situation.NewService(kernel.View(s.k, situationModel), situation.ReadModel{Book: s.P.situation,
+		Incidents: s.P.Incidents, Units: s.P.Units, Accounts: s.P.Users}, cfg.Logger)
 	return s, nil
 }
 
