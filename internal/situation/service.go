@@ -609,7 +609,7 @@ func (s *Service) Round(p auth.Principal, id RoundID, asOf incident.AsOf) (Round
 	case p.May(auth.ReadJournal):
 	case p.Role == auth.Unit && p.Unit != "" && p.May(auth.FileReport) && slices.Contains(r.Units, p.Unit):
 	default:
-		return Round{}, fail.New(fail.Forbidden, "the role %q may not read this reporting round", p.Role)
+		return Round{}, fail.New(fail.Forbidden, "the role %q may not read reporting rounds", p.Role)
 	}
 	if !ok {
 		return Round{}, fail.New(fail.NotFound, "reporting round %q does not exist (at that time)", id)
