@@ -194,7 +194,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		eng.FailOverAfter(window)
 	}
 	go eng.Run(ctx, interval)
-	go svc.RunReminders(ctx, interval) // reporting rounds: a reminder to the units missing at the deadline
+	go svc.Situation.RunReminders(ctx, interval) // reporting rounds: a reminder to the units missing at the deadline
 	channels := []string{"inapp"}
 	for ch := range trs {
 		channels = append(channels, ch)

@@ -58,14 +58,14 @@ type Projection struct {
 	Incidents  *incident.View
 	Units      *directory.Directory
 	Users      *auth.Users
-	dispatches *dispatch.Book // the dispatch service's and engine's, private to them
-	Situation  *situation.Book
+	dispatches *dispatch.Book  // the dispatch service's and engine's, private to them
+	situation  *situation.Book // read through App.Situation only
 }
 
 // NewProjection returns an empty read model.
 func NewProjection() *Projection {
 	return &Projection{Incidents: incident.NewView(), Units: directory.New(), Users: auth.NewUsers(),
-		dispatches: dispatch.NewBook(), Situation: situation.NewBook()}
+		dispatches: dispatch.NewBook(), situation: situation.NewBook()}
 }
 
 // Apply folds one event from the log.
@@ -82,7 +82,7 @@ func (p *Projection) Apply(e event.Envelope) error {
 // longer be the log's.
 func (p *Projection) ApplyDecoded(e event.Envelope, inc any) error {
 	p.Incidents.ApplyDecoded(e, inc)
-	return errors.Join(p.Units.Apply(e), p.Users.Apply(e), p.dispatches.Apply(e), p.Situation.Apply(e))
+	return errors.Join(p.Units.Apply(e), p.Users.Apply(e), p.dispatches.Apply(e), p.situation.Apply(e))
 }
 
 // Config configures a Service.
@@ -109,6 +109,7 @@ type App struct {
 	Directory *directory.Service
 	Auth      *auth.Service
 	Dispatch  *dispatch.Service
+	Situation *situation.Service
 
 	P *Projection
 
@@ -171,6 +172,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	s.Directory = directory.NewService(kernel.View(s.k, func(f *Facts) *directory.Directory { return f.Units }),
 		s.P.Units, st.MaxPayload(), cfg.Logger)
 	s.Dispatch = dispatch.NewService(kernel.View(s.k, dispatchModel), s.P.dispatches, linkKey, cfg.Logger)
+	s.Situation = situation.NewService(kernel.View(s.k, situationModel), situation.ReadModel{Book: s.P.situation,
+		Incidents: s.P.Incidents, Units: s.P.Units, Accounts: s.P.Users}, cfg.Logger)
 	return s, nil
 }
 

@@ -70,15 +70,15 @@ func TestSeedSituation(t *testing.T) {
 	if inc.Closed || !inc.Exercise {
 		t.Fatalf("today's exercise: %+v", inc)
 	}
-	rounds, err := svc.Rounds(staff, inc.ID, incident.AsOf{})
+	rounds, err := svc.Situation.Rounds(staff, inc.ID, incident.AsOf{})
 	if err != nil || len(rounds) != 1 {
 		t.Fatalf("rounds: %v %+v", err, rounds)
 	}
-	st, _ := svc.RoundStatus(staff, rounds[0].Round, incident.AsOf{})
+	st, _ := svc.Situation.RoundStatus(staff, rounds[0].Round, incident.AsOf{})
 	if len(st.Missing) == 0 || !slices.Contains(st.Missing, "cs-akut") || len(st.Missing) >= len(st.Lines)/2 {
 		t.Fatalf("want most reports in and cs-akut missing: %d missing of %d: %v", len(st.Missing), len(st.Lines), st.Missing)
 	}
-	pic, err := svc.LatestPicture(staff, inc.ID, incident.AsOf{})
+	pic, err := svc.Situation.LatestPicture(staff, inc.ID, incident.AsOf{})
 	if err != nil || pic.ApprovedBy != "Stina Chef" || pic.Dispatch == "" {
 		t.Fatalf("published picture: %v %+v", err, pic)
 	}

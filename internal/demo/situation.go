@@ -37,7 +37,7 @@ func seedSituation(ctx context.Context, s *app.App) error {
 			units = append(units, u.ID)
 		}
 	}
-	round, err := s.OpenRound(ctx, tib, situation.OpenRound{Incident: inc.ID, Title: "Lägesrapport 1",
+	round, err := s.Situation.OpenRound(ctx, tib, situation.OpenRound{Incident: inc.ID, Title: "Lägesrapport 1",
 		Note: "Driftläge, bemanning, vårdplatser och hur journalstoppet märks hos er.", Audience: dispatch.Audience{Units: units},
 		Deadline: s.Now().Add(2 * time.Hour), Channels: []string{dispatch.InApp}})
 	if err != nil {
@@ -65,24 +65,24 @@ func seedSituation(ctx context.Context, s *app.App) error {
 		if i%4 == 0 {
 			v.Supplies = []situation.Supply{{Name: "Läkemedelslistor på papper", Note: "Räcker till natten."}}
 		}
-		if _, err := s.FileReport(ctx, tib, situation.File{Round: round.Round, Unit: unit, Values: v}); err != nil {
+		if _, err := s.Situation.FileReport(ctx, tib, situation.File{Round: round.Round, Unit: unit, Values: v}); err != nil {
 			return fmt.Errorf("seed report of %s: %w", unit, err)
 		}
 	}
-	pic, err := s.DraftPicture(ctx, tib, situation.DraftPicture{Incident: inc.ID})
+	pic, err := s.Situation.DraftPicture(ctx, tib, situation.DraftPicture{Incident: inc.ID})
 	if err != nil {
 		return fmt.Errorf("seed picture: %w", err)
 	}
 	c := pic.Content
 	c.Forecast = "Leverantören räknar med att återställa journalen inom 24 timmar; reservrutinerna håller över natten."
 	c.Communication = "Lägesbilden går till alla enheter; nästa presskontakt 16.00."
-	if pic, err = s.RevisePicture(ctx, tib, situation.Revise{Picture: pic.ID, Content: c}); err != nil {
+	if pic, err = s.Situation.RevisePicture(ctx, tib, situation.Revise{Picture: pic.ID, Content: c}); err != nil {
 		return fmt.Errorf("seed picture: %w", err)
 	}
-	if _, err := s.ApprovePicture(ctx, chief, pic.ID); err != nil {
+	if _, err := s.Situation.ApprovePicture(ctx, chief, pic.ID); err != nil {
 		return fmt.Errorf("seed picture approval: %w", err)
 	}
-	if _, err := s.PublishPicture(ctx, tib, situation.Publish{Picture: pic.ID}); err != nil {
+	if _, err := s.Situation.PublishPicture(ctx, tib, situation.Publish{Picture: pic.ID}); err != nil {
 		return fmt.Errorf("seed picture publication: %w", err)
 	}
 	return nil

@@ -57,6 +57,9 @@ type Record struct {
 	// the entry comes from: the same token from the same account again
 	// writes nothing and answers with the entry already written.
 	FormToken string `json:"form_token,omitempty"`
+	// Dispatch links an info_out entry to the dispatch it records; set by
+	// the capability that sends one, never by a client.
+	Dispatch string `json:"-"`
 }
 
 // Close ends an incident and sets every scope back to normal.
@@ -208,7 +211,7 @@ func (c Record) Decide(f *Facts, by event.Actor, now time.Time) ([]event.Draft, 
 	}
 	fields := Fields{ID: event.NewID(), Incident: c.Incident, Kind: c.Kind, Text: c.Text, Author: by.Name,
 		Function: c.Function, Source: c.Source, Channel: c.Channel, From: c.From, To: c.To,
-		Verified: c.Verified, Corrects: c.Corrects, Task: task}
+		Verified: c.Verified, Corrects: c.Corrects, Task: task, Dispatch: c.Dispatch}
 	if c.Kind == Decision {
 		fields.Decision = c.Decision
 	}

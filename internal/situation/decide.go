@@ -44,8 +44,9 @@ type OpenRound struct {
 // DefaultTitle names a round that was given no title.
 const DefaultTitle = "Lägesrapport"
 
-// Decide checks OpenRound and returns the dispatch's events and the round's.
-func (c OpenRound) Decide(inc *incident.Facts, units dispatch.UnitLister, by event.Actor, now time.Time) (RoundID, dispatch.ID, []event.Draft, error) {
+// Decide checks OpenRound and returns the dispatch's events, the round's
+// and the journal entry that records the call to report.
+func (c OpenRound) Decide(m WriteModel, by event.Actor, now time.Time) (RoundID, dispatch.ID, []event.Draft, error) {
 	title := strings.TrimSpace(c.Title)
 	if title == "" {
 		title = DefaultTitle
@@ -62,18 +63,22 @@ func (c OpenRound) Decide(inc *incident.Facts, units dispatch.UnitLister, by eve
 	if strings.TrimSpace(c.Note) != "" {
 		body = c.Note + "\n\n" + body
 	}
-	did, drafts, err := dispatch.Create{Incident: c.Incident, Kind: dispatch.KindReportRequest,
+	created, drafts, err := m.Dispatches.Send(dispatch.Create{Incident: c.Incident, Kind: dispatch.KindReportRequest,
 		Title: fmt.Sprintf("%s: rapport senast %s", title, clock(c.Deadline)), Body: body, Audience: c.Audience,
-		Deadline: c.Deadline, Escalation: c.Escalation, Channels: c.Channels}.DecideCarried(inc, units, by, now)
+		Deadline: c.Deadline, Escalation: c.Escalation, Channels: c.Channels}, by, now)
 	if err != nil {
 		return "", "", nil, err
 	}
-	created := drafts[0].Payload.(dispatch.Created)
+	did := created.Dispatch
 	id := RoundID(event.NewID())
 	drafts = append(drafts, event.Draft{Type: TypeRoundOpened, Subject: string(id), Actor: by.Username,
 		Payload: RoundOpened{Round: id, Incident: c.Incident, Title: title, Note: c.Note, Audience: c.Audience,
 			Units: created.Units, Deadline: c.Deadline.UTC(), Dispatch: did, Author: by.Name}})
-	return id, did, drafts, nil
+	entry, err := m.Journal.RecordDispatch(created, "Rapportomgång: "+title, by, now)
+	if err != nil {
+		return "", "", nil, err
+	}
+	return id, did, append(drafts, entry...), nil
 }
 
 func checkDeadline(field string, t, now time.Time) error {
@@ -148,8 +153,10 @@ func (c ReopenRound) Decide(b *Book, by event.Actor, now time.Time) ([]event.Dra
 // the escalation of the call to report. A round gets one reminder, ever:
 // the write model knows it was sent, so running Remind again (another
 // engine round, another node) adds nothing. Nothing is due for a closed
-// incident.
-func Remind(b *Book, inc *incident.Facts, units dispatch.UnitLister, d *dispatch.Book, id RoundID, now time.Time) ([]event.Draft, error) {
+// incident. The reminder is due and sent as of now; its journal entry is
+// written at the writer's clock, written.
+func Remind(m WriteModel, id RoundID, now, written time.Time) ([]event.Draft, error) {
+	b := m.Book
 	b.mu.RLock()
 	r := b.rounds[id]
 	if r == nil || r.reminded != nil {
@@ -159,7 +166,7 @@ func Remind(b *Book, inc *incident.Facts, units dispatch.UnitLister, d *dispatch
 	v, _ := r.view(incident.AsOf{})
 	latest := r.latest(incident.AsOf{})
 	b.mu.RUnlock()
-	if v.Closed || now.Before(v.Deadline) || inc.CheckOpen(v.Incident) != nil {
+	if v.Closed || now.Before(v.Deadline) || m.Incidents.CheckOpen(v.Incident) != nil {
 		return nil, nil
 	}
 	var missing []string
@@ -171,22 +178,27 @@ func Remind(b *Book, inc *incident.Facts, units dispatch.UnitLister, d *dispatch
 	if len(missing) == 0 {
 		return nil, nil
 	}
-	request, ok := d.Head(v.Dispatch)
+	request, ok := m.Dispatches.Head(v.Dispatch)
 	if !ok {
 		return nil, fmt.Errorf("remind round %s: its dispatch %s is not in the model", id, v.Dispatch)
 	}
 	esc := request.Escalation
-	did, drafts, err := dispatch.Create{Incident: v.Incident, Kind: dispatch.KindReportReminder,
+	sent, drafts, err := m.Dispatches.Send(dispatch.Create{Incident: v.Incident, Kind: dispatch.KindReportReminder,
 		Title: fmt.Sprintf("Påminnelse: rapport saknas – %s (senast %s)", v.Title, clock(v.Deadline)),
 		Body: fmt.Sprintf("Enhetens rapport till omgången ”%s” skulle ha lämnats senast %s och saknas. Rapportera i Fyr nu.",
 			v.Title, stamped(v.Deadline)),
 		Audience: dispatch.Audience{Units: missing}, Deadline: now.Add(ReminderIn), Escalation: &esc,
-		Channels: request.Channels}.DecideCarried(inc, units, event.System, now)
+		Channels: request.Channels}, event.System, now)
 	if err != nil {
 		return nil, fmt.Errorf("remind round %s: %w", id, err)
 	}
-	return append(drafts, event.Draft{Type: TypeRoundReminded, Subject: string(id), Actor: event.System.Username,
-		Payload: RoundReminded{Round: id, Dispatch: did, Units: missing}}), nil
+	drafts = append(drafts, event.Draft{Type: TypeRoundReminded, Subject: string(id), Actor: event.System.Username,
+		Payload: RoundReminded{Round: id, Dispatch: sent.Dispatch, Units: missing}})
+	entry, err := m.Journal.RecordDispatch(sent, "Påminnelse: rapport saknas i omgången "+v.Title, event.System, written)
+	if err != nil {
+		return nil, fmt.Errorf("remind round %s: %w", id, err)
+	}
+	return append(drafts, entry...), nil
 }
 
 // File is a unit's report in a round. A unit account files for its own
@@ -203,7 +215,8 @@ type File struct {
 // unit's receipt of the call to report (and of the reminder, when it got
 // one): a report shows the call was received, so escalation stops. Who may
 // report for the unit is checked by the caller (the service).
-func (c File) Decide(b *Book, d *dispatch.Book, by event.Actor, onBehalf bool, now time.Time) (ReportID, []event.Draft, error) {
+func (c File) Decide(m WriteModel, by event.Actor, onBehalf bool, now time.Time) (ReportID, []event.Draft, error) {
+	b := m.Book
 	b.mu.RLock()
 	r, err := b.round(c.Round)
 	if err != nil {
@@ -253,11 +266,11 @@ func (c File) Decide(b *Book, d *dispatch.Book, by event.Actor, onBehalf bool, n
 		if did == "" {
 			continue
 		}
-		if _, ok := d.UnitState(did, c.Unit); !ok {
+		if !m.Dispatches.Addressed(did, c.Unit) {
 			continue // the reminder went to the units missing then
 		}
-		ack, err := dispatch.Acknowledge{Dispatch: did, Unit: c.Unit, By: by, Channel: channel,
-			Readback: "Rapport lämnad"}.Decide(d, by.Username)
+		ack, err := m.Dispatches.Acknowledge(dispatch.Acknowledge{Dispatch: did, Unit: c.Unit, By: by, Channel: channel,
+			Readback: "Rapport lämnad"}, by.Username)
 		if err != nil {
 			return "", nil, fmt.Errorf("receipt of dispatch %s by the report of unit %s: %w", did, c.Unit, err)
 		}
@@ -370,14 +383,15 @@ type DraftPicture struct {
 
 // Decide checks the draft: the incident is open, no earlier version is
 // still unpublished, the content is valid.
-func (c DraftPicture) Decide(b *Book, inc *incident.Facts, units dispatch.UnitLister, by event.Actor, now time.Time) (PictureID, []event.Draft, error) {
-	if err := inc.CheckOpen(c.Incident); err != nil {
+func (c DraftPicture) Decide(m WriteModel, by event.Actor, now time.Time) (PictureID, []event.Draft, error) {
+	if err := m.Incidents.CheckOpen(c.Incident); err != nil {
 		return "", nil, err
 	}
-	content, err := c.Content.Check(units)
+	content, err := c.Content.Check(m.Units)
 	if err != nil {
 		return "", nil, err
 	}
+	b := m.Book
 	b.mu.RLock()
 	ids := b.picOrder[c.Incident]
 	for _, id := range ids {
@@ -411,17 +425,17 @@ type Revise struct {
 }
 
 // Decide checks that the version is still a draft and the content valid.
-func (c Revise) Decide(b *Book, units dispatch.UnitLister, by event.Actor) ([]event.Draft, error) {
-	b.mu.RLock()
-	p, err := b.picture(c.Picture)
-	b.mu.RUnlock()
+func (c Revise) Decide(m WriteModel, by event.Actor) ([]event.Draft, error) {
+	m.Book.mu.RLock()
+	p, err := m.Book.picture(c.Picture)
+	m.Book.mu.RUnlock()
 	if err != nil {
 		return nil, err
 	}
 	if p.Status != Draft {
 		return nil, fail.New(fail.Conflict, "version %d is %s and can no longer be edited: start a new version", p.Version, p.Status)
 	}
-	content, err := c.Content.Check(units)
+	content, err := c.Content.Check(m.Units)
 	if err != nil {
 		return nil, err
 	}
@@ -491,11 +505,11 @@ type Publish struct {
 const PublishReceipt = time.Hour
 
 // Decide checks that the version is approved and returns the dispatch's
-// events and the publication.
-func (c Publish) Decide(b *Book, inc *incident.Facts, units dispatch.UnitLister, by event.Actor, now time.Time, names func(unit string) string) (dispatch.ID, []event.Draft, error) {
-	b.mu.RLock()
-	p, err := b.picture(c.Picture)
-	b.mu.RUnlock()
+// events, the publication and the journal entry that records it.
+func (c Publish) Decide(m WriteModel, by event.Actor, now time.Time) (dispatch.ID, []event.Draft, error) {
+	m.Book.mu.RLock()
+	p, err := m.Book.picture(c.Picture)
+	m.Book.mu.RUnlock()
 	if err != nil {
 		return "", nil, err
 	}
@@ -513,18 +527,29 @@ func (c Publish) Decide(b *Book, inc *incident.Facts, units dispatch.UnitLister,
 	if isEmpty(audience) {
 		audience = dispatch.Audience{All: true}
 	}
+	names := func(id string) string {
+		if u, ok := m.Units.Unit(id); ok {
+			return u.Name
+		}
+		return id
+	}
 	body := Render(p, names)
 	if utf8.RuneCountInString(body) > incident.MaxText {
 		body = string([]rune(body)[:incident.MaxText-100]) + "\n…\n(Se hela lägesbilden i Fyr.)"
 	}
-	did, drafts, err := dispatch.Create{Incident: p.Incident, Kind: dispatch.KindPicture,
+	sent, drafts, err := m.Dispatches.Send(dispatch.Create{Incident: p.Incident, Kind: dispatch.KindPicture,
 		Title: fmt.Sprintf("Lägesbild version %d: %s", p.Version, firstLine(p.Content.Event, 120)), Body: body,
-		Audience: audience, Deadline: deadline}.DecideCarried(inc, units, by, now)
+		Audience: audience, Deadline: deadline}, by, now)
 	if err != nil {
 		return "", nil, err
 	}
-	return did, append(drafts, event.Draft{Type: TypePicturePublished, Subject: string(c.Picture), Actor: by.Username,
-		Payload: PicturePublished{Picture: c.Picture, Dispatch: did, By: by.Name}}), nil
+	drafts = append(drafts, event.Draft{Type: TypePicturePublished, Subject: string(c.Picture), Actor: by.Username,
+		Payload: PicturePublished{Picture: c.Picture, Dispatch: sent.Dispatch, By: by.Name}})
+	entry, err := m.Journal.RecordDispatch(sent, fmt.Sprintf("Lägesbild version %d publicerad", p.Version), by, now)
+	if err != nil {
+		return "", nil, err
+	}
+	return sent.Dispatch, append(drafts, entry...), nil
 }
 
 func isEmpty(a dispatch.Audience) bool {
@@ -559,7 +584,7 @@ func (c SetFourEyes) Decide(b *Book, by event.Actor) ([]event.Draft, error) {
 // Check validates a picture's content and returns it with its audience
 // checked. Errors name the field: event, consequences.capacity,
 // direction[0].owner, affected, audience.units …
-func (c Content) Check(units dispatch.UnitLister) (Content, error) {
+func (c Content) Check(units Roster) (Content, error) {
 	texts := []struct{ field, v string }{
 		{"scope", c.Scope}, {"consequences.patient_safety", c.Consequences.PatientSafety},
 		{"consequences.capacity", c.Consequences.Capacity}, {"consequences.staff", c.Consequences.Staff},

@@ -20,7 +20,7 @@ func TestApprovalWhenNoOtherHolder(t *testing.T) {
 	inc := pictureIncident(t, env)
 	addStabschef(t, env, "chef1", "Stina Stabschef")
 	chefP := staffPrincipal(t, env, "chef1")
-	pic, err := env.Svc.DraftPicture(ctx, chefP, situation.DraftPicture{Incident: inc})
+	pic, err := env.Svc.Situation.DraftPicture(ctx, chefP, situation.DraftPicture{Incident: inc})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestApprovalWhenNoOtherHolder(t *testing.T) {
 		t.Errorf("the only stabschef, the author, is offered the approval or not told who can: %s", section(page, `id="approve-wait"`))
 	}
 	admin := env.Principal(auth.Admin)
-	if err := env.Svc.SetFourEyes(ctx, admin, false); err != nil {
+	if err := env.Svc.Situation.SetFourEyes(ctx, admin, false); err != nil {
 		t.Fatal(err)
 	}
 	_, page = chef.get("/pictures/" + string(pic.ID))

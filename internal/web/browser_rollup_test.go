@@ -64,7 +64,7 @@ func TestBrowserUnitReportsOnPhoneAndRollupUpdatesLive(t *testing.T) {
 	s.do("the versions list", chromedp.Navigate(env.URL+"/incidents/"+string(inc.ID)+"/pictures"),
 		chromedp.WaitVisible(chromedp.ID("pictures-empty")),
 		chromedp.Evaluate[chromedp.Void]("window.__notReloaded = true"))
-	if _, err := env.Svc.DraftPicture(context.Background(), env.Principal(auth.Staff), situation.DraftPicture{Incident: inc.ID}); err != nil {
+	if _, err := env.Svc.Situation.DraftPicture(context.Background(), env.Principal(auth.Staff), situation.DraftPicture{Incident: inc.ID}); err != nil {
 		t.Fatal(err)
 	}
 	s.do("the new draft shows live", chromedp.WaitVisible(chromedp.ID("picture-versions")))

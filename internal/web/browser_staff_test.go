@@ -91,14 +91,14 @@ func TestBrowserFourEyesSaysWhoMayApprove(t *testing.T) {
 	inc := pictureIncident(t, env)
 	addStabschef(t, env, "chef1", "Stina Stabschef")
 	addStabschef(t, env, "chef2", "Anna Andersson")
-	pic, err := env.Svc.DraftPicture(ctx, staffPrincipal(t, env, "chef1"), situation.DraftPicture{Incident: inc})
+	pic, err := env.Svc.Situation.DraftPicture(ctx, staffPrincipal(t, env, "chef1"), situation.DraftPicture{Incident: inc})
 	if err != nil {
 		t.Fatal(err)
 	}
 	path := "/pictures/" + string(pic.ID)
 
 	// The service's refusal names the rule and what must happen, whole.
-	_, err = env.Svc.ApprovePicture(ctx, staffPrincipal(t, env, "chef1"), pic.ID)
+	_, err = env.Svc.Situation.ApprovePicture(ctx, staffPrincipal(t, env, "chef1"), pic.ID)
 	if msg := fail.As(err).Message; fail.As(err).Code != fail.Forbidden || !strings.HasSuffix(msg, "another holder of the approving function must approve it") {
 		t.Errorf("the author's approval is refused with %q (%s), want the whole rule", msg, fail.As(err).Code)
 	}
@@ -185,12 +185,12 @@ func roundWithOneMissing(t *testing.T, env *fyrtest.Env) (incident.ID, situation
 	if _, err := env.Svc.Directory.SetContacts(ctx, &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"}); err != nil {
 		t.Fatal(err)
 	}
-	round, err := env.Svc.OpenRound(ctx, staff, situation.OpenRound{Incident: inc.ID,
+	round, err := env.Svc.Situation.OpenRound(ctx, staff, situation.OpenRound{Incident: inc.ID,
 		Audience: dispatch.Audience{Units: []string{"avd1", fyrtest.Hospital}}, Deadline: env.Svc.Now().Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Svc.FileReport(ctx, staff, situation.File{Round: round.Round, Unit: fyrtest.Hospital, Values: situation.Values{
+	if _, err := env.Svc.Situation.FileReport(ctx, staff, situation.File{Round: round.Round, Unit: fyrtest.Hospital, Values: situation.Values{
 		State: situation.Normal, Staff: situation.Staffing{Present: 40}, Beds: situation.Beds{Total: 100, Occupied: 80}}}); err != nil {
 		t.Fatal(err)
 	}

@@ -212,7 +212,7 @@ func (s *Server) showUnitDispatch(w http.ResponseWriter, r *http.Request, p auth
 		w.WriteHeader(http.StatusBadRequest)
 	}
 	pg := unitDispatchPage{Base: s.base(r, &p, view.Dispatch.Title), View: *view, UnitName: s.unitName(p.Unit), Error: ferr}
-	if rd, err := s.svc.RoundForDispatch(p, id); err == nil && !rd.Closed {
+	if rd, err := s.svc.Situation.RoundForDispatch(p, id); err == nil && !rd.Closed {
 		pg.Round = string(rd.Round) // a call to report: the form is what answers it
 	}
 	s.render(w, r, "dispatch-unit", pg)

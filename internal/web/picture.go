@@ -234,7 +234,7 @@ func (s *Server) pictureRoutes() {
 // fourEyesSubmit turns the organisation's four-eyes rule on or off (an
 // administrator's setting) and returns to the page it was changed on.
 func (s *Server) fourEyesSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := s.svc.SetFourEyes(r.Context(), p, r.PostFormValue("enabled") == "true"); err != nil {
+	if err := s.svc.Situation.SetFourEyes(r.Context(), p, r.PostFormValue("enabled") == "true"); err != nil {
 		return err
 	}
 	http.Redirect(w, r, safeBack(r.PostFormValue("back")), http.StatusSeeOther)
@@ -281,12 +281,12 @@ func (s *Server) showPictureList(w http.ResponseWriter, r *http.Request, p auth.
 	if err != nil {
 		return err
 	}
-	pics, err := s.svc.Pictures(p, id, q.AsOf)
+	pics, err := s.svc.Situation.Pictures(p, id, q.AsOf)
 	if err != nil {
 		return err
 	}
 	pg := pictureListPage{Base: s.base(r, &p, T(langOf(r), "picture.title")+": "+inc.Title), Incident: inc, Pictures: pics,
-		FourEyes: s.svc.FourEyes(), CanWrite: p.May(auth.WriteIncidents) && !inc.Closed && q.IsNow(), AsOf: q.AsOf,
+		FourEyes: s.svc.Situation.FourEyes(), CanWrite: p.May(auth.WriteIncidents) && !inc.Closed && q.IsNow(), AsOf: q.AsOf,
 		Query: r.URL.Query(), Keep: keepAsOf(r.URL.Query()), Error: ferr, CanSet: p.May(auth.ManageSettings) && q.IsNow()}
 	pg.LiveIncident = id // the versions table follows drafts, approvals and publications
 	for i := range pics {
@@ -307,7 +307,7 @@ func (s *Server) pictureNew(w http.ResponseWriter, r *http.Request, p auth.Princ
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return err
 	}
-	pic, err := s.svc.DraftPicture(r.Context(), p, situation.DraftPicture{Incident: incident.ID(r.PathValue("id"))})
+	pic, err := s.svc.Situation.DraftPicture(r.Context(), p, situation.DraftPicture{Incident: incident.ID(r.PathValue("id"))})
 	if err != nil {
 		ferr, code, err := pictureFailure("new", err)
 		if err != nil {
@@ -372,7 +372,7 @@ func (s *Server) loadPicture(r *http.Request, p auth.Principal) (picturePage, er
 	if r.Method != http.MethodGet {
 		q.AsOf = incident.AsOf{} // a form answers about the present
 	}
-	pic, err := s.svc.Picture(p, situation.PictureID(r.PathValue("id")), q.AsOf)
+	pic, err := s.svc.Situation.Picture(p, situation.PictureID(r.PathValue("id")), q.AsOf)
 	if err != nil {
 		return picturePage{}, err
 	}
@@ -383,7 +383,7 @@ func (s *Server) loadPicture(r *http.Request, p auth.Principal) (picturePage, er
 	lang := langOf(r)
 	title := fmt.Sprintf("%s %d: %s", T(lang, "picture.title"), pic.Version, inc.Title)
 	return picturePage{Base: s.base(r, &p, title), Incident: inc, Picture: pic, Fields: s.pictureFields(lang, pic.Content),
-		AsOf: q.AsOf, Keep: keepAsOf(r.URL.Query()), FourEyes: s.svc.FourEyes(), Org: s.orgName()}, nil
+		AsOf: q.AsOf, Keep: keepAsOf(r.URL.Query()), FourEyes: s.svc.Situation.FourEyes(), Org: s.orgName()}, nil
 }
 
 func (s *Server) showPicture(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *formError, form url.Values, code int, notice string) error {
@@ -426,7 +426,7 @@ func (s *Server) showPicture(w http.ResponseWriter, r *http.Request, p auth.Prin
 			pg.Coverage = &d
 		}
 	}
-	if all, err := s.svc.Pictures(p, pic.Incident, pg.AsOf); err == nil {
+	if all, err := s.svc.Situation.Pictures(p, pic.Incident, pg.AsOf); err == nil {
 		for _, o := range all {
 			if o.ID != pic.ID {
 				pg.Others = append(pg.Others, o)
@@ -565,7 +565,7 @@ func (s *Server) pictureRevise(w http.ResponseWriter, r *http.Request, p auth.Pr
 		return err
 	}
 	id := situation.PictureID(r.PathValue("id"))
-	cur, err := s.svc.Picture(p, id, incident.AsOf{})
+	cur, err := s.svc.Situation.Picture(p, id, incident.AsOf{})
 	if err != nil {
 		return err
 	}
@@ -574,7 +574,7 @@ func (s *Server) pictureRevise(w http.ResponseWriter, r *http.Request, p auth.Pr
 	}
 	c, rowOf, err := formContent(r.PostForm, cur.Content)
 	if err == nil {
-		_, err = s.svc.RevisePicture(r.Context(), p, situation.Revise{Picture: id, Content: c})
+		_, err = s.svc.Situation.RevisePicture(r.Context(), p, situation.Revise{Picture: id, Content: c})
 	}
 	if err != nil {
 		ferr, code, err := pictureFailure("revise", err)
@@ -593,7 +593,7 @@ func (s *Server) pictureApprove(w http.ResponseWriter, r *http.Request, p auth.P
 		return err
 	}
 	id := situation.PictureID(r.PathValue("id"))
-	if _, err := s.svc.ApprovePicture(r.Context(), p, id); err != nil {
+	if _, err := s.svc.Situation.ApprovePicture(r.Context(), p, id); err != nil {
 		ferr, code, err := pictureFailure("approve", err)
 		if err != nil {
 			return err
@@ -610,7 +610,7 @@ func (s *Server) pictureDiscard(w http.ResponseWriter, r *http.Request, p auth.P
 		return err
 	}
 	id := situation.PictureID(r.PathValue("id"))
-	if _, err := s.svc.DiscardPicture(r.Context(), p, situation.Discard{Picture: id, Reason: r.PostFormValue("reason")}); err != nil {
+	if _, err := s.svc.Situation.DiscardPicture(r.Context(), p, situation.Discard{Picture: id, Reason: r.PostFormValue("reason")}); err != nil {
 		ferr, code, err := pictureFailure("discard", err)
 		if err != nil {
 			return err
@@ -635,7 +635,7 @@ func (s *Server) picturePublish(w http.ResponseWriter, r *http.Request, p auth.P
 			}
 			cmd.Deadline = s.svc.Now().Add(time.Duration(minutes) * time.Minute)
 		}
-		_, err := s.svc.PublishPicture(r.Context(), p, cmd)
+		_, err := s.svc.Situation.PublishPicture(r.Context(), p, cmd)
 		return err
 	}()
 	if err != nil {
@@ -657,15 +657,15 @@ func (s *Server) pictureDiff(w http.ResponseWriter, r *http.Request, p auth.Prin
 	if b == "" {
 		return fail.Field("with", "name the version to compare with")
 	}
-	changes, err := s.svc.PictureDiff(p, a, b)
+	changes, err := s.svc.Situation.PictureDiff(p, a, b)
 	if err != nil {
 		return err
 	}
-	pa, err := s.svc.Picture(p, a, incident.AsOf{})
+	pa, err := s.svc.Situation.Picture(p, a, incident.AsOf{})
 	if err != nil {
 		return err
 	}
-	pb, err := s.svc.Picture(p, b, incident.AsOf{})
+	pb, err := s.svc.Situation.Picture(p, b, incident.AsOf{})
 	if err != nil {
 		return err
 	}
@@ -716,14 +716,14 @@ func (s *Server) orgName() string {
 // for its file name.
 func (s *Server) situationReport(r *http.Request, p auth.Principal) (string, situation.Picture, error) {
 	id := situation.PictureID(r.PathValue("id"))
-	text, err := s.svc.SituationReport(p, id, s.orgName(), nil)
+	text, err := s.svc.Situation.SituationReport(p, id, s.orgName(), nil)
 	if err != nil {
 		if fail.Is(err, fail.Conflict) {
 			return "", situation.Picture{}, fail.New(fail.Conflict, "%s (%v)", T(langOf(r), "picture.report.unpub"), fail.As(err))
 		}
 		return "", situation.Picture{}, err
 	}
-	pic, err := s.svc.Picture(p, id, incident.AsOf{})
+	pic, err := s.svc.Situation.Picture(p, id, incident.AsOf{})
 	return text, pic, err
 }
 

@@ -70,7 +70,7 @@ func pictureIncident(t *testing.T, env *fyrtest.Env) incident.ID {
 		Task: &incident.TaskInfo{Owner: "Chefläkare", Status: incident.TaskOpen}}); err != nil {
 		t.Fatal(err)
 	}
-	round, err := env.Svc.OpenRound(ctx, staff, situation.OpenRound{Incident: inc.ID,
+	round, err := env.Svc.Situation.OpenRound(ctx, staff, situation.OpenRound{Incident: inc.ID,
 		Audience: dispatch.Audience{Units: []string{"avd1", fyrtest.Hospital}}, Deadline: env.Svc.Now().Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +79,7 @@ func pictureIncident(t *testing.T, env *fyrtest.Env) incident.ID {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Svc.FileReport(ctx, unit, situation.File{Round: round.Round, Values: situation.Values{State: situation.Limited,
+	if _, err := env.Svc.Situation.FileReport(ctx, unit, situation.File{Round: round.Round, Values: situation.Values{State: situation.Limited,
 		Staff: situation.Staffing{Present: 12, Missing: 3}, Beds: situation.Beds{Total: 20, Occupied: 18},
 		Systems: []situation.SystemStatus{{Name: "Cosmic", State: situation.Down}}}}); err != nil {
 		t.Fatal(err)
@@ -247,7 +247,7 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 	// Publishing happens in a later millisecond than the approval (times
 	// are kept to the millisecond), so that a view at the approval's time
 	// shows the version approved and not yet published.
-	approved, _ := env.Svc.P.Situation.Picture(situation.PictureID(v1ID), incident.AsOf{})
+	approved, _ := env.Svc.Situation.Picture(env.Principal(auth.Staff), situation.PictureID(v1ID), incident.AsOf{})
 	for !env.Svc.Now().Truncate(time.Millisecond).After(approved.ApprovedAt) {
 	}
 	if code, _, body := chef.post(v1+"/publish", url.Values{"csrf": {chef.csrf}, "deadline": {"0"}}); code != 400 || !strings.Contains(body, "<code>deadline</code>") {
@@ -256,7 +256,7 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 	if code, loc, _ := chef.post(v1+"/publish", url.Values{"csrf": {chef.csrf}, "deadline": {"45"}}); code != 303 || loc != v1+"?done=published" {
 		t.Fatalf("publish: %d %q", code, loc)
 	}
-	pub, _ := env.Svc.P.Situation.Picture(situation.PictureID(v1ID), incident.AsOf{})
+	pub, _ := env.Svc.Situation.Picture(env.Principal(auth.Staff), situation.PictureID(v1ID), incident.AsOf{})
 	if pub.Dispatch == "" {
 		t.Fatal("the published version has no dispatch")
 	}
@@ -392,28 +392,28 @@ func TestPictureDiffMarksChangedFields(t *testing.T) {
 	addStabschef(t, env, "chef1", "Stina Stabschef")
 	staff := env.Principal(auth.Staff)
 	chefP := auth.Principal{Username: "chef1", Name: "Stina Stabschef", Role: auth.Staff, Function: "stabschef"}
-	v1, err := env.Svc.DraftPicture(ctx, staff, situation.DraftPicture{Incident: id, Content: situation.Content{
+	v1, err := env.Svc.Situation.DraftPicture(ctx, staff, situation.DraftPicture{Incident: id, Content: situation.Content{
 		Event: "Journalsystemet nere", Coordination: "Samverkan med kommunerna", Forecast: "Åter i kväll"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Svc.ApprovePicture(ctx, chefP, v1.ID); err != nil {
+	if _, err := env.Svc.Situation.ApprovePicture(ctx, chefP, v1.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Svc.PublishPicture(ctx, staff, situation.Publish{Picture: v1.ID}); err != nil {
+	if _, err := env.Svc.Situation.PublishPicture(ctx, staff, situation.Publish{Picture: v1.ID}); err != nil {
 		t.Fatal(err)
 	}
 	b := newBrowser(t, env)
 	b.login(auth.Staff)
 	_, loc, _ := b.post("/incidents/"+string(id)+"/pictures", url.Values{"csrf": {b.csrf}})
 	v2 := situation.PictureID(strings.TrimPrefix(loc, "/pictures/"))
-	cur, _ := env.Svc.Picture(staff, v2, incident.AsOf{})
+	cur, _ := env.Svc.Situation.Picture(staff, v2, incident.AsOf{})
 	if cur.Content.Coordination != "Samverkan med kommunerna" {
 		t.Fatalf("the new version does not carry the coordination forward: %q", cur.Content.Coordination)
 	}
 	c := cur.Content
 	c.Event, c.Forecast = "Journalsystemet nere", "Åter tidigast i morgon"
-	if _, err := env.Svc.RevisePicture(ctx, staff, situation.Revise{Picture: v2, Content: c}); err != nil {
+	if _, err := env.Svc.Situation.RevisePicture(ctx, staff, situation.Revise{Picture: v2, Content: c}); err != nil {
 		t.Fatal(err)
 	}
 	_, list := b.get("/incidents/" + string(id) + "/pictures")
@@ -461,23 +461,23 @@ func publishedAndDraft(t *testing.T, env *fyrtest.Env) (incident.ID, situation.P
 	addStabschef(t, env, "chef1", "Stina Stabschef")
 	staff := env.Principal(auth.Staff)
 	chef := auth.Principal{Username: "chef1", Name: "Stina Stabschef", Role: auth.Staff, Function: "stabschef"}
-	v1, err := env.Svc.DraftPicture(ctx, staff, situation.DraftPicture{Incident: id})
+	v1, err := env.Svc.Situation.DraftPicture(ctx, staff, situation.DraftPicture{Incident: id})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := v1.Content
 	c.Event = "Cyberattack mot journalsystemet – påverkar Växjö och Ljungby"
 	c.Forecast = "Åter tidigast i morgon"
-	if _, err := env.Svc.RevisePicture(ctx, staff, situation.Revise{Picture: v1.ID, Content: c}); err != nil {
+	if _, err := env.Svc.Situation.RevisePicture(ctx, staff, situation.Revise{Picture: v1.ID, Content: c}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Svc.ApprovePicture(ctx, chef, v1.ID); err != nil {
+	if _, err := env.Svc.Situation.ApprovePicture(ctx, chef, v1.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Svc.PublishPicture(ctx, staff, situation.Publish{Picture: v1.ID}); err != nil {
+	if _, err := env.Svc.Situation.PublishPicture(ctx, staff, situation.Publish{Picture: v1.ID}); err != nil {
 		t.Fatal(err)
 	}
-	v2, err := env.Svc.DraftPicture(ctx, staff, situation.DraftPicture{Incident: id})
+	v2, err := env.Svc.Situation.DraftPicture(ctx, staff, situation.DraftPicture{Incident: id})
 	if err != nil {
 		t.Fatal(err)
 	}

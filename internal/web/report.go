@@ -204,21 +204,24 @@ func reportUnit(r *http.Request, p auth.Principal) string {
 
 func (s *Server) reportForm(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	id := situation.RoundID(r.PathValue("id"))
-	file, err := s.svc.ReportForm(p, id, reportUnit(r, p))
+	file, err := s.svc.Situation.ReportForm(p, id, reportUnit(r, p))
 	if err != nil {
 		return err
 	}
-	_, prefilled := s.svc.P.Situation.Last(file.Unit)
+	prefilled, err := s.svc.Situation.Prefilled(p, file.Unit)
+	if err != nil {
+		return err
+	}
 	return s.showReportForm(w, r, p, id, file.Unit, formOf(file.Values), prefilled, nil)
 }
 
 func (s *Server) showReportForm(w http.ResponseWriter, r *http.Request, p auth.Principal, id situation.RoundID, unit string,
 	form reportFormView, prefilled bool, ferr *formError) error {
-	st, _, err := s.svc.RoundForUnit(p, id, unit)
+	st, _, err := s.svc.Situation.RoundForUnit(p, id, unit)
 	if err != nil {
 		return err
 	}
-	names, _ := s.svc.SystemNames(p)
+	names, _ := s.svc.Situation.SystemNames(p)
 	if ferr != nil {
 		w.WriteHeader(http.StatusBadRequest)
 	}
@@ -237,7 +240,7 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request, p auth.Pri
 		at, err = parseTime("occurred_at", form.OccurredAt)
 	}
 	if err == nil {
-		_, err = s.svc.FileReport(r.Context(), p, situation.File{Round: id, Unit: unit, Values: values, OccurredAt: at})
+		_, err = s.svc.Situation.FileReport(r.Context(), p, situation.File{Round: id, Unit: unit, Values: values, OccurredAt: at})
 	}
 	if err != nil {
 		ferr, err := formFailure("report", err)

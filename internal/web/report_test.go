@@ -23,7 +23,7 @@ func openRound(t *testing.T, env *fyrtest.Env) (incident.Incident, situation.Rou
 	if err != nil {
 		t.Fatal(err)
 	}
-	rd, err := env.Svc.OpenRound(ctx, staff, situation.OpenRound{Incident: inc.ID, Title: "Lägesrapport 14:00",
+	rd, err := env.Svc.Situation.OpenRound(ctx, staff, situation.OpenRound{Incident: inc.ID, Title: "Lägesrapport 14:00",
 		Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour), Channels: []string{dispatch.InApp}})
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +104,7 @@ func TestReportRefusals(t *testing.T) {
 	unit := newBrowser(t, env)
 	unit.login(auth.Unit)
 	unit.get("/rounds/" + string(rd.Round) + "/report")
-	if _, err := env.Svc.CloseRound(ctx, env.Principal(auth.Staff), rd.Round); err != nil {
+	if _, err := env.Svc.Situation.CloseRound(ctx, env.Principal(auth.Staff), rd.Round); err != nil {
 		t.Fatal(err)
 	}
 	before := env.Svc.Seq()
@@ -115,7 +115,7 @@ func TestReportRefusals(t *testing.T) {
 	if env.Svc.Seq() != before {
 		t.Fatal("a report on a closed round wrote to the log")
 	}
-	if _, err := env.Svc.ReopenRound(ctx, env.Principal(auth.Staff), situation.ReopenRound{Round: rd.Round}); err != nil {
+	if _, err := env.Svc.Situation.ReopenRound(ctx, env.Principal(auth.Staff), situation.ReopenRound{Round: rd.Round}); err != nil {
 		t.Fatal(err)
 	}
 	if code, _, _ := unit.post("/rounds/"+string(rd.Round)+"/report", reportValues(unit, "normal", "20", "10")); code != 303 {
@@ -145,7 +145,7 @@ func TestReportRefusals(t *testing.T) {
 	if code, loc, _ := staff.post("/rounds/"+string(rd.Round)+"/report", v); code != 303 || loc != "/rounds/"+string(rd.Round) {
 		t.Fatalf("report on behalf: %d → %q", code, loc)
 	}
-	reps, _ := env.Svc.Reports(env.Principal(auth.Staff), situation.ReportQuery{Round: rd.Round, Unit: "avd1"}, "test")
+	reps, _ := env.Svc.Situation.Reports(env.Principal(auth.Staff), situation.ReportQuery{Round: rd.Round, Unit: "avd1"}, "test")
 	if len(reps) != 2 || !reps[1].OnBehalf || reps[1].State != situation.Closed {
 		t.Fatalf("reports: %+v", reps)
 	}
@@ -159,7 +159,7 @@ func TestUnitPageShowsThePublishedPicture(t *testing.T) {
 	ctx := context.Background()
 	inc, _ := openRound(t, env)
 	staff := env.Principal(auth.Staff)
-	p, err := env.Svc.DraftPicture(ctx, staff, situation.DraftPicture{Incident: inc.ID, Content: situation.Content{Event: "DNS-felet kvarstår"}})
+	p, err := env.Svc.Situation.DraftPicture(ctx, staff, situation.DraftPicture{Incident: inc.ID, Content: situation.Content{Event: "DNS-felet kvarstår"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,10 +168,10 @@ func TestUnitPageShowsThePublishedPicture(t *testing.T) {
 	if _, page := unit.get("/unit"); strings.Contains(page, "DNS-felet kvarstår") {
 		t.Fatal("the unit sees a draft")
 	}
-	if _, err := env.Svc.ApprovePicture(ctx, env.Principal(auth.Admin), p.ID); err != nil {
+	if _, err := env.Svc.Situation.ApprovePicture(ctx, env.Principal(auth.Admin), p.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Svc.PublishPicture(ctx, staff, situation.Publish{Picture: p.ID}); err != nil {
+	if _, err := env.Svc.Situation.PublishPicture(ctx, staff, situation.Publish{Picture: p.ID}); err != nil {
 		t.Fatal(err)
 	}
 	_, page := unit.get("/unit")
@@ -204,11 +204,11 @@ func TestFourEyesFromThePictureList(t *testing.T) {
 		t.Fatal("the administrator is not offered the four-eyes setting")
 	}
 	code, loc, _ := admin.post("/settings/four-eyes", url.Values{"csrf": {admin.csrf}, "enabled": {"false"}, "back": {list}})
-	if code != 303 || loc != list || env.Svc.FourEyes() {
-		t.Fatalf("turn four eyes off: %d → %q, on: %v", code, loc, env.Svc.FourEyes())
+	if code != 303 || loc != list || env.Svc.Situation.FourEyes() {
+		t.Fatalf("turn four eyes off: %d → %q, on: %v", code, loc, env.Svc.Situation.FourEyes())
 	}
-	if code, _, _ := admin.post("/settings/four-eyes", url.Values{"csrf": {admin.csrf}, "enabled": {"true"}, "back": {"//evil.example"}}); code != 303 || !env.Svc.FourEyes() {
-		t.Fatalf("turn four eyes on: %d, on: %v", code, env.Svc.FourEyes())
+	if code, _, _ := admin.post("/settings/four-eyes", url.Values{"csrf": {admin.csrf}, "enabled": {"true"}, "back": {"//evil.example"}}); code != 303 || !env.Svc.Situation.FourEyes() {
+		t.Fatalf("turn four eyes on: %d, on: %v", code, env.Svc.Situation.FourEyes())
 	}
 }
 
@@ -218,7 +218,7 @@ func TestDiscardPictureFromItsPage(t *testing.T) {
 	t.Parallel()
 	env := fyrtest.Start(t)
 	inc, _ := openRound(t, env)
-	p, err := env.Svc.DraftPicture(context.Background(), env.Principal(auth.Staff), situation.DraftPicture{Incident: inc.ID,
+	p, err := env.Svc.Situation.DraftPicture(context.Background(), env.Principal(auth.Staff), situation.DraftPicture{Incident: inc.ID,
 		Content: situation.Content{Event: "DNS"}})
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
@@ -250,7 +249,7 @@ func (s *Server) showRounds(w http.ResponseWriter, r *http.Request, p auth.Princ
 	if err != nil {
 		return err
 	}
-	rounds, err := s.svc.Rounds(p, id, incident.AsOf{})
+	rounds, err := s.svc.Situation.Rounds(p, id, incident.AsOf{})
 	if err != nil {
 		return err
 	}
@@ -260,7 +259,7 @@ func (s *Server) showRounds(w http.ResponseWriter, r *http.Request, p auth.Princ
 	pg.LiveIncident = id
 	for _, rd := range rounds {
 		row := roundRow{R: rd}
-		if st, err := s.svc.RoundStatus(p, rd.Round, incident.AsOf{}); err == nil {
+		if st, err := s.svc.Situation.RoundStatus(p, rd.Round, incident.AsOf{}); err == nil {
 			row.Missing, row.Late = len(st.Missing), len(st.Late)
 		}
 		pg.Rounds = append(pg.Rounds, row)
@@ -336,7 +335,7 @@ func (s *Server) openRoundSubmit(w http.ResponseWriter, r *http.Request, p auth.
 		if len(channels) == 0 {
 			return situation.Round{}, fail.Field("channels", "choose at least one channel")
 		}
-		return s.svc.OpenRound(r.Context(), p, situation.OpenRound{Incident: id, Title: f.Get("title"), Note: f.Get("note"),
+		return s.svc.Situation.OpenRound(r.Context(), p, situation.OpenRound{Incident: id, Title: f.Get("title"), Note: f.Get("note"),
 			Audience: audienceOf(f), Deadline: deadline, Channels: channels, Escalation: esc})
 	}()
 	if err != nil {
@@ -400,7 +399,7 @@ func (s *Server) showRound(w http.ResponseWriter, r *http.Request, p auth.Princi
 			return err
 		}
 	}
-	st, err := s.svc.RoundStatus(p, id, asOf)
+	st, err := s.svc.Situation.RoundStatus(p, id, asOf)
 	if err != nil {
 		return err
 	}
@@ -471,7 +470,7 @@ func clockOf(t time.Time) string { return t.In(Stockholm).Format("15:04") }
 
 func (s *Server) closeRoundSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	id := situation.RoundID(r.PathValue("id"))
-	_, err := s.svc.CloseRound(r.Context(), p, id)
+	_, err := s.svc.Situation.CloseRound(r.Context(), p, id)
 	return s.afterRound(w, r, p, "close", err)
 }
 
@@ -479,7 +478,7 @@ func (s *Server) reopenRoundSubmit(w http.ResponseWriter, r *http.Request, p aut
 	id := situation.RoundID(r.PathValue("id"))
 	deadline, err := parseTime("deadline", strings.TrimSpace(r.PostFormValue("deadline")))
 	if err == nil {
-		_, err = s.svc.ReopenRound(r.Context(), p, situation.ReopenRound{Round: id, Deadline: deadline})
+		_, err = s.svc.Situation.ReopenRound(r.Context(), p, situation.ReopenRound{Round: id, Deadline: deadline})
 	}
 	return s.afterRound(w, r, p, "reopen", err)
 }
@@ -507,7 +506,7 @@ type staffReportPage struct {
 }
 
 func (s *Server) staffReportPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	rep, err := s.svc.Report(p, situation.ReportID(r.PathValue("id")), "report page")
+	rep, err := s.svc.Situation.Report(p, situation.ReportID(r.PathValue("id")), "report page")
 	if err != nil {
 		return err
 	}
@@ -515,8 +514,8 @@ func (s *Server) staffReportPage(w http.ResponseWriter, r *http.Request, p auth.
 	name := s.unitName(rep.Unit)
 	pg := staffReportPage{Base: s.base(r, &p, T(lang, "rd.report.title")+" – "+name), Report: rep, UnitName: name,
 		CanRead: p.May(auth.ReadJournal)}
-	pg.Round, _ = s.svc.P.Situation.Round(rep.Round, incident.AsOf{})
-	if pg.Versions, err = s.svc.Reports(p, situation.ReportQuery{Round: rep.Round, Unit: rep.Unit}, "report page: versions"); err != nil {
+	pg.Round, _ = s.svc.Situation.Round(p, rep.Round, incident.AsOf{})
+	if pg.Versions, err = s.svc.Situation.Reports(p, situation.ReportQuery{Round: rep.Round, Unit: rep.Unit}, "report page: versions"); err != nil {
 		return err
 	}
 	s.render(w, r, "rd-report", pg)
@@ -562,18 +561,18 @@ func (s *Server) reportListPage(w http.ResponseWriter, r *http.Request, p auth.P
 	if len(ids) > 2000 {
 		return fail.Field("ids", "names %d reports; at most 2000", len(ids))
 	}
-	reps, err := s.svc.Reports(p, q, "reports list")
+	reps, err := s.svc.Situation.Reports(p, q, "reports list")
 	if err != nil {
 		return err
 	}
 	titles := map[situation.RoundID]string{}
-	rounds, _ := s.svc.Rounds(p, id, incident.AsOf{})
+	rounds, _ := s.svc.Situation.Rounds(p, id, incident.AsOf{})
 	for _, rd := range rounds {
 		titles[rd.Round] = rd.Title + " (" + T(langOf(r), "rounds.deadline.short") + " " + clockOf(rd.Deadline) + ")"
 	}
 	pg := reportListPage{Base: s.base(r, &p, T(langOf(r), "rd.reports.title")+" – "+inc.Title), Incident: inc, Selected: len(ids) > 0}
 	if q.Round != "" {
-		pg.Round, _ = s.svc.P.Situation.Round(q.Round, incident.AsOf{})
+		pg.Round, _ = s.svc.Situation.Round(p, q.Round, incident.AsOf{})
 	}
 	if q.Unit != "" {
 		pg.UnitName = s.unitName(q.Unit)
@@ -730,7 +729,7 @@ func (s *Server) loadOverview(r *http.Request, p auth.Principal) (overviewPage, 
 		return overviewPage{}, err
 	}
 	round := situation.RoundID(r.URL.Query().Get("round"))
-	ov, err := s.svc.Overview(p, app.OverviewQuery{AsOf: asOf, Incident: id, Round: round})
+	ov, err := s.svc.Situation.Overview(p, situation.OverviewQuery{AsOf: asOf, Incident: id, Round: round})
 	if err != nil {
 		if fe := fail.As(err); fe.Code == fail.NotFound && round != "" {
 			bad := *fe // a round that is not there is a bad parameter of this page
@@ -739,7 +738,7 @@ func (s *Server) loadOverview(r *http.Request, p auth.Principal) (overviewPage, 
 		}
 		return overviewPage{}, err
 	}
-	rounds, err := s.svc.Rounds(p, id, asOf)
+	rounds, err := s.svc.Situation.Rounds(p, id, asOf)
 	if err != nil {
 		return overviewPage{}, err
 	}
@@ -751,7 +750,7 @@ func (s *Server) loadOverview(r *http.Request, p auth.Principal) (overviewPage, 
 	}
 	c := rollupContent{Lang: lang, Incident: id, Region: rollupViewOf(lang, id, ov.Region), Empty: ov.Region.Reported.Value == 0 && ov.Region.Asked == 0}
 	if ov.Previous != "" {
-		c.Previous, _ = s.svc.P.Situation.Round(ov.Previous, asOf)
+		c.Previous, _ = s.svc.Situation.Round(p, ov.Previous, asOf)
 	}
 	for _, h := range ov.Hospitals {
 		if h.Asked == 0 && h.Reported.Value == 0 {

@@ -86,7 +86,7 @@ func TestRoundThroughTheForms(t *testing.T) {
 		t.Fatalf("open a round: %d %q", code, loc)
 	}
 	rid := situation.RoundID(strings.TrimPrefix(loc, "/rounds/"))
-	rd, _ := env.Svc.P.Situation.Round(rid, incident.AsOf{})
+	rd, _ := env.Svc.Situation.Round(env.Principal(auth.Staff), rid, incident.AsOf{})
 	if rd.Title != "Lägesrapport 14" || len(rd.Units) != 2 || rd.Note == "" {
 		t.Fatalf("the round opened: %+v", rd)
 	}
@@ -99,7 +99,7 @@ func TestRoundThroughTheForms(t *testing.T) {
 
 	// The hospital reports by phone; the ward stays missing.
 	staff := env.Principal(auth.Staff)
-	rep, err := env.Svc.FileReport(ctx, staff, situation.File{Round: rid, Unit: fyrtest.Hospital,
+	rep, err := env.Svc.Situation.FileReport(ctx, staff, situation.File{Round: rid, Unit: fyrtest.Hospital,
 		Values: situation.Values{State: situation.Limited, Beds: situation.Beds{Total: 20, Occupied: 12}}})
 	if err != nil {
 		t.Fatal(err)
@@ -165,7 +165,7 @@ func seedRounds(t *testing.T, env *fyrtest.Env) (id string, a, b situation.Round
 	staff := env.Principal(auth.Staff)
 	id = openIncident(t, env, env.Token(auth.Staff))
 	open := func(title string) situation.RoundID {
-		r, err := env.Svc.OpenRound(ctx, staff, situation.OpenRound{Incident: incident.ID(id), Title: title,
+		r, err := env.Svc.Situation.OpenRound(ctx, staff, situation.OpenRound{Incident: incident.ID(id), Title: title,
 			Audience: dispatch.Audience{Units: []string{"avd1", fyrtest.Hospital}}, Deadline: env.Svc.Now().Add(time.Hour)})
 		if err != nil {
 			t.Fatal(err)
@@ -174,7 +174,7 @@ func seedRounds(t *testing.T, env *fyrtest.Env) (id string, a, b situation.Round
 	}
 	reps = map[string]situation.ReportID{}
 	file := func(key string, round situation.RoundID, unit string, v situation.Values, occurred time.Time) {
-		r, err := env.Svc.FileReport(ctx, staff, situation.File{Round: round, Unit: unit, Values: v, OccurredAt: occurred})
+		r, err := env.Svc.Situation.FileReport(ctx, staff, situation.File{Round: round, Unit: unit, Values: v, OccurredAt: occurred})
 		if err != nil {
 			t.Fatalf("%s: %v", key, err)
 		}
@@ -283,12 +283,12 @@ func TestRoundPagesByRole(t *testing.T) {
 	// The ward's own report in the first round is closed after the fact: file a
 	// second version of its own in the second round instead.
 	staff := env.Principal(auth.Staff)
-	c, err := env.Svc.OpenRound(context.Background(), staff, situation.OpenRound{Incident: incident.ID(id),
+	c, err := env.Svc.Situation.OpenRound(context.Background(), staff, situation.OpenRound{Incident: incident.ID(id),
 		Audience: dispatch.Audience{Units: []string{"avd1"}}, Deadline: env.Svc.Now().Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	own, err := env.Svc.FileReport(context.Background(), unitP, situation.File{Round: c.Round, Unit: "avd1",
+	own, err := env.Svc.Situation.FileReport(context.Background(), unitP, situation.File{Round: c.Round, Unit: "avd1",
 		Values: situation.Values{State: situation.Normal}})
 	if err != nil {
 		t.Fatal(err)
@@ -341,12 +341,12 @@ func TestBrowserRoundPages(t *testing.T) {
 	if _, err := env.Svc.Directory.SetContacts(context.Background(), &admin, directory.SetContacts{Unit: "avd1", Primary: "p1"}); err != nil {
 		t.Fatal(err)
 	}
-	open, err := env.Svc.OpenRound(context.Background(), staff, situation.OpenRound{Incident: incident.ID(id),
+	open, err := env.Svc.Situation.OpenRound(context.Background(), staff, situation.OpenRound{Incident: incident.ID(id),
 		Audience: dispatch.Audience{Units: []string{"avd1", fyrtest.Hospital}}, Deadline: env.Svc.Now().Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Svc.FileReport(context.Background(), staff, situation.File{Round: open.Round, Unit: fyrtest.Hospital,
+	if _, err := env.Svc.Situation.FileReport(context.Background(), staff, situation.File{Round: open.Round, Unit: fyrtest.Hospital,
 		Values: situation.Values{State: situation.Limited}}); err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 
-	"fyr/internal/app"
 	"fyr/internal/auth"
 	"fyr/internal/fail"
 	"fyr/internal/incident"
@@ -78,25 +77,25 @@ func (s *Server) situationAPIRoutes() []APIRoute {
 	return []APIRoute{
 		{Method: "POST", Path: "/api/v1/incidents/{id}/rounds", Summary: "Open a reporting round: the call to report goes out as a dispatch (receipts, escalation) and one reminder goes to the units missing at the deadline",
 			Action: auth.WriteIncidents, Body: situation.OpenRound{}, Response: situation.Round{}, Status: 201,
-			Handle: jsonCommand(201, func(c *situation.OpenRound, r *http.Request) { c.Incident = incidentID(r) }, s.svc.OpenRound,
+			Handle: jsonCommand(201, func(c *situation.OpenRound, r *http.Request) { c.Incident = incidentID(r) }, s.svc.Situation.OpenRound,
 				func(rd situation.Round) string { return "/api/v1/rounds/" + string(rd.Round) })},
 		{Method: "GET", Path: "/api/v1/incidents/{id}/rounds", Summary: "An incident's reporting rounds, newest first",
 			Action: auth.ReadJournal, Response: roundList{}, Status: 200, Query: asOfQuery,
-			Handle: query(incidentID, s.svc.Rounds, func(rs []situation.Round) any { return roundList{rs} })},
+			Handle: query(incidentID, s.svc.Situation.Rounds, func(rs []situation.Round) any { return roundList{rs} })},
 		{Method: "GET", Path: "/api/v1/rounds/{id}", Summary: "A round's reporting status: each unit, the missing and the late",
 			Action: auth.ReadJournal, Response: situation.RoundStatus{}, Status: 200, Query: asOfQuery,
-			Handle: query(roundID, s.svc.RoundStatus, nil)},
+			Handle: query(roundID, s.svc.Situation.RoundStatus, nil)},
 		{Method: "POST", Path: "/api/v1/rounds/{id}/close", Summary: "Close a round: it takes no more reports until reopened",
-			Action: auth.WriteIncidents, Response: situation.Round{}, Status: 200, Handle: byID(roundID, s.svc.CloseRound)},
+			Action: auth.WriteIncidents, Response: situation.Round{}, Status: 200, Handle: byID(roundID, s.svc.Situation.CloseRound)},
 		{Method: "POST", Path: "/api/v1/rounds/{id}/reopen", Summary: "Reopen a closed round, optionally with a new deadline",
 			Action: auth.WriteIncidents, Body: situation.ReopenRound{}, Response: situation.Round{}, Status: 200,
-			Handle: jsonCommand(200, func(c *situation.ReopenRound, r *http.Request) { c.Round = roundID(r) }, s.svc.ReopenRound, nil)},
+			Handle: jsonCommand(200, func(c *situation.ReopenRound, r *http.Request) { c.Round = roundID(r) }, s.svc.Situation.ReopenRound, nil)},
 		{Method: "GET", Path: "/api/v1/rounds/{id}/form", Summary: "The report form of a unit, prefilled from its last report (a unit account: its own unit)",
 			Action: auth.FileReport, Response: situation.File{}, Status: 200, Query: []QueryParam{{"unit", "The unit (staff only; a unit account reports for its own)"}},
 			Handle: s.apiReportForm},
 		{Method: "POST", Path: "/api/v1/rounds/{id}/reports", Summary: "File a unit's report (a unit account for its own unit; the staff for a report given by phone). It is the unit's receipt of the call too",
 			Action: auth.FileReport, Body: situation.File{}, Response: situation.Report{}, Status: 201,
-			Handle: jsonCommand(201, func(c *situation.File, r *http.Request) { c.Round = roundID(r) }, s.svc.FileReport,
+			Handle: jsonCommand(201, func(c *situation.File, r *http.Request) { c.Round = roundID(r) }, s.svc.Situation.FileReport,
 				func(rep situation.Report) string { return "/api/v1/reports/" + string(rep.Report) })},
 		{Method: "GET", Path: "/api/v1/reports/{id}", Summary: "One report version (read access is logged)",
 			Action: auth.FileReport, Response: situation.Report{}, Status: 200, Handle: s.apiReport},
@@ -105,25 +104,25 @@ func (s *Server) situationAPIRoutes() []APIRoute {
 			Query: append([]QueryParam{{"round", "One round (default: the newest report of each unit)"}}, asOfQuery...), Handle: s.apiOverview},
 		{Method: "GET", Path: "/api/v1/incidents/{id}/pictures", Summary: "The versions of the incident's situation picture (units: the published ones)",
 			Action: auth.ReadIncidents, Response: pictureList{}, Status: 200, Query: asOfQuery,
-			Handle: query(incidentID, s.svc.Pictures, func(ps []situation.Picture) any { return pictureList{ps} })},
+			Handle: query(incidentID, s.svc.Situation.Pictures, func(ps []situation.Picture) any { return pictureList{ps} })},
 		{Method: "POST", Path: "/api/v1/incidents/{id}/pictures", Summary: "Start a new version of the situation picture; empty content is prefilled from the roll-up, levels, decisions and tasks",
 			Action: auth.WriteIncidents, Body: situation.DraftPicture{}, Response: situation.Picture{}, Status: 201,
-			Handle: jsonCommand(201, func(c *situation.DraftPicture, r *http.Request) { c.Incident = incidentID(r) }, s.svc.DraftPicture,
+			Handle: jsonCommand(201, func(c *situation.DraftPicture, r *http.Request) { c.Incident = incidentID(r) }, s.svc.Situation.DraftPicture,
 				func(p situation.Picture) string { return "/api/v1/pictures/" + string(p.ID) })},
 		{Method: "GET", Path: "/api/v1/pictures/{id}", Summary: "One version of the situation picture",
 			Action: auth.ReadIncidents, Response: situation.Picture{}, Status: 200, Query: asOfQuery,
-			Handle: query(pictureID, s.svc.Picture, nil)},
+			Handle: query(pictureID, s.svc.Situation.Picture, nil)},
 		{Method: "POST", Path: "/api/v1/pictures/{id}/revise", Summary: "Replace a draft's content",
 			Action: auth.WriteIncidents, Body: situation.Revise{}, Response: situation.Picture{}, Status: 200,
-			Handle: jsonCommand(200, func(c *situation.Revise, r *http.Request) { c.Picture = pictureID(r) }, s.svc.RevisePicture, nil)},
+			Handle: jsonCommand(200, func(c *situation.Revise, r *http.Request) { c.Picture = pictureID(r) }, s.svc.Situation.RevisePicture, nil)},
 		{Method: "POST", Path: "/api/v1/pictures/{id}/approve", Summary: "Approve a draft (the approving function; under four eyes not one's own draft)",
-			Action: auth.ApprovePicture, Response: situation.Picture{}, Status: 200, Handle: byID(pictureID, s.svc.ApprovePicture)},
+			Action: auth.ApprovePicture, Response: situation.Picture{}, Status: 200, Handle: byID(pictureID, s.svc.Situation.ApprovePicture)},
 		{Method: "POST", Path: "/api/v1/pictures/{id}/publish", Summary: "Publish an approved version: it is dispatched to its audience with receipts",
 			Action: auth.WriteIncidents, Body: situation.Publish{}, Response: situation.Picture{}, Status: 200,
-			Handle: jsonCommand(200, func(c *situation.Publish, r *http.Request) { c.Picture = pictureID(r) }, s.svc.PublishPicture, nil)},
+			Handle: jsonCommand(200, func(c *situation.Publish, r *http.Request) { c.Picture = pictureID(r) }, s.svc.Situation.PublishPicture, nil)},
 		{Method: "POST", Path: "/api/v1/pictures/{id}/discard", Summary: "Set an unpublished version aside with a reason, so that a new one can be started",
 			Action: auth.WriteIncidents, Body: situation.Discard{}, Response: situation.Picture{}, Status: 200,
-			Handle: jsonCommand(200, func(c *situation.Discard, r *http.Request) { c.Picture = pictureID(r) }, s.svc.DiscardPicture, nil)},
+			Handle: jsonCommand(200, func(c *situation.Discard, r *http.Request) { c.Picture = pictureID(r) }, s.svc.Situation.DiscardPicture, nil)},
 		{Method: "GET", Path: "/api/v1/pictures/{id}/diff", Summary: "Field-by-field changes between two versions",
 			Action: auth.ReadIncidents, Response: pictureDiff{}, Status: 200, Query: []QueryParam{{"with", "The other version's id"}},
 			Handle: s.apiPictureDiff},
@@ -137,7 +136,7 @@ func (s *Server) situationAPIRoutes() []APIRoute {
 }
 
 func (s *Server) apiFourEyes(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	on := s.svc.FourEyes()
+	on := s.svc.Situation.FourEyes()
 	writeJSON(w, 200, fourEyes{&on})
 	return nil
 }
@@ -150,14 +149,14 @@ func (s *Server) apiSetFourEyes(w http.ResponseWriter, r *http.Request, p auth.P
 	if req.Enabled == nil {
 		return fail.Field("enabled", "is required: true or false")
 	}
-	if err := s.svc.SetFourEyes(r.Context(), p, *req.Enabled); err != nil {
+	if err := s.svc.Situation.SetFourEyes(r.Context(), p, *req.Enabled); err != nil {
 		return err
 	}
 	return s.apiFourEyes(w, r, p)
 }
 
 func (s *Server) apiReportForm(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	f, err := s.svc.ReportForm(p, roundID(r), r.URL.Query().Get("unit"))
+	f, err := s.svc.Situation.ReportForm(p, roundID(r), r.URL.Query().Get("unit"))
 	if err != nil {
 		return err
 	}
@@ -166,7 +165,7 @@ func (s *Server) apiReportForm(w http.ResponseWriter, r *http.Request, p auth.Pr
 }
 
 func (s *Server) apiReport(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	rep, err := s.svc.Report(p, situation.ReportID(r.PathValue("id")), "api")
+	rep, err := s.svc.Situation.Report(p, situation.ReportID(r.PathValue("id")), "api")
 	if err != nil {
 		return err
 	}
@@ -179,7 +178,7 @@ func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request, p auth.Prin
 	if err != nil {
 		return err
 	}
-	o, err := s.svc.Overview(p, app.OverviewQuery{AsOf: a, Incident: incidentID(r), Round: situation.RoundID(r.URL.Query().Get("round"))})
+	o, err := s.svc.Situation.Overview(p, situation.OverviewQuery{AsOf: a, Incident: incidentID(r), Round: situation.RoundID(r.URL.Query().Get("round"))})
 	if err != nil {
 		return err
 	}
@@ -188,7 +187,7 @@ func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request, p auth.Prin
 }
 
 func (s *Server) apiPictureDiff(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	changes, err := s.svc.PictureDiff(p, pictureID(r), situation.PictureID(r.URL.Query().Get("with")))
+	changes, err := s.svc.Situation.PictureDiff(p, pictureID(r), situation.PictureID(r.URL.Query().Get("with")))
 	if err != nil {
 		return err
 	}
@@ -197,7 +196,7 @@ func (s *Server) apiPictureDiff(w http.ResponseWriter, r *http.Request, p auth.P
 }
 
 func (s *Server) apiSituationReport(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	text, err := s.svc.SituationReport(p, pictureID(r), s.svc.Org, nil)
+	text, err := s.svc.Situation.SituationReport(p, pictureID(r), s.svc.Org, nil)
 	if err != nil {
 		return err
 	}

@@ -42,17 +42,17 @@ func situationRouteCases() map[string]routeCase {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := env.Svc.DraftPicture(ctx, staff, situation.DraftPicture{Incident: inc.ID, Content: situation.Content{Event: "DNS-fel"}})
+		p, err := env.Svc.Situation.DraftPicture(ctx, staff, situation.DraftPicture{Incident: inc.ID, Content: situation.Content{Event: "DNS-fel"}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if approve {
-			if p, err = env.Svc.ApprovePicture(ctx, env.Principal(auth.Admin), p.ID); err != nil {
+			if p, err = env.Svc.Situation.ApprovePicture(ctx, env.Principal(auth.Admin), p.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if publish {
-			if p, err = env.Svc.PublishPicture(ctx, staff, situation.Publish{Picture: p.ID}); err != nil {
+			if p, err = env.Svc.Situation.PublishPicture(ctx, staff, situation.Publish{Picture: p.ID}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -143,7 +143,7 @@ func TestFourEyesSetting(t *testing.T) {
 	}
 	ctx := context.Background()
 	inc, _ := env.Svc.Incidents.OpenIncident(ctx, env.Principal(auth.Staff), incident.Open{Title: "DNS", Scope: "region", Level: incident.Staff})
-	p, err := env.Svc.DraftPicture(ctx, env.Principal(auth.Admin), situation.DraftPicture{Incident: inc.ID, Content: situation.Content{Event: "DNS"}})
+	p, err := env.Svc.Situation.DraftPicture(ctx, env.Principal(auth.Admin), situation.DraftPicture{Incident: inc.ID, Content: situation.Content{Event: "DNS"}})
 	if err != nil {
 		t.Fatal(err)
 	}

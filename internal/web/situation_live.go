@@ -28,8 +28,8 @@ func (h *hub) publishSituation(e event.Envelope) {
 		return
 	}
 	if ref.Incident == "" && ref.Round != "" {
-		if r, ok := h.s.svc.P.Situation.Round(ref.Round, incident.AsOf{}); ok {
-			ref.Incident = r.Incident
+		if id, ok := h.s.svc.Situation.IncidentOf(ref.Round); ok {
+			ref.Incident = id
 		}
 	}
 	frame := sseFrame(e.Seq, "situation", situationData{ref.Incident, strings.TrimPrefix(e.Type, "situation.")})

@@ -147,12 +147,12 @@ func (s *Server) showUnitPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 
 	openRounds := map[situation.RoundID]bool{}
 	if p.May(auth.FileReport) {
-		rounds, err := s.svc.RoundsForUnit(p, unit)
+		rounds, err := s.svc.Situation.RoundsForUnit(p, unit)
 		if err != nil {
 			return err
 		}
 		for _, rd := range rounds {
-			_, line, err := s.svc.RoundForUnit(p, rd.Round, unit)
+			_, line, err := s.svc.Situation.RoundForUnit(p, rd.Round, unit)
 			if err != nil {
 				continue
 			}
@@ -174,7 +174,7 @@ func (s *Server) showUnitPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 		ud.Just = just[uv.Dispatch.Dispatch] && uv.Mine.Ack != nil
 		v.Dispatches = append(v.Dispatches, ud)
 		// A call to report is answered by the report: its round is the to-do.
-		if rd, ok := s.svc.P.Situation.RoundOf(uv.Dispatch.Dispatch); ok && openRounds[rd] {
+		if rd, err := s.svc.Situation.RoundForDispatch(p, uv.Dispatch.Dispatch); err == nil && openRounds[rd.Round] {
 			continue
 		}
 		if uv.Mine.Ack == nil || ud.Just {
@@ -193,7 +193,7 @@ func (s *Server) showUnitPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 	}
 
 	for _, inc := range s.svc.Incidents.Active() {
-		pic, err := s.svc.LatestPicture(p, inc.ID, incident.AsOf{})
+		pic, err := s.svc.Situation.LatestPicture(p, inc.ID, incident.AsOf{})
 		if err != nil {
 			if fail.As(err).Code == fail.NotFound {
 				continue
@@ -202,7 +202,7 @@ func (s *Server) showUnitPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 		}
 		v.Pictures = append(v.Pictures, unitPicture{inc, pic, s.localFields(langOf(r), pic.Content)})
 	}
-	reports, err := s.svc.Reports(p, situation.ReportQuery{Unit: unit}, "unit page")
+	reports, err := s.svc.Situation.Reports(p, situation.ReportQuery{Unit: unit}, "unit page")
 	if err != nil {
 		return err
 	}

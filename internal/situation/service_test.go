@@ -1,4 +1,4 @@
-package app_test
+package situation_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"fyr/internal/fyrtest"
 	"fyr/internal/incident"
 	"fyr/internal/situation"
+	"fyr/internal/store"
 	"fyr/internal/testclock"
 )
 
@@ -30,7 +31,8 @@ type sit struct {
 	p     map[string]auth.Principal
 }
 
-// restart closes the service and opens it again on the same log.
+// restart closes the service and opens it again on the same log (a
+// service from startSituationOnDisk).
 func (s *sit) restart(t *testing.T) {
 	t.Helper()
 	s.svc.Close()
@@ -41,12 +43,19 @@ func (s *sit) restart(t *testing.T) {
 	s.svc = svc
 }
 
-func startSituation(t *testing.T) *sit {
+// startSituation starts the service on the in-memory log.
+func startSituation(t *testing.T) *sit { return startSituationOn(t, store.NewMem()) }
+
+// startSituationOnDisk starts the service on JetStream in a data directory,
+// for a test that restarts it.
+func startSituationOnDisk(t *testing.T) *sit { return startSituationOn(t, nil) }
+
+func startSituationOn(t *testing.T, log store.Log) *sit {
 	t.Helper()
 	ctx := context.Background()
 	c := testclock.New(time.Now().UTC().Truncate(time.Minute))
 	dir := t.TempDir()
-	svc, err := app.Open(ctx, app.Config{Dir: dir, Org: "test", Now: c.Now})
+	svc, err := app.Open(ctx, app.Config{Dir: dir, Org: "test", Now: c.Now, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +119,7 @@ func (s *sit) incident(t *testing.T) incident.Incident {
 
 func (s *sit) round(t *testing.T, inc incident.ID, units ...string) situation.Round {
 	t.Helper()
-	r, err := s.svc.OpenRound(context.Background(), s.p["staff"], situation.OpenRound{Incident: inc, Title: "Omgång 14:00",
+	r, err := s.svc.Situation.OpenRound(context.Background(), s.p["staff"], situation.OpenRound{Incident: inc, Title: "Omgång 14:00",
 		Audience: dispatch.Audience{Units: units}, Deadline: s.clock.Now().Add(time.Hour),
 		Channels: []string{dispatch.InApp, dispatch.Email}, Escalation: &dispatch.Escalation{Resend: 5, Deputies: 10, Parent: 15}})
 	if err != nil {
@@ -155,7 +164,7 @@ func (m *mailbox) to(d dispatch.ID) []string {
 // dispatch; a late report is accepted while the round is open and stops it.
 func TestRoundReminderEscalatesForTheMissingUnit(t *testing.T) {
 	t.Parallel()
-	s := startSituation(t)
+	s := startSituationOnDisk(t)
 	ctx := context.Background()
 	inc := s.incident(t)
 	r := s.round(t, inc.ID, "avd1", "avd2", "sjukhus")
@@ -169,7 +178,7 @@ func TestRoundReminderEscalatesForTheMissingUnit(t *testing.T) {
 	if out, _ := s.svc.P.Incidents.Journal(inc.ID, incident.Query{Kind: incident.InfoOut}); len(out) != 1 || out[0].Dispatch != string(r.Dispatch) {
 		t.Fatalf("the call to report is not in the journal: %+v", out)
 	}
-	if got, err := s.svc.RoundForDispatch(s.p["avd1"], r.Dispatch); err != nil || got.Round != r.Round {
+	if got, err := s.svc.Situation.RoundForDispatch(s.p["avd1"], r.Dispatch); err != nil || got.Round != r.Round {
 		t.Fatalf("the round of the call to report: %+v %v", got, err)
 	}
 	mail := &mailbox{}
@@ -178,7 +187,7 @@ func TestRoundReminderEscalatesForTheMissingUnit(t *testing.T) {
 		t.Fatal(err)
 	}
 	// avd1 reports in-app; the staff records the hospital's report by phone.
-	rep, err := s.svc.FileReport(ctx, s.p["avd1"], situation.File{Round: r.Round, Values: values(situation.Limited, 8, 2, 20, 18,
+	rep, err := s.svc.Situation.FileReport(ctx, s.p["avd1"], situation.File{Round: r.Round, Values: values(situation.Limited, 8, 2, 20, 18,
 		situation.SystemStatus{Name: "Cosmic", State: situation.Down})})
 	if err != nil || rep.Unit != "avd1" || rep.Late || rep.OnBehalf || rep.Version != 1 {
 		t.Fatalf("unit report: %+v %v", rep, err)
@@ -186,34 +195,34 @@ func TestRoundReminderEscalatesForTheMissingUnit(t *testing.T) {
 	if st, _ := s.svc.Dispatch.UnitState(r.Dispatch, "avd1"); st.Ack == nil || st.Ack.Channel != dispatch.InApp {
 		t.Fatalf("the report did not acknowledge the call to report: %+v", st)
 	}
-	if rep, err = s.svc.FileReport(ctx, s.p["staff"], situation.File{Round: r.Round, Unit: "sjukhus",
+	if rep, err = s.svc.Situation.FileReport(ctx, s.p["staff"], situation.File{Round: r.Round, Unit: "sjukhus",
 		Values: values(situation.Normal, 40, 0, 0, 0)}); err != nil || !rep.OnBehalf || rep.Channel != dispatch.Phone {
 		t.Fatalf("report by phone: %+v %v", rep, err)
 	}
 	// Before the deadline nothing is due.
-	if n, err := s.svc.RemindRounds(ctx, s.clock.Now()); n != 0 || err != nil {
+	if n, err := s.svc.Situation.RemindRounds(ctx, s.clock.Now()); n != 0 || err != nil {
 		t.Fatalf("reminders before the deadline: %d %v", n, err)
 	}
-	st, _ := s.svc.RoundStatus(s.p["staff"], r.Round, incident.AsOf{})
+	st, _ := s.svc.Situation.RoundStatus(s.p["staff"], r.Round, incident.AsOf{})
 	if !slices.Equal(st.Missing, []string{"avd2"}) {
 		t.Fatalf("missing: %v", st.Missing)
 	}
 	// The deadline passes: one reminder to exactly avd2, and only once.
 	now := s.clock.Add(61 * time.Minute)
-	if n, err := s.svc.RemindRounds(ctx, now); n != 1 || err != nil {
+	if n, err := s.svc.Situation.RemindRounds(ctx, now); n != 1 || err != nil {
 		t.Fatalf("reminders at the deadline: %d %v", n, err)
 	}
 	before := s.svc.Seq()
-	if n, err := s.svc.RemindRounds(ctx, now.Add(time.Minute)); n != 0 || err != nil || s.svc.Seq() != before {
+	if n, err := s.svc.Situation.RemindRounds(ctx, now.Add(time.Minute)); n != 0 || err != nil || s.svc.Seq() != before {
 		t.Fatalf("a second reminder: %d %v", n, err)
 	}
 	// After a restart the models are rebuilt from the log: still one reminder.
 	s.restart(t)
 	eng = s.svc.NewEngine(map[string]engine.Transport{dispatch.Email: mail}, "https://fyr.test")
-	if n, err := s.svc.RemindRounds(ctx, now.Add(2*time.Minute)); n != 0 || err != nil {
+	if n, err := s.svc.Situation.RemindRounds(ctx, now.Add(2*time.Minute)); n != 0 || err != nil {
 		t.Fatalf("a reminder after the restart: %d %v", n, err)
 	}
-	r, _ = s.svc.P.Situation.Round(r.Round, incident.AsOf{})
+	r, _ = s.svc.Situation.Round(s.p["staff"], r.Round, incident.AsOf{})
 	rem, states, err := s.svc.Dispatch.Dispatch(s.p["admin"], r.Reminder)
 	if err != nil || rem.Kind != dispatch.KindReportReminder || !slices.Equal(rem.Units, []string{"avd2"}) || !slices.Equal(r.Reminded, []string{"avd2"}) {
 		t.Fatalf("reminder: %+v %+v", rem, r)
@@ -237,7 +246,7 @@ func TestRoundReminderEscalatesForTheMissingUnit(t *testing.T) {
 	}
 	// A late report is accepted while the round is open, marked late, and
 	// acknowledges both the call and the reminder.
-	rep, err = s.svc.FileReport(ctx, s.p["staff"], situation.File{Round: r.Round, Unit: "avd2", Values: values(situation.Closed, 3, 9, 10, 0)})
+	rep, err = s.svc.Situation.FileReport(ctx, s.p["staff"], situation.File{Round: r.Round, Unit: "avd2", Values: values(situation.Closed, 3, 9, 10, 0)})
 	if err != nil || !rep.Late {
 		t.Fatalf("late report: %+v %v", rep, err)
 	}
@@ -253,7 +262,7 @@ func TestRoundReminderEscalatesForTheMissingUnit(t *testing.T) {
 	if len(mail.to(rem.Dispatch)) != sent {
 		t.Fatal("escalation went on after the report")
 	}
-	st, _ = s.svc.RoundStatus(s.p["staff"], r.Round, incident.AsOf{})
+	st, _ = s.svc.Situation.RoundStatus(s.p["staff"], r.Round, incident.AsOf{})
 	if len(st.Missing) != 0 || !slices.Equal(st.Late, []string{"avd2"}) {
 		t.Fatalf("status after the late report: missing %v late %v", st.Missing, st.Late)
 	}
@@ -316,58 +325,58 @@ func TestBadReportsChangeNothing(t *testing.T) {
 	}
 	before := s.svc.Seq()
 	for _, c := range cases {
-		_, err := s.svc.FileReport(ctx, s.p[c.who], c.cmd)
+		_, err := s.svc.Situation.FileReport(ctx, s.p[c.who], c.cmd)
 		check(c.name, err, c.code, c.field)
 	}
 	if s.svc.Seq() != before {
 		t.Fatalf("bad reports moved the log from %d to %d", before, s.svc.Seq())
 	}
 	// After the round is closed a report is refused, until it is reopened.
-	if _, err := s.svc.CloseRound(ctx, s.p["staff"], r.Round); err != nil {
+	if _, err := s.svc.Situation.CloseRound(ctx, s.p["staff"], r.Round); err != nil {
 		t.Fatal(err)
 	}
 	before = s.svc.Seq()
-	_, err := s.svc.FileReport(ctx, s.p["avd1"], situation.File{Round: r.Round, Values: ok})
+	_, err := s.svc.Situation.FileReport(ctx, s.p["avd1"], situation.File{Round: r.Round, Values: ok})
 	check("a report after the round closed", err, fail.Conflict, "")
-	_, err = s.svc.CloseRound(ctx, s.p["staff"], r.Round)
+	_, err = s.svc.Situation.CloseRound(ctx, s.p["staff"], r.Round)
 	check("closing a closed round", err, fail.Conflict, "")
-	_, err = s.svc.ReopenRound(ctx, s.p["avd1"], situation.ReopenRound{Round: r.Round})
+	_, err = s.svc.Situation.ReopenRound(ctx, s.p["avd1"], situation.ReopenRound{Round: r.Round})
 	check("a unit reopening", err, fail.Forbidden, "")
-	_, err = s.svc.ReopenRound(ctx, s.p["staff"], situation.ReopenRound{Round: r.Round, Deadline: s.clock.Now().Add(-time.Minute)})
+	_, err = s.svc.Situation.ReopenRound(ctx, s.p["staff"], situation.ReopenRound{Round: r.Round, Deadline: s.clock.Now().Add(-time.Minute)})
 	check("reopening with a past deadline", err, fail.Invalid, "deadline")
 	if s.svc.Seq() != before {
 		t.Fatal("refused commands on a closed round moved the log")
 	}
-	if _, err := s.svc.ReopenRound(ctx, s.p["staff"], situation.ReopenRound{Round: r.Round}); err != nil {
+	if _, err := s.svc.Situation.ReopenRound(ctx, s.p["staff"], situation.ReopenRound{Round: r.Round}); err != nil {
 		t.Fatal(err)
 	}
-	if rep, err := s.svc.FileReport(ctx, s.p["avd1"], situation.File{Round: r.Round, Values: ok}); err != nil || rep.Version != 1 {
+	if rep, err := s.svc.Situation.FileReport(ctx, s.p["avd1"], situation.File{Round: r.Round, Values: ok}); err != nil || rep.Version != 1 {
 		t.Fatalf("report after reopening: %+v %v", rep, err)
 	}
 	// The second report of a unit is a new version; the first is kept.
 	v2 := with(func(v *situation.Values) { v.Text = "Läget stabilt"; v.Needs = []string{"Två sjuksköterskor"} })
-	rep, err := s.svc.FileReport(ctx, s.p["avd1"], situation.File{Round: r.Round, Values: v2})
+	rep, err := s.svc.Situation.FileReport(ctx, s.p["avd1"], situation.File{Round: r.Round, Values: v2})
 	if err != nil || rep.Version != 2 {
 		t.Fatalf("second version: %+v %v", rep, err)
 	}
-	if all, _ := s.svc.Reports(s.p["staff"], situation.ReportQuery{Round: r.Round}, "test"); len(all) != 2 {
+	if all, _ := s.svc.Situation.Reports(s.p["staff"], situation.ReportQuery{Round: r.Round}, "test"); len(all) != 2 {
 		t.Fatalf("versions kept: %d", len(all))
 	}
 	// The next form is prefilled from the last report, without its free text.
-	form, err := s.svc.ReportForm(s.p["avd1"], other.Round, "")
+	form, err := s.svc.Situation.ReportForm(s.p["avd1"], other.Round, "")
 	if err == nil {
 		t.Fatalf("avd1 may not fill in a form for a round it is not asked in? got %+v", form)
 	}
 	r3 := s.round(t, inc.ID, "avd1")
-	form, err = s.svc.ReportForm(s.p["avd1"], r3.Round, "")
+	form, err = s.svc.Situation.ReportForm(s.p["avd1"], r3.Round, "")
 	if err != nil || form.Unit != "avd1" || form.Beds.Total != 10 || !slices.Equal(form.Needs, []string{"Två sjuksköterskor"}) || form.Text != "" {
 		t.Fatalf("prefilled form: %+v %v", form, err)
 	}
 	// A unit account reads its own reports only.
-	if _, err := s.svc.Reports(s.p["avd1"], situation.ReportQuery{Unit: "avd2"}, "test"); !fail.Is(err, fail.Forbidden) {
+	if _, err := s.svc.Situation.Reports(s.p["avd1"], situation.ReportQuery{Unit: "avd2"}, "test"); !fail.Is(err, fail.Forbidden) {
 		t.Fatalf("a unit reading another unit's reports: %v", err)
 	}
-	if mine, err := s.svc.Reports(s.p["avd1"], situation.ReportQuery{}, "test"); err != nil || len(mine) != 2 {
+	if mine, err := s.svc.Situation.Reports(s.p["avd1"], situation.ReportQuery{}, "test"); err != nil || len(mine) != 2 {
 		t.Fatalf("a unit's own reports: %d %v", len(mine), err)
 	}
 }
@@ -396,12 +405,12 @@ func TestBadRoundsChangeNothing(t *testing.T) {
 	}
 	before := s.svc.Seq()
 	for _, c := range cases {
-		_, err := s.svc.OpenRound(ctx, s.p[c.who], c.cmd)
+		_, err := s.svc.Situation.OpenRound(ctx, s.p[c.who], c.cmd)
 		if fe := fail.As(err); err == nil || fe.Code != c.code || fe.Field != c.field {
 			t.Errorf("%s: %v", c.name, err)
 		}
 	}
-	if _, err := s.svc.ReopenRound(ctx, s.p["staff"], situation.ReopenRound{Round: "x"}); !fail.Is(err, fail.NotFound) {
+	if _, err := s.svc.Situation.ReopenRound(ctx, s.p["staff"], situation.ReopenRound{Round: "x"}); !fail.Is(err, fail.NotFound) {
 		t.Errorf("reopening an unknown round: %v", err)
 	}
 	if s.svc.Seq() != before {
@@ -425,7 +434,7 @@ func TestRollupAndChangesAndPointInTime(t *testing.T) {
 	r1 := s.round(t, inc.ID, "avd1", "avd2", "avd3")
 	file := func(r situation.RoundID, who, unit string, v situation.Values) situation.Report {
 		t.Helper()
-		rep, err := s.svc.FileReport(ctx, s.p[who], situation.File{Round: r, Unit: unit, Values: v})
+		rep, err := s.svc.Situation.FileReport(ctx, s.p[who], situation.File{Round: r, Unit: unit, Values: v})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -445,7 +454,7 @@ func TestRollupAndChangesAndPointInTime(t *testing.T) {
 	c2v.Supplies = []situation.Supply{{Name: "Handskar", Note: "2 dygn kvar"}}
 	c2 := file(r2.Round, "staff", "avd3", c2v)
 
-	ov, err := s.svc.Overview(s.p["staff"], app.OverviewQuery{Incident: inc.ID, Round: r2.Round})
+	ov, err := s.svc.Situation.Overview(s.p["staff"], situation.OverviewQuery{Incident: inc.ID, Round: r2.Round})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -498,16 +507,16 @@ func TestRollupAndChangesAndPointInTime(t *testing.T) {
 		t.Fatalf("totals delta: %+v %+v", ch.Beds, ch.Staff)
 	}
 	// Newest per unit over the rounds: avd2's report of round 1 still counts.
-	latest, err := s.svc.Overview(s.p["staff"], app.OverviewQuery{Incident: inc.ID})
+	latest, err := s.svc.Situation.Overview(s.p["staff"], situation.OverviewQuery{Incident: inc.ID})
 	if err != nil || latest.Region.Reported.Value != 3 || latest.Region.Beds.Total.Value != 42 {
 		t.Fatalf("newest per unit: %+v %v", latest.Region, err)
 	}
 	// As it stood between the rounds: round 1 only, every unit normal or limited.
-	then, err := s.svc.Overview(s.p["staff"], app.OverviewQuery{Incident: inc.ID, AsOf: incident.AsOf{At: between}})
+	then, err := s.svc.Situation.Overview(s.p["staff"], situation.OverviewQuery{Incident: inc.ID, AsOf: incident.AsOf{At: between}})
 	if err != nil || len(then.Region.Closed) != 0 || then.Region.Beds.Occupied.Value != 33 || then.Region.Changes != nil {
 		t.Fatalf("roll-up at %v: %+v %v", between, then.Region, err)
 	}
-	if _, err := s.svc.Overview(s.p["staff"], app.OverviewQuery{Incident: inc.ID, Round: r2.Round, AsOf: incident.AsOf{At: between}}); !fail.Is(err, fail.NotFound) {
+	if _, err := s.svc.Situation.Overview(s.p["staff"], situation.OverviewQuery{Incident: inc.ID, Round: r2.Round, AsOf: incident.AsOf{At: between}}); !fail.Is(err, fail.NotFound) {
 		t.Fatalf("a round before it was opened: %v", err)
 	}
 	for _, u := range then.Units {
@@ -515,10 +524,10 @@ func TestRollupAndChangesAndPointInTime(t *testing.T) {
 			t.Fatalf("avd3 at %v: %+v", between, u)
 		}
 	}
-	if _, err := s.svc.Overview(s.p["avd1"], app.OverviewQuery{Incident: inc.ID}); !fail.Is(err, fail.Forbidden) {
+	if _, err := s.svc.Situation.Overview(s.p["avd1"], situation.OverviewQuery{Incident: inc.ID}); !fail.Is(err, fail.Forbidden) {
 		t.Fatalf("a unit account reading the roll-up: %v", err)
 	}
-	if names, _ := s.svc.SystemNames(s.p["avd1"]); !slices.Equal(names, []string{"Cosmic", "Take Care"}) {
+	if names, _ := s.svc.Situation.SystemNames(s.p["avd1"]); !slices.Equal(names, []string{"Cosmic", "Take Care"}) {
 		t.Fatalf("system names: %v", names)
 	}
 }
@@ -542,13 +551,13 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := s.round(t, inc.ID, "avd1", "avd3")
-	rep, err := s.svc.FileReport(ctx, s.p["staff"], situation.File{Round: r.Round, Unit: "avd3",
+	rep, err := s.svc.Situation.FileReport(ctx, s.p["staff"], situation.File{Round: r.Round, Unit: "avd3",
 		Values: values(situation.Closed, 2, 6, 10, 0, situation.SystemStatus{Name: "Cosmic", State: situation.Down})})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The draft is prefilled.
-	v1, err := s.svc.DraftPicture(ctx, chef, situation.DraftPicture{Incident: inc.ID})
+	v1, err := s.svc.Situation.DraftPicture(ctx, chef, situation.DraftPicture{Incident: inc.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -566,7 +575,7 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 	c.Forecast = "Felet väntas vara åtgärdat i kväll. Kontakt: Anna Andersson 070-174 06 05, anna@test.example, 19121212-1212."
 	c.Direction = append(c.Direction, situation.Measure{What: "Informera kommunerna", Owner: "Bo Berg"})
 	c.NextBriefing = s.clock.Now().Add(3 * time.Hour)
-	if v1, err = s.svc.RevisePicture(ctx, staff, situation.Revise{Picture: v1.ID, Content: c}); err != nil {
+	if v1, err = s.svc.Situation.RevisePicture(ctx, staff, situation.Revise{Picture: v1.ID, Content: c}); err != nil {
 		t.Fatal(err)
 	}
 	check := func(name string, err error, code fail.Code) {
@@ -576,39 +585,39 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 		}
 	}
 	before := s.svc.Seq()
-	_, err = s.svc.PublishPicture(ctx, staff, situation.Publish{Picture: v1.ID})
+	_, err = s.svc.Situation.PublishPicture(ctx, staff, situation.Publish{Picture: v1.ID})
 	check("publishing without approval", err, fail.Conflict)
-	_, err = s.svc.ApprovePicture(ctx, chef, v1.ID)
+	_, err = s.svc.Situation.ApprovePicture(ctx, chef, v1.ID)
 	check("approving one's own draft under four eyes", err, fail.Forbidden)
-	_, err = s.svc.ApprovePicture(ctx, staff, v1.ID)
+	_, err = s.svc.Situation.ApprovePicture(ctx, staff, v1.ID)
 	check("approving without the approving role", err, fail.Forbidden)
-	_, err = s.svc.ApprovePicture(ctx, s.p["viewer"], v1.ID)
+	_, err = s.svc.Situation.ApprovePicture(ctx, s.p["viewer"], v1.ID)
 	check("a viewer approving", err, fail.Forbidden)
-	_, err = s.svc.DraftPicture(ctx, staff, situation.DraftPicture{Incident: inc.ID})
+	_, err = s.svc.Situation.DraftPicture(ctx, staff, situation.DraftPicture{Incident: inc.ID})
 	check("a second draft while one is open", err, fail.Conflict)
-	_, err = s.svc.RevisePicture(ctx, staff, situation.Revise{Picture: v1.ID, Content: situation.Content{}})
+	_, err = s.svc.Situation.RevisePicture(ctx, staff, situation.Revise{Picture: v1.ID, Content: situation.Content{}})
 	if fail.As(err).Field != "event" {
 		t.Fatalf("a draft without an event: %v", err)
 	}
 	bad := c
 	bad.Direction = []situation.Measure{{What: "x"}}
-	_, err = s.svc.RevisePicture(ctx, staff, situation.Revise{Picture: v1.ID, Content: bad})
+	_, err = s.svc.Situation.RevisePicture(ctx, staff, situation.Revise{Picture: v1.ID, Content: bad})
 	if fail.As(err).Field != "direction[0].owner" {
 		t.Fatalf("a measure without an owner: %v", err)
 	}
-	check("staff turning four eyes off", s.svc.SetFourEyes(ctx, staff, false), fail.Forbidden)
+	check("staff turning four eyes off", s.svc.Situation.SetFourEyes(ctx, staff, false), fail.Forbidden)
 	if s.svc.Seq() != before {
 		t.Fatal("refused commands moved the log")
 	}
 	// Another stabschef approves ("TiB, stabschef" holds it too), then it is published.
-	if v1, err = s.svc.ApprovePicture(ctx, chef2, v1.ID); err != nil || v1.Status != situation.Approved || v1.ApprovedBy != chef2.Name {
+	if v1, err = s.svc.Situation.ApprovePicture(ctx, chef2, v1.ID); err != nil || v1.Status != situation.Approved || v1.ApprovedBy != chef2.Name {
 		t.Fatalf("approval: %+v %v", v1, err)
 	}
-	_, err = s.svc.RevisePicture(ctx, staff, situation.Revise{Picture: v1.ID, Content: c})
+	_, err = s.svc.Situation.RevisePicture(ctx, staff, situation.Revise{Picture: v1.ID, Content: c})
 	check("revising an approved version", err, fail.Conflict)
 	beforePublish := s.clock.Add(time.Minute)
 	s.clock.Add(time.Minute)
-	if v1, err = s.svc.PublishPicture(ctx, staff, situation.Publish{Picture: v1.ID}); err != nil || v1.Status != situation.Published || v1.Dispatch == "" {
+	if v1, err = s.svc.Situation.PublishPicture(ctx, staff, situation.Publish{Picture: v1.ID}); err != nil || v1.Status != situation.Published || v1.Dispatch == "" {
 		t.Fatalf("publish: %+v %v", v1, err)
 	}
 	d, states, _ := s.svc.Dispatch.Dispatch(staff, v1.Dispatch)
@@ -622,55 +631,55 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 	if d, _, _ = s.svc.Dispatch.Dispatch(staff, v1.Dispatch); d.Acked != 1 {
 		t.Fatalf("receipts: %d", d.Acked)
 	}
-	_, err = s.svc.PublishPicture(ctx, staff, situation.Publish{Picture: v1.ID})
+	_, err = s.svc.Situation.PublishPicture(ctx, staff, situation.Publish{Picture: v1.ID})
 	check("publishing twice", err, fail.Conflict)
 	// Units see the published picture, not drafts.
-	if got, err := s.svc.LatestPicture(unit, inc.ID, incident.AsOf{}); err != nil || got.ID != v1.ID {
+	if got, err := s.svc.Situation.LatestPicture(unit, inc.ID, incident.AsOf{}); err != nil || got.ID != v1.ID {
 		t.Fatalf("the unit's picture: %+v %v", got, err)
 	}
 	// Four eyes off (admin): the author approves a second version herself.
 	s.clock.Add(10 * time.Minute)
-	if err := s.svc.SetFourEyes(ctx, admin, false); err != nil || s.svc.FourEyes() {
+	if err := s.svc.Situation.SetFourEyes(ctx, admin, false); err != nil || s.svc.Situation.FourEyes() {
 		t.Fatalf("four eyes off: %v", err)
 	}
-	v2, err := s.svc.DraftPicture(ctx, chef, situation.DraftPicture{Incident: inc.ID})
+	v2, err := s.svc.Situation.DraftPicture(ctx, chef, situation.DraftPicture{Incident: inc.ID})
 	if err != nil || v2.Version != 2 || strings.Contains(v2.Content.Actions, "icke-akut") || v2.Content.Forecast != c.Forecast {
 		t.Fatalf("second draft (decisions since v1 only, the rest carried forward): %+v %v", v2.Content, err)
 	}
-	if pics, _ := s.svc.Pictures(unit, inc.ID, incident.AsOf{}); len(pics) != 1 {
+	if pics, _ := s.svc.Situation.Pictures(unit, inc.ID, incident.AsOf{}); len(pics) != 1 {
 		t.Fatalf("a unit sees %d versions; want only the published one", len(pics))
 	}
-	if _, err := s.svc.Picture(unit, v2.ID, incident.AsOf{}); !fail.Is(err, fail.NotFound) {
+	if _, err := s.svc.Situation.Picture(unit, v2.ID, incident.AsOf{}); !fail.Is(err, fail.NotFound) {
 		t.Fatalf("a unit reading a draft: %v", err)
 	}
 	c2 := v2.Content
 	c2.Forecast = "Felet är åtgärdat."
 	c2.Communication = "Pressmeddelande kl 16."
-	if _, err := s.svc.RevisePicture(ctx, chef, situation.Revise{Picture: v2.ID, Content: c2}); err != nil {
+	if _, err := s.svc.Situation.RevisePicture(ctx, chef, situation.Revise{Picture: v2.ID, Content: c2}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.svc.ApprovePicture(ctx, chef, v2.ID); err != nil {
+	if _, err := s.svc.Situation.ApprovePicture(ctx, chef, v2.ID); err != nil {
 		t.Fatalf("the author approving without four eyes: %v", err)
 	}
-	if v2, err = s.svc.PublishPicture(ctx, staff, situation.Publish{Picture: v2.ID}); err != nil {
+	if v2, err = s.svc.Situation.PublishPicture(ctx, staff, situation.Publish{Picture: v2.ID}); err != nil {
 		t.Fatal(err)
 	}
 	// Point in time: before the first publication there was no picture;
 	// between the two, version 1; now, version 2.
-	if _, err := s.svc.LatestPicture(unit, inc.ID, incident.AsOf{At: beforePublish}); !fail.Is(err, fail.NotFound) {
+	if _, err := s.svc.Situation.LatestPicture(unit, inc.ID, incident.AsOf{At: beforePublish}); !fail.Is(err, fail.NotFound) {
 		t.Fatalf("picture before publishing: %v", err)
 	}
-	if got, _ := s.svc.LatestPicture(unit, inc.ID, incident.AsOf{KnownAt: v2.PublishedAt.Add(-time.Millisecond)}); got.Version != 1 {
+	if got, _ := s.svc.Situation.LatestPicture(unit, inc.ID, incident.AsOf{KnownAt: v2.PublishedAt.Add(-time.Millisecond)}); got.Version != 1 {
 		t.Fatalf("known at before v2: version %d", got.Version)
 	}
-	if got, _ := s.svc.LatestPicture(unit, inc.ID, incident.AsOf{}); got.Version != 2 {
+	if got, _ := s.svc.Situation.LatestPicture(unit, inc.ID, incident.AsOf{}); got.Version != 2 {
 		t.Fatalf("now: version %d", got.Version)
 	}
-	if old, _ := s.svc.Picture(staff, v1.ID, incident.AsOf{At: beforePublish}); old.Status != situation.Approved {
+	if old, _ := s.svc.Situation.Picture(staff, v1.ID, incident.AsOf{At: beforePublish}); old.Status != situation.Approved {
 		t.Fatalf("v1 before publishing: %s", old.Status)
 	}
 	// Diff field by field.
-	diff, err := s.svc.PictureDiff(staff, v1.ID, v2.ID)
+	diff, err := s.svc.Situation.PictureDiff(staff, v1.ID, v2.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -682,11 +691,11 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 		t.Fatalf("diff keys: %v", keys)
 	}
 	// The export carries no personal data.
-	_, err = s.svc.SituationReport(staff, v2.ID, "Testregionen", nil)
+	_, err = s.svc.Situation.SituationReport(staff, v2.ID, "Testregionen", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	text, err := s.svc.SituationReport(staff, v1.ID, "Testregionen", []string{"Socialstyrelsen", "Länsstyrelsen i Testlän"})
+	text, err := s.svc.Situation.SituationReport(staff, v1.ID, "Testregionen", []string{"Socialstyrelsen", "Länsstyrelsen i Testlän"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -704,7 +713,7 @@ func TestPictureDraftApprovePublish(t *testing.T) {
 	if regexp.MustCompile(`\+46\d+`).MatchString(text) {
 		t.Errorf("a phone number in the export:\n%s", text)
 	}
-	if _, err := s.svc.SituationReport(unit, v1.ID, "", nil); !fail.Is(err, fail.Forbidden) {
+	if _, err := s.svc.Situation.SituationReport(unit, v1.ID, "", nil); !fail.Is(err, fail.Forbidden) {
 		t.Fatalf("a unit exporting: %v", err)
 	}
 }
