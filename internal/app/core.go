@@ -5,7 +5,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -36,20 +35,33 @@ func NewFacts() *Facts {
 }
 
 // Apply folds an event into every capability's write model.
-func (f *Facts) Apply(e event.Envelope) error {
+func (f *Facts) Apply(e event.Envelope) error { return decodeThen(e, f.ApplyDecoded) }
+
+// ApplyDecoded folds an event whose incident payload is already decoded.
+func (f *Facts) ApplyDecoded(e event.Envelope, inc any) error {
+	return fold(e, inc, f.Incidents, f.Units, f.Users, f.Dispatches, f.Situation)
+}
+
+// decodeThen decodes an event's incident payload once, for apply.
+func decodeThen(e event.Envelope, apply func(event.Envelope, any) error) error {
 	inc, err := incident.Decode(e)
 	if err != nil {
 		return err
 	}
-	return f.ApplyDecoded(e, inc)
+	return apply(e, inc)
 }
 
-// ApplyDecoded folds an event whose incident payload is already decoded.
-// An event a model owns but cannot decode is an error: the model would no
-// longer be the log's.
-func (f *Facts) ApplyDecoded(e event.Envelope, inc any) error {
-	f.Incidents.ApplyDecoded(e, inc)
-	return errors.Join(f.Units.Apply(e), f.Users.Apply(e), f.Dispatches.Apply(e), f.Situation.Apply(e))
+// fold applies an event to one side's models: the incidents take the payload
+// decoded once for both sides. An event a model owns but cannot decode is an
+// error: the model would no longer be the log's.
+func fold(e event.Envelope, inc any, incidents interface{ ApplyDecoded(event.Envelope, any) }, rest ...kernel.Model) error {
+	incidents.ApplyDecoded(e, inc)
+	for _, m := range rest {
+		if err := m.Apply(e); err != nil {
+			return err // one model owns each type: there is no second error
+		}
+	}
+	return nil
 }
 
 // Projection is the read model, fed only from the log subscription so that
@@ -69,20 +81,11 @@ func NewProjection() *Projection {
 }
 
 // Apply folds one event from the log.
-func (p *Projection) Apply(e event.Envelope) error {
-	inc, err := incident.Decode(e)
-	if err != nil {
-		return err
-	}
-	return p.ApplyDecoded(e, inc)
-}
+func (p *Projection) Apply(e event.Envelope) error { return decodeThen(e, p.ApplyDecoded) }
 
 // ApplyDecoded folds an event whose incident payload is already decoded.
-// An event a model owns but cannot decode is an error: the model would no
-// longer be the log's.
 func (p *Projection) ApplyDecoded(e event.Envelope, inc any) error {
-	p.Incidents.ApplyDecoded(e, inc)
-	return errors.Join(p.Units.Apply(e), p.Users.Apply(e), p.dispatches.Apply(e), p.situation.Apply(e))
+	return fold(e, inc, p.Incidents, p.Units, p.Users, p.dispatches, p.situation)
 }
 
 // Config configures a Service.
