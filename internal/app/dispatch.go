@@ -1,8 +1,8 @@
 package app
 
 import (
+	"fyr/internal/tz"
 	"time"
-	_ "time/tzdata" // Europe/Stockholm without the host's zoneinfo
 
 	"fyr/internal/dispatch"
 	"fyr/internal/dispatch/engine"
@@ -35,11 +35,5 @@ func (s *App) NewEngine(transports map[string]engine.Transport, baseURL string) 
 		Listen: s.Listen, Logger: s.log}, transports, baseURL)
 }
 
-// stockholm is the time zone of texts Fyr writes into the journal.
-var stockholm = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		panic(err) // time/tzdata is linked in above
-	}
-	return loc
-}()
+// stockholm is the time zone of the times Fyr writes.
+var stockholm = tz.Stockholm

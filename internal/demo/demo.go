@@ -7,6 +7,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"fyr/internal/tz"
 	"time"
 
 	"fyr/internal/app"
@@ -38,13 +39,8 @@ var Accounts = []Account{
 	{"observator", "Olle Observatör", "Observatör", auth.Viewer, ""},
 }
 
-var stockholm = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		panic(err) // time/tzdata is embedded in the binary
-	}
-	return loc
-}()
+// stockholm is the time zone of the times Fyr writes.
+var stockholm = tz.Stockholm
 
 func at(day, hour, minute int) time.Time {
 	return time.Date(2018, time.September, day, hour, minute, 0, 0, stockholm)

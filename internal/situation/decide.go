@@ -2,10 +2,10 @@ package situation
 
 import (
 	"fmt"
+	"fyr/internal/tz"
 	"slices"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Stockholm without the host's zoneinfo
 	"unicode/utf8"
 
 	"fyr/internal/dispatch"
@@ -14,15 +14,8 @@ import (
 	"fyr/internal/incident"
 )
 
-// stockholm is the time zone of the texts Fyr writes (deadlines in calls to
-// report, the picture's times).
-var stockholm = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+// stockholm is the time zone of the times Fyr writes.
+var stockholm = tz.Stockholm
 
 func clock(t time.Time) string { return t.In(stockholm).Format("15:04") }
 

@@ -3,13 +3,13 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"fyr/internal/tz"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Stockholm without relying on the host's zoneinfo
 
 	"fyr/internal/auth"
 	"fyr/internal/dispatch"
@@ -17,14 +17,8 @@ import (
 	"fyr/internal/incident"
 )
 
-// Stockholm is the time zone every page shows.
-var Stockholm = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+// Stockholm is the time zone of the times Fyr writes.
+var Stockholm = tz.Stockholm
 
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{

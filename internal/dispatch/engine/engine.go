@@ -6,12 +6,12 @@ package engine
 import (
 	"context"
 	"fmt"
+	"fyr/internal/tz"
 	"log/slog"
 	"slices"
 	"strings"
 	"sync"
 	"time"
-	_ "time/tzdata" // Europe/Stockholm without the host's zoneinfo
 
 	"fyr/internal/dispatch"
 	"fyr/internal/event"
@@ -287,11 +287,5 @@ func (e *Engine) message(d dispatch.Dispatch, p dispatch.Plan) (subject, text, l
 	return subject, text, link
 }
 
-// stockholm is the time zone of the times in a message.
-var stockholm = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		panic(err) // time/tzdata is linked in
-	}
-	return loc
-}()
+// stockholm is the time zone of the times Fyr writes.
+var stockholm = tz.Stockholm
