@@ -105,9 +105,13 @@ func seedOnDuty(ctx context.Context, s *app.App, seeder *auth.Principal) error {
 		}
 		// Day shifts go to the first of the unit's people after the
 		// primary contact, night shifts to the last.
-		u, _ := s.P.Units.Unit(shift.unit)
+		u, _ := s.Directory.Unit(shift.unit)
+		people, err := s.Directory.People(*seeder, "demo seed")
+		if err != nil {
+			return err
+		}
 		var others []string
-		for _, p := range s.P.Units.People() {
+		for _, p := range people {
 			if p.Unit == u.ID && p.ID != u.Primary {
 				others = append(others, p.ID)
 			}

@@ -32,7 +32,7 @@ func seedSituation(ctx context.Context, s *app.App) error {
 		return fmt.Errorf("seed situation exercise: %w", err)
 	}
 	units := []string{"cs-akut"}
-	for _, u := range s.P.Units.Subtree("cs") {
+	for _, u := range s.Directory.Subtree("cs") {
 		if u.Type == directory.Ward {
 			units = append(units, u.ID)
 		}

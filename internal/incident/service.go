@@ -211,3 +211,18 @@ func (s *Service) JournalSince(p auth.Principal, id ID, since uint64) ([]Entry, 
 		"entries", len(out), "since", since)
 	return out, nil
 }
+
+// Entry, EntryBySerial and Current are lookups for rendering what a caller
+// was already allowed to read (an entry's link to another, the level banner
+// of the live hub, which checked each subscriber's right when it
+// subscribed): they check no role, and a handler must not answer a request
+// with them alone.
+
+// Entry is one journal entry of an incident by its id.
+func (s *Service) Entry(id ID, entryID string) (Entry, bool) { return s.view.Entry(id, entryID) }
+
+// EntryBySerial is one journal entry of an incident by its number.
+func (s *Service) EntryBySerial(id ID, serial int) (Entry, bool) { return s.view.EntryBySerial(id, serial) }
+
+// Current is an incident as it stands now.
+func (s *Service) Current(id ID) (Incident, error) { return s.view.Get(id, AsOf{}) }

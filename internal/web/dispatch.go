@@ -127,7 +127,7 @@ func (s *Server) dispatchRoutes() {
 }
 
 func (s *Server) unitName(id string) string {
-	if u, ok := s.svc.P.Units.Unit(id); ok {
+	if u, ok := s.svc.Directory.Unit(id); ok {
 		return u.Name
 	}
 	return id

@@ -223,7 +223,7 @@ func (s *Server) showDispatchForm(w http.ResponseWriter, r *http.Request, p auth
 // that do not match query hidden (an ancestor of a match stays); it
 // returns how many units match.
 func (s *Server) unitTree(lang Lang, form url.Values, query string) ([]*pickNode, int) {
-	units := s.svc.P.Units.Units()
+	units := s.svc.Directory.Units()
 	nodes := make(map[string]*pickNode, len(units))
 	for _, u := range units {
 		nodes[u.ID] = &pickNode{ID: u.ID, Name: u.Name, Unit: slices.Contains(form["units"], u.ID),
@@ -377,7 +377,7 @@ func (s *Server) preview(c dispatch.Created, f url.Values, lang Lang) *dispatchP
 	pv := &dispatchPreview{Content: contentView{lang, dispatch.Dispatch{Created: c}}, Count: len(c.Units), Digest: dispatch.Digest(c.Units),
 		Channels: c.Channels, Hidden: url.Values{}}
 	byID := map[string]directory.Unit{}
-	for _, u := range s.svc.P.Units.Units() {
+	for _, u := range s.svc.Directory.Units() {
 		byID[u.ID] = u
 	}
 	// top is the unit's ancestor just below the root (its hospital); the

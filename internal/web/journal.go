@@ -163,7 +163,7 @@ func (s *Server) serialsOf(id incident.ID, entries []incident.Entry) map[string]
 		}
 		for _, x := range ids {
 			if _, ok := out[x]; x != "" && !ok {
-				if en, ok := s.svc.P.Incidents.Entry(id, x); ok {
+				if en, ok := s.svc.Incidents.Entry(id, x); ok {
 					out[x] = en.Serial
 				}
 			}
@@ -201,7 +201,7 @@ func (s *Server) savedEntry(r *http.Request, p auth.Principal, id incident.ID) *
 	if err != nil {
 		return nil
 	}
-	e, ok := s.svc.P.Incidents.EntryBySerial(id, n)
+	e, ok := s.svc.Incidents.EntryBySerial(id, n)
 	if !ok || e.Author != p.Name {
 		return nil
 	}
@@ -291,7 +291,7 @@ func (s *Server) journalCSV(w http.ResponseWriter, r *http.Request, p auth.Princ
 		if n, ok := serial[x]; ok {
 			return strconv.Itoa(n)
 		}
-		if e, ok := s.svc.P.Incidents.Entry(id, x); ok {
+		if e, ok := s.svc.Incidents.Entry(id, x); ok {
 			return strconv.Itoa(e.Serial)
 		}
 		return ""

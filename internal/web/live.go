@@ -199,7 +199,7 @@ func (h *hub) publish(e event.Envelope) {
 	msgs := map[Lang][]liveMsg{}
 	for _, lang := range langs {
 		for _, id := range ids {
-			if entry, ok := h.s.svc.P.Incidents.Entry(ref.Incident, id); ok {
+			if entry, ok := h.s.svc.Incidents.Entry(ref.Incident, id); ok {
 				msgs[lang] = append(msgs[lang], liveMsg{seq: e.Seq, incident: ref.Incident, journal: true,
 					frame: sseFrame(e.Seq, "entry", entryData{entry.ID, h.s.renderPartial("entry", h.s.entryViewOf(lang, entry, names))})})
 			}
@@ -308,7 +308,7 @@ func (s *Server) levelsMsg(lang Lang, seq uint64, id incident.ID) liveMsg {
 	if id == "" {
 		return liveMsg{seq: seq, frame: sseFrame(seq, "levels", levelsData{Banner: s.renderPartial("banner", bannerView{lang, s.svc.Incidents.Active()})})}
 	}
-	inc, err := s.svc.P.Incidents.Get(id, incident.AsOf{})
+	inc, err := s.svc.Incidents.Current(id)
 	if err != nil {
 		return s.levelsMsg(lang, seq, "")
 	}

@@ -134,7 +134,7 @@ func (s *Server) entryViewOf(lang Lang, e incident.Entry, names map[string]strin
 		ids = append(ids, e.Task.Updates)
 	}
 	for _, id := range ids {
-		if x, ok := s.svc.P.Incidents.Entry(e.Incident, id); id != "" && ok {
+		if x, ok := s.svc.Incidents.Entry(e.Incident, id); id != "" && ok {
 			refs[id] = x.Serial
 		}
 	}
@@ -231,7 +231,7 @@ func (s *Server) base(r *http.Request, p *auth.Principal, title string) Base {
 	// by the live stream rather than missed.
 	seq := s.svc.Seq()
 	b := Base{Lang: langOf(r), User: p, Path: r.URL.RequestURI(), Title: title, Seq: seq,
-		Functions: s.svc.P.Units.Functions(), WritesDown: s.svc.Writable() != nil}
+		Functions: s.svc.Directory.Functions(), WritesDown: s.svc.Writable() != nil}
 	if p != nil {
 		b.Active = s.svc.Incidents.Active() // nothing about incidents before login
 		b.CSRF = s.svc.Auth.CSRF(p.Token)
@@ -540,7 +540,7 @@ func (s *Server) entryBySerial(id incident.ID, field, serial string) (string, er
 	if err != nil {
 		return "", fail.Field(field, "%q is not an entry number", serial)
 	}
-	e, ok := s.svc.P.Incidents.EntryBySerial(id, n)
+	e, ok := s.svc.Incidents.EntryBySerial(id, n)
 	if !ok {
 		return "", fail.Field(field, "there is no entry number %d", n)
 	}

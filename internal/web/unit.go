@@ -133,7 +133,7 @@ func (s *Server) showUnitPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 		http.Redirect(w, r, "/directory", http.StatusSeeOther)
 		return nil
 	}
-	if _, ok := s.svc.P.Units.Unit(unit); !ok {
+	if _, ok := s.svc.Directory.Unit(unit); !ok {
 		return fail.New(fail.NotFound, "no unit %q", unit)
 	}
 	lang := langOf(r)
