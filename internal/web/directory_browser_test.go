@@ -63,6 +63,7 @@ func TestBrowserDirectory(t *testing.T) {
 			checkWeight(t, b, name)
 		}
 		axeAudit(t, b, name)
+		shot(t, b, "directory-"+strings.ReplaceAll(name, " ", "-"))
 	}
 	for _, p := range []struct{ name, path, ready string }{
 		{"directory overview", "/directory", ".tree"},
