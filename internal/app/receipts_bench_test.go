@@ -20,7 +20,7 @@ import (
 //
 //	go test -run '^$' -bench AcknowledgeAtOnce -benchtime 1x ./internal/app/
 func BenchmarkAcknowledgeAtOnce(b *testing.B) {
-	env := fyrtest.Start(b)
+	env := fyrtest.StartIn(b, b.TempDir()) // JetStream with fsync, as measured before (Start is the in-memory log)
 	ctx := context.Background()
 	staff := env.Principal(auth.Staff)
 	const n = 10000
