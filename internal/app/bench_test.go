@@ -43,7 +43,7 @@ func BenchmarkAppend(b *testing.B) {
 }
 
 func benchAppend(b *testing.B, writers int) {
-	env := fyrtest.Start(b)
+	env := fyrtest.StartIn(b, b.TempDir()) // JetStream with fsync, as measured before (Start is the in-memory log)
 	ctx := context.Background()
 	p := env.Principal(auth.Staff)
 	// One incident per writer, as in a region where several staffs work at once.

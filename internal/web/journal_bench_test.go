@@ -36,7 +36,7 @@ func BenchmarkJournalPage(b *testing.B) {
 			b.Fatalf("FYR_BENCH_ENTRIES=%q: %v", s, err)
 		}
 	}
-	env := fyrtest.Start(b)
+	env := fyrtest.StartIn(b, b.TempDir()) // JetStream with fsync, as measured before (Start is the in-memory log)
 	id := seedJournal(b, env, n)
 	token := env.Token(auth.Viewer)
 	base := env.URL + "/incidents/" + string(id)
