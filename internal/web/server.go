@@ -67,11 +67,11 @@ func New(svc *app.App, logger *slog.Logger, modules ...Module) (*Server, error) 
 	}
 	s.pages = t
 	s.hub = newHub(s)
-	svc.Listen(s.hub.publish)
 	s.routes()
 	for _, m := range modules {
 		m.Mount(s)
 	}
+	svc.Listen(s.hub.publish) // after the modules' live hooks are in
 	if s.openapiJSON, err = json.MarshalIndent(s.openapiDoc(), "", "  "); err != nil {
 		return nil, err
 	}
@@ -101,9 +101,7 @@ func (s *Server) routes() {
 	s.pageRoutes()
 	s.dispatchRoutes()
 	s.channelRoutes()
-	s.roundRoutes()
-	s.pictureRoutes()
-	s.reportRoutes()
+	s.unitRoutes()
 }
 
 // EnableHooks turns on the SMS gateway callbacks, guarded by key.
