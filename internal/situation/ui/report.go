@@ -16,9 +16,9 @@ import (
 )
 
 // The unit's side of the situation picture: the report form a ward manager
-// fills in on a phone, and the unit page with the latest published picture,
-// the dispatches to the unit and its own reports, which the browser keeps
-// for reading offline.
+// fills in on a phone. The unit page that links to it (the latest published
+// picture, the dispatches to the unit and its own reports, kept by the
+// browser for reading offline) is still the shell's: internal/web/unit.go.
 
 func init() { web.AddMessages(reportMessages) }
 

@@ -30,7 +30,7 @@ import (
 //
 // Reading rounds and the roll-up takes auth.ReadJournal (staff, admin,
 // viewer); writing takes auth.WriteIncidents. Every read of a report goes
-// through the app, which logs it.
+// through the situation service, which checks the role and logs it.
 
 // roundMessages are the UI strings of the rounds and the roll-up: Swedish, English.
 var roundMessages = map[string][2]string{
