@@ -47,6 +47,8 @@ type Server struct {
 	trusted []netip.Prefix
 	// modRoutes are the API routes the capabilities' modules mounted.
 	modRoutes []APIRoute
+	// modPages are the page patterns the modules mounted.
+	modPages []string
 }
 
 // New builds the handler with the capabilities' modules and starts feeding

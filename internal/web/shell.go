@@ -38,7 +38,10 @@ type PageHandler func(w http.ResponseWriter, r *http.Request, p auth.Principal) 
 
 // HandlePage registers a page: the caller must be logged in (a form must
 // carry its CSRF token), and an error is shown as a page.
-func (s *Server) HandlePage(pattern string, h PageHandler) { s.mux.Handle(pattern, s.page(h)) }
+func (s *Server) HandlePage(pattern string, h PageHandler) {
+	s.modPages = append(s.modPages, pattern)
+	s.mux.Handle(pattern, s.page(h))
+}
 
 // Base is what every page's view starts with: the language, the caller,
 // the level banner, the form token (p nil before login).
