@@ -6,6 +6,7 @@ import (
 	"fyr/internal/app"
 	authui "fyr/internal/auth/ui"
 	directoryui "fyr/internal/directory/ui"
+	situationui "fyr/internal/situation/ui"
 	"fyr/internal/web"
 )
 
@@ -15,5 +16,6 @@ func Modules(a *app.App) []web.Module {
 	return []web.Module{
 		authui.New(a.Auth, a.Directory),
 		directoryui.New(a.Directory),
+		situationui.New(a.Situation, a.Incidents, a.Directory, a.Dispatch, a.Auth, a.Org),
 	}
 }

@@ -136,7 +136,7 @@ func apiRoutes(s *Server) []APIRoute {
 			Action: auth.ManageUsers, Response: auth.User{}, Status: 200, Handle: s.apiDisableUser},
 		{Method: "POST", Path: "/api/v1/users/{username}/password", Summary: "Set an account's password",
 			Action: auth.ManageUsers, Body: passwordRequest{}, Response: auth.User{}, Status: 200, Handle: s.apiSetPassword},
-	}, append(s.situationAPIRoutes(), s.modRoutes...)...)
+	}, s.modRoutes...)
 }
 
 // api wraps a route: authentication, authorisation and error mapping.

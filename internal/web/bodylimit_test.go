@@ -74,7 +74,10 @@ func bodyLimitServer(t *testing.T) (*Server, *httptest.Server, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(svc, nil)
+	if testModules == nil {
+		t.Fatal("no modules: bodylimit_modules_test.go sets them")
+	}
+	s, err := New(svc, nil, testModules(svc)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,13 +173,24 @@ func rawPost(t *testing.T, addr, method, path string, header map[string]string, 
 
 var routePattern = regexp.MustCompile(`"((?:POST|PUT|PATCH|DELETE) /[^" ]*)"`)
 
-// writeRoutes finds every route that takes a body: the API table and the
-// patterns registered in this package's source.
+// testModules are the capabilities' UI modules (internal/pages), set by
+// bodylimit_modules_test.go in package web_test: this package cannot
+// import them.
+var testModules func(*app.App) []Module
+
+// writeRoutes finds every route that takes a body: the API table (the
+// modules' routes too), the modules' pages and the patterns registered in
+// this package's source.
 func writeRoutes(t *testing.T, s *Server) []string {
 	var out []string
 	for _, rt := range apiRoutes(s) {
 		if rt.Method != "GET" {
 			out = append(out, rt.Method+" "+rt.Path)
+		}
+	}
+	for _, p := range s.modPages {
+		if !strings.HasPrefix(p, "GET ") && !slices.Contains(out, p) {
+			out = append(out, p)
 		}
 	}
 	files, _ := os.ReadDir(".")

@@ -53,6 +53,10 @@ type hub struct {
 	// one unit and must not cost a walk over every connection.
 	byUnit map[string]map[*subscriber]struct{}
 
+	// hooks are the modules' live hooks (live_hook.go), registered before
+	// the hub listens.
+	hooks []liveHook
+
 	// For tests: noHijack keeps every connection on the goroutine path;
 	// onRemove is called under mu when a subscriber is dropped.
 	noHijack bool
@@ -159,8 +163,7 @@ func (h *hub) publish(e event.Envelope) {
 		h.publishCoverage(e)
 		return
 	}
-	if strings.HasPrefix(e.Type, "situation.") {
-		h.publishSituation(e)
+	if h.hooked(e) {
 		return
 	}
 	if !strings.HasPrefix(e.Type, "incident.") || e.Unmarshal(&ref) != nil {

@@ -1,5 +1,7 @@
 package web
 
+import "fyr/internal/app"
+
 // Hooks for the live tests in package web_test.
 
 // LiveConns counts the live subscribers: hijacked connections and the
@@ -29,3 +31,7 @@ func (s *Server) OnLiveRemove(f func()) {
 	s.hub.onRemove = f
 	s.hub.mu.Unlock()
 }
+
+// SetTestModules gives the package's own tests the capabilities' modules
+// (which import this package, so its tests cannot).
+func SetTestModules(f func(*app.App) []Module) { testModules = f }

@@ -36,9 +36,6 @@ var requestRequired = map[reflect.Type][]string{
 	reflect.TypeFor[dispatch.Question]():    {"text", "answers"},
 	reflect.TypeFor[auth.AddUser]():         {"username", "name", "role", "password"},
 	reflect.TypeFor[auth.ChangeUser]():      {"role"},
-	reflect.TypeFor[situation.OpenRound]():  {"audience", "deadline"},
-	reflect.TypeFor[situation.Discard]():    {"reason"},
-	reflect.TypeFor[fourEyes]():             {"enabled"},
 }
 
 // enumTypes are the closed sets, taken from the domain packages' own lists

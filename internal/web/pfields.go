@@ -43,6 +43,15 @@ func (s *Server) localFields(l Lang, c situation.Content) []situation.Field {
 	return fields
 }
 
+// fieldLabel is a picture field's heading in lang: the English one from
+// the catalogue (picture.f.<key>), the Swedish one as situation names it.
+func fieldLabel(lang Lang, key, fallback string) string {
+	if _, ok := messages["picture.f."+key]; ok && lang == English {
+		return T(lang, "picture.f."+key)
+	}
+	return fallback
+}
+
 func init() {
 	addMessages(map[string][2]string{
 		"pfield.owner": {"ansvarig", "owner"},

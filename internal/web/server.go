@@ -47,6 +47,8 @@ type Server struct {
 	trusted []netip.Prefix
 	// modRoutes are the API routes the capabilities' modules mounted.
 	modRoutes []APIRoute
+	// modPages are the page patterns the modules mounted.
+	modPages []string
 }
 
 // New builds the handler with the capabilities' modules and starts feeding
@@ -67,11 +69,11 @@ func New(svc *app.App, logger *slog.Logger, modules ...Module) (*Server, error) 
 	}
 	s.pages = t
 	s.hub = newHub(s)
-	svc.Listen(s.hub.publish)
 	s.routes()
 	for _, m := range modules {
 		m.Mount(s)
 	}
+	svc.Listen(s.hub.publish) // after the modules' live hooks are in
 	if s.openapiJSON, err = json.MarshalIndent(s.openapiDoc(), "", "  "); err != nil {
 		return nil, err
 	}
@@ -101,9 +103,7 @@ func (s *Server) routes() {
 	s.pageRoutes()
 	s.dispatchRoutes()
 	s.channelRoutes()
-	s.roundRoutes()
-	s.pictureRoutes()
-	s.reportRoutes()
+	s.unitRoutes()
 }
 
 // EnableHooks turns on the SMS gateway callbacks, guarded by key.

@@ -6,12 +6,16 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"reflect"
 	"time"
 
 	"fyr/internal/auth"
 	"fyr/internal/directory"
+	"fyr/internal/dispatch"
 	"fyr/internal/fail"
+	"fyr/internal/incident"
+	"fyr/internal/situation"
 )
 
 // The shell's side of a capability's UI: what a capability's ui package
@@ -34,7 +38,10 @@ type PageHandler func(w http.ResponseWriter, r *http.Request, p auth.Principal) 
 
 // HandlePage registers a page: the caller must be logged in (a form must
 // carry its CSRF token), and an error is shown as a page.
-func (s *Server) HandlePage(pattern string, h PageHandler) { s.mux.Handle(pattern, s.page(h)) }
+func (s *Server) HandlePage(pattern string, h PageHandler) {
+	s.modPages = append(s.modPages, pattern)
+	s.mux.Handle(pattern, s.page(h))
+}
 
 // Base is what every page's view starts with: the language, the caller,
 // the level banner, the form token (p nil before login).
@@ -136,3 +143,50 @@ func ContactViews(l Lang, cs []directory.Contact) []ContactView { return contact
 // Decode refuses a body without one ("is required", naming it) and the
 // OpenAPI document lists them. Call it from the module's init.
 func RequireFields[T any](fields ...string) { requestRequired[reflect.TypeFor[T]()] = fields }
+
+// FormErrorOf is the service's refusal fe shown beside form's fields (in
+// the page's language when the page is rendered).
+func FormErrorOf(form string, fe *fail.Error) *FormError {
+	return &formError{Form: form, Field: fe.Field, Msg: fe.Message, err: fe}
+}
+
+// Status is the HTTP status the shell answers a refusal's code with.
+func Status(code fail.Code) int { return status(code) }
+
+// SafeBack keeps a redirect target on this site ("/" otherwise).
+func SafeBack(target string) string { return safeBack(target) }
+
+// IncidentID is the incident named by the path's {id}.
+func IncidentID(r *http.Request) incident.ID { return incidentID(r) }
+
+// ParseQuery reads the journal's filters and point in time (at, known_at)
+// from the query, as the journal's pages and API do.
+func ParseQuery(r *http.Request) (incident.Query, error) { return parseQuery(r, "") }
+
+// LocalInput is t as a datetime-local input shows it (Swedish time).
+func LocalInput(t time.Time) string { return localInput(t) }
+
+// Option is one choice of a select or a set of checkboxes.
+type Option = option
+
+// Options are the choices values (labelled by labels, when given), marked
+// when chosen holds them.
+func Options(values []string, labels func(string) string, chosen []string) []Option {
+	return options(values, labels, chosen)
+}
+
+// AudienceView is the audience part of a form, as the dispatch form has it.
+type AudienceView = audienceView
+
+// AudienceView is the audience part of a form for f's choices in lang.
+func (s *Server) AudienceView(lang Lang, f url.Values) AudienceView { return s.audienceView(lang, f) }
+
+// AudienceOf reads an audience from a form with the dispatch form's field
+// names (all, subtrees, types, units, functions).
+func AudienceOf(f url.Values) dispatch.Audience { return audienceOf(f) }
+
+// PictureFields are a situation picture's fields in lang, as the unit page
+// and the picture's pages show them.
+func (s *Server) PictureFields(l Lang, c situation.Content) []situation.Field {
+	return s.localFields(l, c)
+}

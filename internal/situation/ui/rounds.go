@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"net/http"
@@ -14,6 +14,7 @@ import (
 	"fyr/internal/fail"
 	"fyr/internal/incident"
 	"fyr/internal/situation"
+	"fyr/internal/web"
 )
 
 // The staff's pages of the reporting rounds and the roll-up (issue 4):
@@ -29,7 +30,7 @@ import (
 //
 // Reading rounds and the roll-up takes auth.ReadJournal (staff, admin,
 // viewer); writing takes auth.WriteIncidents. Every read of a report goes
-// through the app, which logs it.
+// through the situation service, which checks the role and logs it.
 
 // roundMessages are the UI strings of the rounds and the roll-up: Swedish, English.
 var roundMessages = map[string][2]string{
@@ -141,93 +142,29 @@ var roundMessages = map[string][2]string{
 	"overview.not.listed":      {"ej angivet", "not listed"},
 }
 
-func init() { addMessages(roundMessages) }
+func init() { web.AddMessages(roundMessages) }
 
-func (s *Server) roundRoutes() {
-	s.mux.Handle("GET /incidents/{id}/rounds", s.page(s.roundListPage))
-	s.mux.Handle("POST /incidents/{id}/rounds", s.page(s.openRoundSubmit))
-	s.mux.Handle("GET /rounds/{id}", s.page(s.roundStatusPage))
-	s.mux.Handle("POST /rounds/{id}/close", s.page(s.closeRoundSubmit))
-	s.mux.Handle("POST /rounds/{id}/reopen", s.page(s.reopenRoundSubmit))
-	s.mux.Handle("GET /reports/{id}", s.page(s.staffReportPage))
-	s.mux.Handle("GET /incidents/{id}/reports", s.page(s.reportListPage))
-	s.mux.Handle("GET /incidents/{id}/overview", s.page(s.overviewPage))
-	s.mux.Handle("GET /incidents/{id}/overview/print", s.page(s.overviewPrint))
-}
-
-// audienceOf reads an audience from a form with the dispatch form's field
-// names (all, subtrees, types, units, functions).
-func audienceOf(f url.Values) dispatch.Audience {
-	return dispatch.Audience{All: f.Get("all") == "on", Subtrees: f["subtrees"], Types: f["types"], Units: f["units"],
-		Functions: f["functions"]}
-}
-
-// option is one choice of a select or a set of checkboxes, marked when the
-// form holds it.
-type option struct {
-	Value, Label string
-	Key          string // a message key for the label, when it is translated
-	On           bool
-}
-
-func options(values []string, labels func(string) string, chosen []string) []option {
-	out := make([]option, 0, len(values))
-	for _, v := range values {
-		o := option{Value: v, On: slices.Contains(chosen, v)}
-		if labels != nil {
-			o.Label = labels(v)
-		}
-		out = append(out, o)
-	}
-	return out
-}
-
-// audienceView is the audience part of a form, as the dispatch form has it.
-type audienceView struct {
-	Lang      Lang
-	All       bool
-	Hospitals []option
-	Types     []option
-	Functions []option
-	Units     []option
-}
-
-func (s *Server) audienceView(lang Lang, f url.Values) audienceView {
-	units := s.svc.P.Units.Units()
-	var types []string
-	for _, u := range units {
-		if !slices.Contains(types, string(u.Type)) {
-			types = append(types, string(u.Type))
-		}
-	}
-	unitIDs := make([]string, len(units))
-	for i, u := range units {
-		unitIDs[i] = u.ID
-	}
-	var hospitals []string
-	for _, h := range s.svc.Directory.Hospitals() {
-		hospitals = append(hospitals, h.ID)
-	}
-	v := audienceView{Lang: lang, All: f.Get("all") == "on",
-		Hospitals: options(hospitals, s.unitName, f["subtrees"]),
-		Types:     options(types, nil, f["types"]),
-		Functions: options(s.svc.P.Units.Functions(), func(x string) string { return x }, f["functions"]),
-		Units:     options(unitIDs, s.unitName, f["units"])}
-	for i := range v.Types {
-		v.Types[i].Key = "unit." + v.Types[i].Value
-	}
-	return v
+func (m *Module) roundRoutes() {
+	m.sh.HandlePage("GET /incidents/{id}/rounds", m.roundListPage)
+	m.sh.HandlePage("POST /incidents/{id}/rounds", m.openRoundSubmit)
+	m.sh.HandlePage("GET /rounds/{id}", m.roundStatusPage)
+	m.sh.HandlePage("POST /rounds/{id}/close", m.closeRoundSubmit)
+	m.sh.HandlePage("POST /rounds/{id}/reopen", m.reopenRoundSubmit)
+	m.sh.HandlePage("GET /reports/{id}", m.staffReportPage)
+	m.sh.HandlePage("GET /incidents/{id}/reports", m.reportListPage)
+	m.sh.HandlePage("GET /incidents/{id}/overview", m.overviewPage)
+	m.sh.HandlePage("GET /incidents/{id}/overview/print", m.overviewPrint)
 }
 
 type roundListPage struct {
-	Base
+	web.Base
 	Incident incident.Incident
 	Rounds   []roundRow
 	CanWrite bool
-	Error    *formError
+	Error    *web.FormError
 	Form     url.Values
-	Audience audienceView
-	Channels []option
+	Audience web.AudienceView
+	Channels []web.Option
 }
 
 type roundRow struct {
@@ -236,50 +173,50 @@ type roundRow struct {
 	Late    int
 }
 
-func (s *Server) roundListPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	return s.showRounds(w, r, p, nil, nil)
+func (m *Module) roundListPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	return m.showRounds(w, r, p, nil, nil)
 }
 
-func (s *Server) showRounds(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *formError, form url.Values) error {
+func (m *Module) showRounds(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *web.FormError, form url.Values) error {
 	if err := p.Require(auth.ReadJournal); err != nil {
 		return err
 	}
 	id := incident.ID(r.PathValue("id"))
-	inc, err := s.svc.Incidents.Incident(p, id, incident.AsOf{})
+	inc, err := m.inc.Incident(p, id, incident.AsOf{})
 	if err != nil {
 		return err
 	}
-	rounds, err := s.svc.Situation.Rounds(p, id, incident.AsOf{})
+	rounds, err := m.svc.Rounds(p, id, incident.AsOf{})
 	if err != nil {
 		return err
 	}
-	lang := langOf(r)
-	pg := roundListPage{Base: s.base(r, &p, T(lang, "rounds.title")+" – "+inc.Title), Incident: inc,
+	lang := web.LangOf(r)
+	pg := roundListPage{Base: m.sh.Base(r, &p, web.T(lang, "rounds.title")+" – "+inc.Title), Incident: inc,
 		CanWrite: auth.Can(p.Role, auth.WriteIncidents) && !inc.Closed, Error: ferr}
 	pg.LiveIncident = id
 	for _, rd := range rounds {
 		row := roundRow{R: rd}
-		if st, err := s.svc.Situation.RoundStatus(p, rd.Round, incident.AsOf{}); err == nil {
+		if st, err := m.svc.RoundStatus(p, rd.Round, incident.AsOf{}); err == nil {
 			row.Missing, row.Late = len(st.Missing), len(st.Late)
 		}
 		pg.Rounds = append(pg.Rounds, row)
 	}
 	if form == nil {
 		esc := dispatch.DefaultEscalation
-		form = url.Values{"title": {situation.DefaultTitle}, "deadline": {localInput(s.svc.Now().Add(time.Hour))},
+		form = url.Values{"title": {situation.DefaultTitle}, "deadline": {web.LocalInput(m.sh.Now().Add(time.Hour))},
 			"channels": dispatch.Channels, "resend": {strconv.Itoa(esc.Resend)}, "deputies": {strconv.Itoa(esc.Deputies)},
 			"parent": {strconv.Itoa(esc.Parent)}}
 	}
 	pg.Form = form
-	pg.Audience = s.audienceView(lang, form)
-	pg.Channels = options(dispatch.Channels, nil, form["channels"])
+	pg.Audience = m.sh.AudienceView(lang, form)
+	pg.Channels = web.Options(dispatch.Channels, nil, form["channels"])
 	for i := range pg.Channels {
 		pg.Channels[i].Key = "channel." + pg.Channels[i].Value
 	}
 	if ferr != nil {
 		w.WriteHeader(http.StatusBadRequest)
 	}
-	s.render(w, r, "rd-rounds", pg)
+	m.sh.Render(w, r, "rd-rounds", pg)
 	return nil
 }
 
@@ -309,7 +246,7 @@ func escalationOf(f url.Values) (*dispatch.Escalation, error) {
 	return nil, fail.Field("escalation", "give all three steps in minutes, or none for the default")
 }
 
-func (s *Server) openRoundSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (m *Module) openRoundSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return err
 	}
@@ -323,7 +260,7 @@ func (s *Server) openRoundSubmit(w http.ResponseWriter, r *http.Request, p auth.
 		if dl == "" {
 			return situation.Round{}, fail.Field("deadline", "is required: the time the units must report by")
 		}
-		deadline, err := parseTime("deadline", dl)
+		deadline, err := web.ParseTime("deadline", dl)
 		if err != nil {
 			return situation.Round{}, err
 		}
@@ -335,15 +272,15 @@ func (s *Server) openRoundSubmit(w http.ResponseWriter, r *http.Request, p auth.
 		if len(channels) == 0 {
 			return situation.Round{}, fail.Field("channels", "choose at least one channel")
 		}
-		return s.svc.Situation.OpenRound(r.Context(), p, situation.OpenRound{Incident: id, Title: f.Get("title"), Note: f.Get("note"),
-			Audience: audienceOf(f), Deadline: deadline, Channels: channels, Escalation: esc})
+		return m.svc.OpenRound(r.Context(), p, situation.OpenRound{Incident: id, Title: f.Get("title"), Note: f.Get("note"),
+			Audience: web.AudienceOf(f), Deadline: deadline, Channels: channels, Escalation: esc})
 	}()
 	if err != nil {
-		ferr, err := formFailure("round", err)
+		ferr, err := web.FormFailure("round", err)
 		if err != nil {
 			return err
 		}
-		return s.showRounds(w, r, p, ferr, f)
+		return m.showRounds(w, r, p, ferr, f)
 	}
 	http.Redirect(w, r, "/rounds/"+string(rd.Round), http.StatusSeeOther)
 	return nil
@@ -351,7 +288,7 @@ func (s *Server) openRoundSubmit(w http.ResponseWriter, r *http.Request, p auth.
 
 // asOfBanner is the point-in-time notice of a page: empty when it shows now.
 type asOfBanner struct {
-	Lang Lang
+	Lang web.Lang
 	incident.AsOf
 	Now string // the link back to now
 }
@@ -370,11 +307,11 @@ func nowLink(r *http.Request) string {
 type roundLine struct {
 	situation.UnitLine
 	Name     string
-	Contacts []contactView
+	Contacts []web.ContactView
 }
 
 type roundStatusPage struct {
-	Base
+	web.Base
 	Incident incident.Incident
 	Status   situation.RoundStatus
 	Lines    []roundLine
@@ -382,15 +319,15 @@ type roundStatusPage struct {
 	CanWrite bool
 	// CanFile shows the link to the report form for a unit's call.
 	CanFile bool
-	Error   *formError
+	Error   *web.FormError
 	Form    url.Values
 }
 
-func (s *Server) roundStatusPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	return s.showRound(w, r, p, nil)
+func (m *Module) roundStatusPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	return m.showRound(w, r, p, nil)
 }
 
-func (s *Server) showRound(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *formError) error {
+func (m *Module) showRound(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *web.FormError) error {
 	id := situation.RoundID(r.PathValue("id"))
 	asOf := incident.AsOf{}
 	if r.Method == http.MethodGet {
@@ -399,35 +336,35 @@ func (s *Server) showRound(w http.ResponseWriter, r *http.Request, p auth.Princi
 			return err
 		}
 	}
-	st, err := s.svc.Situation.RoundStatus(p, id, asOf)
+	st, err := m.svc.RoundStatus(p, id, asOf)
 	if err != nil {
 		return err
 	}
-	inc, err := s.svc.Incidents.Incident(p, st.Incident, incident.AsOf{})
+	inc, err := m.inc.Incident(p, st.Incident, incident.AsOf{})
 	if err != nil {
 		return err
 	}
-	lang := langOf(r)
+	lang := web.LangOf(r)
 	write := auth.Can(p.Role, auth.WriteIncidents) && !inc.Closed && asOf.IsNow()
-	pg := roundStatusPage{Base: s.base(r, &p, st.Title+" – "+T(lang, "rounds.deadline.short")+" "+clockOf(st.Deadline)), Incident: inc,
+	pg := roundStatusPage{Base: m.sh.Base(r, &p, st.Title+" – "+web.T(lang, "rounds.deadline.short")+" "+clockOf(st.Deadline)), Incident: inc,
 		Status: st, AsOf: asOfBanner{lang, asOf, nowLink(r)}, CanWrite: write, CanFile: write && !st.Closed && p.May(auth.FileReport),
 		Error: ferr, Form: r.PostForm}
 	if asOf.IsNow() {
 		pg.LiveIncident = st.Incident
 	}
-	now := s.svc.Now()
+	now := m.sh.Now()
 	for _, missing := range []bool{true, false} {
 		for _, l := range st.Lines {
 			if (l.Report == "") != missing {
 				continue
 			}
-			line := roundLine{UnitLine: l, Name: s.unitName(l.Unit)}
+			line := roundLine{UnitLine: l, Name: m.unitName(l.Unit)}
 			if missing {
-				cs, err := s.svc.Directory.Reach(p, l.Unit, now)
+				cs, err := m.dir.Reach(p, l.Unit, now)
 				if err != nil && !fail.Is(err, fail.Forbidden) { // not the caller's to see: no numbers
 					return err
 				}
-				line.Contacts = contactViews(lang, phoneContacts(cs))
+				line.Contacts = web.ContactViews(lang, phoneContacts(cs))
 			}
 			pg.Lines = append(pg.Lines, line)
 		}
@@ -435,7 +372,7 @@ func (s *Server) showRound(w http.ResponseWriter, r *http.Request, p auth.Princi
 	if ferr != nil {
 		w.WriteHeader(http.StatusBadRequest)
 	}
-	s.render(w, r, "rd-round", pg)
+	m.sh.Render(w, r, "rd-round", pg)
 	return nil
 }
 
@@ -466,37 +403,37 @@ func phoneContacts(cs []directory.Contact) []directory.Contact {
 	return out
 }
 
-func clockOf(t time.Time) string { return t.In(Stockholm).Format("15:04") }
+func clockOf(t time.Time) string { return t.In(web.Stockholm).Format("15:04") }
 
-func (s *Server) closeRoundSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (m *Module) closeRoundSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	id := situation.RoundID(r.PathValue("id"))
-	_, err := s.svc.Situation.CloseRound(r.Context(), p, id)
-	return s.afterRound(w, r, p, "close", err)
+	_, err := m.svc.CloseRound(r.Context(), p, id)
+	return m.afterRound(w, r, p, "close", err)
 }
 
-func (s *Server) reopenRoundSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (m *Module) reopenRoundSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	id := situation.RoundID(r.PathValue("id"))
-	deadline, err := parseTime("deadline", strings.TrimSpace(r.PostFormValue("deadline")))
+	deadline, err := web.ParseTime("deadline", strings.TrimSpace(r.PostFormValue("deadline")))
 	if err == nil {
-		_, err = s.svc.Situation.ReopenRound(r.Context(), p, situation.ReopenRound{Round: id, Deadline: deadline})
+		_, err = m.svc.ReopenRound(r.Context(), p, situation.ReopenRound{Round: id, Deadline: deadline})
 	}
-	return s.afterRound(w, r, p, "reopen", err)
+	return m.afterRound(w, r, p, "reopen", err)
 }
 
-func (s *Server) afterRound(w http.ResponseWriter, r *http.Request, p auth.Principal, form string, err error) error {
+func (m *Module) afterRound(w http.ResponseWriter, r *http.Request, p auth.Principal, form string, err error) error {
 	if err != nil {
-		ferr, err := formFailure(form, err)
+		ferr, err := web.FormFailure(form, err)
 		if err != nil {
 			return err
 		}
-		return s.showRound(w, r, p, ferr)
+		return m.showRound(w, r, p, ferr)
 	}
 	http.Redirect(w, r, "/rounds/"+r.PathValue("id"), http.StatusSeeOther)
 	return nil
 }
 
 type staffReportPage struct {
-	Base
+	web.Base
 	Report   situation.Report
 	Round    situation.Round
 	UnitName string
@@ -505,25 +442,25 @@ type staffReportPage struct {
 	CanRead bool
 }
 
-func (s *Server) staffReportPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	rep, err := s.svc.Situation.Report(p, situation.ReportID(r.PathValue("id")), "report page")
+func (m *Module) staffReportPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	rep, err := m.svc.Report(p, situation.ReportID(r.PathValue("id")), "report page")
 	if err != nil {
 		return err
 	}
-	lang := langOf(r)
-	name := s.unitName(rep.Unit)
-	pg := staffReportPage{Base: s.base(r, &p, T(lang, "rd.report.title")+" – "+name), Report: rep, UnitName: name,
+	lang := web.LangOf(r)
+	name := m.unitName(rep.Unit)
+	pg := staffReportPage{Base: m.sh.Base(r, &p, web.T(lang, "rd.report.title")+" – "+name), Report: rep, UnitName: name,
 		CanRead: p.May(auth.ReadJournal)}
-	pg.Round, _ = s.svc.Situation.Round(p, rep.Round, incident.AsOf{})
-	if pg.Versions, err = s.svc.Situation.Reports(p, situation.ReportQuery{Round: rep.Round, Unit: rep.Unit}, "report page: versions"); err != nil {
+	pg.Round, _ = m.svc.Round(p, rep.Round, incident.AsOf{})
+	if pg.Versions, err = m.svc.Reports(p, situation.ReportQuery{Round: rep.Round, Unit: rep.Unit}, "report page: versions"); err != nil {
 		return err
 	}
-	s.render(w, r, "rd-report", pg)
+	m.sh.Render(w, r, "rd-report", pg)
 	return nil
 }
 
 type reportListPage struct {
-	Base
+	web.Base
 	Incident incident.Incident
 	Reports  []reportListRow
 	Selected bool
@@ -537,12 +474,12 @@ type reportListRow struct {
 	RoundTitle string
 }
 
-func (s *Server) reportListPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (m *Module) reportListPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	if err := p.Require(auth.ReadJournal); err != nil {
 		return err
 	}
 	id := incident.ID(r.PathValue("id"))
-	inc, err := s.svc.Incidents.Incident(p, id, incident.AsOf{})
+	inc, err := m.inc.Incident(p, id, incident.AsOf{})
 	if err != nil {
 		return err
 	}
@@ -561,30 +498,30 @@ func (s *Server) reportListPage(w http.ResponseWriter, r *http.Request, p auth.P
 	if len(ids) > 2000 {
 		return fail.Field("ids", "names %d reports; at most 2000", len(ids))
 	}
-	reps, err := s.svc.Situation.Reports(p, q, "reports list")
+	reps, err := m.svc.Reports(p, q, "reports list")
 	if err != nil {
 		return err
 	}
 	titles := map[situation.RoundID]string{}
-	rounds, _ := s.svc.Situation.Rounds(p, id, incident.AsOf{})
+	rounds, _ := m.svc.Rounds(p, id, incident.AsOf{})
 	for _, rd := range rounds {
-		titles[rd.Round] = rd.Title + " (" + T(langOf(r), "rounds.deadline.short") + " " + clockOf(rd.Deadline) + ")"
+		titles[rd.Round] = rd.Title + " (" + web.T(web.LangOf(r), "rounds.deadline.short") + " " + clockOf(rd.Deadline) + ")"
 	}
-	pg := reportListPage{Base: s.base(r, &p, T(langOf(r), "rd.reports.title")+" – "+inc.Title), Incident: inc, Selected: len(ids) > 0}
+	pg := reportListPage{Base: m.sh.Base(r, &p, web.T(web.LangOf(r), "rd.reports.title")+" – "+inc.Title), Incident: inc, Selected: len(ids) > 0}
 	if q.Round != "" {
-		pg.Round, _ = s.svc.Situation.Round(p, q.Round, incident.AsOf{})
+		pg.Round, _ = m.svc.Round(p, q.Round, incident.AsOf{})
 	}
 	if q.Unit != "" {
-		pg.UnitName = s.unitName(q.Unit)
+		pg.UnitName = m.unitName(q.Unit)
 	}
 	for _, rep := range reps {
 		if len(ids) > 0 && !slices.Contains(ids, string(rep.Report)) {
 			continue
 		}
-		pg.Reports = append(pg.Reports, reportListRow{Rep: rep, Name: s.unitName(rep.Unit), RoundTitle: titles[rep.Round]})
+		pg.Reports = append(pg.Reports, reportListRow{Rep: rep, Name: m.unitName(rep.Unit), RoundTitle: titles[rep.Round]})
 	}
-	reverse(pg.Reports) // newest first
-	s.render(w, r, "rd-reports", pg)
+	slices.Reverse(pg.Reports) // newest first
+	m.sh.Render(w, r, "rd-reports", pg)
 	return nil
 }
 
@@ -642,7 +579,7 @@ type supplyView struct {
 
 type rollupView struct {
 	situation.Rollup
-	Lang      Lang
+	Lang      web.Lang
 	Incident  incident.ID
 	ID        string // the section's element id
 	Reported  figLink
@@ -655,7 +592,7 @@ type rollupView struct {
 	HasChange bool
 }
 
-func rollupViewOf(lang Lang, inc incident.ID, r situation.Rollup) rollupView {
+func rollupViewOf(lang web.Lang, inc incident.ID, r situation.Rollup) rollupView {
 	v := rollupView{Rollup: r, Lang: lang, Incident: inc, ID: "scope-" + r.Scope, Reported: figOf(inc, r.Reported.Value, r.Reported.Reports),
 		Normal: figOf(inc, r.Normal.Value, r.Normal.Reports), Limited: refsFig(inc, r.Limited), Closed: refsFig(inc, r.Closed),
 		HasChange: r.Changes != nil}
@@ -695,7 +632,7 @@ type unitStateView struct {
 
 // rollupContent is what the live container of the overview holds.
 type rollupContent struct {
-	Lang      Lang
+	Lang      web.Lang
 	Incident  incident.ID
 	Region    rollupView
 	Hospitals []rollupView
@@ -705,7 +642,7 @@ type rollupContent struct {
 }
 
 type overviewPage struct {
-	Base
+	web.Base
 	Incident incident.Incident
 	Rounds   []situation.Round
 	Round    situation.RoundID
@@ -715,7 +652,7 @@ type overviewPage struct {
 	Printed  time.Time
 }
 
-func (s *Server) loadOverview(r *http.Request, p auth.Principal) (overviewPage, error) {
+func (m *Module) loadOverview(r *http.Request, p auth.Principal) (overviewPage, error) {
 	if err := p.Require(auth.ReadJournal); err != nil {
 		return overviewPage{}, err
 	}
@@ -724,12 +661,12 @@ func (s *Server) loadOverview(r *http.Request, p auth.Principal) (overviewPage, 
 	if err != nil {
 		return overviewPage{}, err
 	}
-	inc, err := s.svc.Incidents.Incident(p, id, incident.AsOf{})
+	inc, err := m.inc.Incident(p, id, incident.AsOf{})
 	if err != nil {
 		return overviewPage{}, err
 	}
 	round := situation.RoundID(r.URL.Query().Get("round"))
-	ov, err := s.svc.Situation.Overview(p, situation.OverviewQuery{AsOf: asOf, Incident: id, Round: round})
+	ov, err := m.svc.Overview(p, situation.OverviewQuery{AsOf: asOf, Incident: id, Round: round})
 	if err != nil {
 		if fe := fail.As(err); fe.Code == fail.NotFound && round != "" {
 			bad := *fe // a round that is not there is a bad parameter of this page
@@ -738,19 +675,19 @@ func (s *Server) loadOverview(r *http.Request, p auth.Principal) (overviewPage, 
 		}
 		return overviewPage{}, err
 	}
-	rounds, err := s.svc.Situation.Rounds(p, id, asOf)
+	rounds, err := m.svc.Rounds(p, id, asOf)
 	if err != nil {
 		return overviewPage{}, err
 	}
-	lang := langOf(r)
-	pg := overviewPage{Base: s.base(r, &p, T(lang, "overview.title")+" – "+inc.Title), Incident: inc, Rounds: rounds,
-		Round: round, Query: r.URL.Query(), AsOf: asOfBanner{lang, asOf, nowLink(r)}, Printed: s.svc.Now()}
+	lang := web.LangOf(r)
+	pg := overviewPage{Base: m.sh.Base(r, &p, web.T(lang, "overview.title")+" – "+inc.Title), Incident: inc, Rounds: rounds,
+		Round: round, Query: r.URL.Query(), AsOf: asOfBanner{lang, asOf, nowLink(r)}, Printed: m.sh.Now()}
 	if asOf.IsNow() {
 		pg.LiveIncident = id
 	}
 	c := rollupContent{Lang: lang, Incident: id, Region: rollupViewOf(lang, id, ov.Region), Empty: ov.Region.Reported.Value == 0 && ov.Region.Asked == 0}
 	if ov.Previous != "" {
-		c.Previous, _ = s.svc.Situation.Round(p, ov.Previous, asOf)
+		c.Previous, _ = m.svc.Round(p, ov.Previous, asOf)
 	}
 	for _, h := range ov.Hospitals {
 		if h.Asked == 0 && h.Reported.Value == 0 {
@@ -759,26 +696,26 @@ func (s *Server) loadOverview(r *http.Request, p auth.Principal) (overviewPage, 
 		c.Hospitals = append(c.Hospitals, rollupViewOf(lang, id, h))
 	}
 	for _, u := range ov.Units {
-		c.Units = append(c.Units, unitStateView{UnitState: u, HospitalName: s.unitName(u.Hospital)})
+		c.Units = append(c.Units, unitStateView{UnitState: u, HospitalName: m.unitName(u.Hospital)})
 	}
 	pg.Content = c
 	return pg, nil
 }
 
-func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	pg, err := s.loadOverview(r, p)
+func (m *Module) overviewPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	pg, err := m.loadOverview(r, p)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, "rd-overview", pg)
+	m.sh.Render(w, r, "rd-overview", pg)
 	return nil
 }
 
-func (s *Server) overviewPrint(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	pg, err := s.loadOverview(r, p)
+func (m *Module) overviewPrint(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	pg, err := m.loadOverview(r, p)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, "rd-overview-print", pg)
+	m.sh.Render(w, r, "rd-overview-print", pg)
 	return nil
 }

@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 	"fyr/internal/incident"
 	"fyr/internal/pdf"
 	"fyr/internal/situation"
+	"fyr/internal/web"
 )
 
 // The staff pages of the situation picture (lägesbild, issue 4): the
@@ -124,7 +125,7 @@ var pictureMessages = map[string][2]string{
 	"picture.f.audience":                    {"Mottagare", "Audience"},
 }
 
-func init() { addMessages(pictureMessages) }
+func init() { web.AddMessages(pictureMessages) }
 
 // emptyMeasureRows is how many empty direction rows the edit form offers.
 const emptyMeasureRows = 3
@@ -136,7 +137,7 @@ var pictureConsequenceFields = []string{"consequences.patient_safety", "conseque
 var pictureLaterFields = []string{"actions", "resources", "coordination", "communication", "forecast"}
 
 type pictureListPage struct {
-	Base
+	web.Base
 	Incident incident.Incident
 	Pictures []situation.Picture
 	Pending  *situation.Picture // the version not yet published, if any
@@ -146,7 +147,7 @@ type pictureListPage struct {
 	AsOf     incident.AsOf
 	Query    url.Values
 	Keep     string // the point-in-time query to keep on links ("" or "?at=…")
-	Error    *formError
+	Error    *web.FormError
 }
 
 // fieldView is one field of a version as the pages show it.
@@ -155,7 +156,7 @@ type fieldView struct {
 }
 
 type picturePage struct {
-	Base
+	web.Base
 	Incident   incident.Incident
 	Picture    situation.Picture
 	Fields     []fieldView
@@ -175,7 +176,7 @@ type picturePage struct {
 	Units      []directory.Unit
 	Hospitals  []directory.Unit
 	Types      []string
-	Error      *formError
+	Error      *web.FormError
 	Notice     string
 	Coverage   *dispatch.Dispatch
 	Others     []situation.Picture // the other versions, to compare with
@@ -208,47 +209,47 @@ type diffRow struct {
 }
 
 type pictureDiffPage struct {
-	Base
+	web.Base
 	Incident incident.Incident
 	A, B     situation.Picture
 	Rows     []diffRow
 	Changed  int
 }
 
-func (s *Server) pictureRoutes() {
-	s.mux.Handle("GET /incidents/{id}/pictures", s.page(s.pictureList))
-	s.mux.Handle("POST /incidents/{id}/pictures", s.page(s.pictureNew))
-	s.mux.Handle("GET /incidents/{id}/pictures/compare", s.page(s.pictureCompare))
-	s.mux.Handle("GET /pictures/{id}", s.page(s.pictureShow))
-	s.mux.Handle("POST /pictures/{id}", s.page(s.pictureRevise))
-	s.mux.Handle("POST /pictures/{id}/approve", s.page(s.pictureApprove))
-	s.mux.Handle("POST /pictures/{id}/publish", s.page(s.picturePublish))
-	s.mux.Handle("POST /pictures/{id}/discard", s.page(s.pictureDiscard))
-	s.mux.Handle("GET /pictures/{id}/diff", s.page(s.pictureDiff))
-	s.mux.Handle("GET /pictures/{id}/print", s.page(s.picturePrint))
-	s.mux.Handle("GET /pictures/{id}/report.txt", s.page(s.pictureReportText))
-	s.mux.Handle("GET /pictures/{id}/report.pdf", s.page(s.pictureReportPDF))
-	s.mux.Handle("POST /settings/four-eyes", s.page(s.fourEyesSubmit))
+func (m *Module) pictureRoutes() {
+	m.sh.HandlePage("GET /incidents/{id}/pictures", m.pictureList)
+	m.sh.HandlePage("POST /incidents/{id}/pictures", m.pictureNew)
+	m.sh.HandlePage("GET /incidents/{id}/pictures/compare", m.pictureCompare)
+	m.sh.HandlePage("GET /pictures/{id}", m.pictureShow)
+	m.sh.HandlePage("POST /pictures/{id}", m.pictureRevise)
+	m.sh.HandlePage("POST /pictures/{id}/approve", m.pictureApprove)
+	m.sh.HandlePage("POST /pictures/{id}/publish", m.picturePublish)
+	m.sh.HandlePage("POST /pictures/{id}/discard", m.pictureDiscard)
+	m.sh.HandlePage("GET /pictures/{id}/diff", m.pictureDiff)
+	m.sh.HandlePage("GET /pictures/{id}/print", m.picturePrint)
+	m.sh.HandlePage("GET /pictures/{id}/report.txt", m.pictureReportText)
+	m.sh.HandlePage("GET /pictures/{id}/report.pdf", m.pictureReportPDF)
+	m.sh.HandlePage("POST /settings/four-eyes", m.fourEyesSubmit)
 }
 
 // fourEyesSubmit turns the organisation's four-eyes rule on or off (an
 // administrator's setting) and returns to the page it was changed on.
-func (s *Server) fourEyesSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := s.svc.Situation.SetFourEyes(r.Context(), p, r.PostFormValue("enabled") == "true"); err != nil {
+func (m *Module) fourEyesSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	if err := m.svc.SetFourEyes(r.Context(), p, r.PostFormValue("enabled") == "true"); err != nil {
 		return err
 	}
-	http.Redirect(w, r, safeBack(r.PostFormValue("back")), http.StatusSeeOther)
+	http.Redirect(w, r, web.SafeBack(r.PostFormValue("back")), http.StatusSeeOther)
 	return nil
 }
 
 // pictureFailure turns a refusal the page can explain (bad input, a
 // conflict with the version's state, the four-eyes rule) into an error
 // shown on the page with its status; other errors propagate.
-func pictureFailure(form string, err error) (*formError, int, error) {
+func pictureFailure(form string, err error) (*web.FormError, int, error) {
 	fe := fail.As(err)
 	switch fe.Code {
 	case fail.Invalid, fail.Conflict, fail.Forbidden:
-		return &formError{Form: form, Field: fe.Field, Msg: fe.Message, err: fe}, status(fe.Code), nil
+		return web.FormErrorOf(form, fe), web.Status(fe.Code), nil
 	}
 	return nil, 0, err
 }
@@ -267,26 +268,26 @@ func keepAsOf(q url.Values) string {
 	return "?" + v.Encode()
 }
 
-func (s *Server) pictureList(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	return s.showPictureList(w, r, p, nil, 0)
+func (m *Module) pictureList(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	return m.showPictureList(w, r, p, nil, 0)
 }
 
-func (s *Server) showPictureList(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *formError, code int) error {
+func (m *Module) showPictureList(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *web.FormError, code int) error {
 	id := incident.ID(r.PathValue("id"))
-	q, err := parseQuery(r, "")
+	q, err := web.ParseQuery(r)
 	if err != nil {
 		return err
 	}
-	inc, err := s.svc.Incidents.Incident(p, id, q.AsOf)
+	inc, err := m.inc.Incident(p, id, q.AsOf)
 	if err != nil {
 		return err
 	}
-	pics, err := s.svc.Situation.Pictures(p, id, q.AsOf)
+	pics, err := m.svc.Pictures(p, id, q.AsOf)
 	if err != nil {
 		return err
 	}
-	pg := pictureListPage{Base: s.base(r, &p, T(langOf(r), "picture.title")+": "+inc.Title), Incident: inc, Pictures: pics,
-		FourEyes: s.svc.Situation.FourEyes(), CanWrite: p.May(auth.WriteIncidents) && !inc.Closed && q.IsNow(), AsOf: q.AsOf,
+	pg := pictureListPage{Base: m.sh.Base(r, &p, web.T(web.LangOf(r), "picture.title")+": "+inc.Title), Incident: inc, Pictures: pics,
+		FourEyes: m.svc.FourEyes(), CanWrite: p.May(auth.WriteIncidents) && !inc.Closed && q.IsNow(), AsOf: q.AsOf,
 		Query: r.URL.Query(), Keep: keepAsOf(r.URL.Query()), Error: ferr, CanSet: p.May(auth.ManageSettings) && q.IsNow()}
 	pg.LiveIncident = id // the versions table follows drafts, approvals and publications
 	for i := range pics {
@@ -298,29 +299,29 @@ func (s *Server) showPictureList(w http.ResponseWriter, r *http.Request, p auth.
 	if code != 0 {
 		w.WriteHeader(code)
 	}
-	s.render(w, r, "picture-list", pg)
+	m.sh.Render(w, r, "picture-list", pg)
 	return nil
 }
 
 // pictureNew starts a new version, prefilled, and opens it.
-func (s *Server) pictureNew(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (m *Module) pictureNew(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return err
 	}
-	pic, err := s.svc.Situation.DraftPicture(r.Context(), p, situation.DraftPicture{Incident: incident.ID(r.PathValue("id"))})
+	pic, err := m.svc.DraftPicture(r.Context(), p, situation.DraftPicture{Incident: incident.ID(r.PathValue("id"))})
 	if err != nil {
 		ferr, code, err := pictureFailure("new", err)
 		if err != nil {
 			return err
 		}
-		return s.showPictureList(w, r, p, ferr, code)
+		return m.showPictureList(w, r, p, ferr, code)
 	}
 	http.Redirect(w, r, "/pictures/"+string(pic.ID), http.StatusSeeOther)
 	return nil
 }
 
 // pictureCompare sends the list's compare form to the side-by-side page.
-func (s *Server) pictureCompare(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (m *Module) pictureCompare(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	a, b := r.URL.Query().Get("a"), r.URL.Query().Get("with")
 	if a == "" {
 		return fail.Field("a", "choose the first version")
@@ -332,7 +333,7 @@ func (s *Server) pictureCompare(w http.ResponseWriter, r *http.Request, p auth.P
 	return nil
 }
 
-func (s *Server) pictureShow(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (m *Module) pictureShow(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	notice := ""
 	switch r.URL.Query().Get("done") {
 	case "saved":
@@ -344,50 +345,43 @@ func (s *Server) pictureShow(w http.ResponseWriter, r *http.Request, p auth.Prin
 	case "discarded":
 		notice = "picture.discarded.done"
 	}
-	return s.showPicture(w, r, p, nil, nil, 0, notice)
+	return m.showPicture(w, r, p, nil, nil, 0, notice)
 }
 
 // pictureFields lists a version's fields with labels in the page's language.
-func (s *Server) pictureFields(lang Lang, c situation.Content) []fieldView {
+func (m *Module) pictureFields(lang web.Lang, c situation.Content) []fieldView {
 	var out []fieldView
-	for _, f := range s.localFields(lang, c) {
+	for _, f := range m.sh.PictureFields(lang, c) {
 		out = append(out, fieldView{Key: f.Key, Label: f.Label, Value: f.Value})
 	}
 	return out
 }
 
-func fieldLabel(lang Lang, key, fallback string) string {
-	if _, ok := messages["picture.f."+key]; ok && lang == English {
-		return T(lang, "picture.f."+key)
-	}
-	return fallback
-}
-
 // loadPicture reads one version at the request's point in time.
-func (s *Server) loadPicture(r *http.Request, p auth.Principal) (picturePage, error) {
-	q, err := parseQuery(r, "")
+func (m *Module) loadPicture(r *http.Request, p auth.Principal) (picturePage, error) {
+	q, err := web.ParseQuery(r)
 	if err != nil {
 		return picturePage{}, err
 	}
 	if r.Method != http.MethodGet {
 		q.AsOf = incident.AsOf{} // a form answers about the present
 	}
-	pic, err := s.svc.Situation.Picture(p, situation.PictureID(r.PathValue("id")), q.AsOf)
+	pic, err := m.svc.Picture(p, situation.PictureID(r.PathValue("id")), q.AsOf)
 	if err != nil {
 		return picturePage{}, err
 	}
-	inc, err := s.svc.Incidents.Incident(p, pic.Incident, incident.AsOf{})
+	inc, err := m.inc.Incident(p, pic.Incident, incident.AsOf{})
 	if err != nil {
 		return picturePage{}, err
 	}
-	lang := langOf(r)
-	title := fmt.Sprintf("%s %d: %s", T(lang, "picture.title"), pic.Version, inc.Title)
-	return picturePage{Base: s.base(r, &p, title), Incident: inc, Picture: pic, Fields: s.pictureFields(lang, pic.Content),
-		AsOf: q.AsOf, Keep: keepAsOf(r.URL.Query()), FourEyes: s.svc.Situation.FourEyes(), Org: s.orgName()}, nil
+	lang := web.LangOf(r)
+	title := fmt.Sprintf("%s %d: %s", web.T(lang, "picture.title"), pic.Version, inc.Title)
+	return picturePage{Base: m.sh.Base(r, &p, title), Incident: inc, Picture: pic, Fields: m.pictureFields(lang, pic.Content),
+		AsOf: q.AsOf, Keep: keepAsOf(r.URL.Query()), FourEyes: m.svc.FourEyes(), Org: m.orgName()}, nil
 }
 
-func (s *Server) showPicture(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *formError, form url.Values, code int, notice string) error {
-	pg, err := s.loadPicture(r, p)
+func (m *Module) showPicture(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *web.FormError, form url.Values, code int, notice string) error {
+	pg, err := m.loadPicture(r, p)
 	if err != nil {
 		return err
 	}
@@ -401,7 +395,7 @@ func (s *Server) showPicture(w http.ResponseWriter, r *http.Request, p auth.Prin
 	pg.OwnDraft = draft && pg.FourEyes && slices.Contains(pic.Authors, p.Username)
 	pg.CanApprove = draft && p.May(auth.ApprovePicture) && !pg.OwnDraft
 	if draft && !pg.CanApprove {
-		pg.ApproveWho = s.approveWho(pg.Lang, p, pic, pg.FourEyes, pg.OwnDraft)
+		pg.ApproveWho = m.approveWho(pg.Lang, p, pic, pg.FourEyes, pg.OwnDraft)
 	}
 	pg.CanPublish = now && pic.Status == situation.Approved && p.May(auth.WriteIncidents)
 	pg.CanDiscard = now && (pic.Status == situation.Draft || pic.Status == situation.Approved) && p.May(auth.WriteIncidents)
@@ -412,7 +406,7 @@ func (s *Server) showPicture(w http.ResponseWriter, r *http.Request, p auth.Prin
 			pg.Form = contentForm(pic.Content)
 		}
 		pg.Rows = formRows(pg.Form)
-		pg.Units, pg.Hospitals = s.svc.P.Units.Units(), s.svc.Directory.Hospitals()
+		pg.Units, pg.Hospitals = m.dir.Units(), m.dir.Hospitals()
 		seen := map[string]bool{}
 		for _, u := range pg.Units {
 			if !seen[string(u.Type)] {
@@ -422,11 +416,11 @@ func (s *Server) showPicture(w http.ResponseWriter, r *http.Request, p auth.Prin
 		}
 	}
 	if pic.Dispatch != "" && now {
-		if d, _, err := s.svc.Dispatch.Dispatch(p, pic.Dispatch); err == nil {
+		if d, _, err := m.disp.Dispatch(p, pic.Dispatch); err == nil {
 			pg.Coverage = &d
 		}
 	}
-	if all, err := s.svc.Situation.Pictures(p, pic.Incident, pg.AsOf); err == nil {
+	if all, err := m.svc.Pictures(p, pic.Incident, pg.AsOf); err == nil {
 		for _, o := range all {
 			if o.ID != pic.ID {
 				pg.Others = append(pg.Others, o)
@@ -436,7 +430,7 @@ func (s *Server) showPicture(w http.ResponseWriter, r *http.Request, p auth.Prin
 	if code != 0 {
 		w.WriteHeader(code)
 	}
-	s.render(w, r, "picture", pg)
+	m.sh.Render(w, r, "picture", pg)
 	return nil
 }
 
@@ -463,12 +457,12 @@ func contentForm(c situation.Content) url.Values {
 	set("communication", c.Communication)
 	set("forecast", c.Forecast)
 	set("reporting", c.Reporting)
-	set("next_briefing", localInput(c.NextBriefing))
+	set("next_briefing", web.LocalInput(c.NextBriefing))
 	for i, m := range c.Direction {
 		row := func(part string) string { return fmt.Sprintf("direction[%d].%s", i, part) }
 		f.Set(row("what"), m.What)
 		f.Set(row("owner"), m.Owner)
-		f.Set(row("deadline"), localInput(m.Deadline))
+		f.Set(row("deadline"), web.LocalInput(m.Deadline))
 		f.Set(row("task"), m.Task)
 	}
 	f.Set("direction.rows", strconv.Itoa(len(c.Direction)+emptyMeasureRows))
@@ -513,7 +507,7 @@ func formContent(f url.Values, base situation.Content) (c situation.Content, row
 		PersonalData: f.Get("consequences.personal_data"), Media: f.Get("consequences.media")}
 	c.Actions, c.Resources, c.Coordination = f.Get("actions"), f.Get("resources"), f.Get("coordination")
 	c.Communication, c.Forecast, c.Reporting = f.Get("communication"), f.Get("forecast"), f.Get("reporting")
-	if c.NextBriefing, err = parseTime("next_briefing", strings.TrimSpace(f.Get("next_briefing"))); err != nil {
+	if c.NextBriefing, err = web.ParseTime("next_briefing", strings.TrimSpace(f.Get("next_briefing"))); err != nil {
 		return c, nil, err
 	}
 	c.Direction = nil
@@ -524,7 +518,7 @@ func formContent(f url.Values, base situation.Content) (c situation.Content, row
 			continue // an empty row, or a measure emptied to remove it
 		}
 		m := situation.Measure{What: what, Owner: owner, Task: row("task")}
-		if m.Deadline, err = parseTime(fmt.Sprintf("direction[%d].deadline", i), deadline); err != nil {
+		if m.Deadline, err = web.ParseTime(fmt.Sprintf("direction[%d].deadline", i), deadline); err != nil {
 			return c, nil, err
 		}
 		c.Direction = append(c.Direction, m)
@@ -560,12 +554,12 @@ func formRowField(field string, rowOf []int) string {
 	return fmt.Sprintf("direction[%d]%s", rowOf[k], tail)
 }
 
-func (s *Server) pictureRevise(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (m *Module) pictureRevise(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return err
 	}
 	id := situation.PictureID(r.PathValue("id"))
-	cur, err := s.svc.Situation.Picture(p, id, incident.AsOf{})
+	cur, err := m.svc.Picture(p, id, incident.AsOf{})
 	if err != nil {
 		return err
 	}
@@ -574,7 +568,7 @@ func (s *Server) pictureRevise(w http.ResponseWriter, r *http.Request, p auth.Pr
 	}
 	c, rowOf, err := formContent(r.PostForm, cur.Content)
 	if err == nil {
-		_, err = s.svc.Situation.RevisePicture(r.Context(), p, situation.Revise{Picture: id, Content: c})
+		_, err = m.svc.RevisePicture(r.Context(), p, situation.Revise{Picture: id, Content: c})
 	}
 	if err != nil {
 		ferr, code, err := pictureFailure("revise", err)
@@ -582,60 +576,60 @@ func (s *Server) pictureRevise(w http.ResponseWriter, r *http.Request, p auth.Pr
 			return err
 		}
 		ferr.Field = formRowField(ferr.Field, rowOf)
-		return s.showPicture(w, r, p, ferr, r.PostForm, code, "")
+		return m.showPicture(w, r, p, ferr, r.PostForm, code, "")
 	}
 	http.Redirect(w, r, "/pictures/"+string(id)+"?done=saved", http.StatusSeeOther)
 	return nil
 }
 
-func (s *Server) pictureApprove(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (m *Module) pictureApprove(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	if err := p.Require(auth.ApprovePicture); err != nil {
 		return err
 	}
 	id := situation.PictureID(r.PathValue("id"))
-	if _, err := s.svc.Situation.ApprovePicture(r.Context(), p, id); err != nil {
+	if _, err := m.svc.ApprovePicture(r.Context(), p, id); err != nil {
 		ferr, code, err := pictureFailure("approve", err)
 		if err != nil {
 			return err
 		}
-		return s.showPicture(w, r, p, ferr, nil, code, "")
+		return m.showPicture(w, r, p, ferr, nil, code, "")
 	}
 	http.Redirect(w, r, "/pictures/"+string(id)+"?done=approved", http.StatusSeeOther)
 	return nil
 }
 
 // pictureDiscard sets an unpublished version aside, with a reason.
-func (s *Server) pictureDiscard(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (m *Module) pictureDiscard(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return err
 	}
 	id := situation.PictureID(r.PathValue("id"))
-	if _, err := s.svc.Situation.DiscardPicture(r.Context(), p, situation.Discard{Picture: id, Reason: r.PostFormValue("reason")}); err != nil {
+	if _, err := m.svc.DiscardPicture(r.Context(), p, situation.Discard{Picture: id, Reason: r.PostFormValue("reason")}); err != nil {
 		ferr, code, err := pictureFailure("discard", err)
 		if err != nil {
 			return err
 		}
-		return s.showPicture(w, r, p, ferr, nil, code, "")
+		return m.showPicture(w, r, p, ferr, nil, code, "")
 	}
 	http.Redirect(w, r, "/pictures/"+string(id)+"?done=discarded", http.StatusSeeOther)
 	return nil
 }
 
-func (s *Server) picturePublish(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (m *Module) picturePublish(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return err
 	}
 	id := situation.PictureID(r.PathValue("id"))
 	cmd := situation.Publish{Picture: id}
 	err := func() error {
-		if m := strings.TrimSpace(r.PostFormValue("deadline")); m != "" {
-			minutes, err := strconv.Atoi(m)
+		if mins := strings.TrimSpace(r.PostFormValue("deadline")); mins != "" {
+			minutes, err := strconv.Atoi(mins)
 			if err != nil || minutes < 1 {
 				return fail.Field("deadline", "give the number of minutes from now (at least 1), or leave it empty")
 			}
-			cmd.Deadline = s.svc.Now().Add(time.Duration(minutes) * time.Minute)
+			cmd.Deadline = m.sh.Now().Add(time.Duration(minutes) * time.Minute)
 		}
-		_, err := s.svc.Situation.PublishPicture(r.Context(), p, cmd)
+		_, err := m.svc.PublishPicture(r.Context(), p, cmd)
 		return err
 	}()
 	if err != nil {
@@ -643,7 +637,7 @@ func (s *Server) picturePublish(w http.ResponseWriter, r *http.Request, p auth.P
 		if err != nil {
 			return err
 		}
-		return s.showPicture(w, r, p, ferr, nil, code, "")
+		return m.showPicture(w, r, p, ferr, nil, code, "")
 	}
 	http.Redirect(w, r, "/pictures/"+string(id)+"?done=published", http.StatusSeeOther)
 	return nil
@@ -651,28 +645,28 @@ func (s *Server) picturePublish(w http.ResponseWriter, r *http.Request, p auth.P
 
 // pictureDiff shows two versions side by side, every field, the changed
 // ones marked.
-func (s *Server) pictureDiff(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (m *Module) pictureDiff(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	a := situation.PictureID(r.PathValue("id"))
 	b := situation.PictureID(r.URL.Query().Get("with"))
 	if b == "" {
 		return fail.Field("with", "name the version to compare with")
 	}
-	changes, err := s.svc.Situation.PictureDiff(p, a, b)
+	changes, err := m.svc.PictureDiff(p, a, b)
 	if err != nil {
 		return err
 	}
-	pa, err := s.svc.Situation.Picture(p, a, incident.AsOf{})
+	pa, err := m.svc.Picture(p, a, incident.AsOf{})
 	if err != nil {
 		return err
 	}
-	pb, err := s.svc.Situation.Picture(p, b, incident.AsOf{})
+	pb, err := m.svc.Picture(p, b, incident.AsOf{})
 	if err != nil {
 		return err
 	}
 	if pb.Version < pa.Version { // older on the left
 		pa, pb = pb, pa
 	}
-	inc, err := s.svc.Incidents.Incident(p, pa.Incident, incident.AsOf{})
+	inc, err := m.inc.Incident(p, pa.Incident, incident.AsOf{})
 	if err != nil {
 		return err
 	}
@@ -680,50 +674,50 @@ func (s *Server) pictureDiff(w http.ResponseWriter, r *http.Request, p auth.Prin
 	for _, c := range changes {
 		changed[c.Key] = true
 	}
-	lang := langOf(r)
-	fa, fb := s.pictureFields(lang, pa.Content), s.pictureFields(lang, pb.Content)
-	pg := pictureDiffPage{Base: s.base(r, &p, fmt.Sprintf("%s: %d – %d", T(lang, "picture.diff"), pa.Version, pb.Version)),
+	lang := web.LangOf(r)
+	fa, fb := m.pictureFields(lang, pa.Content), m.pictureFields(lang, pb.Content)
+	pg := pictureDiffPage{Base: m.sh.Base(r, &p, fmt.Sprintf("%s: %d – %d", web.T(lang, "picture.diff"), pa.Version, pb.Version)),
 		Incident: inc, A: pa, B: pb, Changed: len(changes)}
 	for i := range fa {
 		pg.Rows = append(pg.Rows, diffRow{Key: fa[i].Key, Label: fa[i].Label, From: fa[i].Value, To: fb[i].Value, Changed: changed[fa[i].Key]})
 	}
-	s.render(w, r, "picture-diff", pg)
+	m.sh.Render(w, r, "picture-diff", pg)
 	return nil
 }
 
 // picturePrint is one version on A4, every field.
-func (s *Server) picturePrint(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	pg, err := s.loadPicture(r, p)
+func (m *Module) picturePrint(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	pg, err := m.loadPicture(r, p)
 	if err != nil {
 		return err
 	}
-	pg.Printed = s.svc.Now()
-	s.render(w, r, "picture-print", pg)
+	pg.Printed = m.sh.Now()
+	m.sh.Render(w, r, "picture-print", pg)
 	return nil
 }
 
 // orgName is the organisation's name as the directory's region states it.
-func (s *Server) orgName() string {
-	for _, u := range s.svc.P.Units.Units() {
+func (m *Module) orgName() string {
+	for _, u := range m.dir.Units() {
 		if u.Type == directory.Region && u.Parent == "" {
 			return u.Name
 		}
 	}
-	return s.svc.Org
+	return m.org
 }
 
 // situationReport is the export of a published version, with the version
 // for its file name.
-func (s *Server) situationReport(r *http.Request, p auth.Principal) (string, situation.Picture, error) {
+func (m *Module) situationReport(r *http.Request, p auth.Principal) (string, situation.Picture, error) {
 	id := situation.PictureID(r.PathValue("id"))
-	text, err := s.svc.Situation.SituationReport(p, id, s.orgName(), nil)
+	text, err := m.svc.SituationReport(p, id, m.orgName(), nil)
 	if err != nil {
 		if fail.Is(err, fail.Conflict) {
-			return "", situation.Picture{}, fail.New(fail.Conflict, "%s (%v)", T(langOf(r), "picture.report.unpub"), fail.As(err))
+			return "", situation.Picture{}, fail.New(fail.Conflict, "%s (%v)", web.T(web.LangOf(r), "picture.report.unpub"), fail.As(err))
 		}
 		return "", situation.Picture{}, err
 	}
-	pic, err := s.svc.Situation.Picture(p, id, incident.AsOf{})
+	pic, err := m.svc.Picture(p, id, incident.AsOf{})
 	return text, pic, err
 }
 
@@ -731,8 +725,8 @@ func reportFile(pic situation.Picture, ext string) string {
 	return fmt.Sprintf(`attachment; filename="lagesrapport-%s-v%d.%s"`, pic.Incident, pic.Version, ext)
 }
 
-func (s *Server) pictureReportText(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	text, pic, err := s.situationReport(r, p)
+func (m *Module) pictureReportText(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	text, pic, err := m.situationReport(r, p)
 	if err != nil {
 		return err
 	}
@@ -743,17 +737,17 @@ func (s *Server) pictureReportText(w http.ResponseWriter, r *http.Request, p aut
 	return nil
 }
 
-func (s *Server) pictureReportPDF(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	text, pic, err := s.situationReport(r, p)
+func (m *Module) pictureReportPDF(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	text, pic, err := m.situationReport(r, p)
 	if err != nil {
 		return err
 	}
-	inc, err := s.svc.Incidents.Incident(p, pic.Incident, incident.AsOf{})
+	inc, err := m.inc.Incident(p, pic.Incident, incident.AsOf{})
 	if err != nil {
 		return err
 	}
-	meta := pdf.Meta{Title: fmt.Sprintf("Lägesrapport: %s, version %d", inc.Title, pic.Version), Author: s.orgName(),
-		Created: s.svc.Now().In(Stockholm), PageFormat: "Sida %d av %d"}
+	meta := pdf.Meta{Title: fmt.Sprintf("Lägesrapport: %s, version %d", inc.Title, pic.Version), Author: m.orgName(),
+		Created: m.sh.Now().In(web.Stockholm), PageFormat: "Sida %d av %d"}
 	var buf bytes.Buffer
 	if _, err := reportPDF(meta, text).WriteTo(&buf); err != nil {
 		return err

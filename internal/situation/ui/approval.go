@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 
 	"fyr/internal/auth"
 	"fyr/internal/situation"
+	"fyr/internal/web"
 )
 
 // Who may approve a situation picture, said to those who may not (issue 8,
@@ -21,19 +22,19 @@ var approvalMessages = map[string][2]string{
 	"approval.none":     {"Ingen annan har funktionen %[1]s. En administratör kan godkänna versionen, eller ge någon funktionen %[1]s under Användare.", "No one else holds the function %[1]s. An administrator can approve the version, or give someone the function %[1]s under Users."},
 }
 
-func init() { addMessages(approvalMessages) }
+func init() { web.AddMessages(approvalMessages) }
 
 // approveWho names who may approve pic: the holders of the approving
 // function, under four eyes none of its authors.
-func (s *Server) approveWho(lang Lang, p auth.Principal, pic situation.Picture, fourEyes, own bool) string {
+func (m *Module) approveWho(lang web.Lang, p auth.Principal, pic situation.Picture, fourEyes, own bool) string {
 	var except []string
 	if fourEyes {
 		except = pic.Authors
 	}
 	fn := strings.Join(auth.ApproverFunctions, ", ")
-	holders, err := s.svc.Auth.Approvers(p, except)
+	holders, err := m.approvers.Approvers(p, except)
 	if err != nil || len(holders) == 0 {
-		return fmt.Sprintf(T(lang, "approval.none"), fn)
+		return fmt.Sprintf(web.T(lang, "approval.none"), fn)
 	}
 	names := make([]string, len(holders))
 	for i, u := range holders {
@@ -43,5 +44,5 @@ func (s *Server) approveWho(lang Lang, p auth.Principal, pic situation.Picture, 
 	if own {
 		key = "approval.by.other"
 	}
-	return fmt.Sprintf(T(lang, key), fn, strings.Join(names, ", "))
+	return fmt.Sprintf(web.T(lang, key), fn, strings.Join(names, ", "))
 }
