@@ -222,7 +222,9 @@ func (s *Service) JournalSince(p auth.Principal, id ID, since uint64) ([]Entry, 
 func (s *Service) Entry(id ID, entryID string) (Entry, bool) { return s.view.Entry(id, entryID) }
 
 // EntryBySerial is one journal entry of an incident by its number.
-func (s *Service) EntryBySerial(id ID, serial int) (Entry, bool) { return s.view.EntryBySerial(id, serial) }
+func (s *Service) EntryBySerial(id ID, serial int) (Entry, bool) {
+	return s.view.EntryBySerial(id, serial)
+}
 
 // Current is an incident as it stands now.
 func (s *Service) Current(id ID) (Incident, error) { return s.view.Get(id, AsOf{}) }

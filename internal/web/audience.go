@@ -48,7 +48,7 @@ type audienceView struct {
 }
 
 func (s *Server) audienceView(lang Lang, f url.Values) audienceView {
-	units := s.svc.P.Units.Units()
+	units := s.svc.Directory.Units()
 	var types []string
 	for _, u := range units {
 		if !slices.Contains(types, string(u.Type)) {
@@ -66,7 +66,7 @@ func (s *Server) audienceView(lang Lang, f url.Values) audienceView {
 	v := audienceView{Lang: lang, All: f.Get("all") == "on",
 		Hospitals: options(hospitals, s.unitName, f["subtrees"]),
 		Types:     options(types, nil, f["types"]),
-		Functions: options(s.svc.P.Units.Functions(), func(x string) string { return x }, f["functions"]),
+		Functions: options(s.svc.Directory.Functions(), func(x string) string { return x }, f["functions"]),
 		Units:     options(unitIDs, s.unitName, f["units"])}
 	for i := range v.Types {
 		v.Types[i].Key = "unit." + v.Types[i].Value
