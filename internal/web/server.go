@@ -63,7 +63,7 @@ func New(svc *app.App, logger *slog.Logger, modules ...Module) (*Server, error) 
 		return nil, err
 	}
 	for _, m := range modules {
-		if t, err = t.ParseFS(m.Templates(), "*.html"); err != nil {
+		if t, err = t.ParseFS(m.Templates(), "templates/*.html"); err != nil {
 			return nil, err
 		}
 	}

@@ -25,8 +25,9 @@ import (
 
 // Module is a capability's pages.
 type Module interface {
-	// Templates are the module's templates (parsed with the layout's
-	// functions into the one set: names must be unique across modules).
+	// Templates hold the module's templates/*.html (its embedded folder),
+	// parsed with the layout's functions into the one set: names must be
+	// unique across modules.
 	Templates() fs.FS
 	// Mount registers the module's routes on the shell.
 	Mount(sh *Server)

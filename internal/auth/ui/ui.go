@@ -49,13 +49,7 @@ func New(accounts *auth.Service, units Units) *Module {
 }
 
 // Templates are the user pages' templates.
-func (m *Module) Templates() fs.FS {
-	sub, err := fs.Sub(templates, "templates")
-	if err != nil {
-		panic(err) // the embedded tree is fixed at build time
-	}
-	return sub
-}
+func (m *Module) Templates() fs.FS { return templates }
 
 // Mount registers the user pages.
 func (m *Module) Mount(sh *web.Server) {

@@ -36,13 +36,7 @@ type Module struct {
 func New(svc *directory.Service) *Module { return &Module{svc: svc} }
 
 // Templates are the directory pages' templates.
-func (m *Module) Templates() fs.FS {
-	sub, err := fs.Sub(templates, "templates")
-	if err != nil {
-		panic(err) // the embedded tree is fixed at build time
-	}
-	return sub
-}
+func (m *Module) Templates() fs.FS { return templates }
 
 // With 300 units and 1,500 people the whole directory would weigh far more
 // than a page may (100 KB), so a page shows one unit's part of the tree.

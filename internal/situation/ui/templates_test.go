@@ -14,7 +14,7 @@ import (
 func TestEveryTemplateKeyIsTranslated(t *testing.T) {
 	keyRe := regexp.MustCompile(`\bt \$?\.?[A-Za-z]* *"([a-z0-9_.]+)"`)
 	tmpl := (&Module{}).Templates()
-	files, err := fs.Glob(tmpl, "*.html")
+	files, err := fs.Glob(tmpl, "templates/*.html")
 	if err != nil || len(files) != 3 {
 		t.Fatalf("templates: %v %v", files, err)
 	}

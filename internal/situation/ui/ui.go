@@ -67,13 +67,7 @@ func New(svc *situation.Service, inc Incidents, dir Directory, disp Dispatches, 
 }
 
 // Templates are the situation pages' templates.
-func (m *Module) Templates() fs.FS {
-	sub, err := fs.Sub(templates, "templates")
-	if err != nil {
-		panic(err) // the embedded tree is fixed at build time
-	}
-	return sub
-}
+func (m *Module) Templates() fs.FS { return templates }
 
 // Mount registers the pages, the API routes and the live hook.
 func (m *Module) Mount(sh *web.Server) {
