@@ -264,3 +264,12 @@ func (s *Service) Shifts(p auth.Principal, unit string, at time.Time) ([]Shift, 
 // MayRead is nil when p may read the directory (its structure and whom to
 // call): the directory pages ask before they show anything.
 func (s *Service) MayRead(p auth.Principal) error { return p.Require(auth.ReadIncidents) }
+
+// UnitName is a unit's name, or its id when the directory lacks it (a unit
+// removed since, or an id typed by hand): what a page shows for a unit id.
+func (s *Service) UnitName(id string) string {
+	if u, ok := s.view.Unit(id); ok {
+		return u.Name
+	}
+	return id
+}

@@ -64,10 +64,10 @@ func (s *Server) audienceView(lang Lang, f url.Values) audienceView {
 		hospitals = append(hospitals, h.ID)
 	}
 	v := audienceView{Lang: lang, All: f.Get("all") == "on",
-		Hospitals: options(hospitals, s.unitName, f["subtrees"]),
+		Hospitals: options(hospitals, s.svc.Directory.UnitName, f["subtrees"]),
 		Types:     options(types, nil, f["types"]),
 		Functions: options(s.svc.Directory.Functions(), func(x string) string { return x }, f["functions"]),
-		Units:     options(unitIDs, s.unitName, f["units"])}
+		Units:     options(unitIDs, s.svc.Directory.UnitName, f["units"])}
 	for i := range v.Types {
 		v.Types[i].Key = "unit." + v.Types[i].Value
 	}

@@ -126,13 +126,6 @@ func (s *Server) dispatchRoutes() {
 	s.receiptRoutes()
 }
 
-func (s *Server) unitName(id string) string {
-	if u, ok := s.svc.Directory.Unit(id); ok {
-		return u.Name
-	}
-	return id
-}
-
 // dispatchPage is the coverage board for the staff, and the message with
 // its receipt form for a unit's own account.
 func (s *Server) dispatchPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
@@ -164,7 +157,7 @@ func (s *Server) boardRows(lang Lang, states []dispatch.UnitState) []unitRowView
 	for _, acked := range []bool{false, true} {
 		for _, st := range states {
 			if (st.Ack != nil) == acked {
-				rows = append(rows, unitRowView{lang, st, s.unitName(st.Unit)})
+				rows = append(rows, unitRowView{lang, st, s.svc.Directory.UnitName(st.Unit)})
 			}
 		}
 	}
@@ -211,7 +204,7 @@ func (s *Server) showUnitDispatch(w http.ResponseWriter, r *http.Request, p auth
 	if ferr != nil {
 		w.WriteHeader(http.StatusBadRequest)
 	}
-	pg := unitDispatchPage{Base: s.base(r, &p, view.Dispatch.Title), View: *view, UnitName: s.unitName(p.Unit), Error: ferr}
+	pg := unitDispatchPage{Base: s.base(r, &p, view.Dispatch.Title), View: *view, UnitName: s.svc.Directory.UnitName(p.Unit), Error: ferr}
 	if rd, err := s.svc.Situation.RoundForDispatch(p, id); err == nil && !rd.Closed {
 		pg.Round = string(rd.Round) // a call to report: the form is what answers it
 	}
@@ -239,7 +232,7 @@ func (s *Server) ackSubmit(w http.ResponseWriter, r *http.Request, p auth.Princi
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	s.render(w, r, "inbox", inboxPage{Base: s.base(r, &p, T(langOf(r), "nav.inbox")), Items: s.svc.Dispatch.Inbox(p),
-		UnitName: s.unitName(p.Unit)})
+		UnitName: s.svc.Directory.UnitName(p.Unit)})
 	return nil
 }
 
@@ -260,7 +253,7 @@ func (s *Server) coverageMsgs(lang Lang, e event.Envelope) (incident.ID, []byte)
 	data := coverageData{Dispatch: d.Dispatch, Summary: s.renderPartial("coverage", coverageView{lang, d}),
 		Figure: figure{lang, d.Dispatch, d.Acked, len(d.Units)}.Text()}
 	if st, ok := s.svc.Dispatch.UnitState(ref.Dispatch, ref.Unit); ok {
-		data.Unit, data.Row = st.Unit, s.renderPartial("unit-row", unitRowView{lang, st, s.unitName(st.Unit)})
+		data.Unit, data.Row = st.Unit, s.renderPartial("unit-row", unitRowView{lang, st, s.svc.Directory.UnitName(st.Unit)})
 	}
 	return d.Incident, sseFrame(e.Seq, "coverage", data)
 }

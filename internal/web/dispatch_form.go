@@ -400,9 +400,9 @@ func (s *Server) preview(c dispatch.Created, f url.Values, lang Lang) *dispatchP
 		if !ok {
 			i = len(pv.Groups)
 			index[t] = i
-			pv.Groups = append(pv.Groups, previewGroup{Name: s.unitName(t)})
+			pv.Groups = append(pv.Groups, previewGroup{Name: s.svc.Directory.UnitName(t)})
 		}
-		pv.Groups[i].Units = append(pv.Groups[i].Units, s.unitName(id))
+		pv.Groups[i].Units = append(pv.Groups[i].Units, s.svc.Directory.UnitName(id))
 	}
 	for _, g := range pv.Groups {
 		slices.Sort(g.Units)

@@ -13,7 +13,7 @@ import (
 // the values Fyr writes itself (a scope's level, a measure's owner and
 // deadline). What people wrote stays as they wrote it.
 func (s *Server) localFields(l Lang, c situation.Content) []situation.Field {
-	fields := situation.Fields(c, s.unitName)
+	fields := situation.Fields(c, s.svc.Directory.UnitName)
 	for i := range fields {
 		f := &fields[i]
 		f.Label = fieldLabel(l, f.Key, f.Label)

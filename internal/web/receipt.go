@@ -58,7 +58,7 @@ func (s *Server) receiptPost(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) showReceipt(w http.ResponseWriter, r *http.Request, token string, rc dispatch.LinkReceipt, err error) {
 	pg := receiptPage{Base: s.base(r, nil, T(langOf(r), "dispatch.ack")), Token: token, Link: rc.Link, View: rc.View,
-		UnitName: s.unitName(rc.Link.Unit)}
+		UnitName: s.svc.Directory.UnitName(rc.Link.Unit)}
 	pg.Active = nil // the banner is for logged-in users
 	switch {
 	case rc.Used && r.URL.Query().Get("done") == "1":

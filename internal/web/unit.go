@@ -138,7 +138,7 @@ func (s *Server) showUnitPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 		return fail.New(fail.NotFound, "no unit %q", unit)
 	}
 	lang := langOf(r)
-	v := unitPageView{Base: s.base(r, &p, T(lang, "unit.title")), Unit: unit, UnitName: s.unitName(unit), Own: p.Role == auth.Unit,
+	v := unitPageView{Base: s.base(r, &p, T(lang, "unit.title")), Unit: unit, UnitName: s.svc.Directory.UnitName(unit), Own: p.Role == auth.Unit,
 		Taken: s.svc.Now(), Filed: r.URL.Query().Get("filed") != ""}
 	// The dispatches acknowledged on this page keep their place, showing the receipt.
 	just := map[dispatch.ID]bool{}

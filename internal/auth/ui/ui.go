@@ -33,7 +33,7 @@ var templates embed.FS
 // account may answer for.
 type Units interface {
 	Units() []directory.Unit
-	Unit(id string) (directory.Unit, bool)
+	UnitName(id string) string
 }
 
 // Module is the accounts' pages.
@@ -64,13 +64,6 @@ func (m *Module) Mount(sh *web.Server) {
 	for _, rt := range m.apiRoutes() {
 		sh.HandleAPI(rt)
 	}
-}
-
-func (m *Module) unitName(id string) string {
-	if u, ok := m.units.Unit(id); ok {
-		return u.Name
-	}
-	return id
 }
 
 // messages are the UI strings of the user pages: Swedish, English.
@@ -169,7 +162,7 @@ func (m *Module) userRows(users []auth.User) []userRow {
 	for i, u := range users {
 		rows[i] = userRow{User: u}
 		if u.Unit != "" {
-			rows[i].UnitName = m.unitName(u.Unit)
+			rows[i].UnitName = m.units.UnitName(u.Unit)
 		}
 	}
 	return rows

@@ -192,7 +192,7 @@ func (m *Module) showReportForm(w http.ResponseWriter, r *http.Request, p auth.P
 	}
 	lang := web.LangOf(r)
 	m.sh.Render(w, r, "report-form", reportPage{Base: m.sh.Base(r, &p, web.T(lang, "report.title")), Round: st, Unit: unit,
-		UnitName: m.unitName(unit), OnBehalf: p.Role != auth.Unit, Prefilled: prefilled, Form: form, Systems: names, Error: ferr})
+		UnitName: m.dir.UnitName(unit), OnBehalf: p.Role != auth.Unit, Prefilled: prefilled, Form: form, Systems: names, Error: ferr})
 	return nil
 }
 

@@ -358,7 +358,7 @@ func (m *Module) showRound(w http.ResponseWriter, r *http.Request, p auth.Princi
 			if (l.Report == "") != missing {
 				continue
 			}
-			line := roundLine{UnitLine: l, Name: m.unitName(l.Unit)}
+			line := roundLine{UnitLine: l, Name: m.dir.UnitName(l.Unit)}
 			if missing {
 				cs, err := m.dir.Reach(p, l.Unit, now)
 				if err != nil && !fail.Is(err, fail.Forbidden) { // not the caller's to see: no numbers
@@ -448,7 +448,7 @@ func (m *Module) staffReportPage(w http.ResponseWriter, r *http.Request, p auth.
 		return err
 	}
 	lang := web.LangOf(r)
-	name := m.unitName(rep.Unit)
+	name := m.dir.UnitName(rep.Unit)
 	pg := staffReportPage{Base: m.sh.Base(r, &p, web.T(lang, "rd.report.title")+" – "+name), Report: rep, UnitName: name,
 		CanRead: p.May(auth.ReadJournal)}
 	pg.Round, _ = m.svc.Round(p, rep.Round, incident.AsOf{})
@@ -512,13 +512,13 @@ func (m *Module) reportListPage(w http.ResponseWriter, r *http.Request, p auth.P
 		pg.Round, _ = m.svc.Round(p, q.Round, incident.AsOf{})
 	}
 	if q.Unit != "" {
-		pg.UnitName = m.unitName(q.Unit)
+		pg.UnitName = m.dir.UnitName(q.Unit)
 	}
 	for _, rep := range reps {
 		if len(ids) > 0 && !slices.Contains(ids, string(rep.Report)) {
 			continue
 		}
-		pg.Reports = append(pg.Reports, reportListRow{Rep: rep, Name: m.unitName(rep.Unit), RoundTitle: titles[rep.Round]})
+		pg.Reports = append(pg.Reports, reportListRow{Rep: rep, Name: m.dir.UnitName(rep.Unit), RoundTitle: titles[rep.Round]})
 	}
 	slices.Reverse(pg.Reports) // newest first
 	m.sh.Render(w, r, "rd-reports", pg)
@@ -696,7 +696,7 @@ func (m *Module) loadOverview(r *http.Request, p auth.Principal) (overviewPage, 
 		c.Hospitals = append(c.Hospitals, rollupViewOf(lang, id, h))
 	}
 	for _, u := range ov.Units {
-		c.Units = append(c.Units, unitStateView{UnitState: u, HospitalName: m.unitName(u.Hospital)})
+		c.Units = append(c.Units, unitStateView{UnitState: u, HospitalName: m.dir.UnitName(u.Hospital)})
 	}
 	pg.Content = c
 	return pg, nil

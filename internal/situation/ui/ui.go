@@ -32,6 +32,7 @@ type Incidents interface {
 // and whom to phone about a missing report.
 type Directory interface {
 	Unit(id string) (directory.Unit, bool)
+	UnitName(id string) string
 	Units() []directory.Unit
 	Hospitals() []directory.Unit
 	Reach(p auth.Principal, unit string, at time.Time) ([]directory.Contact, error)
@@ -79,12 +80,4 @@ func (m *Module) Mount(sh *web.Server) {
 		sh.HandleAPI(rt)
 	}
 	sh.HandleLive("situation.", m.publish)
-}
-
-// unitName is a unit's name, or its id when the directory lacks it.
-func (m *Module) unitName(id string) string {
-	if u, ok := m.dir.Unit(id); ok {
-		return u.Name
-	}
-	return id
 }
