@@ -199,11 +199,5 @@ func (s *App) Seq() uint64 { return s.k.Seq() }
 // model, on the subscription's goroutine: it must not block.
 func (s *App) Listen(fn func(event.Envelope)) { s.k.Listen(fn) }
 
-// do runs a command through the writer and waits until the projection
-// reflects it, so that the caller's response shows its own write.
-func (s *App) do(ctx context.Context, cmd store.Command[*Facts]) ([]event.Envelope, error) {
-	return s.k.Do(ctx, cmd)
-}
-
 // WaitFor returns once the read model has applied the event at seq.
 func (s *App) WaitFor(ctx context.Context, seq uint64) error { return s.k.WaitFor(ctx, seq) }

@@ -80,16 +80,6 @@ func New(svc *app.App, logger *slog.Logger, modules ...Module) (*Server, error) 
 	return s, nil
 }
 
-// ctxKey keys the request context.
-type ctxKey int
-
-const principalKey ctxKey = 1
-
-func principalOf(r *http.Request) (auth.Principal, bool) {
-	p, ok := r.Context().Value(principalKey).(auth.Principal)
-	return p, ok
-}
-
 const sessionCookie = "fyr_session"
 
 func (s *Server) routes() {
