@@ -68,12 +68,21 @@ func (v *View) JournalPage(id ID, q Query, pg Page) (PageOf, error) {
 	m := q.matcher()
 	// A text search first finds its entries in the index, so the walk below
 	// skips the others without touching them.
+	// A kind filter is checked on the dense part numbers the same way.
 	hits := st.search.hits(m.needle)
+	kind, known := st.search.kindPart(q.Kind)
+	dense := q.Kind != "" && known && st.search.usable()
 	keeps := func(i int) bool {
-		if hits != nil {
+		if q.Kind != "" && !known {
+			return false // no entry has this kind
+		}
+		if hits != nil || dense {
 			serial := i + 1
 			if q.ByTime {
 				serial = list[i].Serial
+			}
+			if dense && st.search.part[serial-1] != kind {
+				return false
 			}
 			if !hits.has(serial - 1) {
 				return false

@@ -59,7 +59,7 @@ func TestSearchFindsWhatTheMatcherFinds(t *testing.T) {
 	needles := []string{"växeln", "VÄXELN", "iva", "åsa", "ÅSA", "överbel", "läggning", "RESERV", "cosmic och", "post 17:", "ärende", "ns", "finns-inte", "a"}
 	for _, needle := range needles {
 		for _, byTime := range []bool{false, true} {
-			for _, kind := range []incident.Kind{"", incident.Task, incident.Decision} {
+			for _, kind := range []incident.Kind{"", incident.Task, incident.Decision, incident.InfoIn, incident.Coordination} {
 				q := incident.Query{Text: needle, ByTime: byTime, Kind: kind}
 				all, err := w.view.Journal(id, q)
 				if err != nil {
