@@ -431,6 +431,20 @@ func TestCollapsePerGroup(t *testing.T) {
 			t.Errorf("more box title = %.60q…, want '+ 90 enheter: ' and 90 names", title.Text)
 		}
 	}
+	// The "+ n" box closes its frame: it is the lowest unit box of its hospital.
+	nodes := boxes(t, d.nodes)
+	for _, f := range boxes(t, d.frames) {
+		var low box
+		for i, b := range nodes {
+			if f.overlaps(b) && b.y >= low.y {
+				low = b
+				low.id = d.nodes[i].attr("class")
+			}
+		}
+		if !hasWord(low.id, "more") {
+			t.Errorf("frame at y=%v: lowest box is %q, want the '+ n' box", f.y, low.id)
+		}
+	}
 	if mores != 3 {
 		t.Errorf("'+ n' boxes = %d, want 3", mores)
 	}

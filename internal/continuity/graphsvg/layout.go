@@ -443,6 +443,10 @@ func (p *plan) sortLayer(k int, nbrs [][]int) {
 			}
 			return cmp.Compare(va.group, vb.group)
 		}
+		// The "+ n" box closes its frame.
+		if c := cmp.Compare(len(va.hidden), len(vb.hidden)); va.hidden == nil != (vb.hidden == nil) {
+			return c
+		}
 		return cmp.Compare(bary[a], bary[b])
 	})
 	for pos, i := range layer {

@@ -385,6 +385,10 @@ func (w *writer) edge(p *plan, e vedge, x func(int) float64, shift float64, pref
 			num(xr+bulge) + "," + num(cy(b)) + " " + num(xr) + "," + num(cy(b)))
 	} else {
 		px, py := x(a.layer)+nodeW, cy(a)
+		if e.reversed {
+			// Apart from the edge the other way round in a cycle.
+			py += 7
+		}
 		d.WriteString("M" + num(px) + "," + num(py))
 		curve := func(qx, qy float64) {
 			mid := (px + qx) / 2
@@ -396,7 +400,11 @@ func (w *writer) edge(p *plan, e vedge, x func(int) float64, shift float64, pref
 			px, py = x(v.layer)+nodeW, cy(v)
 			d.WriteString(" H" + num(px))
 		}
-		curve(x(b.layer), cy(b))
+		qy := cy(b)
+		if e.reversed {
+			qy += 7
+		}
+		curve(x(b.layer), qy)
 	}
 	colour, sw, marker, class := inkEdge, "1.25", prefix+"-arrow", "edge"
 	if e.OnPath {
