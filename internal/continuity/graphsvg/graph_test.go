@@ -553,3 +553,28 @@ func BenchmarkRender500(b *testing.B) {
 		Render(g, swedish, Options{MaxUnitsPerGroup: -1})
 	}
 }
+
+// The "+ n" box comes last in its frame even when its units' dependencies
+// would pull it up.
+func TestMoreBoxClosesFrame(t *testing.T) {
+	g := Graph{Title: "pull", Nodes: []Node{{ID: "j", Label: "J", Kind: Function}, {ID: "k", Label: "K", Kind: Function}}}
+	for i := range 8 {
+		id := fmt.Sprintf("u%d", i)
+		to := "k"
+		if i >= 3 {
+			to = "j"
+		}
+		g.Nodes = append(g.Nodes, Node{ID: id, Label: id, Kind: Unit, Group: "H"})
+		g.Edges = append(g.Edges, Edge{From: id, To: to})
+	}
+	d := draw(t, g, Options{MaxUnitsPerGroup: 3})
+	var low box
+	for i, b := range boxes(t, d.nodes) {
+		if hasWord(d.nodes[i].attr("class"), "unit") && b.y >= low.y {
+			low, low.id = b, d.nodes[i].attr("class")
+		}
+	}
+	if !hasWord(low.id, "more") {
+		t.Errorf("lowest unit box is %q, want the '+ 5' box", low.id)
+	}
+}
