@@ -239,7 +239,7 @@ func TestCycles(t *testing.T) {
 		{ID: "u", Label: "U", Kind: Unit},
 	}, Edges: []Edge{
 		{From: "b", To: "a"}, {From: "c", To: "b"}, {From: "a", To: "c"}, // a 3-cycle
-		{From: "a", To: "b"}, // and a 2-cycle inside it
+		{From: "a", To: "b"},                       // and a 2-cycle inside it
 		{From: "u", To: "c"}, {From: "c", To: "u"}, // a component depending on a unit
 	}}
 	d := draw(t, g, Options{})
