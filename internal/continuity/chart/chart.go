@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"fyr/internal/continuity/graphsvg"
 	"fyr/internal/tz"
 )
 
@@ -421,23 +422,8 @@ func num(f float64) string {
 	return s
 }
 
-// textWidth estimates generously how wide s is in a sans-serif font.
-func textWidth(s string, size float64) float64 {
-	w := 0.0
-	for _, r := range s {
-		switch {
-		case strings.ContainsRune("iljI.,:;'|!()[] ", r):
-			w += 0.34
-		case r >= 'A' && r <= 'Z' || strings.ContainsRune("mwÅÄÖ@%", r):
-			w += 0.8
-		case r < 0x80 || r < 0x250:
-			w += 0.6
-		default:
-			w += 1.0
-		}
-	}
-	return w * size
-}
+// textWidth is graphsvg's estimate, so both drawings reserve the same room.
+func textWidth(s string, size float64) float64 { return graphsvg.TextWidth(s, size, false) }
 
 func fit(s string, size, width float64) string {
 	s = strings.Join(strings.Fields(s), " ")

@@ -349,18 +349,17 @@ func TestLabelsFit(t *testing.T) {
 	d := draw(t, g, Options{})
 	for _, n := range d.nodes {
 		title, _ := n.child("title")
-		var label elem
+		var lines []string
 		for _, c := range n.Children {
-			if c.XMLName.Local == "text" {
-				label = c
-				break
+			if c.XMLName.Local == "text" && c.attr("class") == "label" {
+				lines = append(lines, c.Text)
+				if w := TextWidth(c.Text, labelSize, false); w > nodeW-16 {
+					t.Errorf("label line %q is %.0f wide, the box has room for %.0f", c.Text, w, nodeW-16)
+				}
 			}
 		}
-		if !strings.HasSuffix(label.Text, "…") {
-			t.Errorf("long label %q not ellipsized", label.Text)
-		}
-		if w := textWidth(label.Text, labelSize); w > nodeW-16 {
-			t.Errorf("label %q is %.0f wide, the box has room for %.0f", label.Text, w, nodeW-16)
+		if len(lines) != 2 || !strings.HasSuffix(lines[1], "…") {
+			t.Errorf("long label drawn as %q, want two lines, the second cut with an ellipsis", lines)
 		}
 		full := long
 		if n.attr("data-id") == "wide" {
@@ -368,6 +367,13 @@ func TestLabelsFit(t *testing.T) {
 		}
 		if !strings.HasPrefix(title.Text, full) {
 			t.Errorf("title %q does not carry the full label", title.Text)
+		}
+	}
+	// A label that fits stays whole, on one line.
+	d = draw(t, Graph{Title: "fit", Nodes: []Node{{ID: "s", Label: "Läkemedelsordination", Kind: Function}}}, Options{})
+	for _, c := range d.nodes[0].Children {
+		if c.XMLName.Local == "text" && c.attr("class") == "label" && c.Text != "Läkemedelsordination" {
+			t.Errorf("label drawn as %q", c.Text)
 		}
 	}
 }

@@ -7,9 +7,10 @@ import (
 
 // Sizes of the drawing, in SVG user units (CSS pixels at scale 1).
 const (
-	nodeW     = 180.0
-	nodeH     = 40.0
-	gapX      = 64.0 // between columns: room for the frames and the curves
+	nodeW     = 160.0
+	nodeH     = 40.0 // a box with a one-line label; two lines add lineH
+	lineH     = 15.0
+	gapX      = 44.0 // between columns: room for the frames and the curves
 	gapY      = 12.0
 	laneGap   = 6.0 // around a lane a long edge takes through a column
 	frameHead = 24.0
@@ -23,6 +24,7 @@ type vnode struct {
 	node       Node
 	dummy      bool
 	hidden     []string // labels of the units a "+ n" box stands for
+	lines      []string // the label as drawn: one or two lines
 	layer, pos int
 	y          float64 // top
 	group      string  // frame key in the consumers' column; "" draws no frame
@@ -33,7 +35,7 @@ func (v *vnode) height() float64 {
 	if v.dummy {
 		return 0
 	}
-	return nodeH
+	return nodeH + lineH*float64(max(len(v.lines), 1)-1)
 }
 
 // vedge is an edge placed: left is in an earlier column than right, or in
@@ -125,6 +127,9 @@ func (p *plan) addNodes(nodes []Node, index map[string]int, l Labels, max int) m
 	for _, m := range more {
 		p.nodes[m].node.Label = l.More(len(p.nodes[m].hidden))
 	}
+	for i := range p.nodes {
+		p.nodes[i].lines = wrap(p.nodes[i].node.Label, labelSize, nodeW-16)
+	}
 	return moved
 }
 
@@ -161,53 +166,95 @@ func (p *plan) addEdges(edges []Edge, index map[string]int, moved map[string]str
 	p.breakCycles()
 }
 
-// breakCycles turns the back edges a depth-first search finds among the
-// components, so that the rest is acyclic; they are still drawn.
+// breakCycles turns the edges against an order of the components found
+// by the greedy heuristic of Eades, Lin and Smyth (sinks to the end,
+// sources to the front, else the node with the most outgoing over incoming
+// edges), so that the rest is acyclic with few edges turned. In DNS ↔ AD
+// both DNS servers, on which most depends, come first. Turned edges are
+// still drawn.
 func (p *plan) breakCycles() {
-	out := make([][]int, len(p.nodes)) // edge indices by left node
+	n := len(p.nodes)
+	in, out := make([][]int, n), make([][]int, n)
+	var comp []int
+	for i, v := range p.nodes {
+		if !isConsumer(v.node.Kind) {
+			comp = append(comp, i)
+		}
+	}
 	for i, e := range p.edges {
 		if !isConsumer(p.nodes[e.left].node.Kind) && !isConsumer(p.nodes[e.right].node.Kind) {
 			out[e.left] = append(out[e.left], i)
+			in[e.right] = append(in[e.right], i)
 		}
 	}
-	const (
-		white = iota
-		grey
-		black
-	)
-	colour := make([]int, len(p.nodes))
-	type frameIt struct{ node, next int }
-	for root := range p.nodes {
-		if colour[root] != white {
-			continue
+	indeg, outdeg := make([]int, n), make([]int, n)
+	for _, i := range comp {
+		indeg[i], outdeg[i] = len(in[i]), len(out[i])
+	}
+	removed := make([]bool, n)
+	left := len(comp)
+	remove := func(i int) {
+		removed[i] = true
+		left--
+		for _, ei := range out[i] {
+			indeg[p.edges[ei].right]--
 		}
-		stack := []frameIt{{root, 0}}
-		colour[root] = grey
-		for len(stack) > 0 {
-			top := &stack[len(stack)-1]
-			if top.next == len(out[top.node]) {
-				colour[top.node] = black
-				stack = stack[:len(stack)-1]
-				continue
+		for _, ei := range in[i] {
+			outdeg[p.edges[ei].left]--
+		}
+	}
+	var front, back []int
+	for left > 0 {
+		for more := true; more; {
+			more = false
+			for _, i := range comp {
+				if !removed[i] && outdeg[i] == 0 {
+					remove(i)
+					back = append(back, i)
+					more = true
+				}
 			}
-			ei := out[top.node][top.next]
-			top.next++
-			e := &p.edges[ei]
-			switch colour[e.right] {
-			case white:
-				colour[e.right] = grey
-				stack = append(stack, frameIt{e.right, 0})
-			case grey:
-				e.left, e.right, e.reversed = e.right, e.left, !e.reversed
+		}
+		for more := true; more; {
+			more = false
+			for _, i := range comp {
+				if !removed[i] && indeg[i] == 0 {
+					remove(i)
+					front = append(front, i)
+					more = true
+				}
 			}
+		}
+		best := -1
+		for _, i := range comp {
+			if !removed[i] && (best == -1 || outdeg[i]-indeg[i] > outdeg[best]-indeg[best]) {
+				best = i
+			}
+		}
+		if best >= 0 {
+			remove(best)
+			front = append(front, best)
+		}
+	}
+	pos := make([]int, n)
+	for k, i := range front {
+		pos[i] = k
+	}
+	for k, i := range back {
+		pos[i] = len(comp) - 1 - k
+	}
+	for i := range p.edges {
+		e := &p.edges[i]
+		if !isConsumer(p.nodes[e.left].node.Kind) && !isConsumer(p.nodes[e.right].node.Kind) && pos[e.left] > pos[e.right] {
+			e.left, e.right, e.reversed = e.right, e.left, !e.reversed
 		}
 	}
 }
 
 // assignLayers puts the components in columns by longest path from what
-// depends on nothing, moves each one that is not down as far right as its
-// dependents allow (short edges), and the units and routines in one last
-// column.
+// depends on nothing, moves each one but the failed roots as far right as
+// its dependents allow (short edges: the functions end up next to the
+// units), and the units and routines in one last column.
 func (p *plan) assignLayers() {
 	n := len(p.nodes)
 	indeg := make([]int, n)
@@ -260,11 +307,17 @@ func (p *plan) assignLayers() {
 			feedsConsumer[e.left] = true
 		}
 	}
+	hasLeft := make([]bool, n)
+	for _, i := range comp {
+		for _, j := range right[i] {
+			hasLeft[j] = true
+		}
+	}
 	for k := len(topo) - 1; k >= 0; k-- {
 		i := topo[k]
 		v := &p.nodes[i]
-		if v.node.Status == Down {
-			continue
+		if v.node.Status == Down && !hasLeft[i] {
+			continue // a failure at the root stays in the first column
 		}
 		target := -1
 		for _, j := range right[i] {
@@ -553,6 +606,17 @@ func (p *plan) placeY() {
 		}
 		for k := len(p.layers) - 2; k >= 0; k-- {
 			pull(k, right)
+		}
+	}
+	// Every column starts at the top: on a phone the first screen shows
+	// where the failure starts, not the white space above a centred column.
+	for _, layer := range p.layers {
+		if len(layer) == 0 {
+			continue
+		}
+		top := p.nodes[layer[0]].y
+		for _, i := range layer {
+			p.nodes[i].y -= top
 		}
 	}
 }

@@ -23,7 +23,7 @@ const (
 )
 
 const (
-	labelSize = 12.5
+	labelSize = 12.0
 	metaSize  = 10.5
 	titleSize = 17.0
 	headSize  = 12.0
@@ -91,7 +91,7 @@ func Render(g Graph, l Labels, o Options) []byte {
 	w.defs(prefix)
 	w.raw(`<text class="title" x="`, num(margin), `" y="`, num(titleY), `" font-size="`, num(titleSize),
 		`" font-weight="700" fill="`, inkText, `">`)
-	w.text(fit(g.Title, titleSize, width-2*margin))
+	w.text(fit(g.Title, titleSize, width-2*margin, true))
 	w.raw("</text>\n")
 	for i, line := range lines {
 		for _, it := range line {
@@ -136,7 +136,7 @@ func (p *plan) frames() {
 		if g != "" {
 			f := frame{label: p.nodes[layer[start]].groupLabel, x: -framePad, w: nodeW + 2*framePad}
 			f.y = p.nodes[layer[start]].y - frameHead
-			f.h = p.nodes[layer[end]].y + nodeH + framePad - f.y
+			f.h = p.nodes[layer[end]].y + p.nodes[layer[end]].height() + framePad - f.y
 			for _, i := range layer[start : end+1] {
 				if n := len(p.nodes[i].hidden); n > 0 {
 					f.count += n
@@ -199,8 +199,8 @@ func legendItems(l Labels) []legendItem {
 	items := []legendItem{{kind: "down", label: l.Down}, {kind: "degraded", label: l.Degraded},
 		{kind: "broken", label: l.Broken}, {kind: "path", label: l.Path}, {kind: "arrow", label: l.Affects}}
 	for i := range items {
-		items[i].label = fit(items[i].label, headSize, 220)
-		items[i].width = 26 + textWidth(items[i].label, headSize) + 18
+		items[i].label = fit(items[i].label, headSize, 220, false)
+		items[i].width = 26 + TextWidth(items[i].label, headSize, false) + 18
 	}
 	return items
 }
@@ -266,7 +266,7 @@ func (w *writer) frame(f frame, colX, shift float64) {
 	w.raw("<title>")
 	w.text(f.label + head)
 	w.raw("</title>")
-	w.text(fit(f.label, headSize, f.w-2*framePad-textWidth(head, headSize)) + head)
+	w.text(fit(f.label, headSize, f.w-2*framePad-TextWidth(head, headSize, true), true) + head)
 	w.raw("</text></g>\n")
 }
 
@@ -347,28 +347,28 @@ func (w *writer) node(v vnode, x, y float64, l Labels) {
 	} else {
 		w.text(n.Label + " — " + meta)
 	}
-	w.raw(`</title><rect x="`, num(x), `" y="`, num(y), `" width="`, num(nodeW), `" height="`, num(nodeH), `" rx="`, rx,
+	h := v.height()
+	w.raw(`</title><rect x="`, num(x), `" y="`, num(y), `" width="`, num(nodeW), `" height="`, num(h), `" rx="`, rx,
 		`" fill="`, fill, `" stroke="`, stroke, `" stroke-width="`, sw, `"`, dash, "/>")
-	weight := "400"
-	if st != "" {
-		weight = "700"
-	}
-	labelY := y + 17
+	lineY := y + 17
 	if meta == "" {
-		labelY = y + nodeH/2 + 4.5
+		lineY = y + (h-lineH*float64(len(v.lines)-1))/2 + 4.5
 	}
-	w.raw(`<text x="`, num(x+8), `" y="`, num(labelY), `" font-size="`, num(labelSize), `" font-weight="`, weight,
-		`" fill="`, inkText, `">`)
-	w.text(fit(n.Label, labelSize, nodeW-16))
-	w.raw("</text>")
+	for _, line := range v.lines {
+		w.raw(`<text class="label" x="`, num(x+8), `" y="`, num(lineY), `" font-size="`, num(labelSize), `" fill="`, inkText, `">`)
+		w.text(line)
+		w.raw("</text>")
+		lineY += lineH
+	}
 	if meta != "" {
 		tx := x + 8
+		metaY := lineY + 1
 		if st != "" {
-			w.mark(st, x+14, y+29)
+			w.mark(st, x+14, metaY-4)
 			tx = x + 25
 		}
-		w.raw(`<text x="`, num(tx), `" y="`, num(y+33), `" font-size="`, num(metaSize), `" fill="`, inkMeta, `">`)
-		w.text(fit(meta, metaSize, x+nodeW-8-tx))
+		w.raw(`<text x="`, num(tx), `" y="`, num(metaY), `" font-size="`, num(metaSize), `" fill="`, inkMeta, `">`)
+		w.text(fit(meta, metaSize, x+nodeW-8-tx, false))
 		w.raw("</text>")
 	}
 	w.raw("</g>\n")
