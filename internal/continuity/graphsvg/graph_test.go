@@ -584,3 +584,19 @@ func TestMoreBoxClosesFrame(t *testing.T) {
 		t.Errorf("lowest unit box is %q, want the '+ 5' box", low.id)
 	}
 }
+
+// A tangle: 500 components with edges in both directions, many cycles.
+func BenchmarkRender500Cyclic(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	g := Graph{Title: "tangle"}
+	for i := range 500 {
+		g.Nodes = append(g.Nodes, Node{ID: strconv.Itoa(i), Label: "Komponent " + strconv.Itoa(i), Kind: System, Status: Down})
+	}
+	for range 1500 {
+		g.Edges = append(g.Edges, Edge{From: strconv.Itoa(rng.IntN(500)), To: strconv.Itoa(rng.IntN(500))})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		Render(g, swedish, Options{})
+	}
+}

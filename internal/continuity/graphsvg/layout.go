@@ -54,6 +54,7 @@ type plan struct {
 	layers   [][]int
 	consumer int // the column of units and routines, or -1
 	groups   []frame
+	bary     []float64 // scratch for the sweeps, by node
 }
 
 // frame is a group of units (or the routines) in the consumers' column.
@@ -463,7 +464,10 @@ func (p *plan) snapshot() [][]int {
 
 func (p *plan) sortLayer(k int, nbrs [][]int) {
 	layer := p.layers[k]
-	bary := make(map[int]float64, len(layer))
+	if len(p.bary) != len(p.nodes) {
+		p.bary = make([]float64, len(p.nodes))
+	}
+	bary := p.bary
 	for _, i := range layer {
 		if len(nbrs[i]) == 0 {
 			bary[i] = float64(p.nodes[i].pos)
