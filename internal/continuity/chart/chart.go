@@ -50,10 +50,10 @@ type Line struct {
 
 // Sizes in SVG user units.
 const (
-	width     = 640.0
-	lineH     = 300.0
-	plotLeft  = 48.0
-	plotRight = 168.0 // room for the labels at the lines' ends
+	width     = 480.0 // at 390 px a phone shows it at three quarters
+	lineH     = 280.0
+	plotLeft  = 44.0
+	plotRight = 150.0 // room for the labels at the lines' ends
 	plotTop   = 40.0
 	plotBot   = 40.0
 	fontSize  = 12.0
@@ -117,7 +117,7 @@ func LineSVG(c Line) []byte {
 	}
 	// The time axis, in Stockholm time.
 	w.raw(`<path d="M`, num(plotLeft), ",", num(plotTop+ph), " H", num(plotLeft+pw), `" stroke="`, inkAxis, `"/>`, "\n")
-	for _, tk := range timeTicks(from, to) {
+	for _, tk := range timeTicks(from, to, int(pw/72)) {
 		x := xOf(tk.at)
 		w.raw(`<path d="M`, num(x), ",", num(plotTop+ph), " v5", `" stroke="`, inkAxis, `"/><text x="`, num(x), `" y="`,
 			num(plotTop+ph+18), `" font-size="`, num(fontSize-1), `" text-anchor="middle" fill="`, inkMuted, `">`)
@@ -126,9 +126,9 @@ func LineSVG(c Line) []byte {
 	}
 	// The lines, as steps: a count holds until the next one.
 	type end struct {
-		y     float64
-		label string
-		style int
+		y           float64
+		label, full string
+		style       int
 	}
 	var ends []end
 	for i, s := range series {
@@ -170,7 +170,7 @@ func LineSVG(c Line) []byte {
 		if isTotal {
 			style = -1
 		}
-		ends = append(ends, end{prevY, fit(s.Name, fontSize, plotRight-60) + " " + strconv.Itoa(last), style})
+		ends = append(ends, end{prevY, fit(s.Name, fontSize, plotRight-60) + " " + strconv.Itoa(last), s.Name + ": " + strconv.Itoa(last), style})
 	}
 	// Labels at the lines' ends, moved apart so that none covers another.
 	ys := make([]float64, len(ends))
@@ -192,7 +192,9 @@ func LineSVG(c Line) []byte {
 			st := palette[e.style%len(palette)]
 			colour, dash, sw, weight = st.colour, st.dash, "2", "400"
 		}
-		w.raw(`<g class="end"><path d="M`, num(x), ",", num(ys[i]), " h16", `" stroke="`, colour, `" stroke-width="`, sw, `"`)
+		w.raw(`<g class="end"><title>`)
+		w.text(e.full)
+		w.raw(`</title><path d="M`, num(x), ",", num(ys[i]), " h16", `" stroke="`, colour, `" stroke-width="`, sw, `"`)
 		if dash != "" {
 			w.raw(` stroke-dasharray="`, dash, `"`)
 		}
@@ -263,16 +265,16 @@ type tick struct {
 	label string
 }
 
-// timeTicks puts at most seven ticks on whole local (Stockholm) times:
+// timeTicks puts at most most+1 ticks on whole local (Stockholm) times:
 // minutes, hours or days, labelled "15:30", with the date "4/12" where the
 // day changes.
-func timeTicks(from, to time.Time) []tick {
+func timeTicks(from, to time.Time, most int) []tick {
 	steps := []time.Duration{5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute, time.Hour,
 		2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour, 48 * time.Hour, 7 * 24 * time.Hour}
 	span := to.Sub(from)
 	step := steps[len(steps)-1]
 	for _, s := range steps {
-		if span/s <= 6 {
+		if span/s <= time.Duration(max(most, 1)) {
 			step = s
 			break
 		}
@@ -331,8 +333,8 @@ func BarsSVG(b Bars) []byte {
 		prefix = "bars"
 	}
 	const (
-		labelW = 170.0
-		textW  = 170.0
+		labelW = 140.0
+		textW  = 130.0
 		rowH   = 30.0
 		barH   = 16.0
 		top    = 58.0

@@ -123,16 +123,17 @@ func TestLineChart(t *testing.T) {
 			t.Errorf("end labels %q lack %q", ends, w)
 		}
 	}
-	// 02:00–08:00 UTC is 03:00–09:00 in Stockholm in December.
+	// 02:00–08:00 UTC is 03:00–09:00 in Stockholm in December: ticks on
+	// the even local hours (in UTC they would start at 02:00).
 	joined := strings.Join(texts, "|")
-	if !strings.Contains(joined, "03:00|04:00|05:00|06:00|07:00|08:00|09:00") {
+	if !strings.Contains(joined, "|15|04:00|06:00|08:00|Journalsystem") {
 		t.Errorf("time axis not in Stockholm time: %s", joined)
 	}
 }
 
 func TestTicksInStockholmAcrossDST(t *testing.T) {
 	// The night the clocks go forward: 02:00 does not exist.
-	ticks := timeTicks(at("2026-03-28T23:00:00Z"), at("2026-03-29T04:00:00Z"))
+	ticks := timeTicks(at("2026-03-28T23:00:00Z"), at("2026-03-29T04:00:00Z"), 6)
 	var got []string
 	for _, tk := range ticks {
 		got = append(got, tk.label)
@@ -141,7 +142,7 @@ func TestTicksInStockholmAcrossDST(t *testing.T) {
 		t.Errorf("ticks = %q", got)
 	}
 	// Several days: the date where the day changes.
-	ticks = timeTicks(at("2026-12-04T23:00:00Z"), at("2026-12-06T23:00:00Z"))
+	ticks = timeTicks(at("2026-12-04T23:00:00Z"), at("2026-12-06T23:00:00Z"), 6)
 	got = nil
 	for _, tk := range ticks {
 		got = append(got, tk.label)
@@ -234,4 +235,29 @@ func FuzzLine(f *testing.F) {
 		parse(t, LineSVG(Line{Title: name, Series: s, Total: name}))
 		parse(t, BarsSVG(Bars{Title: name, Bars: []Bar{{Label: name, Done: n, Left: m}}, Done: name, Left: name}))
 	})
+}
+
+// A long system name is cut at the line's end; its title keeps it whole.
+func TestLongNameKeepsItsTitle(t *testing.T) {
+	long := "Beställningssystem för förbrukningsmaterial (Medilager)"
+	root := parse(t, LineSVG(Line{Title: "t", Series: []Series{{Name: long, Points: []Point{{at("2026-12-05T02:00:00Z"), 7}}}}}))
+	found := false
+	root.walk(func(e elem) {
+		if e.XMLName.Local != "g" || e.attr("class") != "end" {
+			return
+		}
+		for _, c := range e.Children {
+			switch c.XMLName.Local {
+			case "title":
+				found = c.Text == long+": 7"
+			case "text":
+				if !strings.HasSuffix(c.Text, "… 7") {
+					t.Errorf("end label %q, want it cut with an ellipsis", c.Text)
+				}
+			}
+		}
+	})
+	if !found {
+		t.Error("no title with the whole name")
+	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"fyr/internal/continuity/chart"
 	"fyr/internal/continuity/graphsvg"
 	"fyr/internal/demo"
 	"fyr/internal/directory"
@@ -112,6 +113,33 @@ func impactGraph(d data, imp *impact, title string) graphsvg.Graph {
 	return g
 }
 
+// backlogCharts is the re-entry backlog of the Tietoevry weeks, as the
+// incident page will show it: a line per system with a total, and bars.
+func backlogCharts(d data) []byte {
+	start := time.Date(2026, 1, 20, 7, 0, 0, 0, time.UTC)
+	var series []chart.Series
+	var bars []chart.Bar
+	for i, id := range []string{"journal", "ordering", "discharge", "economy"} {
+		var pts []chart.Point
+		n, done := 0, 0
+		for h := 0; h <= 72; h += 6 {
+			switch {
+			case h < 48:
+				n += (4 - i) * 9
+			default:
+				done += min(n, 40)
+				n -= min(n, 40)
+			}
+			pts = append(pts, chart.Point{At: start.Add(time.Duration(h) * time.Hour), Count: n})
+		}
+		series = append(series, chart.Series{Name: d.components[id].name, Points: pts})
+		bars = append(bars, chart.Bar{Label: d.components[id].name, Done: done, Left: n})
+	}
+	line := chart.LineSVG(chart.Line{Title: "Kvar att efterregistrera", Series: series, Total: "Totalt", IDPrefix: "backlog"})
+	bar := chart.BarsSVG(chart.Bars{Title: "Per system", Bars: bars, Done: "klart", Left: "kvar", IDPrefix: "backlog-bars"})
+	return append(line, bar...)
+}
+
 type drawnCounts struct{ Nodes, Broken, OnPath int }
 
 func countRoutines(g graphsvg.Graph) int {
@@ -147,9 +175,10 @@ func TestDNSDownGraphInBrowser(t *testing.T) {
 	svg := graphsvg.Render(g, svLabels, graphsvg.Options{IDPrefix: "impact"})
 	page := `<!doctype html><html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Påverkan</title><style>body{margin:0;padding:12px;font-family:system-ui,sans-serif;background:#fff}
-.graph{overflow-x:auto;margin:0} .graph svg{display:block;max-width:100%;height:auto}
+.graph{overflow-x:auto;margin:0} svg{display:block;max-width:100%;height:auto}
 @media (max-width:700px){.graph svg{max-width:none}}</style></head>
-<body><main><h1 style="font-size:18px">Påverkan</h1><figure class="graph">` + string(svg) + `</figure></main></body></html>`
+<body><main><h1 style="font-size:18px">Påverkan</h1><figure class="graph">` + string(svg) + `</figure>
+<h2 style="font-size:16px">Efterregistrering</h2>` + string(backlogCharts(d)) + `</main></body></html>`
 	dir := t.TempDir()
 	file := filepath.Join(dir, "graph.html")
 	if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
@@ -179,6 +208,13 @@ func TestDNSDownGraphInBrowser(t *testing.T) {
 	  for (const f of document.querySelectorAll('g.frame')) {
 	    const r = f.querySelector('rect').getBBox(), b = f.querySelector('text').getBBox();
 	    if (b.x + b.width > r.x + r.width - 3) bad.push(f.querySelector('text').textContent);
+	  }
+	  for (const svg of document.querySelectorAll('svg.chart')) {
+	    const w = svg.viewBox.baseVal.width;
+	    for (const t of svg.querySelectorAll('text')) {
+	      const b = t.getBBox();
+	      if (b.x < 0 || b.x + b.width > w) bad.push('chart: ' + t.textContent);
+	    }
 	  }
 	  return bad;
 	})()`
