@@ -186,8 +186,7 @@ func TestStructure(t *testing.T) {
 	}
 	var heads []string
 	for _, f := range d.frames {
-		text, _ := f.child("text")
-		title, _ := text.child("title")
+		title, _ := f.child("title")
 		heads = append(heads, title.Text)
 	}
 	want := []string{"Centralsjukhuset (2)", "Länssjukhuset Norrby (2)", "Reservrutiner (2)"}
@@ -334,6 +333,13 @@ func TestNoOverlappingBoxes(t *testing.T) {
 					t.Errorf("%s: frames overlap: %v and %v", g.Title, a, b)
 				}
 			}
+			// A box is in a frame wholly, below its heading, or clear of it.
+			for _, n := range nodes {
+				inside := n.x >= a.x && n.x+n.w <= a.x+a.w && n.y >= a.y+10+headLine && n.y+n.h <= a.y+a.h
+				if a.overlaps(n) && !inside {
+					t.Errorf("%s: box %v cuts frame %v", g.Title, n, a)
+				}
+			}
 		}
 		if len(nodes) == 0 {
 			t.Fatalf("%s: nothing drawn", g.Title)
@@ -458,9 +464,14 @@ func TestCollapsePerGroup(t *testing.T) {
 		t.Errorf("highlighted edges = %d, want the one of the hidden unit on the path", got)
 	}
 	for _, f := range d.frames {
-		text, _ := f.child("text")
-		if !strings.Contains(text.Text, "(100)") {
-			t.Errorf("frame heading %q does not count the hidden units", text.Text)
+		var head []string
+		for _, c := range f.Children {
+			if c.XMLName.Local == "text" {
+				head = append(head, c.Text)
+			}
+		}
+		if !strings.HasSuffix(strings.Join(head, " "), "(100)") {
+			t.Errorf("frame heading %q does not count the hidden units", head)
 		}
 	}
 	// No limit: everything drawn.
@@ -598,5 +609,33 @@ func BenchmarkRender500Cyclic(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Render(g, swedish, Options{})
+	}
+}
+
+// A long hospital name takes two lines of heading; the count stays whole.
+func TestLongFrameHeading(t *testing.T) {
+	g := Graph{Title: "h", Nodes: []Node{{ID: "f", Label: "F", Kind: Function}}}
+	for i := range 3 {
+		id := strconv.Itoa(i)
+		g.Nodes = append(g.Nodes, Node{ID: id, Label: "Avdelning " + id, Kind: Unit, Group: "Centralsjukhuset Exempelstad med ett mycket långt namn"})
+		g.Edges = append(g.Edges, Edge{From: id, To: "f"})
+	}
+	d := draw(t, g, Options{})
+	var head []string
+	for _, c := range d.frames[0].Children {
+		if c.XMLName.Local == "text" {
+			head = append(head, c.Text)
+			if w := TextWidth(c.Text, headSize, true); w > nodeW {
+				t.Errorf("heading line %q is %.0f wide, the frame has room for %.0f", c.Text, w, nodeW)
+			}
+		}
+	}
+	if len(head) != 2 || !strings.HasSuffix(head[1], "… (3)") {
+		t.Errorf("heading %q, want two lines, the second cut and ending in the count", head)
+	}
+	// The heading sits above the first box of its frame.
+	f, first := boxes(t, d.frames)[0], boxes(t, d.nodes)[1]
+	if first.y-f.y < 10+2*headLine {
+		t.Errorf("first box at %v, frame at %v: no room for a two-line heading", first.y, f.y)
 	}
 }

@@ -3,20 +3,22 @@ package graphsvg
 import (
 	"cmp"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // Sizes of the drawing, in SVG user units (CSS pixels at scale 1).
 const (
-	nodeW     = 160.0
-	nodeH     = 40.0 // a box with a one-line label; two lines add lineH
-	lineH     = 15.0
-	gapX      = 44.0 // between columns: room for the frames and the curves
-	gapY      = 12.0
-	laneGap   = 6.0 // around a lane a long edge takes through a column
-	frameHead = 24.0
-	framePad  = 8.0
-	frameGap  = 16.0
-	margin    = 16.0
+	nodeW    = 160.0
+	nodeH    = 40.0 // a box with a one-line label; two lines add lineH
+	lineH    = 15.0
+	gapX     = 44.0 // between columns: room for the frames and the curves
+	gapY     = 12.0
+	laneGap  = 6.0  // around a lane a long edge takes through a column
+	headLine = 14.0 // a line of a frame's heading
+	framePad = 8.0
+	frameGap = 16.0
+	margin   = 16.0
 )
 
 // vnode is a box, or a lane (dummy) that a long edge takes through a column.
@@ -54,13 +56,15 @@ type plan struct {
 	layers   [][]int
 	consumer int // the column of units and routines, or -1
 	groups   []frame
-	bary     []float64 // scratch for the sweeps, by node
+	bary     []float64           // scratch for the sweeps, by node
+	heads    map[string][]string // frame key → its heading, one or two lines
 }
 
 // frame is a group of units (or the routines) in the consumers' column.
 type frame struct {
 	label      string
-	count      int // units it stands for, hidden ones included
+	head       []string // the heading as drawn
+	count      int      // units it stands for, hidden ones included
 	x, y, w, h float64
 }
 
@@ -129,9 +133,48 @@ func (p *plan) addNodes(nodes []Node, index map[string]int, l Labels, max int) m
 		p.nodes[m].node.Label = l.More(len(p.nodes[m].hidden))
 	}
 	for i := range p.nodes {
-		p.nodes[i].lines = wrap(p.nodes[i].node.Label, labelSize, nodeW-16)
+		p.nodes[i].lines = wrap(p.nodes[i].node.Label, labelSize, nodeW-16, false)
 	}
+	p.frameHeads()
 	return moved
+}
+
+// frameHeads words the heading of each frame: its name and how many units
+// (hidden ones included) or routines it holds, on one or two lines; the
+// count is never cut.
+func (p *plan) frameHeads() {
+	count := map[string]int{}
+	label := map[string]string{}
+	for _, v := range p.nodes {
+		if v.group != "" {
+			count[v.group] += max(len(v.hidden), 1)
+			label[v.group] = v.groupLabel
+		}
+	}
+	p.heads = map[string][]string{}
+	width := nodeW
+	for g, n := range count {
+		num := "(" + strconv.Itoa(n) + ")"
+		lines := wrap(label[g], headSize, width, true)
+		last := lines[len(lines)-1]
+		switch {
+		case TextWidth(last+" "+num, headSize, true) <= width:
+			lines[len(lines)-1] = last + " " + num
+		case len(lines) == 1:
+			lines = append(lines, num)
+		default:
+			lines[1] = fit(strings.TrimSuffix(last, "…"), headSize, width-TextWidth(" "+num, headSize, true), true) + " " + num
+		}
+		p.heads[g] = lines
+	}
+}
+
+// headH is the height of a frame's heading.
+func (p *plan) headH(group string) float64 {
+	if group == "" {
+		return 0
+	}
+	return 10 + headLine*float64(len(p.heads[group]))
 }
 
 // addEdges keeps the edges between known nodes, one per pair (on a path if
@@ -562,7 +605,7 @@ func (p *plan) sep(k, pos int) float64 {
 			gap += framePad
 		}
 		if b.group != "" {
-			gap += frameHead
+			gap += p.headH(b.group)
 		}
 	}
 	return a.height() + gap

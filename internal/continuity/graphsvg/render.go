@@ -134,8 +134,8 @@ func (p *plan) frames() {
 			end++
 		}
 		if g != "" {
-			f := frame{label: p.nodes[layer[start]].groupLabel, x: -framePad, w: nodeW + 2*framePad}
-			f.y = p.nodes[layer[start]].y - frameHead
+			f := frame{label: p.nodes[layer[start]].groupLabel, head: p.heads[g], x: -framePad, w: nodeW + 2*framePad}
+			f.y = p.nodes[layer[start]].y - p.headH(g)
 			f.h = p.nodes[layer[end]].y + p.nodes[layer[end]].height() + framePad - f.y
 			for _, i := range layer[start : end+1] {
 				if n := len(p.nodes[i].hidden); n > 0 {
@@ -259,15 +259,17 @@ func (w *writer) mark(kind string, cx, cy float64) {
 
 func (w *writer) frame(f frame, colX, shift float64) {
 	x, y := colX+f.x, f.y+shift
-	w.raw(`<g class="frame"><rect x="`, num(x), `" y="`, num(y), `" width="`, num(f.w), `" height="`, num(f.h),
+	w.raw(`<g class="frame"><title>`)
+	w.text(f.label + " (" + strconv.Itoa(f.count) + ")")
+	w.raw(`</title><rect x="`, num(x), `" y="`, num(y), `" width="`, num(f.w), `" height="`, num(f.h),
 		`" rx="6" fill="`, fillFrame, `" stroke="`, inkFrame, `"/>`)
-	head := " (" + strconv.Itoa(f.count) + ")"
-	w.raw(`<text x="`, num(x+framePad), `" y="`, num(y+16), `" font-size="`, num(headSize), `" font-weight="700" fill="`, inkText, `">`)
-	w.raw("<title>")
-	w.text(f.label + head)
-	w.raw("</title>")
-	w.text(fit(f.label, headSize, f.w-2*framePad-TextWidth(head, headSize, true), true) + head)
-	w.raw("</text></g>\n")
+	for i, line := range f.head {
+		w.raw(`<text class="head" x="`, num(x+framePad), `" y="`, num(y+16+headLine*float64(i)), `" font-size="`, num(headSize),
+			`" font-weight="700" fill="`, inkText, `">`)
+		w.text(line)
+		w.raw("</text>")
+	}
+	w.raw("</g>\n")
 }
 
 func statusOf(v vnode) string {
@@ -321,7 +323,10 @@ func (w *writer) node(v vnode, x, y float64, l Labels) {
 		}
 	}
 	meta := l.Kinds[n.Kind]
-	if word != "" {
+	switch {
+	case v.group != "":
+		meta = word // the frame's heading says what it holds
+	case word != "":
 		meta = word + " · " + meta
 	}
 	class := []string{"node", string(n.Kind)}
@@ -345,7 +350,7 @@ func (w *writer) node(v vnode, x, y float64, l Labels) {
 	if len(v.hidden) > 0 {
 		w.text(n.Label + ": " + strings.Join(v.hidden, ", "))
 	} else {
-		w.text(n.Label + " — " + meta)
+		w.text(strings.TrimSuffix(n.Label+" — "+meta, " — "))
 	}
 	h := v.height()
 	w.raw(`</title><rect x="`, num(x), `" y="`, num(y), `" width="`, num(nodeW), `" height="`, num(h), `" rx="`, rx,

@@ -72,9 +72,9 @@ func fit(s string, size, width float64, bold bool) string {
 // the first, the rest on the second, cut with an ellipsis when it is
 // still too long. A first word longer than a line is split with a hyphen
 // (Swedish compounds are long).
-func wrap(s string, size, width float64) []string {
+func wrap(s string, size, width float64, bold bool) []string {
 	s = strings.Join(strings.Fields(s), " ")
-	if TextWidth(s, size, false) <= width {
+	if TextWidth(s, size, bold) <= width {
 		return []string{s}
 	}
 	words := strings.Fields(s)
@@ -84,7 +84,7 @@ func wrap(s string, size, width float64) []string {
 		if line != "" {
 			try = line + " " + words[i]
 		}
-		if TextWidth(try, size, false) > width {
+		if TextWidth(try, size, bold) > width {
 			break
 		}
 		line = try
@@ -93,13 +93,13 @@ func wrap(s string, size, width float64) []string {
 	if line == "" {
 		r := []rune(words[0])
 		k := len(r) - 1
-		for k > 1 && TextWidth(string(r[:k])+"-", size, false) > width {
+		for k > 1 && TextWidth(string(r[:k])+"-", size, bold) > width {
 			k--
 		}
 		line = string(r[:k]) + "-"
 		rest = strings.TrimPrefix(s, string(r[:k]))
 	}
-	return []string{line, fit(rest, size, width, false)}
+	return []string{line, fit(rest, size, width, bold)}
 }
 
 // writer builds the SVG text.
