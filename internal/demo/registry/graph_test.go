@@ -24,7 +24,7 @@ var graphPNG = flag.String("graph-png", "", "also write the A4-landscape screens
 
 var svLabels = graphsvg.Labels{Down: "NERE", Degraded: "BEGRÄNSAD", Up: "UPPE", Broken: "FUNGERAR INTE",
 	Kinds: map[graphsvg.Kind]string{graphsvg.System: "System", graphsvg.Infrastructure: "Infrastruktur",
-		graphsvg.Supplier: "Leverantör", graphsvg.Function: "Verksamhetsfunktion", graphsvg.Unit: "Enhet", graphsvg.Routine: "Reservrutin"},
+		graphsvg.Supplier: "Leverantör", graphsvg.Function: "Funktion", graphsvg.Unit: "Enhet", graphsvg.Routine: "Reservrutin"},
 	Path: "Förklarande väg", Affects: "påverkar", Routines: "Reservrutiner",
 	More: func(n int) string { return fmt.Sprintf("+ %d enheter", n) }}
 
