@@ -140,8 +140,15 @@ func draw(t testing.TB, g Graph, o Options) drawn {
 		switch {
 		case e.XMLName.Local == "g" && e.hasClass("node"):
 			d.nodes = append(d.nodes, e)
-		case e.XMLName.Local == "path" && e.hasClass("edge"):
-			d.edges = append(d.edges, e)
+		case e.XMLName.Local == "g" && (e.hasClass("edges") || e.hasClass("paths")):
+			// An edge's stroke comes from its group.
+			for _, c := range e.Children {
+				if c.XMLName.Local == "path" && c.hasClass("edge") {
+					c.Attrs = append(c.Attrs, xml.Attr{Name: xml.Name{Local: "stroke-width"}, Value: e.attr("stroke-width")},
+						xml.Attr{Name: xml.Name{Local: "stroke"}, Value: e.attr("stroke")})
+					d.edges = append(d.edges, c)
+				}
+			}
 		case e.XMLName.Local == "g" && e.hasClass("frame"):
 			d.frames = append(d.frames, e)
 		}
@@ -505,10 +512,8 @@ func TestAccessible(t *testing.T) {
 				switch c.XMLName.Local {
 				case "text":
 					texts = append(texts, c.Text)
-				case "circle", "path":
-					marks++
-				case "rect":
-					if c.attr("width") != strconv.FormatFloat(nodeW, 'f', -1, 64) {
+				case "use":
+					if c.attr("href") == "#g1-m-"+class {
 						marks++
 					}
 				}
@@ -517,6 +522,21 @@ func TestAccessible(t *testing.T) {
 				t.Errorf("%s box %s: marks=%d texts=%q, want a shape and %q", class, n.attr("data-id"), marks, texts, word)
 			}
 		}
+	}
+	// The three marks differ in shape, not only in colour.
+	shapes := map[string]string{}
+	d.root.walk(func(e elem) {
+		if e.XMLName.Local == "g" && strings.HasPrefix(e.attr("id"), "g1-m-") {
+			var s []string
+			for _, c := range e.Children {
+				s = append(s, c.XMLName.Local+c.attr("d"))
+			}
+			shapes[e.attr("id")] = strings.Join(s, "|")
+		}
+	})
+	if len(shapes) != 3 || shapes["g1-m-down"] == shapes["g1-m-broken"] || shapes["g1-m-down"] == shapes["g1-m-degraded"] ||
+		shapes["g1-m-broken"] == shapes["g1-m-degraded"] {
+		t.Errorf("marks: %q, want three different shapes", shapes)
 	}
 	// Print-friendly: no dark fill anywhere.
 	d.root.walk(func(e elem) {

@@ -74,7 +74,9 @@ func Render(g Graph, l Labels, o Options) []byte {
 	w.raw(`<svg xmlns="http://www.w3.org/2000/svg" class="impact-graph" role="img" aria-labelledby="`)
 	w.text(prefix + "-title " + prefix + "-desc")
 	w.raw(`" viewBox="0 0 `, num(width), " ", num(height), `" width="`, num(width), `" height="`, num(height),
-		`" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif">`, "\n")
+		`" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif" font-size="`, num(labelSize),
+		`" fill="`, inkText, `">`, "\n")
+	w.prefix = prefix
 	desc := g.Desc
 	if desc == "" {
 		desc = g.Title
@@ -105,11 +107,17 @@ func Render(g Graph, l Labels, o Options) []byte {
 	}
 	// Edges off the paths first, so that the paths are drawn over them.
 	for _, onPath := range []bool{false, true} {
+		class, colour, sw := "edges", inkEdge, "1.25"
+		if onPath {
+			class, colour, sw = "paths", inkPath, "3"
+		}
+		w.raw(`<g class="`, class, `" fill="none" stroke="`, colour, `" stroke-width="`, sw, `">`, "\n")
 		for _, e := range p.edges {
 			if e.OnPath == onPath {
 				w.edge(p, e, x, shift, prefix)
 			}
 		}
+		w.raw("</g>\n")
 	}
 	for _, v := range p.nodes {
 		if !v.dummy {
@@ -185,6 +193,11 @@ func (w *writer) defs(prefix string) {
 			`" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L`, s, ",", h, " L0,", s,
 			` z" fill="`, m.fill, `"/></marker>`)
 	}
+	for _, kind := range []string{"down", "degraded", "broken"} {
+		w.raw(`<g id="`)
+		w.text(prefix + "-m-" + kind)
+		w.raw(`">`, marks[kind], `</g>`)
+	}
 	w.raw("</defs>\n")
 }
 
@@ -235,36 +248,32 @@ func (w *writer) legendItem(it legendItem, top float64, prefix string) {
 	w.raw("</text></g>\n")
 }
 
-// mark draws the shape that tells a state without colour: a circle with a
-// cross for down, a triangle with "!" for degraded, a square with a cross
-// for a routine that will not work.
+// marks are the shapes that tell a state without colour, drawn once in
+// <defs> around (0,0): a circle with a cross for down, a triangle with "!"
+// for degraded, a square with a cross for a routine that will not work.
+var marks = map[string]string{
+	"down": `<circle r="5.5" fill="` + strokeDown + `"/><path d="M-2.6,-2.6 L2.6,2.6 M2.6,-2.6 L-2.6,2.6" stroke="#ffffff" stroke-width="1.6"/>`,
+	"broken": `<rect x="-5.5" y="-5.5" width="11" height="11" fill="` + strokeDown +
+		`"/><path d="M-2.8,-2.8 L2.8,2.8 M2.8,-2.8 L-2.8,2.8" stroke="#ffffff" stroke-width="1.6"/>`,
+	"degraded": `<path d="M0,-6 L6.5,5 L-6.5,5 z" fill="` + strokeDegr +
+		`"/><path d="M0,-2.5 v4.2 M0,2.6 v1.2" stroke="#ffffff" stroke-width="1.6"/>`,
+}
+
+// mark places the shape of a state centred on (cx, cy).
 func (w *writer) mark(kind string, cx, cy float64) {
-	cross := func(r float64) {
-		w.raw(`<path d="M`, num(cx-r), ",", num(cy-r), " L", num(cx+r), ",", num(cy+r), " M", num(cx+r), ",", num(cy-r),
-			" L", num(cx-r), ",", num(cy+r), `" stroke="#ffffff" stroke-width="1.6"/>`)
-	}
-	switch kind {
-	case "down":
-		w.raw(`<circle cx="`, num(cx), `" cy="`, num(cy), `" r="5.5" fill="`, strokeDown, `"/>`)
-		cross(2.6)
-	case "broken":
-		w.raw(`<rect x="`, num(cx-5.5), `" y="`, num(cy-5.5), `" width="11" height="11" fill="`, strokeDown, `"/>`)
-		cross(2.8)
-	case "degraded":
-		w.raw(`<path d="M`, num(cx), ",", num(cy-6), " L", num(cx+6.5), ",", num(cy+5), " L", num(cx-6.5), ",", num(cy+5),
-			` z" fill="`, strokeDegr, `"/><path d="M`, num(cx), ",", num(cy-2.5), " v4.2 M", num(cx), ",", num(cy+2.6),
-			" v1.2", `" stroke="#ffffff" stroke-width="1.6"/>`)
-	}
+	w.raw(`<use class="mark" href="#`)
+	w.text(w.prefix + "-m-" + kind)
+	w.raw(`" x="`, num(cx), `" y="`, num(cy), `"/>`)
 }
 
 func (w *writer) frame(f frame, colX, shift float64) {
 	x, y := colX+f.x, f.y+shift
 	w.raw(`<g class="frame"><title>`)
 	w.text(f.label + " (" + strconv.Itoa(f.count) + ")")
-	w.raw(`</title><rect x="`, num(x), `" y="`, num(y), `" width="`, num(f.w), `" height="`, num(f.h),
+	w.raw(`</title><rect x="`, px(x), `" y="`, px(y), `" width="`, px(f.w), `" height="`, px(f.h),
 		`" rx="6" fill="`, fillFrame, `" stroke="`, inkFrame, `"/>`)
 	for i, line := range f.head {
-		w.raw(`<text class="head" x="`, num(x+framePad), `" y="`, num(y+16+headLine*float64(i)), `" font-size="`, num(headSize),
+		w.raw(`<text class="head" x="`, px(x+framePad), `" y="`, px(y+16+headLine*float64(i)), `" font-size="`, num(headSize),
 			`" font-weight="700" fill="`, inkText, `">`)
 		w.text(line)
 		w.raw("</text>")
@@ -353,14 +362,14 @@ func (w *writer) node(v vnode, x, y float64, l Labels) {
 		w.text(strings.TrimSuffix(n.Label+" — "+meta, " — "))
 	}
 	h := v.height()
-	w.raw(`</title><rect x="`, num(x), `" y="`, num(y), `" width="`, num(nodeW), `" height="`, num(h), `" rx="`, rx,
+	w.raw(`</title><rect x="`, px(x), `" y="`, px(y), `" width="`, px(nodeW), `" height="`, px(h), `" rx="`, rx,
 		`" fill="`, fill, `" stroke="`, stroke, `" stroke-width="`, sw, `"`, dash, "/>")
 	lineY := y + 17
 	if meta == "" {
 		lineY = y + (h-lineH*float64(len(v.lines)-1))/2 + 4.5
 	}
 	for _, line := range v.lines {
-		w.raw(`<text class="label" x="`, num(x+8), `" y="`, num(lineY), `" font-size="`, num(labelSize), `" fill="`, inkText, `">`)
+		w.raw(`<text class="label" x="`, px(x+8), `" y="`, px(lineY), `">`)
 		w.text(line)
 		w.raw("</text>")
 		lineY += lineH
@@ -372,7 +381,7 @@ func (w *writer) node(v vnode, x, y float64, l Labels) {
 			w.mark(st, x+14, metaY-4)
 			tx = x + 25
 		}
-		w.raw(`<text x="`, num(tx), `" y="`, num(metaY), `" font-size="`, num(metaSize), `" fill="`, inkMeta, `">`)
+		w.raw(`<text x="`, px(tx), `" y="`, px(metaY), `" font-size="`, num(metaSize), `" fill="`, inkMeta, `">`)
 		w.text(fit(meta, metaSize, x+nodeW-8-tx, false))
 		w.raw("</text>")
 	}
@@ -386,24 +395,24 @@ func (w *writer) edge(p *plan, e vedge, x func(int) float64, shift float64, pref
 	if e.same {
 		// Two units or routines: swing out to the right of the column.
 		xr := x(a.layer) + nodeW
-		d.WriteString("M" + num(xr) + "," + num(cy(a)) + " C" + num(xr+bulge) + "," + num(cy(a)) + " " +
-			num(xr+bulge) + "," + num(cy(b)) + " " + num(xr) + "," + num(cy(b)))
+		d.WriteString("M" + px(xr) + "," + px(cy(a)) + " C" + px(xr+bulge) + "," + px(cy(a)) + " " +
+			px(xr+bulge) + "," + px(cy(b)) + " " + px(xr) + "," + px(cy(b)))
 	} else {
-		px, py := x(a.layer)+nodeW, cy(a)
+		sx, sy := x(a.layer)+nodeW, cy(a)
 		if e.reversed {
 			// Apart from the edge the other way round in a cycle.
-			py += 7
+			sy += 7
 		}
-		d.WriteString("M" + num(px) + "," + num(py))
+		d.WriteString("M" + px(sx) + "," + px(sy))
 		curve := func(qx, qy float64) {
-			mid := (px + qx) / 2
-			d.WriteString(" C" + num(mid) + "," + num(py) + " " + num(mid) + "," + num(qy) + " " + num(qx) + "," + num(qy))
+			mid := (sx + qx) / 2
+			d.WriteString(" C" + px(mid) + "," + px(sy) + " " + px(mid) + "," + px(qy) + " " + px(qx) + "," + px(qy))
 		}
 		for _, lane := range e.via {
 			v := &p.nodes[lane]
 			curve(x(v.layer), cy(v))
-			px, py = x(v.layer)+nodeW, cy(v)
-			d.WriteString(" H" + num(px))
+			sx, sy = x(v.layer)+nodeW, cy(v)
+			d.WriteString(" H" + px(sx))
 		}
 		qy := cy(b)
 		if e.reversed {
@@ -411,18 +420,25 @@ func (w *writer) edge(p *plan, e vedge, x func(int) float64, shift float64, pref
 		}
 		curve(x(b.layer), qy)
 	}
-	colour, sw, marker, class := inkEdge, "1.25", prefix+"-arrow", "edge"
+	marker, class := prefix+"-arrow", "edge"
 	if e.OnPath {
-		colour, sw, marker, class = inkPath, "3", prefix+"-arrow-path", "edge onpath"
+		marker, class = prefix+"-arrow-path", "edge onpath"
 	}
 	// The arrow points at the dependent: the way an outage spreads.
 	end := "marker-end"
 	if e.reversed {
 		end = "marker-start"
 	}
-	w.raw(`<path class="`, class, `" d="`, d.String(), `" fill="none" stroke="`, colour, `" stroke-width="`, sw, `" `, end, `="url(#`)
+	w.raw(`<path class="`, class, `" d="`, d.String(), `" `, end, `="url(#`)
 	w.text(marker)
-	w.raw(`)"><title>`)
+	w.raw(`)"`)
+	if !e.OnPath {
+		// Colour and width come from the group; a hover title on a thin
+		// line is out of reach anyway, and would weigh on the page.
+		w.raw("/>\n")
+		return
+	}
+	w.raw("><title>")
 	from, to := p.nodes[e.right].node.Label, p.nodes[e.left].node.Label
 	if e.reversed {
 		from, to = to, from

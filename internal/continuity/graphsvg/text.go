@@ -3,6 +3,7 @@ package graphsvg
 import (
 	"bytes"
 	"encoding/xml"
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -103,7 +104,10 @@ func wrap(s string, size, width float64, bold bool) []string {
 }
 
 // writer builds the SVG text.
-type writer struct{ bytes.Buffer }
+type writer struct {
+	bytes.Buffer
+	prefix string // of the ids inside the drawing
+}
 
 // text writes s escaped for an element or a quoted attribute; invalid
 // characters become U+FFFD, so the output is always well-formed XML.
@@ -117,7 +121,11 @@ func (w *writer) raw(parts ...string) {
 	}
 }
 
-// num formats a coordinate with one decimal, the same on every machine.
+// px formats a coordinate as a whole number: half a pixel is not seen, and
+// the bytes add up over hundreds of boxes and curves.
+func px(f float64) string { return strconv.Itoa(int(math.Round(f))) }
+
+// num formats a size with one decimal, the same on every machine.
 func num(f float64) string {
 	s := strconv.FormatFloat(f, 'f', 1, 64)
 	s = strings.TrimSuffix(s, ".0")
