@@ -262,6 +262,24 @@ func TestDNSDownGraphInBrowser(t *testing.T) {
 			_ = os.WriteFile(filepath.Join(dst, vp.name+".png"), shot, 0o644)
 		}
 	}
+	// axe-core (vendored for the web tests) on the page with the drawings.
+	axe, err := os.ReadFile(filepath.Join("..", "..", "web", "testdata", "axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](string(axe))); err != nil {
+		t.Fatalf("inject axe: %v", err)
+	}
+	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(async () => {
+	  const r = await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
+	  return r.violations.map(v => v.id + ": " + v.help + " " + v.nodes.map(n => n.target.join(" ")).join(", "));
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe: %v", err)
+	}
+	for _, v := range violations {
+		t.Errorf("axe: %s", v)
+	}
 	if counts.Broken < 5 || counts.OnPath < 5 || counts.Nodes < 40 {
 		t.Errorf("drawn: %+v; want the broken routines marked and their paths highlighted", counts)
 	}
