@@ -659,3 +659,23 @@ func TestLongFrameHeading(t *testing.T) {
 		t.Errorf("first box at %v, frame at %v: no room for a two-line heading", first.y, f.y)
 	}
 }
+
+// The sweeps undo crossings the input order would make: two chains given
+// crosswise are drawn side by side.
+func TestBarycentreUncrosses(t *testing.T) {
+	g := Graph{Title: "x", Nodes: []Node{
+		{ID: "a1", Label: "A1", Kind: Infrastructure, Status: Down}, {ID: "a2", Label: "A2", Kind: Infrastructure, Status: Down},
+		{ID: "b2", Label: "B2", Kind: System}, {ID: "b1", Label: "B1", Kind: System},
+		{ID: "c1", Label: "C1", Kind: Function}, {ID: "c2", Label: "C2", Kind: Function},
+	}, Edges: []Edge{{From: "b1", To: "a1"}, {From: "b2", To: "a2"}, {From: "c2", To: "b2"}, {From: "c1", To: "b1"}}}
+	d := draw(t, g, Options{})
+	y := map[string]float64{}
+	for i, b := range boxes(t, d.nodes) {
+		y[d.nodes[i].attr("data-id")] = b.y
+	}
+	for _, col := range [][2]string{{"a1", "a2"}, {"b1", "b2"}, {"c1", "c2"}} {
+		if (y[col[0]] < y[col[1]]) != (y["a1"] < y["a2"]) {
+			t.Errorf("chains cross: %v", y)
+		}
+	}
+}
