@@ -9,6 +9,13 @@
 // background, and never tells a state by colour alone: down, degraded and
 // broken carry a shape and a word, explaining paths are thicker. It has no
 // words of its own beyond defaults: the caller passes translated Labels.
+//
+// The <svg> carries its natural size (about 200 px per column, 12 px text).
+// What reads best, measured in Chromium with the demo's DNS failure (six
+// columns, 101 boxes): on a screen, `max-width:100%; height:auto`; on a
+// phone, the natural size in a box that scrolls sideways (scaled to 390 px
+// the text would be 4 px); on paper, A4 landscape (A4 portrait scales it to
+// about 0.6).
 package graphsvg
 
 import "fmt"
