@@ -287,3 +287,14 @@ func TestDNSDownGraphInBrowser(t *testing.T) {
 		t.Error("no routine marked as not working")
 	}
 }
+
+// Drawing the demo's DNS failure (101 boxes, 259 edges), as the incident
+// page would on every status change.
+func BenchmarkDNSDownGraph(b *testing.B) {
+	d := load(b)
+	g := impactGraph(d, d.impact("dns-1", "dns-2"), "DNS nere")
+	b.ReportAllocs()
+	for b.Loop() {
+		graphsvg.Render(g, svLabels, graphsvg.Options{})
+	}
+}
