@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	dispatchui "fyr/internal/dispatch/ui"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -39,7 +40,7 @@ func decisionWorld(t *testing.T, env *fyrtest.Env) (incident.Incident, incident.
 		}
 	}
 	health := channel.NewHealth(nil)
-	env.Web.SetChannels(web.Channels{Health: health, Senders: map[string]channel.Sender{channel.SMS: health.Wrap(&flaky{})}})
+	env.Web.Configure(dispatchui.ChannelsSetting, dispatchui.Channels{Health: health, Senders: map[string]channel.Sender{channel.SMS: health.Wrap(&flaky{})}})
 	staff := env.Principal(auth.Staff)
 	inc, err := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "Journalsystemet nere", Scope: "region", Level: incident.Reinforcement})
 	if err != nil {
