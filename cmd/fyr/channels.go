@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	dispatchui "fyr/internal/dispatch/ui"
 	"log/slog"
 	"net/url"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"fyr/internal/channel/webhook"
 	"fyr/internal/dispatch"
 	"fyr/internal/dispatch/engine"
+	dispatchui "fyr/internal/dispatch/ui"
 )
 
 // transports builds the channel adapters the environment configures, each

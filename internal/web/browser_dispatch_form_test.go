@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"fmt"
-	dispatchui "fyr/internal/dispatch/ui"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 	"fyr/internal/demo"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
+	dispatchui "fyr/internal/dispatch/ui"
 	"fyr/internal/fyrtest"
 	"fyr/internal/incident"
 	"fyr/internal/pages"

@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"errors"
-	dispatchui "fyr/internal/dispatch/ui"
 	"net/url"
 	"strings"
 	"sync"
@@ -11,6 +10,7 @@ import (
 
 	"fyr/internal/auth"
 	"fyr/internal/channel"
+	dispatchui "fyr/internal/dispatch/ui"
 	"fyr/internal/fyrtest"
 )
 

@@ -8,6 +8,8 @@ func init() {
 	addMessages(map[string][2]string{
 		"nav.menu":              {"Meny", "Menu"},
 		"nav.main":              {"Huvudmeny", "Main menu"},
+		"nav.inbox":             {"Utskick till enheten", "Dispatches to my unit"},
+		"nav.channels":          {"Kanaler", "Channels"},
 		"nav.unit":              {"Min enhet", "My unit"},
 		"directory.unitpage":    {"Enhetens sida: vad den ser och har rapporterat", "The unit's page: what it sees and has reported"},
 		"incident.situation":    {"Lägesbild och rapporter", "Situation picture and reports"},

@@ -170,7 +170,6 @@ func (c Channels) SendTest(ctx context.Context, name, to, by string) (channel.Re
 
 // channelMessages are the UI strings of the channel pages.
 var channelMessages = map[string][2]string{
-	"nav.channels":       {"Kanaler", "Channels"},
 	"channels.title":     {"Kanaler för utskick", "Dispatch channels"},
 	"channels.intro":     {"Hur e-post och SMS har fungerat sedan servern startade. Skicka ett testmeddelande för att pröva en kanal.", "How e-mail and SMS have worked since the server started. Send a test message to try a channel."},
 	"channels.state":     {"Läge", "State"},

@@ -13,7 +13,6 @@ import (
 
 // dispatchMessages are the UI strings of dispatches: Swedish, English.
 var dispatchMessages = map[string][2]string{
-	"nav.inbox":              {"Utskick till enheten", "Dispatches to my unit"},
 	"dispatch.list":          {"Utskick", "Dispatches"},
 	"dispatch.none":          {"Inga utskick ännu.", "No dispatches yet."},
 	"dispatch.new":           {"Nytt utskick", "New dispatch"},
