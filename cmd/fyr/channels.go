@@ -14,7 +14,7 @@ import (
 	"fyr/internal/channel/webhook"
 	"fyr/internal/dispatch"
 	"fyr/internal/dispatch/engine"
-	"fyr/internal/web"
+	dispatchui "fyr/internal/dispatch/ui"
 )
 
 // transports builds the channel adapters the environment configures, each
@@ -73,7 +73,7 @@ func transports(getenv func(string) string, publicURL string, health *channel.He
 
 // scheduledTests sends a test message over each channel with a test
 // address, every interval, so a broken channel shows before it is needed.
-func scheduledTests(ctx context.Context, srv *web.Server, every time.Duration, to map[string]string, logger *slog.Logger) {
+func scheduledTests(ctx context.Context, chans dispatchui.Channels, every time.Duration, to map[string]string, logger *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -86,7 +86,7 @@ func scheduledTests(ctx context.Context, srv *web.Server, every time.Duration, t
 			if addr == "" {
 				continue
 			}
-			res, err := srv.SendTest(ctx, name, addr, "Fyr")
+			res, err := chans.SendTest(ctx, name, addr, "Fyr")
 			if err == nil && !res.Handed {
 				err = res.Err
 			}

@@ -22,6 +22,7 @@ import (
 	"fyr/internal/auth"
 	"fyr/internal/channel"
 	"fyr/internal/demo"
+	dispatchui "fyr/internal/dispatch/ui"
 	"fyr/internal/event"
 	"fyr/internal/fail"
 	"fyr/internal/pages"
@@ -166,13 +167,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv.SetChannels(web.Channels{Health: health, Senders: senders})
+	chans := dispatchui.Channels{Health: health, Senders: senders}
+	srv.Configure(dispatchui.ChannelsSetting, chans)
 	if every := os.Getenv("FYR_CHANNEL_TEST_EVERY"); every != "" {
 		d, err := time.ParseDuration(every)
 		if err != nil || d < time.Minute {
 			return fmt.Errorf("FYR_CHANNEL_TEST_EVERY: %q is not a duration of a minute or more (e.g. 6h)", every)
 		}
-		go scheduledTests(ctx, srv, d, map[string]string{"email": os.Getenv("FYR_TEST_EMAIL"), "sms": os.Getenv("FYR_TEST_MOBILE"),
+		go scheduledTests(ctx, chans, d, map[string]string{"email": os.Getenv("FYR_TEST_EMAIL"), "sms": os.Getenv("FYR_TEST_MOBILE"),
 			"webhook": os.Getenv("FYR_TEST_WEBHOOK")}, logger)
 	}
 	interval := 15 * time.Second

@@ -6,6 +6,7 @@ import (
 	"fyr/internal/app"
 	authui "fyr/internal/auth/ui"
 	directoryui "fyr/internal/directory/ui"
+	dispatchui "fyr/internal/dispatch/ui"
 	situationui "fyr/internal/situation/ui"
 	"fyr/internal/web"
 )
@@ -16,6 +17,7 @@ func Modules(a *app.App) []web.Module {
 	return []web.Module{
 		authui.New(a.Auth, a.Directory),
 		directoryui.New(a.Directory),
+		dispatchui.New(a.Dispatch, a.Incidents, a.Directory, a.Situation),
 		situationui.New(a.Situation, a.Incidents, a.Directory, a.Dispatch, a.Auth, a.Org),
 	}
 }

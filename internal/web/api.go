@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"fyr/internal/auth"
-	"fyr/internal/dispatch"
 	"fyr/internal/event"
 	"fyr/internal/fail"
 	"fyr/internal/incident"
@@ -72,13 +71,6 @@ type (
 	passwordRequest struct {
 		Password string `json:"password"`
 	}
-	dispatchList struct {
-		Dispatches []dispatch.Dispatch `json:"dispatches"`
-	}
-	dispatchBoard struct {
-		Dispatch dispatch.Dispatch    `json:"dispatch"`
-		Units    []dispatch.UnitState `json:"units"`
-	}
 )
 
 var journalQuery = []QueryParam{
@@ -117,15 +109,6 @@ func apiRoutes(s *Server) []APIRoute {
 				func(e incident.Entry) string { return "/api/v1/incidents/" + string(e.Incident) + "/journal#" + e.ID })},
 		{Method: "POST", Path: "/api/v1/incidents/{id}/close", Summary: "Close an incident: every scope back to normal",
 			Action: auth.WriteIncidents, Body: incident.Close{}, Response: incident.Incident{}, Status: 200, Handle: jsonCommand(200, func(c *incident.Close, r *http.Request) { c.Incident = incidentID(r) }, s.svc.Incidents.CloseIncident, nil)},
-		{Method: "POST", Path: "/api/v1/incidents/{id}/dispatches", Summary: "Send a dispatch (a decision or message) to an audience of units",
-			Action: auth.WriteIncidents, Body: dispatch.Create{}, Response: dispatch.Dispatch{}, Status: 201, Handle: jsonCommand(201, func(c *dispatch.Create, r *http.Request) { c.Incident = incidentID(r) }, s.svc.Dispatch.CreateDispatch,
-				func(d dispatch.Dispatch) string { return "/api/v1/dispatches/" + string(d.Dispatch) })},
-		{Method: "GET", Path: "/api/v1/incidents/{id}/dispatches", Summary: "An incident's dispatches with their coverage",
-			Action: auth.ReadJournal, Response: dispatchList{}, Status: 200, Handle: s.apiListDispatches},
-		{Method: "GET", Path: "/api/v1/dispatches/{id}", Summary: "The coverage board: a dispatch and where each unit stands",
-			Action: auth.ReadJournal, Response: dispatchBoard{}, Status: 200, Handle: s.apiDispatch},
-		{Method: "POST", Path: "/api/v1/dispatches/{id}/ack", Summary: "A unit's receipt (a unit account for its own unit; the staff for a receipt given by phone)",
-			Action: auth.Acknowledge, Body: dispatch.Acknowledge{}, Response: dispatch.UnitState{}, Status: 200, Handle: jsonCommand(200, func(c *dispatch.Acknowledge, r *http.Request) { c.Dispatch = dispatch.ID(r.PathValue("id")) }, s.svc.Dispatch.Acknowledge, nil)},
 		{Method: "GET", Path: "/api/v1/export", Summary: "Online backup: every event of the organisation as JSON Lines, hashes included",
 			Action: auth.ManageUsers, ContentType: "application/x-ndjson", Response: event.Envelope{}, Status: 200, Handle: s.apiExport},
 		{Method: "GET", Path: "/api/v1/users", Summary: "List accounts",
@@ -418,28 +401,6 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request, p auth.Princi
 		s.log.Error("export interrupted", "events", n, "err", err)
 		panic(http.ErrAbortHandler)
 	}
-	return nil
-}
-
-func (s *Server) apiListDispatches(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	id := incident.ID(r.PathValue("id"))
-	if _, err := s.svc.Incidents.Incident(p, id, incident.AsOf{}); err != nil {
-		return err
-	}
-	list, err := s.svc.Dispatch.Dispatches(p, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, 200, dispatchList{list})
-	return nil
-}
-
-func (s *Server) apiDispatch(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	d, states, err := s.svc.Dispatch.Dispatch(p, dispatch.ID(r.PathValue("id")))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, 200, dispatchBoard{d, states})
 	return nil
 }
 

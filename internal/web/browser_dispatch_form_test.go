@@ -18,6 +18,7 @@ import (
 	"fyr/internal/demo"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
+	dispatchui "fyr/internal/dispatch/ui"
 	"fyr/internal/fyrtest"
 	"fyr/internal/incident"
 	"fyr/internal/pages"
@@ -39,7 +40,7 @@ func decisionWorld(t *testing.T, env *fyrtest.Env) (incident.Incident, incident.
 		}
 	}
 	health := channel.NewHealth(nil)
-	env.Web.SetChannels(web.Channels{Health: health, Senders: map[string]channel.Sender{channel.SMS: health.Wrap(&flaky{})}})
+	env.Web.Configure(dispatchui.ChannelsSetting, dispatchui.Channels{Health: health, Senders: map[string]channel.Sender{channel.SMS: health.Wrap(&flaky{})}})
 	staff := env.Principal(auth.Staff)
 	inc, err := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "Journalsystemet nere", Scope: "region", Level: incident.Reinforcement})
 	if err != nil {

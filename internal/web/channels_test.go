@@ -10,8 +10,8 @@ import (
 
 	"fyr/internal/auth"
 	"fyr/internal/channel"
+	dispatchui "fyr/internal/dispatch/ui"
 	"fyr/internal/fyrtest"
-	"fyr/internal/web"
 )
 
 // flaky is an SMS sender whose answer the test sets.
@@ -40,7 +40,7 @@ func TestChannelHealthAndTestMessages(t *testing.T) {
 	env := fyrtest.Start(t)
 	health := channel.NewHealth(nil)
 	gw := &flaky{down: true}
-	env.Web.SetChannels(web.Channels{Health: health, Senders: map[string]channel.Sender{channel.SMS: health.Wrap(gw)}})
+	env.Web.Configure(dispatchui.ChannelsSetting, dispatchui.Channels{Health: health, Senders: map[string]channel.Sender{channel.SMS: health.Wrap(gw)}})
 	staff := newBrowser(t, env)
 	staff.login(auth.Staff)
 	staff.get("/channels")

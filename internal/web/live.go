@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"fyr/internal/auth"
-	"fyr/internal/dispatch"
 	"fyr/internal/event"
 	"fyr/internal/incident"
 )
@@ -49,7 +48,7 @@ type hub struct {
 	levelsMu sync.Mutex
 	levels   map[levelsKey]liveMsg
 
-	// The subscribers that follow a unit (unit_live.go): a receipt concerns
+	// The subscribers that follow a unit (live_hook.go): a receipt concerns
 	// one unit and must not cost a walk over every connection.
 	byUnit map[string]map[*subscriber]struct{}
 
@@ -159,10 +158,6 @@ func (h *hub) publish(e event.Envelope) {
 		EntryID  string      `json:"entry_id"`
 		ID       string      `json:"id"`
 	}
-	if strings.HasPrefix(e.Type, "dispatch.") {
-		h.publishCoverage(e)
-		return
-	}
 	if h.hooked(e) {
 		return
 	}
@@ -253,32 +248,6 @@ func (h *hub) offer(sub *subscriber, m liveMsg) {
 		h.drop(sub)
 		close(sub.ch)
 	}
-}
-
-// publishCoverage sends a dispatch's changed coverage to the journal
-// readers following its incident (the board page follows the incident).
-func (h *hub) publishCoverage(e event.Envelope) {
-	if e.Type == dispatch.TypeCreated {
-		h.publishInbox(e)
-	}
-	if e.Type == dispatch.TypeAcknowledged {
-		h.publishUnitAck(e) // the unit page (unit_live.go)
-	}
-	h.mu.Lock()
-	langs := h.languages(true)
-	h.mu.Unlock()
-	if len(langs) == 0 {
-		return
-	}
-	msgs := map[Lang]liveMsg{}
-	for _, lang := range langs {
-		id, frame := h.s.coverageMsgs(lang, e)
-		if frame == nil {
-			return
-		}
-		msgs[lang] = liveMsg{seq: e.Seq, incident: id, journal: true, frame: frame}
-	}
-	h.send(msgs)
 }
 
 type levelsKey struct {
@@ -434,41 +403,4 @@ func (s *Server) catchUp(buf *bytes.Buffer, lang Lang, entries []incident.Entry,
 			*sent = max(*sent, e.Seq)
 		}
 	}
-}
-
-// publishInbox tells every connected account of an addressed unit that a
-// dispatch has arrived: one frame per language, encoded once, for however
-// many units and connections.
-func (h *hub) publishInbox(e event.Envelope) {
-	var c dispatch.Created
-	if e.Unmarshal(&c) != nil {
-		return
-	}
-	units := make(map[string]bool, len(c.Units))
-	for _, u := range c.Units {
-		units[u] = true
-	}
-	frames := map[Lang][]byte{}
-	for _, lang := range []Lang{Swedish, English} {
-		frames[lang] = sseFrame(e.Seq, "inbox", inboxData{Dispatch: c.Dispatch, Title: c.Title,
-			HTML: h.s.renderPartial("inbox-item", inboxItemView{lang, c})})
-	}
-	h.mu.Lock()
-	defer h.unlock()
-	for sub := range h.subs {
-		if sub.unit != "" && units[sub.unit] {
-			h.offer(sub, liveMsg{seq: e.Seq, frame: frames[sub.lang]})
-		}
-	}
-}
-
-type inboxData struct {
-	Dispatch dispatch.ID `json:"dispatch"`
-	Title    string      `json:"title"`
-	HTML     string      `json:"html"`
-}
-
-type inboxItemView struct {
-	Lang    Lang
-	Created dispatch.Created
 }

@@ -68,3 +68,67 @@ func (o LiveOut) Send(frame []byte, inc incident.ID, unit func(string) bool) {
 		}
 	}
 }
+
+// Langs are the languages the pages that follow an incident's journal are
+// read in: a hook renders a journal frame in these only (none: nobody
+// reads it, and the event costs nothing more).
+func (o LiveOut) Langs() []Lang {
+	o.h.mu.Lock()
+	defer o.h.mu.Unlock()
+	return o.h.languages(true)
+}
+
+// SendJournal offers each journal reader of inc the frame in its language
+// (frames by language, from Langs): a frame that may carry journal
+// content, for the roles that may read the journal only.
+func (o LiveOut) SendJournal(frames map[Lang][]byte, inc incident.ID) {
+	msgs := make(map[Lang]liveMsg, len(frames))
+	for l, f := range frames {
+		msgs[l] = liveMsg{seq: o.seq, incident: inc, journal: true, frame: f}
+	}
+	o.h.send(msgs)
+}
+
+// SendUnits offers each page that follows one of units (a unit's own
+// account, or the staff on the unit's page) the frame in its language.
+// With one unit it walks only that unit's pages.
+func (o LiveOut) SendUnits(frames map[Lang][]byte, units ...string) {
+	h := o.h
+	h.mu.Lock()
+	defer h.unlock()
+	if len(units) == 1 {
+		for sub := range h.byUnit[units[0]] {
+			h.offer(sub, liveMsg{seq: o.seq, frame: frames[sub.lang]})
+		}
+		return
+	}
+	set := make(map[string]bool, len(units))
+	for _, u := range units {
+		set[u] = true
+	}
+	for sub := range h.subs {
+		if sub.unit != "" && set[sub.unit] {
+			h.offer(sub, liveMsg{seq: o.seq, frame: frames[sub.lang]})
+		}
+	}
+}
+
+// followUnit and unfollowUnit keep byUnit; h.mu is held.
+func (h *hub) followUnit(sub *subscriber) {
+	if sub.unit == "" {
+		return
+	}
+	if h.byUnit[sub.unit] == nil {
+		h.byUnit[sub.unit] = map[*subscriber]struct{}{}
+	}
+	h.byUnit[sub.unit][sub] = struct{}{}
+}
+
+func (h *hub) unfollowUnit(sub *subscriber) {
+	if set := h.byUnit[sub.unit]; set != nil {
+		delete(set, sub)
+		if len(set) == 0 {
+			delete(h.byUnit, sub.unit)
+		}
+	}
+}

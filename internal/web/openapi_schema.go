@@ -32,8 +32,6 @@ var requestRequired = map[reflect.Type][]string{
 	reflect.TypeFor[incident.ChangeLevel](): {"scope", "level", "reason", "decided_by"},
 	reflect.TypeFor[incident.Record]():      {"kind", "text"},
 	reflect.TypeFor[incident.Close]():       {"reason"},
-	reflect.TypeFor[dispatch.Create]():      {"kind", "title", "audience", "deadline"},
-	reflect.TypeFor[dispatch.Question]():    {"text", "answers"},
 	reflect.TypeFor[auth.AddUser]():         {"username", "name", "role", "password"},
 	reflect.TypeFor[auth.ChangeUser]():      {"role"},
 }

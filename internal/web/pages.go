@@ -71,11 +71,6 @@ func (s *Server) funcs() template.FuncMap {
 			return ""
 		},
 		"fieldName": fieldName,
-		// dispatch_content.go
-		"contentOf":  contentOf,
-		"coverageOf": s.coverageOf,
-		"excerpt":    excerpt,
-		"quickFor":   s.quickFor,
 	}
 }
 
@@ -95,8 +90,9 @@ type Base struct {
 	Path   string
 	Title  string
 	Seq    uint64
-	// Alerts are the failing dispatch channels, for the staff.
-	Alerts []channelRow
+	// Alerts are the modules' lines for the top of the page (a failing
+	// dispatch channel), rendered.
+	Alerts []template.HTML
 	// Functions are the staff functions known from the directory, offered
 	// when a form asks for one.
 	Functions []string
@@ -235,9 +231,7 @@ func (s *Server) base(r *http.Request, p *auth.Principal, title string) Base {
 	if p != nil {
 		b.Active = s.svc.Incidents.Active() // nothing about incidents before login
 		b.CSRF = s.svc.Auth.CSRF(p.Token)
-		if auth.Can(p.Role, auth.WriteIncidents) {
-			b.Alerts = s.channelAlerts()
-		}
+		b.Alerts = s.pageAlerts(b.Lang, *p)
 	}
 	return b
 }

@@ -38,11 +38,9 @@ type Server struct {
 	openapiJSON []byte
 	// Secure marks cookies Secure (set when served over TLS).
 	Secure bool
-	// channels, when set, are the configured channel senders and health.
-	channels *Channels
-	// HookKey is the secret the SMS gateway's callback URLs carry; empty
-	// turns the callbacks off.
-	HookKey string
+	// alerts, configs: the modules' page alerts and start settings (modhooks.go).
+	alerts  []Alerts
+	configs map[string][]func(any)
 	// trusted are the reverse proxies whose X-Forwarded-For is believed.
 	trusted []netip.Prefix
 	// modRoutes are the API routes the capabilities' modules mounted.
@@ -58,7 +56,11 @@ func New(svc *app.App, logger *slog.Logger, modules ...Module) (*Server, error) 
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{svc: svc, log: logger, mux: http.NewServeMux()}
-	t, err := template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/*.html")
+	funcs := s.funcs()
+	if err := moduleFuncs(funcs, modules); err != nil {
+		return nil, err
+	}
+	t, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -91,16 +93,17 @@ func (s *Server) routes() {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.api(rt))
 	}
 	s.pageRoutes()
-	s.dispatchRoutes()
-	s.channelRoutes()
-	s.unitRoutes()
+	s.mux.HandleFunc("GET /sw.js", s.serviceWorker)
 }
 
-// EnableHooks turns on the SMS gateway callbacks, guarded by key.
-func (s *Server) EnableHooks(key string) {
-	s.HookKey = key
-	s.hookRoutes()
-}
+// EnableHooks turns on the SMS gateway callbacks, guarded by key: the
+// setting "hook-key" of the module that serves them.
+func (s *Server) EnableHooks(key string) { s.Configure("hook-key", key) }
+
+// EnableWebhookReceipts turns on the route where a unit's own system
+// acknowledges a dispatch, its requests signed with secret: the setting
+// "webhook-secret".
+func (s *Server) EnableWebhookReceipts(secret []byte) { s.Configure("webhook-secret", secret) }
 
 // ServeHTTP adds the security headers every response carries.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -1,4 +1,4 @@
-package web
+package dispatchui
 
 import (
 	"net/http"
@@ -13,6 +13,7 @@ import (
 	"fyr/internal/fail"
 	"fyr/internal/incident"
 	"fyr/internal/situation"
+	"fyr/internal/web"
 )
 
 // The unit page ("Min enhet") is where a unit account lands after login. It
@@ -23,43 +24,56 @@ import (
 // picture (once), the dispatches to the unit and its own reports. The page
 // follows the unit live: a new dispatch appears, marked and announced.
 
-func init() { addMessages(unitMessages) }
+func init() { web.AddMessages(unitMessages) }
 
 var unitMessages = map[string][2]string{
-	"nav.menu":            {"Meny", "Menu"},
-	"nav.main":            {"Huvudmeny", "Main menu"},
-	"unit.todo":           {"Väntar på enhetens svar", "Waiting for the unit's answer"},
-	"unit.todo.none":      {"Inget väntar på enhetens svar just nu.", "Nothing is waiting for the unit's answer right now."},
-	"unit.ack":            {"Kvittera", "Acknowledge"},
-	"unit.ack.hint":       {"mottaget och uppfattat", "received and understood"},
-	"unit.acked":          {"Kvitterat", "Acknowledged"},
-	"unit.acked.by":       {"av", "by"},
-	"unit.unacked":        {"Ej kvitterat", "Not acknowledged"},
-	"unit.read.all":       {"Läs hela", "Read all of it"},
-	"unit.read.picture":   {"Läs lägesbilden nedan", "Read the situation picture below"},
-	"unit.kind.decision":  {"Beslut", "Decision"},
-	"unit.kind.message":   {"Meddelande", "Message"},
-	"unit.kind.picture":   {"Lägesbild", "Situation picture"},
-	"unit.kind.report":    {"Rapport begärs", "Report asked for"},
-	"unit.new.decision":   {"Nytt beslut", "New decision"},
-	"unit.new.message":    {"Nytt meddelande", "New message"},
-	"unit.new.picture":    {"Ny lägesbild", "New situation picture"},
-	"unit.new.report":     {"Ny rapportbegäran", "New call to report"},
-	"unit.new.any":        {"Nytt utskick", "New dispatch"},
-	"unit.ack.offline":    {"Fyr kunde inte nås. Tryck Kvittera igen (en kvittens räknas bara en gång) eller ring staben.", "Fyr could not be reached. Tap Acknowledge again (a receipt counts only once) or call the staff."},
-	"unit.sound":          {"Ljud vid nytt utskick", "Sound on a new dispatch"},
-	"unit.ack.staff.hint": {"Enheten kvitterar själv i Fyr, via länken i e-post eller SMS, eller per telefon till staben.", "The unit acknowledges in Fyr, by the link in its e-mail or SMS, or by phone to the staff."},
+	"unit.title":            {"Enhetens sida", "Unit page"},
+	"unit.taken":            {"Hämtad", "Fetched"},
+	"unit.offline":          {"Sparad kopia – Fyr kunde inte nås. Uppgifterna gäller när sidan hämtades:", "Saved copy – Fyr could not be reached. The content is as of when the page was fetched:"},
+	"unit.report.done":      {"Rapporterad", "Reported"},
+	"unit.report.button":    {"Fyll i rapport", "Fill in report"},
+	"unit.report.update":    {"Uppdatera rapport", "Update report"},
+	"unit.picture":          {"Lägesbild", "Situation picture"},
+	"unit.picture.none":     {"Ingen lägesbild är publicerad.", "No situation picture has been published."},
+	"unit.picture.version":  {"version", "version"},
+	"unit.picture.approved": {"fastställd", "approved"},
+	"unit.dispatches":       {"Beslut och meddelanden till enheten", "Decisions and messages to the unit"},
+	"unit.dispatches.none":  {"Inga utskick till enheten.", "No dispatches to the unit."},
+	"unit.reports":          {"Enhetens rapporter", "The unit's reports"},
+	"unit.reports.none":     {"Enheten har inte rapporterat.", "The unit has not reported."},
+	"unit.print":            {"Skriv ut", "Print"},
+	"unit.choose":           {"Välj enhet", "Choose a unit"},
+	"unit.todo":             {"Väntar på enhetens svar", "Waiting for the unit's answer"},
+	"unit.todo.none":        {"Inget väntar på enhetens svar just nu.", "Nothing is waiting for the unit's answer right now."},
+	"unit.ack":              {"Kvittera", "Acknowledge"},
+	"unit.ack.hint":         {"mottaget och uppfattat", "received and understood"},
+	"unit.acked":            {"Kvitterat", "Acknowledged"},
+	"unit.acked.by":         {"av", "by"},
+	"unit.unacked":          {"Ej kvitterat", "Not acknowledged"},
+	"unit.read.all":         {"Läs hela", "Read all of it"},
+	"unit.read.picture":     {"Läs lägesbilden nedan", "Read the situation picture below"},
+	"unit.kind.decision":    {"Beslut", "Decision"},
+	"unit.kind.message":     {"Meddelande", "Message"},
+	"unit.kind.picture":     {"Lägesbild", "Situation picture"},
+	"unit.kind.report":      {"Rapport begärs", "Report asked for"},
+	"unit.new.decision":     {"Nytt beslut", "New decision"},
+	"unit.new.message":      {"Nytt meddelande", "New message"},
+	"unit.new.picture":      {"Ny lägesbild", "New situation picture"},
+	"unit.new.report":       {"Ny rapportbegäran", "New call to report"},
+	"unit.new.any":          {"Nytt utskick", "New dispatch"},
+	"unit.ack.offline":      {"Fyr kunde inte nås. Tryck Kvittera igen (en kvittens räknas bara en gång) eller ring staben.", "Fyr could not be reached. Tap Acknowledge again (a receipt counts only once) or call the staff."},
+	"unit.sound":            {"Ljud vid nytt utskick", "Sound on a new dispatch"},
+	"unit.ack.staff.hint":   {"Enheten kvitterar själv i Fyr, via länken i e-post eller SMS, eller per telefon till staben.", "The unit acknowledges in Fyr, by the link in its e-mail or SMS, or by phone to the staff."},
 }
 
-func (s *Server) unitRoutes() {
-	s.mux.HandleFunc("GET /sw.js", s.serviceWorker)
-	s.mux.Handle("GET /unit", s.page(s.unitPage))
-	s.mux.Handle("POST /unit/ack/{id}", s.page(s.unitAck))
+func (m *Module) unitRoutes() {
+	m.sh.HandlePage("GET /unit", m.unitPage)
+	m.sh.HandlePage("POST /unit/ack/{id}", m.unitAck)
 }
 
 // unitPageView is the unit page.
 type unitPageView struct {
-	Base
+	web.Base
 	Unit     string
 	UnitName string
 	Own      bool // the unit's own account: it answers here
@@ -81,8 +95,8 @@ type unitTodo struct {
 	Dispatch *unitDispatch
 	Round    *unitRound
 	Due      time.Time
-	When     string     // Due as a phone shows it: 04:40 today, with the date another day
-	Error    *formError // the acknowledgement was refused
+	When     string         // Due as a phone shows it: 04:40 today, with the date another day
+	Error    *web.FormError // the acknowledgement was refused
 }
 
 // unitDispatch is a dispatch as the unit page shows it.
@@ -113,13 +127,13 @@ const maxUnitReports = 20
 // short decision, while the buttons stay in the first screen of a phone.
 const excerptRunes = 280
 
-func (s *Server) unitPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	return s.showUnitPage(w, r, p, "", nil)
+func (m *Module) unitPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	return m.showUnitPage(w, r, p, "", nil)
 }
 
 // showUnitPage renders the unit page; failed is the dispatch whose
 // acknowledgement was refused with ferr.
-func (s *Server) showUnitPage(w http.ResponseWriter, r *http.Request, p auth.Principal, failed dispatch.ID, ferr *formError) error {
+func (m *Module) showUnitPage(w http.ResponseWriter, r *http.Request, p auth.Principal, failed dispatch.ID, ferr *web.FormError) error {
 	unit := p.Unit
 	if p.Role != auth.Unit {
 		if err := p.Require(auth.ReadJournal); err != nil {
@@ -134,12 +148,12 @@ func (s *Server) showUnitPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 		http.Redirect(w, r, "/directory", http.StatusSeeOther)
 		return nil
 	}
-	if _, ok := s.svc.Directory.Unit(unit); !ok {
+	if _, ok := m.dir.Unit(unit); !ok {
 		return fail.New(fail.NotFound, "no unit %q", unit)
 	}
-	lang := langOf(r)
-	v := unitPageView{Base: s.base(r, &p, T(lang, "unit.title")), Unit: unit, UnitName: s.svc.Directory.UnitName(unit), Own: p.Role == auth.Unit,
-		Taken: s.svc.Now(), Filed: r.URL.Query().Get("filed") != ""}
+	lang := web.LangOf(r)
+	v := unitPageView{Base: m.sh.Base(r, &p, web.T(lang, "unit.title")), Unit: unit, UnitName: m.dir.UnitName(unit), Own: p.Role == auth.Unit,
+		Taken: m.now(), Filed: r.URL.Query().Get("filed") != ""}
 	// The dispatches acknowledged on this page keep their place, showing the receipt.
 	just := map[dispatch.ID]bool{}
 	for _, id := range r.URL.Query()["acked"] {
@@ -148,12 +162,12 @@ func (s *Server) showUnitPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 
 	openRounds := map[situation.RoundID]bool{}
 	if p.May(auth.FileReport) {
-		rounds, err := s.svc.Situation.RoundsForUnit(p, unit)
+		rounds, err := m.sit.RoundsForUnit(p, unit)
 		if err != nil {
 			return err
 		}
 		for _, rd := range rounds {
-			_, line, err := s.svc.Situation.RoundForUnit(p, rd.Round, unit)
+			_, line, err := m.sit.RoundForUnit(p, rd.Round, unit)
 			if err != nil {
 				continue
 			}
@@ -166,16 +180,16 @@ func (s *Server) showUnitPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 			}
 		}
 	}
-	inbox, err := s.svc.Dispatch.UnitInbox(p, unit)
+	inbox, err := m.svc.UnitInbox(p, unit)
 	if err != nil {
 		return err
 	}
 	for _, uv := range inbox {
-		ud := s.unitDispatchOf(lang, uv)
+		ud := m.unitDispatchOf(lang, uv)
 		ud.Just = just[uv.Dispatch.Dispatch] && uv.Mine.Ack != nil
 		v.Dispatches = append(v.Dispatches, ud)
 		// A call to report is answered by the report: its round is the to-do.
-		if rd, err := s.svc.Situation.RoundForDispatch(p, uv.Dispatch.Dispatch); err == nil && openRounds[rd.Round] {
+		if rd, err := m.sit.RoundForDispatch(p, uv.Dispatch.Dispatch); err == nil && openRounds[rd.Round] {
 			continue
 		}
 		if uv.Mine.Ack == nil || ud.Just {
@@ -193,17 +207,17 @@ func (s *Server) showUnitPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 		v.Todo[i].When = clock(v.Todo[i].Due, v.Taken)
 	}
 
-	for _, inc := range s.svc.Incidents.Active() {
-		pic, err := s.svc.Situation.LatestPicture(p, inc.ID, incident.AsOf{})
+	for _, inc := range m.inc.Active() {
+		pic, err := m.sit.LatestPicture(p, inc.ID, incident.AsOf{})
 		if err != nil {
 			if fail.As(err).Code == fail.NotFound {
 				continue
 			}
 			return err
 		}
-		v.Pictures = append(v.Pictures, unitPicture{inc, pic, s.localFields(langOf(r), pic.Content)})
+		v.Pictures = append(v.Pictures, unitPicture{inc, pic, m.sh.PictureFields(web.LangOf(r), pic.Content)})
 	}
-	reports, err := s.svc.Situation.Reports(p, situation.ReportQuery{Unit: unit}, "unit page")
+	reports, err := m.sit.Reports(p, situation.ReportQuery{Unit: unit}, "unit page")
 	if err != nil {
 		return err
 	}
@@ -212,12 +226,12 @@ func (s *Server) showUnitPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 	if ferr != nil {
 		w.WriteHeader(http.StatusBadRequest)
 	}
-	s.render(w, r, "unit-page", v)
+	m.sh.Render(w, r, "unit-page", v)
 	return nil
 }
 
 // unitDispatchOf prepares a dispatch for the unit page.
-func (s *Server) unitDispatchOf(lang Lang, uv dispatch.UnitView) unitDispatch {
+func (m *Module) unitDispatchOf(lang web.Lang, uv dispatch.UnitView) unitDispatch {
 	ud := unitDispatch{UnitView: uv}
 	switch uv.Dispatch.Kind {
 	case dispatch.KindDecision:
@@ -233,7 +247,7 @@ func (s *Server) unitDispatchOf(lang Lang, uv dispatch.UnitView) unitDispatch {
 		ud.Excerpt, ud.Cut = cutExcerpt(uv.Dispatch.Body, excerptRunes)
 	}
 	if a := uv.Mine.Ack; a != nil {
-		ud.Acked = T(lang, "unit.acked") + " " + clock(a.At, s.svc.Now()) + " " + T(lang, "unit.acked.by") + " " + a.By
+		ud.Acked = web.T(lang, "unit.acked") + " " + clock(a.At, m.now()) + " " + web.T(lang, "unit.acked.by") + " " + a.By
 	}
 	return ud
 }
@@ -257,7 +271,7 @@ func cutExcerpt(text string, n int) (string, bool) {
 
 // clock shows a time of today as 04:12, another day's with its date.
 func clock(t, now time.Time) string {
-	t, now = t.In(Stockholm), now.In(Stockholm)
+	t, now = t.In(web.Stockholm), now.In(web.Stockholm)
 	if t.Year() == now.Year() && t.YearDay() == now.YearDay() {
 		return t.Format("15:04")
 	}
@@ -267,34 +281,19 @@ func clock(t, now time.Time) string {
 // unitAck is the Kvittera button of the unit page: the unit's own account
 // acknowledges a dispatch and comes back to the page, where the receipt
 // shows in the dispatch's place ("Kvitterat 04:12 av Amir").
-func (s *Server) unitAck(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (m *Module) unitAck(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	if p.Role != auth.Unit {
 		return fail.New(fail.Forbidden, "only a unit's own account acknowledges on the unit page; the staff record a receipt given by phone on the dispatch's page")
 	}
 	id := dispatch.ID(r.PathValue("id"))
-	_, err := s.svc.Dispatch.Acknowledge(r.Context(), p, dispatch.Acknowledge{Dispatch: id, Answer: r.PostFormValue("answer")})
+	_, err := m.svc.Acknowledge(r.Context(), p, dispatch.Acknowledge{Dispatch: id, Answer: r.PostFormValue("answer")})
 	if err != nil {
-		ferr, err := formFailure("ack", err)
+		ferr, err := web.FormFailure("ack", err)
 		if err != nil {
 			return err
 		}
-		return s.showUnitPage(w, r, p, id, ferr)
+		return m.showUnitPage(w, r, p, id, ferr)
 	}
 	http.Redirect(w, r, "/unit?acked="+string(id)+"#d-"+string(id), http.StatusSeeOther)
 	return nil
-}
-
-// serviceWorker keeps a copy of the unit page (and the pages it links to
-// for reading) for when Fyr cannot be reached: network first, the copy
-// only when the network fails, and then marked as a copy with its time.
-// It is served from the root so that its scope covers /unit.
-func (s *Server) serviceWorker(w http.ResponseWriter, r *http.Request) {
-	b, err := staticFS.ReadFile("static/sw.js")
-	if err != nil {
-		http.Error(w, "not found", http.StatusNotFound)
-		return
-	}
-	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
-	w.Write(b)
 }

@@ -1,7 +1,8 @@
-package web
+package dispatchui
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"fyr/internal/dispatch"
 	"fyr/internal/event"
 	"fyr/internal/fail"
+	"fyr/internal/web"
 )
 
 // Channels is what the channel pages need: the senders the server was
@@ -20,8 +22,10 @@ type Channels struct {
 	Senders map[string]channel.Sender // by channel name: email, sms
 }
 
-// SetChannels turns on the channel health page and alerts.
-func (s *Server) SetChannels(c Channels) { s.channels = &c }
+// ChannelsSetting is the setting (web.Server.Configure) that gives the
+// module the configured Channels: the channel page's health, the failing
+// channel's alert on every page, and the channels a dispatch may go over.
+const ChannelsSetting = "channels"
 
 type channelRow struct {
 	Name       string
@@ -31,11 +35,11 @@ type channelRow struct {
 }
 
 type channelsPage struct {
-	Base
+	web.Base
 	Rows     []channelRow
 	CanTest  bool
 	Result   string
-	Error    *formError
+	Error    *web.FormError
 	Form     map[string]string
 	Checked  time.Time
 	Disabled bool
@@ -45,18 +49,18 @@ type channelsPage struct {
 
 var channelNames = []string{channel.Email, channel.SMS, channel.Webhook}
 
-func (s *Server) channelRoutes() {
-	s.mux.Handle("GET /channels", s.page(s.channelsPage))
-	s.mux.Handle("POST /channels/test", s.page(s.channelTest))
+func (m *Module) channelRoutes() {
+	m.sh.HandlePage("GET /channels", m.channelsPage)
+	m.sh.HandlePage("POST /channels/test", m.channelTest)
 }
 
-func (s *Server) channelRows() []channelRow {
+func (m *Module) channelRows() []channelRow {
 	var rows []channelRow
 	for _, name := range channelNames {
 		row := channelRow{Name: name, Status: channel.Status{Channel: name}}
-		if s.channels != nil {
-			_, row.Configured = s.channels.Senders[name]
-			if st, ok := s.channels.Health.Get(name); ok {
+		if c := m.channels.Load(); c != nil {
+			_, row.Configured = c.Senders[name]
+			if st, ok := c.Health.Get(name); ok {
 				row.Status, row.Failing = st, st.Consecutive > 0
 			}
 		}
@@ -66,63 +70,84 @@ func (s *Server) channelRows() []channelRow {
 }
 
 // channelAlerts are the failing channels, shown to the staff on every page.
-func (s *Server) channelAlerts() []channelRow {
-	var out []channelRow
-	for _, r := range s.channelRows() {
+func (m *Module) channelAlerts(l web.Lang, p auth.Principal) template.HTML {
+	if !auth.Can(p.Role, auth.WriteIncidents) {
+		return ""
+	}
+	var failing []channelRow
+	for _, r := range m.channelRows() {
 		if r.Failing {
-			out = append(out, r)
+			failing = append(failing, r)
 		}
 	}
-	return out
+	if len(failing) == 0 {
+		return ""
+	}
+	return template.HTML(m.sh.Partial("channel-alerts", channelAlertsView{l, failing}))
 }
 
-func (s *Server) channelsPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	return s.showChannels(w, r, p, "", nil)
+type channelAlertsView struct {
+	Lang   web.Lang
+	Alerts []channelRow
 }
 
-func (s *Server) showChannels(w http.ResponseWriter, r *http.Request, p auth.Principal, result string, ferr *formError) error {
+func (m *Module) channelsPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	return m.showChannels(w, r, p, "", nil)
+}
+
+func (m *Module) showChannels(w http.ResponseWriter, r *http.Request, p auth.Principal, result string, ferr *web.FormError) error {
 	if err := p.Require(auth.ReadJournal); err != nil {
 		return err
 	}
 	if ferr != nil {
 		w.WriteHeader(http.StatusBadRequest)
 	}
-	guessers, err := s.svc.Dispatch.SMSGuessers(p)
+	guessers, err := m.svc.SMSGuessers(p)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, "channels", channelsPage{Base: s.base(r, &p, T(langOf(r), "channels.title")), Rows: s.channelRows(),
-		CanTest: auth.Can(p.Role, auth.WriteIncidents), Result: result, Error: ferr, Checked: s.svc.Now(), Guessers: guessers})
+	m.sh.Render(w, r, "channels", channelsPage{Base: m.sh.Base(r, &p, web.T(web.LangOf(r), "channels.title")), Rows: m.channelRows(),
+		CanTest: auth.Can(p.Role, auth.WriteIncidents), Result: result, Error: ferr, Checked: m.now(), Guessers: guessers})
 	return nil
 }
 
 // channelTest sends a test message on demand, to an address the staff
 // types: the proof that a channel works before the day it must.
-func (s *Server) channelTest(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (m *Module) channelTest(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return err
 	}
 	name, to := r.PostFormValue("channel"), strings.TrimSpace(r.PostFormValue("to"))
-	res, err := s.SendTest(r.Context(), name, to, p.Name)
+	res, err := m.sendTest(r.Context(), name, to, p.Name)
 	if err != nil {
-		ferr, err := formFailure("test", err)
+		ferr, err := web.FormFailure("test", err)
 		if err != nil {
 			return err
 		}
-		return s.showChannels(w, r, p, "", ferr)
+		return m.showChannels(w, r, p, "", ferr)
 	}
-	msg := T(langOf(r), "channels.sent") + " " + res.Provider
+	msg := web.T(web.LangOf(r), "channels.sent") + " " + res.Provider
 	if !res.Handed {
-		msg = T(langOf(r), "channels.failed") + ": " + res.Err.Error()
+		msg = web.T(web.LangOf(r), "channels.failed") + ": " + res.Err.Error()
 	}
-	s.log.Info("channel test", "channel", name, "handed", res.Handed, "username", p.Username)
-	return s.showChannels(w, r, p, msg, nil)
+	m.sh.Logger().Info("channel test", "channel", name, "handed", res.Handed, "username", p.Username)
+	return m.showChannels(w, r, p, msg, nil)
 }
 
-// SendTest sends one test message over a configured channel.
-func (s *Server) SendTest(ctx context.Context, name, to, by string) (channel.Result, error) {
-	if s.channels == nil || s.channels.Senders[name] == nil {
-		return channel.Result{}, fail.Field("channel", "%q is not configured", channelName(name))
+// sendTest sends one test message over a configured channel.
+func (m *Module) sendTest(ctx context.Context, name, to, by string) (channel.Result, error) {
+	c := m.channels.Load()
+	if c == nil {
+		c = &Channels{}
+	}
+	return c.SendTest(ctx, name, to, by)
+}
+
+// SendTest sends one test message over the channel name, to an address
+// the staff type (or the operator configured for a scheduled test).
+func (c Channels) SendTest(ctx context.Context, name, to, by string) (channel.Result, error) {
+	if c.Senders[name] == nil {
+		return channel.Result{}, fail.Field("channel", "%q is not configured", web.ChannelName(name))
 	}
 	m := channel.Message{AttemptID: "test-" + event.NewID(), ToName: by, Subject: "[Fyr] Testmeddelande",
 		Text: "Testmeddelande från Fyr: kanalen fungerar. Inget att göra."}
@@ -140,12 +165,11 @@ func (s *Server) SendTest(ctx context.Context, name, to, by string) (channel.Res
 	default:
 		return channel.Result{}, fail.Field("channel", "test messages go by e-mail or SMS")
 	}
-	return s.channels.Senders[name].Send(ctx, m), nil
+	return c.Senders[name].Send(ctx, m), nil
 }
 
 // channelMessages are the UI strings of the channel pages.
 var channelMessages = map[string][2]string{
-	"nav.channels":       {"Kanaler", "Channels"},
 	"channels.title":     {"Kanaler för utskick", "Dispatch channels"},
 	"channels.intro":     {"Hur e-post och SMS har fungerat sedan servern startade. Skicka ett testmeddelande för att pröva en kanal.", "How e-mail and SMS have worked since the server started. Send a test message to try a channel."},
 	"channels.state":     {"Läge", "State"},
@@ -163,4 +187,4 @@ var channelMessages = map[string][2]string{
 	"channels.alert":     {"Kanal ur funktion:", "Channel failing:"},
 }
 
-func init() { addMessages(channelMessages) }
+func init() { web.AddMessages(channelMessages) }

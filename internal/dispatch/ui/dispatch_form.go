@@ -1,4 +1,4 @@
-package web
+package dispatchui
 
 import (
 	"fmt"
@@ -16,6 +16,7 @@ import (
 	"fyr/internal/event"
 	"fyr/internal/fail"
 	"fyr/internal/incident"
+	"fyr/internal/web"
 )
 
 // The dispatch form: a recipient picker that shows the unit tree and
@@ -52,7 +53,7 @@ var dispatchFormMessages = map[string][2]string{
 	"dsp.corrected":     {"rättat – skicka rättelsen", "corrected – send the correction"},
 }
 
-func init() { addMessages(dispatchFormMessages) }
+func init() { web.AddMessages(dispatchFormMessages) }
 
 // fieldLabels names a command's field by the label the form shows it under.
 var fieldLabels = map[string]string{
@@ -69,7 +70,7 @@ var fieldAnchor = map[string]string{
 
 // dispatchFormError is a form error with the field's label and anchor.
 type dispatchFormError struct {
-	*formError
+	*web.FormError
 	Label, Anchor string
 }
 
@@ -88,14 +89,14 @@ type pickNode struct {
 }
 
 type dispatchFormPage struct {
-	Base
+	web.Base
 	Incident  incident.Incident
 	Decisions []incident.Entry
 	Tree      []*pickNode
 	Matches   int
-	Types     []option
-	Functions []option
-	Channels  []option
+	Types     []web.Option
+	Functions []web.Option
+	Channels  []web.Option
 	Error     *dispatchFormError
 	Form      url.Values
 	Query     string
@@ -129,13 +130,13 @@ type previewGroup struct {
 
 // dispatchForm shows the form, prefilled with a decision when the journal
 // entry's link names one.
-func (s *Server) dispatchForm(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	form := url.Values{"deadline": {localInput(s.svc.Now().Add(30 * time.Minute))}, "channels": s.configuredChannels()}
+func (m *Module) dispatchForm(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	form := url.Values{"deadline": {web.LocalInput(m.now().Add(30 * time.Minute))}, "channels": m.configuredChannels()}
 	if d := r.URL.Query().Get("decision"); d != "" {
 		form.Set("kind", "decision")
 		form.Set("decision", d)
 	}
-	return s.showDispatchForm(w, r, p, nil, form, nil)
+	return m.showDispatchForm(w, r, p, nil, form, nil)
 }
 
 // quickView is the quick picks of a deadline field: the same on every
@@ -143,33 +144,33 @@ func (s *Server) dispatchForm(w http.ResponseWriter, r *http.Request, p auth.Pri
 // server answers without JavaScript; otherwise they show only with it (a
 // form whose Enter key must keep submitting the form).
 type quickView struct {
-	Lang     Lang
+	Lang     web.Lang
 	For, Now string
 	Submit   bool
 }
 
-func (s *Server) quickFor(l Lang, field string, submit bool) quickView {
-	return quickView{l, field, s.svc.Now().In(Stockholm).Format("2006-01-02T15:04:05"), submit}
+func (m *Module) quickFor(l web.Lang, field string, submit bool) quickView {
+	return quickView{l, field, m.now().In(web.Stockholm).Format("2006-01-02T15:04:05"), submit}
 }
 
 // quickDeadline sets the deadline a quick pick (a number of minutes) asks
 // for; it reports whether the form held one.
-func (s *Server) quickDeadline(f url.Values) bool {
+func (m *Module) quickDeadline(f url.Values) bool {
 	q := f.Get("quick")
 	if q == "" {
 		return false
 	}
 	if n, err := strconv.Atoi(q); err == nil && n > 0 && n <= 24*60 {
-		f.Set("deadline", localInput(s.svc.Now().Add(time.Duration(n)*time.Minute)))
+		f.Set("deadline", web.LocalInput(m.now().Add(time.Duration(n)*time.Minute)))
 	}
 	return true
 }
 
 // configuredChannels are the channels a dispatch can go over: in-app
 // always, the others when the server was configured with them.
-func (s *Server) configuredChannels() []string {
+func (m *Module) configuredChannels() []string {
 	out := []string{dispatch.InApp}
-	for _, row := range s.channelRows() {
+	for _, row := range m.channelRows() {
 		if row.Configured {
 			out = append(out, row.Name)
 		}
@@ -177,53 +178,53 @@ func (s *Server) configuredChannels() []string {
 	return out
 }
 
-func (s *Server) showDispatchForm(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *formError, form url.Values, pv *dispatchPreview) error {
+func (m *Module) showDispatchForm(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *web.FormError, form url.Values, pv *dispatchPreview) error {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return err
 	}
 	id := incident.ID(r.PathValue("id"))
-	inc, err := s.svc.Incidents.Incident(p, id, incident.AsOf{})
+	inc, err := m.inc.Incident(p, id, incident.AsOf{})
 	if err != nil {
 		return err
 	}
-	decisions, err := s.svc.Incidents.Journal(p, id, incident.Query{Kind: incident.Decision}, "dispatch form")
+	decisions, err := m.inc.Journal(p, id, incident.Query{Kind: incident.Decision}, "dispatch form")
 	if err != nil {
 		return err
 	}
-	reverse(decisions)
-	lang := langOf(r)
-	pg := dispatchFormPage{Base: s.base(r, &p, T(lang, "dispatch.new")), Incident: inc, Decisions: decisions, Form: form,
+	slices.Reverse(decisions)
+	lang := web.LangOf(r)
+	pg := dispatchFormPage{Base: m.sh.Base(r, &p, web.T(lang, "dispatch.new")), Incident: inc, Decisions: decisions, Form: form,
 		Query: strings.TrimSpace(form.Get("q")), Preview: pv}
 	if pv != nil {
-		pg.Title = T(lang, "dsp.check")
+		pg.Title = web.T(lang, "dsp.check")
 	}
-	pg.Tree, pg.Matches = s.unitTree(lang, form, pg.Query)
-	av := s.audienceView(lang, form)
+	pg.Tree, pg.Matches = m.unitTree(lang, form, pg.Query)
+	av := m.sh.AudienceView(lang, form)
 	pg.Types, pg.Functions = av.Types, av.Functions
-	pg.Channels = options(s.configuredChannels(), nil, form["channels"])
+	pg.Channels = web.Options(m.configuredChannels(), nil, form["channels"])
 	for i := range pg.Channels {
 		pg.Channels[i].Key = "channel." + pg.Channels[i].Value
 	}
 	if ferr != nil {
 		root := fieldRoot(ferr.Field)
-		if ferr.err != nil { // in the reader's language, as render does for a plain formError
-			ferr.Msg = errText(lang, ferr.err)
+		if fe := ferr.Cause(); fe != nil { // in the reader's language, as Render does for a plain FormError
+			ferr.Msg = web.ErrText(lang, fe)
 		}
-		pg.Error = &dispatchFormError{formError: ferr, Anchor: fieldAnchor[root]}
+		pg.Error = &dispatchFormError{FormError: ferr, Anchor: fieldAnchor[root]}
 		if key, ok := fieldLabels[root]; ok {
-			pg.Error.Label = T(lang, key)
+			pg.Error.Label = web.T(lang, key)
 		}
 		w.WriteHeader(http.StatusBadRequest)
 	}
-	s.render(w, r, "dispatch-form", pg)
+	m.sh.Render(w, r, "dispatch-form", pg)
 	return nil
 }
 
 // unitTree is the directory as a tree with the form's ticks, the units
 // that do not match query hidden (an ancestor of a match stays); it
 // returns how many units match.
-func (s *Server) unitTree(lang Lang, form url.Values, query string) ([]*pickNode, int) {
-	units := s.svc.Directory.Units()
+func (m *Module) unitTree(lang web.Lang, form url.Values, query string) ([]*pickNode, int) {
+	units := m.dir.Units()
 	nodes := make(map[string]*pickNode, len(units))
 	for _, u := range units {
 		nodes[u.ID] = &pickNode{ID: u.ID, Name: u.Name, Unit: slices.Contains(form["units"], u.ID),
@@ -251,7 +252,7 @@ func (s *Server) unitTree(lang Lang, form url.Values, query string) ([]*pickNode
 			below = walk(c) || below
 			n.Below += 1 + c.Below
 		}
-		n.BelowLabel = fmt.Sprintf(T(lang, "dsp.with.below"), n.Below)
+		n.BelowLabel = fmt.Sprintf(web.T(lang, "dsp.with.below"), n.Below)
 		n.Hidden = !hit && !below
 		return hit || below
 	}
@@ -265,22 +266,22 @@ var wholeMinutes = regexp.MustCompile(`^\d{1,5}$`)
 
 // deadlineOf reads the deadline: an absolute time (what the form sends)
 // or, as the form once took, a number of minutes from now.
-func (s *Server) deadlineOf(v string) (time.Time, error) {
+func (m *Module) deadlineOf(v string) (time.Time, error) {
 	v = strings.TrimSpace(v)
 	switch {
 	case v == "":
 		return time.Time{}, fail.Field("deadline", "is required: the time by which the units must acknowledge")
 	case wholeMinutes.MatchString(v):
 		n, _ := strconv.Atoi(v)
-		return s.svc.Now().Add(time.Duration(n) * time.Minute), nil
+		return m.now().Add(time.Duration(n) * time.Minute), nil
 	}
-	return parseTime("deadline", v)
+	return web.ParseTime("deadline", v)
 }
 
 // dispatchCommand reads the form into the command.
-func (s *Server) dispatchCommand(id incident.ID, f url.Values) (dispatch.Create, error) {
+func (m *Module) dispatchCommand(id incident.ID, f url.Values) (dispatch.Create, error) {
 	cmd := dispatch.Create{Incident: id, Kind: dispatch.Kind(f.Get("kind")), Title: f.Get("title"), Body: f.Get("body"),
-		Decision: f.Get("decision"), Audience: audienceOf(f), Channels: f["channels"], Token: f.Get("token")}
+		Decision: f.Get("decision"), Audience: web.AudienceOf(f), Channels: f["channels"], Token: f.Get("token")}
 	if cmd.Kind == dispatch.KindMessage {
 		cmd.Decision = ""
 	}
@@ -294,18 +295,18 @@ func (s *Server) dispatchCommand(id incident.ID, f url.Values) (dispatch.Create,
 		cmd.Question = &dispatch.Question{Text: q, Answers: answers}
 	}
 	var err error
-	if cmd.Deadline, err = s.deadlineOf(f.Get("deadline")); err != nil {
+	if cmd.Deadline, err = m.deadlineOf(f.Get("deadline")); err != nil {
 		return cmd, err
 	}
 	if cmd.Kind == dispatch.KindDecision {
-		if cmd.AppliesFrom, err = parseTime("applies_from", strings.TrimSpace(f.Get("applies_from"))); err != nil {
+		if cmd.AppliesFrom, err = web.ParseTime("applies_from", strings.TrimSpace(f.Get("applies_from"))); err != nil {
 			return cmd, err
 		}
 	}
 	if len(cmd.Channels) == 0 {
 		return cmd, fail.Field("channels", "choose at least one channel")
 	}
-	configured := s.configuredChannels()
+	configured := m.configuredChannels()
 	for _, ch := range cmd.Channels {
 		if !slices.Contains(configured, ch) {
 			return cmd, fail.Field("channels", "%q is not configured on this server", ch)
@@ -317,7 +318,7 @@ func (s *Server) dispatchCommand(id incident.ID, f url.Values) (dispatch.Create,
 // dispatchSubmit takes the form's steps: a search or a quick pick shows
 // the form again; "preview" shows what would be sent to whom; "send", from
 // the preview, sends it. Nothing goes out without the preview.
-func (s *Server) dispatchSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (m *Module) dispatchSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	if err := p.Require(auth.WriteIncidents); err != nil {
 		return err
 	}
@@ -327,57 +328,57 @@ func (s *Server) dispatchSubmit(w http.ResponseWriter, r *http.Request, p auth.P
 	id := incident.ID(r.PathValue("id"))
 	f := r.PostForm
 	step := f.Get("step")
-	if s.quickDeadline(f) {
-		return s.showDispatchForm(w, r, p, nil, f, nil)
+	if m.quickDeadline(f) {
+		return m.showDispatchForm(w, r, p, nil, f, nil)
 	}
 	if step == "filter" || step == "edit" {
-		return s.showDispatchForm(w, r, p, nil, f, nil)
+		return m.showDispatchForm(w, r, p, nil, f, nil)
 	}
-	cmd, err := s.dispatchCommand(id, f)
+	cmd, err := m.dispatchCommand(id, f)
 	if err != nil {
-		return s.dispatchFormFailure(w, r, p, f, err)
+		return m.dispatchFormFailure(w, r, p, f, err)
 	}
-	var changed *formError // the audience changed between preview and send
+	var changed *web.FormError // the audience changed between preview and send
 	if step == "send" && f.Get("audience_digest") != "" {
 		cmd.AudienceDigest = f.Get("audience_digest")
-		d, err := s.svc.Dispatch.CreateDispatch(r.Context(), p, cmd)
+		d, err := m.svc.CreateDispatch(r.Context(), p, cmd)
 		if err == nil {
 			http.Redirect(w, r, "/dispatches/"+string(d.Dispatch), http.StatusSeeOther)
 			return nil
 		}
-		if changed, err = formFailure("dispatch", err); err != nil {
+		if changed, err = web.FormFailure("dispatch", err); err != nil {
 			return err
 		}
 		if fieldRoot(changed.Field) != "audience" {
-			return s.showDispatchForm(w, r, p, changed, f, nil)
+			return m.showDispatchForm(w, r, p, changed, f, nil)
 		}
 		cmd.AudienceDigest = ""
 	}
-	created, err := s.svc.Dispatch.PreviewDispatch(r.Context(), p, cmd)
+	created, err := m.svc.PreviewDispatch(r.Context(), p, cmd)
 	if err != nil {
-		return s.dispatchFormFailure(w, r, p, f, err)
+		return m.dispatchFormFailure(w, r, p, f, err)
 	}
-	return s.showDispatchForm(w, r, p, changed, f, s.preview(created, f, langOf(r)))
+	return m.showDispatchForm(w, r, p, changed, f, m.preview(created, f, web.LangOf(r)))
 }
 
 // dispatchFormFailure shows the form again with a field error; other
 // errors propagate.
-func (s *Server) dispatchFormFailure(w http.ResponseWriter, r *http.Request, p auth.Principal, f url.Values, err error) error {
-	ferr, err := formFailure("dispatch", err)
+func (m *Module) dispatchFormFailure(w http.ResponseWriter, r *http.Request, p auth.Principal, f url.Values, err error) error {
+	ferr, err := web.FormFailure("dispatch", err)
 	if err != nil {
 		return err
 	}
-	return s.showDispatchForm(w, r, p, ferr, f, nil)
+	return m.showDispatchForm(w, r, p, ferr, f, nil)
 }
 
 // preview lays out what a dispatch would send: the units grouped under
 // the top units below the region, and the form's values for the
 // confirmation, the deadline fixed as the absolute time shown.
-func (s *Server) preview(c dispatch.Created, f url.Values, lang Lang) *dispatchPreview {
+func (m *Module) preview(c dispatch.Created, f url.Values, lang web.Lang) *dispatchPreview {
 	pv := &dispatchPreview{Content: contentView{lang, dispatch.Dispatch{Created: c}}, Count: len(c.Units), Digest: dispatch.Digest(c.Units),
 		Channels: c.Channels, Hidden: url.Values{}}
 	byID := map[string]directory.Unit{}
-	for _, u := range s.svc.Directory.Units() {
+	for _, u := range m.dir.Units() {
 		byID[u.ID] = u
 	}
 	// top is the unit's ancestor just below the root (its hospital); the
@@ -400,9 +401,9 @@ func (s *Server) preview(c dispatch.Created, f url.Values, lang Lang) *dispatchP
 		if !ok {
 			i = len(pv.Groups)
 			index[t] = i
-			pv.Groups = append(pv.Groups, previewGroup{Name: s.svc.Directory.UnitName(t)})
+			pv.Groups = append(pv.Groups, previewGroup{Name: m.dir.UnitName(t)})
 		}
-		pv.Groups[i].Units = append(pv.Groups[i].Units, s.svc.Directory.UnitName(id))
+		pv.Groups[i].Units = append(pv.Groups[i].Units, m.dir.UnitName(id))
 	}
 	for _, g := range pv.Groups {
 		slices.Sort(g.Units)
@@ -414,7 +415,7 @@ func (s *Server) preview(c dispatch.Created, f url.Values, lang Lang) *dispatchP
 		}
 		pv.Hidden[k] = vs
 	}
-	pv.Hidden.Set("deadline", localInput(c.Deadline))
+	pv.Hidden.Set("deadline", web.LocalInput(c.Deadline))
 	if pv.Hidden.Get("token") == "" {
 		pv.Hidden.Set("token", event.NewID()) // the same form sent twice sends once
 	}

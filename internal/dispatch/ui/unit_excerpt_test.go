@@ -1,6 +1,7 @@
-package web
+package dispatchui
 
 import (
+	"fyr/internal/web"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ func TestExcerptCutsAtAWord(t *testing.T) {
 
 func TestClockOmitsTodaysDate(t *testing.T) {
 	t.Parallel()
-	now := time.Date(2026, 12, 5, 3, 30, 0, 0, Stockholm)
+	now := time.Date(2026, 12, 5, 3, 30, 0, 0, web.Stockholm)
 	if got := clock(now.Add(40*time.Minute), now); got != "04:10" {
 		t.Errorf("today: %q", got)
 	}

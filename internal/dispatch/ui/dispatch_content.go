@@ -1,10 +1,11 @@
-package web
+package dispatchui
 
 import (
 	"fmt"
 	"strings"
 
 	"fyr/internal/dispatch"
+	"fyr/internal/web"
 )
 
 // dispatchContentMessages are the strings of what a dispatch carries and of
@@ -26,34 +27,34 @@ var dispatchContentMessages = map[string][2]string{
 	"dsp.offline":       {"Inte ansluten – sidan uppdateras inte", "Not connected – the page does not update"},
 }
 
-func init() { addMessages(dispatchContentMessages) }
+func init() { web.AddMessages(dispatchContentMessages) }
 
 // contentView is what a dispatch carries, for the template that shows it
 // to a unit, on the receipt page and on the staff's board alike.
 type contentView struct {
-	Lang     Lang
+	Lang     web.Lang
 	Dispatch dispatch.Dispatch
 }
 
-func contentOf(l Lang, d dispatch.Dispatch) contentView { return contentView{l, d} }
+func contentOf(l web.Lang, d dispatch.Dispatch) contentView { return contentView{l, d} }
 
 // figure is a dispatch's coverage in words: "Kvitterat 1 av 299".
 type figure struct {
-	Lang     Lang
+	Lang     web.Lang
 	Dispatch dispatch.ID
 	Acked    int
 	Units    int
 }
 
 // Text is the figure as the page shows it and the live update replaces it.
-func (f figure) Text() string { return fmt.Sprintf(T(f.Lang, "dsp.figure"), f.Acked, f.Units) }
+func (f figure) Text() string { return fmt.Sprintf(web.T(f.Lang, "dsp.figure"), f.Acked, f.Units) }
 
 // coverageOf returns the current figure of a dispatch, for every place that
 // lists dispatches; the live coverage event keeps it in step. id is a
 // dispatch.ID or the string a journal entry holds.
-func (s *Server) coverageOf(l Lang, ref any) figure {
+func (m *Module) coverageOf(l web.Lang, ref any) figure {
 	id := dispatch.ID(fmt.Sprint(ref))
-	d, ok := s.svc.Dispatch.Head(id)
+	d, ok := m.svc.Head(id)
 	if !ok {
 		return figure{Lang: l, Dispatch: id}
 	}

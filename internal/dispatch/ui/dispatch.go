@@ -1,4 +1,4 @@
-package web
+package dispatchui
 
 import (
 	"net/http"
@@ -6,14 +6,13 @@ import (
 
 	"fyr/internal/auth"
 	"fyr/internal/dispatch"
-	"fyr/internal/event"
 	"fyr/internal/fail"
 	"fyr/internal/incident"
+	"fyr/internal/web"
 )
 
 // dispatchMessages are the UI strings of dispatches: Swedish, English.
 var dispatchMessages = map[string][2]string{
-	"nav.inbox":              {"Utskick till enheten", "Dispatches to my unit"},
 	"dispatch.list":          {"Utskick", "Dispatches"},
 	"dispatch.none":          {"Inga utskick ännu.", "No dispatches yet."},
 	"dispatch.new":           {"Nytt utskick", "New dispatch"},
@@ -78,23 +77,23 @@ var dispatchMessages = map[string][2]string{
 	"receipt.covered":        {"Enheten har redan kvitterat genom", "The unit has already acknowledged through"},
 }
 
-func init() { addMessages(dispatchMessages) }
+func init() { web.AddMessages(dispatchMessages) }
 
 // coverageView is the live part of the coverage board.
 type coverageView struct {
-	Lang     Lang
+	Lang     web.Lang
 	Dispatch dispatch.Dispatch
 }
 
 // unitRowView is one unit's row on the board.
 type unitRowView struct {
-	Lang  Lang
+	Lang  web.Lang
 	State dispatch.UnitState
 	Name  string
 }
 
 type boardPage struct {
-	Base
+	web.Base
 	Incident incident.Incident
 	Coverage coverageView
 	Rows     []unitRowView
@@ -103,61 +102,60 @@ type boardPage struct {
 }
 
 type unitDispatchPage struct {
-	Base
+	web.Base
 	View     dispatch.UnitView
 	UnitName string
-	Error    *formError
+	Error    *web.FormError
 	Round    string // the reporting round a call to report belongs to
 }
 
 type inboxPage struct {
-	Base
+	web.Base
 	Items    []dispatch.UnitView
 	UnitName string
 }
 
-func (s *Server) dispatchRoutes() {
-	s.mux.Handle("GET /incidents/{id}/dispatch", s.page(s.dispatchForm))
-	s.mux.Handle("POST /incidents/{id}/dispatch", s.page(s.dispatchSubmit))
-	s.mux.Handle("GET /dispatches/{id}", s.page(s.dispatchPage))
-	s.mux.Handle("GET /dispatches/{id}/print", s.page(s.dispatchPrint))
-	s.mux.Handle("POST /dispatches/{id}/ack", s.page(s.ackSubmit))
-	s.mux.Handle("GET /inbox", s.page(s.inbox))
-	s.receiptRoutes()
+func (m *Module) dispatchRoutes() {
+	m.sh.HandlePage("GET /incidents/{id}/dispatch", m.dispatchForm)
+	m.sh.HandlePage("POST /incidents/{id}/dispatch", m.dispatchSubmit)
+	m.sh.HandlePage("GET /dispatches/{id}", m.dispatchPage)
+	m.sh.HandlePage("GET /dispatches/{id}/print", m.dispatchPrint)
+	m.sh.HandlePage("POST /dispatches/{id}/ack", m.ackSubmit)
+	m.sh.HandlePage("GET /inbox", m.inbox)
 }
 
 // dispatchPage is the coverage board for the staff, and the message with
 // its receipt form for a unit's own account.
-func (s *Server) dispatchPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (m *Module) dispatchPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	id := dispatch.ID(r.PathValue("id"))
-	lang := langOf(r)
+	lang := web.LangOf(r)
 	if p.Role == auth.Unit {
-		return s.showUnitDispatch(w, r, p, id, nil)
+		return m.showUnitDispatch(w, r, p, id, nil)
 	}
-	d, states, err := s.svc.Dispatch.Dispatch(p, id)
+	d, states, err := m.svc.Dispatch(p, id)
 	if err != nil {
 		return err
 	}
-	inc, err := s.svc.Incidents.Incident(p, d.Incident, incident.AsOf{})
+	inc, err := m.inc.Incident(p, d.Incident, incident.AsOf{})
 	if err != nil {
 		return err
 	}
-	pg := boardPage{Base: s.base(r, &p, d.Title), Incident: inc, Coverage: coverageView{lang, d},
+	pg := boardPage{Base: m.sh.Base(r, &p, d.Title), Incident: inc, Coverage: coverageView{lang, d},
 		CanWrite: auth.Can(p.Role, auth.WriteIncidents) && !inc.Closed}
 	pg.LiveIncident = d.Incident
-	pg.Rows = s.boardRows(lang, states)
-	s.render(w, r, "dispatch-board", pg)
+	pg.Rows = m.boardRows(lang, states)
+	m.sh.Render(w, r, "dispatch-board", pg)
 	return nil
 }
 
 // boardRows lists the units not yet acknowledged first: those are the
 // units to chase.
-func (s *Server) boardRows(lang Lang, states []dispatch.UnitState) []unitRowView {
+func (m *Module) boardRows(lang web.Lang, states []dispatch.UnitState) []unitRowView {
 	rows := make([]unitRowView, 0, len(states))
 	for _, acked := range []bool{false, true} {
 		for _, st := range states {
 			if (st.Ack != nil) == acked {
-				rows = append(rows, unitRowView{lang, st, s.svc.Directory.UnitName(st.Unit)})
+				rows = append(rows, unitRowView{lang, st, m.dir.UnitName(st.Unit)})
 			}
 		}
 	}
@@ -166,28 +164,28 @@ func (s *Server) boardRows(lang Lang, states []dispatch.UnitState) []unitRowView
 
 // dispatchPrint is the coverage board on A4: for the wall of the staff room
 // and for the after-action review.
-func (s *Server) dispatchPrint(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	d, states, err := s.svc.Dispatch.Dispatch(p, dispatch.ID(r.PathValue("id")))
+func (m *Module) dispatchPrint(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	d, states, err := m.svc.Dispatch(p, dispatch.ID(r.PathValue("id")))
 	if err != nil {
 		return err
 	}
-	inc, err := s.svc.Incidents.Incident(p, d.Incident, incident.AsOf{})
+	inc, err := m.inc.Incident(p, d.Incident, incident.AsOf{})
 	if err != nil {
 		return err
 	}
-	lang := langOf(r)
-	pg := boardPage{Base: s.base(r, &p, d.Title), Incident: inc, Coverage: coverageView{lang, d},
-		Printed: s.svc.Now(), Rows: s.boardRows(lang, states)}
-	s.render(w, r, "dispatch-print", pg)
+	lang := web.LangOf(r)
+	pg := boardPage{Base: m.sh.Base(r, &p, d.Title), Incident: inc, Coverage: coverageView{lang, d},
+		Printed: m.now(), Rows: m.boardRows(lang, states)}
+	m.sh.Render(w, r, "dispatch-print", pg)
 	return nil
 }
 
-func (s *Server) showUnitDispatch(w http.ResponseWriter, r *http.Request, p auth.Principal, id dispatch.ID, ferr *formError) error {
+func (m *Module) showUnitDispatch(w http.ResponseWriter, r *http.Request, p auth.Principal, id dispatch.ID, ferr *web.FormError) error {
 	if p.Unit == "" {
 		return fail.New(fail.Forbidden, "this account is not tied to a unit")
 	}
 	var view *dispatch.UnitView
-	for _, v := range s.svc.Dispatch.Inbox(p) {
+	for _, v := range m.svc.Inbox(p) {
 		if v.Dispatch.Dispatch == id {
 			view = &v
 			break
@@ -197,32 +195,32 @@ func (s *Server) showUnitDispatch(w http.ResponseWriter, r *http.Request, p auth
 		return fail.New(fail.NotFound, "no dispatch %q to your unit", id)
 	}
 	if view.Mine.Opened.IsZero() && r.Method == http.MethodGet {
-		if err := s.svc.Dispatch.MarkOpened(r.Context(), p, id); err != nil {
-			s.log.Warn("mark opened", "dispatch_id", id, "err", err)
+		if err := m.svc.MarkOpened(r.Context(), p, id); err != nil {
+			m.sh.Logger().Warn("mark opened", "dispatch_id", id, "err", err)
 		}
 	}
 	if ferr != nil {
 		w.WriteHeader(http.StatusBadRequest)
 	}
-	pg := unitDispatchPage{Base: s.base(r, &p, view.Dispatch.Title), View: *view, UnitName: s.svc.Directory.UnitName(p.Unit), Error: ferr}
-	if rd, err := s.svc.Situation.RoundForDispatch(p, id); err == nil && !rd.Closed {
+	pg := unitDispatchPage{Base: m.sh.Base(r, &p, view.Dispatch.Title), View: *view, UnitName: m.dir.UnitName(p.Unit), Error: ferr}
+	if rd, err := m.sit.RoundForDispatch(p, id); err == nil && !rd.Closed {
 		pg.Round = string(rd.Round) // a call to report: the form is what answers it
 	}
-	s.render(w, r, "dispatch-unit", pg)
+	m.sh.Render(w, r, "dispatch-unit", pg)
 	return nil
 }
 
-func (s *Server) ackSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (m *Module) ackSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	id := dispatch.ID(r.PathValue("id"))
-	_, err := s.svc.Dispatch.Acknowledge(r.Context(), p, dispatch.Acknowledge{Dispatch: id, Unit: r.PostFormValue("unit"),
+	_, err := m.svc.Acknowledge(r.Context(), p, dispatch.Acknowledge{Dispatch: id, Unit: r.PostFormValue("unit"),
 		Answer: r.PostFormValue("answer"), Readback: r.PostFormValue("readback")})
 	if err != nil {
-		ferr, err := formFailure("ack", err)
+		ferr, err := web.FormFailure("ack", err)
 		if err != nil {
 			return err
 		}
 		if p.Role == auth.Unit {
-			return s.showUnitDispatch(w, r, p, id, ferr)
+			return m.showUnitDispatch(w, r, p, id, ferr)
 		}
 		return err
 	}
@@ -230,38 +228,8 @@ func (s *Server) ackSubmit(w http.ResponseWriter, r *http.Request, p auth.Princi
 	return nil
 }
 
-func (s *Server) inbox(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	s.render(w, r, "inbox", inboxPage{Base: s.base(r, &p, T(langOf(r), "nav.inbox")), Items: s.svc.Dispatch.Inbox(p),
-		UnitName: s.svc.Directory.UnitName(p.Unit)})
+func (m *Module) inbox(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	m.sh.Render(w, r, "inbox", inboxPage{Base: m.sh.Base(r, &p, web.T(web.LangOf(r), "nav.inbox")), Items: m.svc.Inbox(p),
+		UnitName: m.dir.UnitName(p.Unit)})
 	return nil
-}
-
-// coverageMsgs renders the live update of a dispatch event: the summary,
-// and the row of the unit it concerns.
-func (s *Server) coverageMsgs(lang Lang, e event.Envelope) (incident.ID, []byte) {
-	var ref struct {
-		Dispatch dispatch.ID `json:"dispatch"`
-		Unit     string      `json:"unit"`
-	}
-	if e.Unmarshal(&ref) != nil {
-		return "", nil
-	}
-	d, ok := s.svc.Dispatch.Head(ref.Dispatch)
-	if !ok {
-		return "", nil
-	}
-	data := coverageData{Dispatch: d.Dispatch, Summary: s.renderPartial("coverage", coverageView{lang, d}),
-		Figure: figure{lang, d.Dispatch, d.Acked, len(d.Units)}.Text()}
-	if st, ok := s.svc.Dispatch.UnitState(ref.Dispatch, ref.Unit); ok {
-		data.Unit, data.Row = st.Unit, s.renderPartial("unit-row", unitRowView{lang, st, s.svc.Directory.UnitName(st.Unit)})
-	}
-	return d.Incident, sseFrame(e.Seq, "coverage", data)
-}
-
-type coverageData struct {
-	Dispatch dispatch.ID `json:"dispatch"`
-	Summary  string      `json:"summary"`
-	Figure   string      `json:"figure"` // "Kvitterat 1 av 299", wherever the dispatch is listed
-	Unit     string      `json:"unit,omitempty"`
-	Row      string      `json:"row,omitempty"`
 }
