@@ -39,16 +39,6 @@ type QueryParam struct{ Name, Description string }
 
 // Response bodies.
 type (
-	loginRequest struct {
-		Username string `json:"username"`
-		Password string `json:"password"`
-	}
-	loginResponse struct {
-		Token    string    `json:"token"`
-		Username string    `json:"username"`
-		Role     auth.Role `json:"role"`
-		Expires  time.Time `json:"expires"`
-	}
 	incidentList struct {
 		Incidents []incident.Incident `json:"incidents"`
 	}
@@ -65,12 +55,6 @@ type (
 	}
 	errorResponse struct {
 		Error fail.Error `json:"error"`
-	}
-	userList struct {
-		Users []auth.User `json:"users"`
-	}
-	passwordRequest struct {
-		Password string `json:"password"`
 	}
 	dispatchList struct {
 		Dispatches []dispatch.Dispatch `json:"dispatches"`
@@ -97,9 +81,6 @@ var journalQuery = []QueryParam{
 
 func apiRoutes(s *Server) []APIRoute {
 	return append([]APIRoute{
-		{Method: "POST", Path: "/api/v1/login", Summary: "Log in with a local account; returns a bearer token",
-			Body: loginRequest{}, Response: loginResponse{}, Status: 200, Handle: s.apiLogin},
-		s.logoutAPIRoute(),
 		{Method: "GET", Path: "/api/v1/incidents", Summary: "List incidents, newest first",
 			Action: auth.ReadIncidents, Response: incidentList{}, Status: 200, Handle: s.apiListIncidents},
 		{Method: "POST", Path: "/api/v1/incidents", Summary: "Open an incident",
@@ -128,14 +109,6 @@ func apiRoutes(s *Server) []APIRoute {
 			Action: auth.Acknowledge, Body: dispatch.Acknowledge{}, Response: dispatch.UnitState{}, Status: 200, Handle: jsonCommand(200, func(c *dispatch.Acknowledge, r *http.Request) { c.Dispatch = dispatch.ID(r.PathValue("id")) }, s.svc.Dispatch.Acknowledge, nil)},
 		{Method: "GET", Path: "/api/v1/export", Summary: "Online backup: every event of the organisation as JSON Lines, hashes included",
 			Action: auth.ManageUsers, ContentType: "application/x-ndjson", Response: event.Envelope{}, Status: 200, Handle: s.apiExport},
-		{Method: "GET", Path: "/api/v1/users", Summary: "List accounts",
-			Action: auth.ManageUsers, Response: userList{}, Status: 200, Handle: s.apiUsers},
-		{Method: "POST", Path: "/api/v1/users", Summary: "Create an account",
-			Action: auth.ManageUsers, Body: auth.AddUser{}, Response: auth.User{}, Status: 201, Handle: jsonCommand(201, nil, byRef(s.svc.Auth.AddUser), nil)},
-		{Method: "POST", Path: "/api/v1/users/{username}/disable", Summary: "Disable an account",
-			Action: auth.ManageUsers, Response: auth.User{}, Status: 200, Handle: s.apiDisableUser},
-		{Method: "POST", Path: "/api/v1/users/{username}/password", Summary: "Set an account's password",
-			Action: auth.ManageUsers, Body: passwordRequest{}, Response: auth.User{}, Status: 200, Handle: s.apiSetPassword},
 	}, s.modRoutes...)
 }
 
@@ -283,22 +256,6 @@ func badTimeField(body []byte) string {
 	return "body"
 }
 
-func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
-	var req loginRequest
-	if err := decode(r, &req); err != nil {
-		return err
-	}
-	if req.Username == "" {
-		return fail.Field("username", "is required")
-	}
-	token, u, err := s.svc.Auth.Login(r.Context(), req.Username, req.Password, s.clientAddr(r))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, 200, loginResponse{Token: token, Username: u.Username, Role: u.Role, Expires: s.svc.Now().Add(auth.SessionTTL).UTC()})
-	return nil
-}
-
 func (s *Server) apiListIncidents(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	list, err := s.svc.Incidents.List(p)
 	if err != nil {
@@ -318,39 +275,6 @@ func (s *Server) apiGetIncident(w http.ResponseWriter, r *http.Request, p auth.P
 		return err
 	}
 	writeJSON(w, 200, inc)
-	return nil
-}
-
-func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	users, err := s.svc.Auth.Users(&p)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, 200, userList{users})
-	return nil
-}
-
-func (s *Server) apiDisableUser(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	name := r.PathValue("username")
-	if err := s.svc.Auth.DisableUser(r.Context(), &p, name); err != nil {
-		return err
-	}
-	u, _ := s.svc.Auth.User(name)
-	writeJSON(w, 200, u)
-	return nil
-}
-
-func (s *Server) apiSetPassword(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	var req passwordRequest
-	if err := decode(r, &req); err != nil {
-		return err
-	}
-	name := r.PathValue("username")
-	if err := s.svc.Auth.SetPassword(r.Context(), &p, name, req.Password); err != nil {
-		return err
-	}
-	u, _ := s.svc.Auth.User(name)
-	writeJSON(w, 200, u)
 	return nil
 }
 

@@ -26,8 +26,6 @@ var (
 // lists them, so the two cannot disagree. A type not listed requires
 // nothing.
 var requestRequired = map[reflect.Type][]string{
-	reflect.TypeFor[loginRequest]():         {"username"},
-	reflect.TypeFor[passwordRequest]():      {"password"},
 	reflect.TypeFor[incident.Open]():        {"title", "scope", "level"},
 	reflect.TypeFor[incident.ChangeLevel](): {"scope", "level", "reason", "decided_by"},
 	reflect.TypeFor[incident.Record]():      {"kind", "text"},
