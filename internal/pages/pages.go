@@ -6,6 +6,7 @@ import (
 	"fyr/internal/app"
 	authui "fyr/internal/auth/ui"
 	directoryui "fyr/internal/directory/ui"
+	incidentui "fyr/internal/incident/ui"
 	situationui "fyr/internal/situation/ui"
 	"fyr/internal/web"
 )
@@ -15,6 +16,7 @@ import (
 func Modules(a *app.App) []web.Module {
 	return []web.Module{
 		authui.New(a.Auth, a.Directory),
+		incidentui.New(a.Incidents, a.Directory),
 		directoryui.New(a.Directory),
 		situationui.New(a.Situation, a.Incidents, a.Directory, a.Dispatch, a.Auth, a.Org),
 	}

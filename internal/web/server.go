@@ -49,6 +49,8 @@ type Server struct {
 	modRoutes []APIRoute
 	// modPages are the page patterns the modules mounted.
 	modPages []string
+	// panels are the parts of composed pages, by page (panels.go).
+	panels map[string][]panel
 }
 
 // New builds the handler with the capabilities' modules and starts feeding
@@ -94,6 +96,7 @@ func (s *Server) routes() {
 	s.dispatchRoutes()
 	s.channelRoutes()
 	s.unitRoutes()
+	s.dispatchPanel()
 }
 
 // EnableHooks turns on the SMS gateway callbacks, guarded by key.
