@@ -16,7 +16,9 @@ import (
 type panelView struct {
 	Lang     web.Lang
 	Incident incident.ID
-	Query    string // the incident page's query when it looks back; "" now
+	// Query is "?" and the incident page's query when it looks back, ""
+	// now; built from parsed values, so safe as a URL.
+	Query template.URL
 }
 
 func (m *Module) incidentPanel(r *http.Request, p auth.Principal) (template.HTML, error) {
@@ -25,7 +27,7 @@ func (m *Module) incidentPanel(r *http.Request, p auth.Principal) (template.HTML
 	}
 	v := panelView{Lang: web.LangOf(r), Incident: web.IncidentID(r)}
 	if q, err := web.ParseQuery(r); err == nil && !q.IsNow() {
-		v.Query = r.URL.Query().Encode()
+		v.Query = template.URL("?" + r.URL.Query().Encode())
 	}
 	return m.sh.Partial("situation-panel", v)
 }
