@@ -333,7 +333,7 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p auth.Principal) 
 
 	// Catch up from the read model; live messages already queued that this
 	// covers are skipped by sequence number.
-	sent := s.svc.Seq()
+	sent := s.core.Seq()
 	var buf bytes.Buffer
 	buf.WriteString("retry: 2000\n\n")
 	s.catchUp(&buf, p, sub, since, &sent)

@@ -80,7 +80,7 @@ func (s *Server) liveServeHijacked(nc net.Conn, header http.Header, p auth.Princ
 	s.hub.startWriters()
 	s.hub.add(sub) // before reading Seq: nothing published from here on is missed
 
-	sent := s.svc.Seq()
+	sent := s.core.Seq()
 	var buf bytes.Buffer
 	buf.WriteString("HTTP/1.1 200 OK\r\n")
 	header.Set("Date", time.Now().UTC().Format(http.TimeFormat))

@@ -154,12 +154,12 @@ func (s *Server) page(h func(w http.ResponseWriter, r *http.Request, p auth.Prin
 func (s *Server) base(r *http.Request, p *auth.Principal, title string) Base {
 	// Seq first: an event applied between the two reads is then sent again
 	// by the live stream rather than missed.
-	seq := s.svc.Seq()
+	seq := s.core.Seq()
 	b := Base{Lang: langOf(r), User: p, Path: r.URL.RequestURI(), Title: title, Seq: seq,
-		Functions: s.svc.Directory.Functions(), WritesDown: s.svc.Writable() != nil}
+		Functions: s.svc.Directory.Functions(), WritesDown: s.core.Writable() != nil}
 	if p != nil {
 		b.Active = s.svc.Incidents.Active() // nothing about incidents before login
-		b.CSRF = s.svc.Auth.CSRF(p.Token)
+		b.CSRF = s.core.CSRF(p.Token)
 		if auth.Can(p.Role, auth.WriteIncidents) {
 			b.Alerts = s.channelAlerts()
 		}
@@ -189,7 +189,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	username := strings.TrimSpace(r.PostFormValue("username"))
-	token, user, err := s.svc.Auth.Login(r.Context(), username, r.PostFormValue("password"), s.clientAddr(r))
+	token, user, err := s.core.Login(r.Context(), username, r.PostFormValue("password"), s.clientAddr(r))
 	if err != nil {
 		fe := s.report(r, err)
 		msg := errText(langOf(r), fe)
@@ -214,7 +214,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := s.svc.Auth.Logout(r.Context(), p); err != nil {
+	if err := s.core.Logout(r.Context(), p); err != nil {
 		return err
 	}
 	s.clearSession(w)
