@@ -16,6 +16,14 @@ import (
 func init() {
 	web.RequireFields[loginRequest]("username")
 	web.RequireFields[passwordRequest]("password")
+	web.DescribeFields(map[string]string{
+		"LoginRequest.username":  "The account's username",
+		"LoginRequest.password":  "The account's password",
+		"LoginResponse.role":     "The account's role",
+		"LoginResponse.token":    "Bearer token for the Authorization header",
+		"LogoutResponse.revoked": "The token is revoked for good",
+		"UserList.users":         "Every account",
+	})
 }
 
 type (
