@@ -276,18 +276,19 @@ func (s *Server) firstLevels(lang Lang, seq uint64, id incident.ID) liveMsg {
 
 // levelsMsg carries the banner and, for an incident, its levels box.
 func (s *Server) levelsMsg(lang Lang, seq uint64, id incident.ID) liveMsg {
-	if id == "" {
-		return liveMsg{seq: seq, frame: sseFrame(seq, "levels", levelsData{Banner: s.renderPartial("banner", bannerView{lang, s.svc.Incidents.Active()})})}
+	banner := s.renderPartial("banner", bannerView{lang, s.active()})
+	if id == "" || s.levels == nil {
+		return liveMsg{seq: seq, frame: sseFrame(seq, "levels", levelsData{Banner: banner})}
 	}
-	inc, err := s.svc.Incidents.Current(id)
-	if err != nil {
-		return s.levelsMsg(lang, seq, "")
+	box, closed, ok := s.levels.LevelsBox(lang, id)
+	if !ok {
+		return liveMsg{seq: seq, frame: sseFrame(seq, "levels", levelsData{Banner: banner})}
 	}
 	return liveMsg{seq: seq, incident: id, frame: sseFrame(seq, "levels", levelsData{
 		Incident: id,
-		Banner:   s.renderPartial("banner", bannerView{lang, s.svc.Incidents.Active()}),
-		Levels:   s.renderPartial("levels", levelsView{lang, inc, s.scopeNames()}),
-		Closed:   inc.Closed,
+		Banner:   banner,
+		Levels:   string(box),
+		Closed:   closed,
 	})}
 }
 

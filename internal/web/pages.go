@@ -106,12 +106,6 @@ type bannerView struct {
 	Active []incident.Incident
 }
 
-type levelsView struct {
-	Lang     Lang
-	Incident incident.Incident
-	Names    map[string]string
-}
-
 type formError struct {
 	Form  string // which form failed
 	Field string
@@ -158,7 +152,7 @@ func (s *Server) base(r *http.Request, p *auth.Principal, title string) Base {
 	b := Base{Lang: langOf(r), User: p, Path: r.URL.RequestURI(), Title: title, Seq: seq,
 		Functions: s.svc.Directory.Functions(), WritesDown: s.core.Writable() != nil}
 	if p != nil {
-		b.Active = s.svc.Incidents.Active() // nothing about incidents before login
+		b.Active = s.active() // nothing about incidents before login
 		b.CSRF = s.core.CSRF(p.Token)
 		if auth.Can(p.Role, auth.WriteIncidents) {
 			b.Alerts = s.channelAlerts()
@@ -229,14 +223,6 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: "lang", Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.Secure})
 	http.Redirect(w, r, safeBack(r.URL.Query().Get("back")), http.StatusSeeOther)
-}
-
-func (s *Server) scopeNames() map[string]string {
-	names := map[string]string{}
-	for _, u := range s.svc.Directory.Hospitals() {
-		names[u.ID] = u.Name
-	}
-	return names
 }
 
 // formFailure turns a command's field error into a form error to show

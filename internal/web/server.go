@@ -58,6 +58,8 @@ type Server struct {
 	modPages []string
 	// panels are the parts of composed pages, by page (panels.go).
 	panels map[string][]panel
+	// levels are the banner's incidents and the levels box (levels.go).
+	levels Levels
 }
 
 // New builds the handler with the capabilities' modules and starts feeding

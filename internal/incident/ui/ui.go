@@ -11,6 +11,7 @@ package incidentui
 
 import (
 	"embed"
+	"html/template"
 	"io/fs"
 
 	"fyr/internal/directory"
@@ -59,6 +60,7 @@ func (m *Module) Mount(sh *web.Server) {
 	}
 	sh.HandleLive("incident.", m.publish)
 	sh.HandleLiveCatchUp(m.catchUp)
+	sh.HandleLevels(m)
 }
 
 // scopeNames are the hospitals' names by id: the scopes besides the region.
@@ -68,4 +70,22 @@ func (m *Module) scopeNames() map[string]string {
 		names[u.ID] = u.Name
 	}
 	return names
+}
+
+// Active are the open incidents, for the shell's banner.
+func (m *Module) Active() []incident.Incident { return m.svc.Active() }
+
+// LevelsBox is an incident's levels box, for the shell's live "levels"
+// frame (the pages that show it check the caller; the frame goes to every
+// open page, as the banner does).
+func (m *Module) LevelsBox(lang web.Lang, id incident.ID) (template.HTML, bool, bool) {
+	inc, err := m.svc.Current(id)
+	if err != nil {
+		return "", false, false
+	}
+	box, err := m.sh.Partial("levels", levelsView{lang, inc, m.scopeNames()})
+	if err != nil {
+		m.sh.Logger().Error("render levels", "incident_id", id, "err", err)
+	}
+	return box, inc.Closed, true
 }
