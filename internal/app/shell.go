@@ -6,8 +6,9 @@ import (
 	"fyr/internal/auth"
 )
 
-// The sessions as the web shell needs them (web.Core): the accounts
-// service's, so that the shell takes the application as one small
+// What the web shell needs of the application (web.Core) beyond its
+// health and events: the accounts service's sessions and the directory's
+// staff functions, so that the shell takes the application as one small
 // interface.
 
 // Authenticate finds the holder of a session or bearer token.
@@ -23,6 +24,9 @@ func (s *App) CheckCSRF(session, got string) bool { return s.Auth.CheckCSRF(sess
 func (s *App) Login(ctx context.Context, username, password, addr string) (string, auth.User, error) {
 	return s.Auth.Login(ctx, username, password, addr)
 }
+
+// Functions are the staff functions the directory knows, for the forms.
+func (s *App) Functions() []string { return s.Directory.Functions() }
 
 // Logout ends the caller's session for good.
 func (s *App) Logout(ctx context.Context, p auth.Principal) error { return s.Auth.Logout(ctx, p) }

@@ -150,7 +150,7 @@ func (s *Server) base(r *http.Request, p *auth.Principal, title string) Base {
 	// by the live stream rather than missed.
 	seq := s.core.Seq()
 	b := Base{Lang: langOf(r), User: p, Path: r.URL.RequestURI(), Title: title, Seq: seq,
-		Functions: s.svc.Directory.Functions(), WritesDown: s.core.Writable() != nil}
+		Functions: s.core.Functions(), WritesDown: s.core.Writable() != nil}
 	if p != nil {
 		b.Active = s.active() // nothing about incidents before login
 		b.CSRF = s.core.CSRF(p.Token)

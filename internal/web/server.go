@@ -33,9 +33,8 @@ type Server struct {
 	core Core
 	// svc is the application as the pages not yet moved out of the shell
 	// use it (dispatch, receipts, channels, SMS hooks, Min enhet), and the
-	// banner, the levels frame, the forms' staff functions and the online
-	// backup: until those leave or get a hook, the shell asks for an
-	// *app.App behind Core.
+	// online backup: until those leave, the shell asks for an *app.App
+	// behind Core.
 	svc   *app.App
 	log   *slog.Logger
 	pages *template.Template
@@ -63,7 +62,7 @@ type Server struct {
 }
 
 // New builds the handler with the capabilities' modules and starts feeding
-// live updates from svc.
+// live updates from core.
 func New(core Core, logger *slog.Logger, modules ...Module) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
