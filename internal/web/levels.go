@@ -20,6 +20,11 @@ type Levels interface {
 	LevelsBox(lang Lang, id incident.ID) (box template.HTML, closed, ok bool)
 }
 
+// SendLevels sends the banner and incident inc's levels box as they are
+// now to every open page, once per language: after a level changed or an
+// incident was opened or closed.
+func (o LiveOut) SendLevels(inc incident.ID) { o.h.publishLevels(o.seq, inc) }
+
 // HandleLevels registers the source of the banner and the levels box.
 // Call it from the incidents' module's Mount.
 func (s *Server) HandleLevels(src Levels) { s.levels = src }

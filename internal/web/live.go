@@ -151,28 +151,18 @@ type levelsData struct {
 // publish runs on the projection's goroutine after each event is applied.
 // It never blocks: a connection that cannot keep up is dropped and resumes
 // from its Last-Event-ID. The modules' hooks send their frames (the
-// journal's entries among them); the shell sends the banner and an
-// incident's levels box after any incident event but a plain entry.
+// journal's entries, the banner and the levels box among them).
 func (h *hub) publish(e event.Envelope) {
 	if strings.HasPrefix(e.Type, "dispatch.") {
 		h.publishCoverage(e)
 		return
 	}
 	h.hooked(e)
-	if strings.HasPrefix(e.Type, "incident.") && e.Type != incident.TypeEntryRecorded {
-		h.publishLevels(e)
-	}
 }
 
-// publishLevels sends the banner and the incident's levels box, once per
+// publishLevels sends the banner and incident id's levels box, once per
 // language, to every open page.
-func (h *hub) publishLevels(e event.Envelope) {
-	var ref struct {
-		Incident incident.ID `json:"incident"`
-	}
-	if e.Unmarshal(&ref) != nil {
-		return
-	}
+func (h *hub) publishLevels(seq uint64, id incident.ID) {
 	// Render only for the languages connected subscribers read: this runs
 	// on the projection goroutine, which every writer's acknowledgement
 	// waits for.
@@ -181,7 +171,7 @@ func (h *hub) publishLevels(e event.Envelope) {
 	h.mu.Unlock()
 	msgs := map[Lang]liveMsg{}
 	for _, lang := range langs {
-		msgs[lang] = h.s.levelsMsg(lang, e.Seq, ref.Incident)
+		msgs[lang] = h.s.levelsMsg(lang, seq, id)
 	}
 	if len(msgs) > 0 {
 		h.send(msgs)

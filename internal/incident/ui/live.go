@@ -19,7 +19,21 @@ type entryData struct {
 // publish sends a new entry to the pages that follow its journal, with an
 // earlier entry it corrects or updates: that one now shows its link, so it
 // is sent again (the page replaces it). Rendered once per language read.
+// Any other incident event (opened, a level, closed) also changes the
+// banner and the levels box: the shell sends those after the entry.
 func (m *Module) publish(e event.Envelope, out web.LiveOut) {
+	m.publishEntries(e, out)
+	if e.Type != incident.TypeEntryRecorded {
+		var ref struct {
+			Incident incident.ID `json:"incident"`
+		}
+		if e.Unmarshal(&ref) == nil {
+			out.SendLevels(ref.Incident)
+		}
+	}
+}
+
+func (m *Module) publishEntries(e event.Envelope, out web.LiveOut) {
 	var ref struct {
 		Incident incident.ID `json:"incident"`
 		EntryID  string      `json:"entry_id"`
