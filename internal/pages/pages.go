@@ -7,6 +7,7 @@ import (
 	authui "fyr/internal/auth/ui"
 	directoryui "fyr/internal/directory/ui"
 	dispatchui "fyr/internal/dispatch/ui"
+	incidentui "fyr/internal/incident/ui"
 	situationui "fyr/internal/situation/ui"
 	"fyr/internal/web"
 )
@@ -16,6 +17,7 @@ import (
 func Modules(a *app.App) []web.Module {
 	return []web.Module{
 		authui.New(a.Auth, a.Directory),
+		incidentui.New(a.Incidents, a.Directory),
 		directoryui.New(a.Directory),
 		dispatchui.New(a.Dispatch, a.Incidents, a.Directory, a.Situation),
 		situationui.New(a.Situation, a.Incidents, a.Directory, a.Dispatch, a.Auth, a.Org),

@@ -38,87 +38,15 @@ type QueryParam struct{ Name, Description string }
 
 // Response bodies.
 type (
-	loginRequest struct {
-		Username string `json:"username"`
-		Password string `json:"password"`
-	}
-	loginResponse struct {
-		Token    string    `json:"token"`
-		Username string    `json:"username"`
-		Role     auth.Role `json:"role"`
-		Expires  time.Time `json:"expires"`
-	}
-	incidentList struct {
-		Incidents []incident.Incident `json:"incidents"`
-	}
-	journalResponse struct {
-		Incident incident.ID      `json:"incident"`
-		At       *time.Time       `json:"at,omitempty"`
-		KnownAt  *time.Time       `json:"known_at,omitempty"`
-		Entries  []incident.Entry `json:"entries"`
-		// Earlier is the cursor of the entries before these in the order
-		// (pass it as before=), Later of those after them (after=);
-		// absent when there are none.
-		Earlier int `json:"earlier,omitempty"`
-		Later   int `json:"later,omitempty"`
-	}
 	errorResponse struct {
 		Error fail.Error `json:"error"`
 	}
-	userList struct {
-		Users []auth.User `json:"users"`
-	}
-	passwordRequest struct {
-		Password string `json:"password"`
-	}
 )
-
-var journalQuery = []QueryParam{
-	{"at", "Point in time (RFC 3339): entries that had occurred by then, as known now"},
-	{"known_at", "Point in time (RFC 3339): entries the staff had recorded by then"},
-	{"q", "Text to find in text, author, function, source, from or to"},
-	{"kind", "One entry kind"},
-	{"author", "Part of the author's name"},
-	{"from", "Occurred at or after (RFC 3339)"},
-	{"to", "Occurred at or before (RFC 3339)"},
-	{"order", "`serial` (default, oldest first), `newest` (serial, newest first) or `time` (the timeline)"},
-	{"limit", "At most this many entries (1–1000); without it, every entry"},
-	{"after", "Entry number: only entries after it in the order; the response's `later` continues"},
-	{"before", "Entry number: only entries before it in the order (the nearest ones); the response's `earlier` continues"},
-}
 
 func apiRoutes(s *Server) []APIRoute {
 	return append([]APIRoute{
-		{Method: "POST", Path: "/api/v1/login", Summary: "Log in with a local account; returns a bearer token",
-			Body: loginRequest{}, Response: loginResponse{}, Status: 200, Handle: s.apiLogin},
-		s.logoutAPIRoute(),
-		{Method: "GET", Path: "/api/v1/incidents", Summary: "List incidents, newest first",
-			Action: auth.ReadIncidents, Response: incidentList{}, Status: 200, Handle: s.apiListIncidents},
-		{Method: "POST", Path: "/api/v1/incidents", Summary: "Open an incident",
-			Action: auth.WriteIncidents, Body: incident.Open{}, Response: incident.Incident{}, Status: 201, Handle: jsonCommand(201, nil, s.svc.Incidents.OpenIncident,
-				func(i incident.Incident) string { return "/api/v1/incidents/" + string(i.ID) })},
-		{Method: "GET", Path: "/api/v1/incidents/{id}", Summary: "One incident with its current level per scope (or at a point in time)",
-			Action: auth.ReadIncidents, Response: incident.Incident{}, Status: 200, Handle: s.apiGetIncident,
-			Query: journalQuery[:2]},
-		{Method: "POST", Path: "/api/v1/incidents/{id}/levels", Summary: "Change the readiness level of one scope",
-			Action: auth.WriteIncidents, Body: incident.ChangeLevel{}, Response: incident.Incident{}, Status: 200, Handle: jsonCommand(200, func(c *incident.ChangeLevel, r *http.Request) { c.Incident = incidentID(r) }, s.svc.Incidents.ChangeLevel, nil)},
-		{Method: "GET", Path: "/api/v1/incidents/{id}/journal", Summary: "The staff journal, filtered or at a point in time",
-			Action: auth.ReadJournal, Response: journalResponse{}, Status: 200, Handle: s.apiJournal, Query: journalQuery},
-		{Method: "POST", Path: "/api/v1/incidents/{id}/journal", Summary: "Add a journal entry",
-			Action: auth.WriteIncidents, Body: incident.Record{}, Response: incident.Entry{}, Status: 201, Handle: jsonCommand(201, func(c *incident.Record, r *http.Request) { c.Incident = incidentID(r) }, s.svc.Incidents.Record,
-				func(e incident.Entry) string { return "/api/v1/incidents/" + string(e.Incident) + "/journal#" + e.ID })},
-		{Method: "POST", Path: "/api/v1/incidents/{id}/close", Summary: "Close an incident: every scope back to normal",
-			Action: auth.WriteIncidents, Body: incident.Close{}, Response: incident.Incident{}, Status: 200, Handle: jsonCommand(200, func(c *incident.Close, r *http.Request) { c.Incident = incidentID(r) }, s.svc.Incidents.CloseIncident, nil)},
 		{Method: "GET", Path: "/api/v1/export", Summary: "Online backup: every event of the organisation as JSON Lines, hashes included",
 			Action: auth.ManageUsers, ContentType: "application/x-ndjson", Response: event.Envelope{}, Status: 200, Handle: s.apiExport},
-		{Method: "GET", Path: "/api/v1/users", Summary: "List accounts",
-			Action: auth.ManageUsers, Response: userList{}, Status: 200, Handle: s.apiUsers},
-		{Method: "POST", Path: "/api/v1/users", Summary: "Create an account",
-			Action: auth.ManageUsers, Body: auth.AddUser{}, Response: auth.User{}, Status: 201, Handle: jsonCommand(201, nil, byRef(s.svc.Auth.AddUser), nil)},
-		{Method: "POST", Path: "/api/v1/users/{username}/disable", Summary: "Disable an account",
-			Action: auth.ManageUsers, Response: auth.User{}, Status: 200, Handle: s.apiDisableUser},
-		{Method: "POST", Path: "/api/v1/users/{username}/password", Summary: "Set an account's password",
-			Action: auth.ManageUsers, Body: passwordRequest{}, Response: auth.User{}, Status: 200, Handle: s.apiSetPassword},
 	}, s.modRoutes...)
 }
 
@@ -264,77 +192,6 @@ func badTimeField(body []byte) string {
 		return f
 	}
 	return "body"
-}
-
-func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
-	var req loginRequest
-	if err := decode(r, &req); err != nil {
-		return err
-	}
-	if req.Username == "" {
-		return fail.Field("username", "is required")
-	}
-	token, u, err := s.svc.Auth.Login(r.Context(), req.Username, req.Password, s.clientAddr(r))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, 200, loginResponse{Token: token, Username: u.Username, Role: u.Role, Expires: s.svc.Now().Add(auth.SessionTTL).UTC()})
-	return nil
-}
-
-func (s *Server) apiListIncidents(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	list, err := s.svc.Incidents.List(p)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, 200, incidentList{list})
-	return nil
-}
-
-func (s *Server) apiGetIncident(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	q, err := parseQuery(r, "")
-	if err != nil {
-		return err
-	}
-	inc, err := s.svc.Incidents.Incident(p, incident.ID(r.PathValue("id")), q.AsOf)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, 200, inc)
-	return nil
-}
-
-func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	users, err := s.svc.Auth.Users(&p)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, 200, userList{users})
-	return nil
-}
-
-func (s *Server) apiDisableUser(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	name := r.PathValue("username")
-	if err := s.svc.Auth.DisableUser(r.Context(), &p, name); err != nil {
-		return err
-	}
-	u, _ := s.svc.Auth.User(name)
-	writeJSON(w, 200, u)
-	return nil
-}
-
-func (s *Server) apiSetPassword(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	var req passwordRequest
-	if err := decode(r, &req); err != nil {
-		return err
-	}
-	name := r.PathValue("username")
-	if err := s.svc.Auth.SetPassword(r.Context(), &p, name, req.Password); err != nil {
-		return err
-	}
-	u, _ := s.svc.Auth.User(name)
-	writeJSON(w, 200, u)
-	return nil
 }
 
 // parseQuery reads the journal filters shared by the API and the pages. In

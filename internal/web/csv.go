@@ -62,7 +62,7 @@ func (s *Server) sendCSV(w http.ResponseWriter, name string, write func(io.Write
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s-%s.csv"`, name, s.svc.Org, s.svc.Now().In(Stockholm).Format("20060102")))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s-%s.csv"`, name, s.svc.Org, s.core.Now().In(Stockholm).Format("20060102")))
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(buf.Bytes())
 	return nil

@@ -74,7 +74,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	}
 	switch code {
 	case http.StatusInternalServerError:
-		v.Time = s.svc.Now().In(Stockholm).Format("2006-01-02 15:04:05")
+		v.Time = s.core.Now().In(Stockholm).Format("2006-01-02 15:04:05")
 		if r.Method == http.MethodGet {
 			v.Retry = r.URL.RequestURI()
 		}

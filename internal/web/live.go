@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -55,6 +54,9 @@ type hub struct {
 	// hooks are the modules' live hooks (live_hook.go), registered before
 	// the hub listens.
 	hooks []liveHook
+	// catchUps are the modules' catch-ups for a journal's page that
+	// resumes (live_journal.go).
+	catchUps []LiveCatchUp
 
 	// For tests: noHijack keeps every connection on the goroutine path;
 	// onRemove is called under mu when a subscriber is dropped.
@@ -137,11 +139,6 @@ func sseFrame(seq uint64, name string, data any) []byte {
 	return fmt.Appendf(nil, "id: %d\nevent: %s\ndata: %s\n\n", seq, name, bytes.TrimRight(b.Bytes(), "\n"))
 }
 
-type entryData struct {
-	ID   string `json:"id"`
-	HTML string `json:"html"`
-}
-
 type levelsData struct {
 	Incident incident.ID `json:"incident"`
 	Banner   string      `json:"banner"`
@@ -151,67 +148,27 @@ type levelsData struct {
 
 // publish runs on the projection's goroutine after each event is applied.
 // It never blocks: a connection that cannot keep up is dropped and resumes
-// from its Last-Event-ID.
+// from its Last-Event-ID. The modules' hooks send their frames (the
+// journal's entries, the banner and the levels box among them).
 func (h *hub) publish(e event.Envelope) {
-	var ref struct {
-		Incident incident.ID `json:"incident"`
-		EntryID  string      `json:"entry_id"`
-		ID       string      `json:"id"`
-	}
-	if h.hooked(e) {
-		return
-	}
-	if !strings.HasPrefix(e.Type, "incident.") || e.Unmarshal(&ref) != nil {
-		return
-	}
-	if ref.EntryID == "" {
-		ref.EntryID = ref.ID
-	}
-	// The new entry, and an earlier one it corrects or updates: that one
-	// now shows its link, so it is sent again (the page replaces it).
-	ids := []string{ref.EntryID}
-	var links struct {
-		Corrects string `json:"corrects"`
-		Task     *struct {
-			Updates string `json:"updates"`
-		} `json:"task"`
-	}
-	if e.Type == incident.TypeEntryRecorded && e.Unmarshal(&links) == nil {
-		if links.Corrects != "" {
-			ids = append(ids, links.Corrects)
-		}
-		if links.Task != nil && links.Task.Updates != "" {
-			ids = append(ids, links.Task.Updates)
-		}
-	}
-	// Render only what a connected subscriber will receive, once per
-	// language: this runs on the projection goroutine, which every writer's
-	// acknowledgement waits for.
+	h.hooked(e)
+}
+
+// publishLevels sends the banner and incident id's levels box, once per
+// language, to every open page.
+func (h *hub) publishLevels(seq uint64, id incident.ID) {
+	// Render only for the languages connected subscribers read: this runs
+	// on the projection goroutine, which every writer's acknowledgement
+	// waits for.
 	h.mu.Lock()
 	langs := h.languages(false)
 	h.mu.Unlock()
-	if len(langs) == 0 {
-		return
-	}
-	names := h.s.scopeNames()
-	msgs := map[Lang][]liveMsg{}
+	msgs := map[Lang]liveMsg{}
 	for _, lang := range langs {
-		for _, id := range ids {
-			if entry, ok := h.s.svc.Incidents.Entry(ref.Incident, id); ok {
-				msgs[lang] = append(msgs[lang], liveMsg{seq: e.Seq, incident: ref.Incident, journal: true,
-					frame: sseFrame(e.Seq, "entry", entryData{entry.ID, h.s.renderPartial("entry", h.s.entryViewOf(lang, entry, names))})})
-			}
-		}
-		if e.Type != incident.TypeEntryRecorded {
-			msgs[lang] = append(msgs[lang], h.s.levelsMsg(lang, e.Seq, ref.Incident))
-		}
+		msgs[lang] = h.s.levelsMsg(lang, seq, id)
 	}
-	h.mu.Lock()
-	defer h.unlock()
-	for sub := range h.subs {
-		for _, m := range msgs[sub.lang] {
-			h.offer(sub, m)
-		}
+	if len(msgs) > 0 {
+		h.send(msgs)
 	}
 }
 
@@ -277,18 +234,19 @@ func (s *Server) firstLevels(lang Lang, seq uint64, id incident.ID) liveMsg {
 
 // levelsMsg carries the banner and, for an incident, its levels box.
 func (s *Server) levelsMsg(lang Lang, seq uint64, id incident.ID) liveMsg {
-	if id == "" {
-		return liveMsg{seq: seq, frame: sseFrame(seq, "levels", levelsData{Banner: s.renderPartial("banner", bannerView{lang, s.svc.Incidents.Active()})})}
+	banner := s.renderPartial("banner", bannerView{lang, s.active()})
+	if id == "" || s.levels == nil {
+		return liveMsg{seq: seq, frame: sseFrame(seq, "levels", levelsData{Banner: banner})}
 	}
-	inc, err := s.svc.Incidents.Current(id)
-	if err != nil {
-		return s.levelsMsg(lang, seq, "")
+	box, closed, ok := s.levels.LevelsBox(lang, id)
+	if !ok {
+		return liveMsg{seq: seq, frame: sseFrame(seq, "levels", levelsData{Banner: banner})}
 	}
 	return liveMsg{seq: seq, incident: id, frame: sseFrame(seq, "levels", levelsData{
 		Incident: id,
-		Banner:   s.renderPartial("banner", bannerView{lang, s.svc.Incidents.Active()}),
-		Levels:   s.renderPartial("levels", levelsView{lang, inc, s.scopeNames()}),
-		Closed:   inc.Closed,
+		Banner:   banner,
+		Levels:   string(box),
+		Closed:   closed,
 	})}
 }
 
@@ -334,14 +292,10 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p auth.Principal) 
 
 	// Catch up from the read model; live messages already queued that this
 	// covers are skipped by sequence number.
-	sent := s.svc.Seq()
+	sent := s.core.Seq()
 	var buf bytes.Buffer
 	buf.WriteString("retry: 2000\n\n")
-	if sub.journal && since > 0 {
-		if entries, err := s.svc.Incidents.JournalSince(p, id, since); err == nil {
-			s.catchUp(&buf, sub.lang, entries, since, &sent)
-		}
-	}
+	s.catchUp(&buf, p, sub, since, &sent)
 	// The levels and the banner as they are now: cheap, and it covers any
 	// change between rendering the page and connecting.
 	buf.Write(s.firstLevels(sub.lang, sent, id).frame)
@@ -379,28 +333,6 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p auth.Principal) 
 			if !ok {
 				return nil
 			}
-		}
-	}
-}
-
-// catchUp writes the entries recorded after since, and the earlier entries
-// they correct or update (which now show a link to them), in journal order.
-func (s *Server) catchUp(buf *bytes.Buffer, lang Lang, entries []incident.Entry, since uint64, sent *uint64) {
-	resend := map[string]bool{}
-	for _, e := range entries {
-		if e.Seq > since {
-			resend[e.ID] = true
-			resend[e.Corrects] = true
-			if e.Task != nil {
-				resend[e.Task.Updates] = true
-			}
-		}
-	}
-	names := s.scopeNames()
-	for _, e := range entries {
-		if resend[e.ID] {
-			buf.Write(sseFrame(e.Seq, "entry", entryData{e.ID, s.renderPartial("entry", s.entryViewOf(lang, e, names))}))
-			*sent = max(*sent, e.Seq)
 		}
 	}
 }

@@ -80,7 +80,7 @@ func (s *Server) liveServeHijacked(nc net.Conn, header http.Header, p auth.Princ
 	s.hub.startWriters()
 	s.hub.add(sub) // before reading Seq: nothing published from here on is missed
 
-	sent := s.svc.Seq()
+	sent := s.core.Seq()
 	var buf bytes.Buffer
 	buf.WriteString("HTTP/1.1 200 OK\r\n")
 	header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
@@ -88,11 +88,7 @@ func (s *Server) liveServeHijacked(nc net.Conn, header http.Header, p auth.Princ
 	header.Write(&buf)
 	buf.WriteString("\r\n")
 	buf.WriteString("retry: 2000\n\n")
-	if sub.journal && since > 0 {
-		if entries, err := s.svc.Incidents.JournalSince(p, sub.incident, since); err == nil {
-			s.catchUp(&buf, sub.lang, entries, since, &sent)
-		}
-	}
+	s.catchUp(&buf, p, sub, since, &sent)
 	buf.Write(s.firstLevels(sub.lang, sent, sub.incident).frame)
 	nc.SetWriteDeadline(time.Now().Add(liveWriteTimeout))
 	_, err := nc.Write(buf.Bytes())

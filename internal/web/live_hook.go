@@ -69,26 +69,6 @@ func (o LiveOut) Send(frame []byte, inc incident.ID, unit func(string) bool) {
 	}
 }
 
-// Langs are the languages the pages that follow an incident's journal are
-// read in: a hook renders a journal frame in these only (none: nobody
-// reads it, and the event costs nothing more).
-func (o LiveOut) Langs() []Lang {
-	o.h.mu.Lock()
-	defer o.h.mu.Unlock()
-	return o.h.languages(true)
-}
-
-// SendJournal offers each journal reader of inc the frame in its language
-// (frames by language, from Langs): a frame that may carry journal
-// content, for the roles that may read the journal only.
-func (o LiveOut) SendJournal(frames map[Lang][]byte, inc incident.ID) {
-	msgs := make(map[Lang]liveMsg, len(frames))
-	for l, f := range frames {
-		msgs[l] = liveMsg{seq: o.seq, incident: inc, journal: true, frame: f}
-	}
-	o.h.send(msgs)
-}
-
 // SendUnits offers each page that follows one of units (a unit's own
 // account, or the staff on the unit's page) the frame in its language.
 // With one unit it walks only that unit's pages.

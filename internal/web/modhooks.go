@@ -112,9 +112,10 @@ func ErrorBody(fe *fail.Error) any { return errorResponse{*fe} }
 // field.
 func JSONError(err error, body []byte) error { return jsonError(err, body) }
 
-// Partial renders the template name with data as a fragment (a live
-// update's HTML); a failure is logged and gives "".
-func (s *Server) Partial(name string, data any) string { return s.renderPartial(name, data) }
+// Fragment renders the template name with data as a live frame's HTML; a
+// failure is logged and gives "" (a frame is best effort: the page catches
+// up on reload). Panels, which can fail the page, use Partial.
+func (s *Server) Fragment(name string, data any) string { return s.renderPartial(name, data) }
 
 // ChannelName is a channel's code ("sms") as an error's argument: the
 // Swedish reads its label ("SMS", "e-post").

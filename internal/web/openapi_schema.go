@@ -26,14 +26,8 @@ var (
 // lists them, so the two cannot disagree. A type not listed requires
 // nothing.
 var requestRequired = map[reflect.Type][]string{
-	reflect.TypeFor[loginRequest]():         {"username"},
-	reflect.TypeFor[passwordRequest]():      {"password"},
-	reflect.TypeFor[incident.Open]():        {"title", "scope", "level"},
-	reflect.TypeFor[incident.ChangeLevel](): {"scope", "level", "reason", "decided_by"},
-	reflect.TypeFor[incident.Record]():      {"kind", "text"},
-	reflect.TypeFor[incident.Close]():       {"reason"},
-	reflect.TypeFor[auth.AddUser]():         {"username", "name", "role", "password"},
-	reflect.TypeFor[auth.ChangeUser]():      {"role"},
+	reflect.TypeFor[auth.AddUser]():    {"username", "name", "role", "password"},
+	reflect.TypeFor[auth.ChangeUser](): {"role"},
 }
 
 // enumTypes are the closed sets, taken from the domain packages' own lists

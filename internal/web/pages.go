@@ -7,12 +7,10 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"fyr/internal/auth"
-	"fyr/internal/dispatch"
 	"fyr/internal/fail"
 	"fyr/internal/incident"
 )
@@ -49,9 +47,6 @@ func (s *Server) funcs() template.FuncMap {
 		"lines":        func(s string) []string { return strings.Split(s, "\n") },
 		"join":         strings.Join,
 		"taskStatuses": func() []incident.TaskStatus { return incident.TaskStatuses },
-		"entryOf": func(l Lang, e incident.Entry, serials map[string]int, names map[string]string) entryView {
-			return entryView{Lang: l, Entry: flatEntry(e), Refs: serials, Names: names}
-		},
 		// tel builds a tel: link; html/template allows only http(s) and mailto by
 		// itself, and the number was checked as E.164 when it was added.
 		"tel": func(number string) template.URL {
@@ -107,36 +102,6 @@ type bannerView struct {
 	Active []incident.Incident
 }
 
-type levelsView struct {
-	Lang     Lang
-	Incident incident.Incident
-	Names    map[string]string
-}
-
-type entryView struct {
-	Lang  Lang
-	Entry entryFlat
-	// Refs holds the serial numbers of the entries this one links to; Names
-	// the names of hospital scopes.
-	Refs  map[string]int
-	Names map[string]string
-}
-
-// entryViewOf prepares one entry for the entry template.
-func (s *Server) entryViewOf(lang Lang, e incident.Entry, names map[string]string) entryView {
-	refs := map[string]int{}
-	ids := append(append([]string{e.Corrects}, e.CorrectedBy...), e.UpdatedBy...)
-	if e.Task != nil {
-		ids = append(ids, e.Task.Updates)
-	}
-	for _, id := range ids {
-		if x, ok := s.svc.Incidents.Entry(e.Incident, id); id != "" && ok {
-			refs[id] = x.Serial
-		}
-	}
-	return entryView{Lang: lang, Entry: flatEntry(e), Refs: refs, Names: names}
-}
-
 type formError struct {
 	Form  string // which form failed
 	Field string
@@ -144,57 +109,11 @@ type formError struct {
 	err   *fail.Error // the service's error: render puts Msg in the page's language
 }
 
-type incidentsPage struct {
-	Base
-	Incidents []incident.Incident
-	CanWrite  bool
-	Hospitals map[string]string
-	Error     *formError
-	Form      url.Values
-}
-
-type incidentPage struct {
-	Base
-	Incident incident.Incident
-	Levels   levelsView
-	Entries  []incident.Entry
-	Serials  map[string]int
-	CanWrite bool
-	CanRead  bool
-	Names    map[string]string
-	Query    url.Values
-	AsOf     incident.AsOf
-	Error    *formError
-	Form     url.Values
-	Exported time.Time
-	Filtered bool
-	Printing bool
-	// Dispatches of the incident, for the journal's readers.
-	Dispatches []dispatch.Dispatch
-	// Pager links the journal's other pages (not when printing).
-	Pager pager
-	// Saved is the entry the last submission wrote, confirmed at the top;
-	// SavedLink shows it.
-	Saved     *incident.Entry
-	SavedLink string
-	// FormToken identifies this rendering of the journal form.
-	FormToken string
-}
-
 func (s *Server) pageRoutes() {
 	s.mux.HandleFunc("GET /login", s.loginPage)
 	s.mux.HandleFunc("POST /login", s.loginSubmit)
 	s.mux.HandleFunc("GET /lang", s.switchLang)
 	s.mux.Handle("POST /logout", s.page(s.logout))
-	s.mux.Handle("GET /{$}", s.page(s.incidentsPage))
-	s.mux.Handle("POST /incidents", s.page(s.openSubmit))
-	s.mux.Handle("GET /incidents/{id}", s.page(s.incidentPage))
-	s.mux.Handle("GET /incidents/{id}/print", s.page(s.printPage))
-	s.mux.Handle("GET /incidents/{id}/journal.csv", s.page(s.journalCSV))
-	s.mux.Handle("GET /incidents/{id}/tasks", s.page(s.tasksPage))
-	s.mux.Handle("POST /incidents/{id}/levels", s.page(s.levelSubmit))
-	s.mux.Handle("POST /incidents/{id}/journal", s.page(s.recordSubmit))
-	s.mux.Handle("POST /incidents/{id}/close", s.page(s.closeSubmit))
 	s.mux.Handle("GET /live", s.page(s.live))
 }
 
@@ -225,12 +144,12 @@ func (s *Server) page(h func(w http.ResponseWriter, r *http.Request, p auth.Prin
 func (s *Server) base(r *http.Request, p *auth.Principal, title string) Base {
 	// Seq first: an event applied between the two reads is then sent again
 	// by the live stream rather than missed.
-	seq := s.svc.Seq()
+	seq := s.core.Seq()
 	b := Base{Lang: langOf(r), User: p, Path: r.URL.RequestURI(), Title: title, Seq: seq,
-		Functions: s.svc.Directory.Functions(), WritesDown: s.svc.Writable() != nil}
+		Functions: s.core.Functions(), WritesDown: s.core.Writable() != nil}
 	if p != nil {
-		b.Active = s.svc.Incidents.Active() // nothing about incidents before login
-		b.CSRF = s.svc.Auth.CSRF(p.Token)
+		b.Active = s.active() // nothing about incidents before login
+		b.CSRF = s.core.CSRF(p.Token)
 		b.Alerts = s.pageAlerts(b.Lang, *p)
 	}
 	return b
@@ -258,7 +177,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	username := strings.TrimSpace(r.PostFormValue("username"))
-	token, user, err := s.svc.Auth.Login(r.Context(), username, r.PostFormValue("password"), s.clientAddr(r))
+	token, user, err := s.core.Login(r.Context(), username, r.PostFormValue("password"), s.clientAddr(r))
 	if err != nil {
 		fe := s.report(r, err)
 		msg := errText(langOf(r), fe)
@@ -283,7 +202,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := s.svc.Auth.Logout(r.Context(), p); err != nil {
+	if err := s.core.Logout(r.Context(), p); err != nil {
 		return err
 	}
 	s.clearSession(w)
@@ -300,31 +219,6 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, safeBack(r.URL.Query().Get("back")), http.StatusSeeOther)
 }
 
-func (s *Server) scopeNames() map[string]string {
-	names := map[string]string{}
-	for _, u := range s.svc.Directory.Hospitals() {
-		names[u.ID] = u.Name
-	}
-	return names
-}
-
-func (s *Server) incidentsPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	return s.showIncidents(w, r, p, nil, nil)
-}
-
-func (s *Server) showIncidents(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *formError, form url.Values) error {
-	list, err := s.svc.Incidents.List(p)
-	if err != nil {
-		return err
-	}
-	if ferr != nil {
-		w.WriteHeader(http.StatusBadRequest)
-	}
-	s.render(w, r, "incidents", incidentsPage{Base: s.base(r, &p, T(langOf(r), "incidents.title")), Incidents: list,
-		CanWrite: auth.Can(p.Role, auth.WriteIncidents), Hospitals: s.scopeNames(), Error: ferr, Form: form})
-	return nil
-}
-
 // formFailure turns a command's field error into a form error to show
 // beside the form; other errors propagate.
 func formFailure(form string, err error) (*formError, error) {
@@ -335,218 +229,8 @@ func formFailure(form string, err error) (*formError, error) {
 	return &formError{Form: form, Field: fe.Field, Msg: fe.Message, err: fe}, nil
 }
 
-func (s *Server) openSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	at, err := parseTime("occurred_at", r.PostFormValue("occurred_at"))
-	cmd := incident.Open{Title: r.PostFormValue("title"), Description: r.PostFormValue("description"),
-		Scope: r.PostFormValue("scope"), Level: incident.Level(r.PostFormValue("level")),
-		Exercise: r.PostFormValue("exercise") == "on", Reason: r.PostFormValue("reason"),
-		DecidedBy: r.PostFormValue("decided_by"), Function: r.PostFormValue("function"), OccurredAt: at}
-	var inc incident.Incident
-	if err == nil {
-		inc, err = s.svc.Incidents.OpenIncident(r.Context(), p, cmd)
-	}
-	if err != nil {
-		ferr, err := formFailure("open", err)
-		if err != nil {
-			return err
-		}
-		return s.showIncidents(w, r, p, ferr, r.PostForm)
-	}
-	http.Redirect(w, r, "/incidents/"+string(inc.ID), http.StatusSeeOther)
-	return nil
-}
-
-func (s *Server) loadIncident(r *http.Request, p auth.Principal, printing bool) (incidentPage, error) {
-	id := incident.ID(r.PathValue("id"))
-	q, err := parseQuery(r, "")
-	if err != nil {
-		return incidentPage{}, err
-	}
-	if printing {
-		q.ByTime = true
-	}
-	inc, err := s.svc.Incidents.Incident(p, id, q.AsOf)
-	if err != nil {
-		return incidentPage{}, err
-	}
-	names := s.scopeNames()
-	pg := incidentPage{Base: s.base(r, &p, inc.Title), Incident: inc, Levels: levelsView{langOf(r), inc, names},
-		CanWrite: auth.Can(p.Role, auth.WriteIncidents) && !inc.Closed && q.IsNow(),
-		CanRead:  auth.Can(p.Role, auth.ReadJournal), Names: names, Query: r.URL.Query(), AsOf: q.AsOf,
-		Exported: s.svc.Now(), Printing: printing,
-		Filtered: q.Text != "" || q.Kind != "" || q.Author != "" || !q.From.IsZero() || !q.To.IsZero()}
-	if q.IsNow() && !printing {
-		pg.LiveIncident = id
-	}
-	if pg.CanRead && !printing {
-		pg.Dispatches, _ = s.svc.Dispatch.Dispatches(p, id)
-	}
-	if pg.CanRead {
-		purpose := "page"
-		if printing {
-			purpose = "print"
-		}
-		if printing { // the print is the whole timeline
-			if pg.Entries, err = s.svc.Incidents.Journal(p, id, q, purpose); err != nil {
-				return pg, err
-			}
-		} else { // on screen one page, newest first, with links to the others
-			page, err := parsePage(r, PageSize, 200)
-			if err != nil {
-				return pg, err
-			}
-			page.Newest = !q.ByTime
-			out, err := s.svc.Incidents.JournalPage(p, id, q, page, purpose)
-			if err != nil {
-				return pg, err
-			}
-			pg.Entries, pg.Pager = out.Entries, pagerOf(r, inc, out, pg.Filtered)
-		}
-		pg.Serials = s.serialsOf(id, pg.Entries)
-	}
-	if pg.CanWrite && !printing {
-		pg.FormToken = newFormToken()
-		if pg.Saved = s.savedEntry(r, p, id); pg.Saved != nil {
-			pg.SavedLink = entryLink(id, *pg.Saved, pg.Entries)
-		}
-	}
-	return pg, nil
-}
-
 func reverse[T any](s []T) {
 	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
 		s[i], s[j] = s[j], s[i]
 	}
-}
-
-func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	pg, err := s.loadIncident(r, p, false)
-	if err != nil {
-		return err
-	}
-	s.render(w, r, "incident", pg)
-	return nil
-}
-
-func (s *Server) printPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := p.Require(auth.ReadJournal); err != nil {
-		return err
-	}
-	pg, err := s.loadIncident(r, p, true)
-	if err != nil {
-		return err
-	}
-	s.render(w, r, "print", pg)
-	return nil
-}
-
-func (s *Server) showIncidentError(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *formError) error {
-	pg, err := s.loadIncident(r, p, false)
-	if err != nil {
-		return err
-	}
-	pg.Error, pg.Form = ferr, r.PostForm
-	w.WriteHeader(http.StatusBadRequest)
-	s.render(w, r, "incident", pg)
-	return nil
-}
-
-// afterSubmit redirects on success and shows the form's error otherwise.
-func (s *Server) afterSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal, form string, err error, anchor string) error {
-	if err != nil {
-		ferr, err := formFailure(form, err)
-		if err != nil {
-			return err
-		}
-		return s.showIncidentError(w, r, p, ferr)
-	}
-	http.Redirect(w, r, "/incidents/"+r.PathValue("id")+anchor, http.StatusSeeOther)
-	return nil
-}
-
-func (s *Server) levelSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	at, err := parseTime("occurred_at", r.PostFormValue("occurred_at"))
-	if err == nil {
-		_, err = s.svc.Incidents.ChangeLevel(r.Context(), p, incident.ChangeLevel{Incident: incident.ID(r.PathValue("id")),
-			Scope: r.PostFormValue("scope"), Level: incident.Level(r.PostFormValue("level")),
-			Reason: r.PostFormValue("reason"), DecidedBy: r.PostFormValue("decided_by"),
-			Function: r.PostFormValue("function"), Channel: r.PostFormValue("channel"), OccurredAt: at})
-	}
-	return s.afterSubmit(w, r, p, "level", err, "#levels")
-}
-
-func (s *Server) recordSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	id := incident.ID(r.PathValue("id"))
-	var saved incident.Entry
-	err := func() error {
-		f := r.PostFormValue
-		at, err := parseTime("occurred_at", f("occurred_at"))
-		if err != nil {
-			return err
-		}
-		cmd := incident.Record{Incident: id, Kind: incident.Kind(f("kind")), Text: f("text"), OccurredAt: at,
-			Function: f("function"), Source: f("source"), Channel: f("channel"), From: f("from"), To: f("to"),
-			Verified: f("verified") == "on", FormToken: f("form_token")}
-		if cmd.Corrects, err = s.entryBySerial(id, "corrects", f("corrects")); err != nil {
-			return err
-		}
-		switch cmd.Kind {
-		case incident.Decision:
-			valid, err := parseTime("decision.valid_until", f("valid_until"))
-			if err != nil {
-				return err
-			}
-			var inform []string
-			for _, l := range strings.Split(f("inform"), "\n") {
-				if l = strings.TrimSpace(l); l != "" {
-					inform = append(inform, l)
-				}
-			}
-			cmd.Decision = &incident.DecisionInfo{DecisionMaker: f("decision_maker"), Mandate: f("mandate"),
-				Rationale: f("rationale"), ValidUntil: valid, Inform: inform}
-		case incident.Task:
-			deadline, err := parseTime("task.deadline", f("deadline"))
-			if err != nil {
-				return err
-			}
-			updates, err := s.entryBySerial(id, "task.updates", f("updates"))
-			if err != nil {
-				return err
-			}
-			cmd.Task = &incident.TaskInfo{Owner: f("owner"), Deadline: deadline, Status: incident.TaskStatus(f("status")),
-				ReportBack: f("report_back"), Updates: updates}
-		}
-		saved, err = s.svc.Incidents.Record(r.Context(), p, cmd)
-		return err
-	}()
-	// Saved: back to the top of the page, which confirms it with the
-	// entry's number (saved=); the page does not jump away from that.
-	return s.afterSubmit(w, r, p, "record", err, "?saved="+strconv.Itoa(saved.Serial))
-}
-
-// entryBySerial turns the entry number a person types into the entry's id.
-func (s *Server) entryBySerial(id incident.ID, field, serial string) (string, error) {
-	serial = strings.TrimSpace(strings.TrimPrefix(serial, "#"))
-	if serial == "" {
-		return "", nil
-	}
-	n, err := strconv.Atoi(serial)
-	if err != nil {
-		return "", fail.Field(field, "%q is not an entry number", serial)
-	}
-	e, ok := s.svc.Incidents.EntryBySerial(id, n)
-	if !ok {
-		return "", fail.Field(field, "there is no entry number %d", n)
-	}
-	return e.ID, nil
-}
-
-func (s *Server) closeSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	at, err := parseTime("occurred_at", r.PostFormValue("occurred_at"))
-	if err == nil {
-		_, err = s.svc.Incidents.CloseIncident(r.Context(), p, incident.Close{Incident: incident.ID(r.PathValue("id")),
-			Reason: r.PostFormValue("reason"), Function: r.PostFormValue("function"),
-			Source: r.PostFormValue("source"), OccurredAt: at})
-	}
-	return s.afterSubmit(w, r, p, "close", err, "")
 }

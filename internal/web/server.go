@@ -8,6 +8,7 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -29,6 +30,11 @@ var staticFS embed.FS
 
 // Server is Fyr's HTTP handler.
 type Server struct {
+	core Core
+	// svc is the application as the pages not yet moved out of the shell
+	// use it (dispatch, receipts, channels, SMS hooks, Min enhet), and the
+	// online backup: until those leave, the shell asks for an *app.App
+	// behind Core.
 	svc   *app.App
 	log   *slog.Logger
 	pages *template.Template
@@ -47,15 +53,23 @@ type Server struct {
 	modRoutes []APIRoute
 	// modPages are the page patterns the modules mounted.
 	modPages []string
+	// panels are the parts of composed pages, by page (panels.go).
+	panels map[string][]panel
+	// levels are the banner's incidents and the levels box (levels.go).
+	levels Levels
 }
 
 // New builds the handler with the capabilities' modules and starts feeding
-// live updates from svc.
-func New(svc *app.App, logger *slog.Logger, modules ...Module) (*Server, error) {
+// live updates from core.
+func New(core Core, logger *slog.Logger, modules ...Module) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{svc: svc, log: logger, mux: http.NewServeMux()}
+	svc, ok := core.(*app.App)
+	if !ok {
+		return nil, fmt.Errorf("web: the shell still needs an *app.App, not a %T", core)
+	}
+	s := &Server{core: core, svc: svc, log: logger, mux: http.NewServeMux()}
 	funcs := s.funcs()
 	if err := moduleFuncs(funcs, modules); err != nil {
 		return nil, err
@@ -75,7 +89,7 @@ func New(svc *app.App, logger *slog.Logger, modules ...Module) (*Server, error) 
 	for _, m := range modules {
 		m.Mount(s)
 	}
-	svc.Listen(s.hub.publish) // after the modules' live hooks are in
+	core.Listen(s.hub.publish) // after the modules' live hooks are in
 	if s.openapiJSON, err = json.MarshalIndent(s.openapiDoc(), "", "  "); err != nil {
 		return nil, err
 	}
@@ -134,13 +148,13 @@ func cacheStatic(h http.Handler) http.Handler {
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	select {
-	case <-s.svc.Ready():
-		if err := s.svc.Healthy(); err != nil {
+	case <-s.core.Ready():
+		if err := s.core.Healthy(); err != nil {
 			// The read model stopped at an event it cannot fold: say which.
 			http.Error(w, "not serving: "+err.Error(), http.StatusServiceUnavailable)
 			return
 		}
-		if err := s.svc.Writable(); err != nil {
+		if err := s.core.Writable(); err != nil {
 			writesDown(w, err)
 			return
 		}
@@ -168,7 +182,7 @@ func (s *Server) authenticate(r *http.Request) (auth.Principal, error) {
 	if token == "" {
 		return auth.Principal{}, fail.New(fail.Unauthorized, "not logged in")
 	}
-	p, err := s.svc.Auth.Authenticate(token)
+	p, err := s.core.Authenticate(token)
 	if err != nil {
 		return p, err
 	}
@@ -180,7 +194,7 @@ func (s *Server) authenticate(r *http.Request) (auth.Principal, error) {
 				return auth.Principal{}, err
 			}
 		}
-		if !s.svc.Auth.CheckCSRF(token, got) {
+		if !s.core.CheckCSRF(token, got) {
 			return auth.Principal{}, fail.New(fail.Forbidden, "missing or wrong CSRF token: reload the page and try again")
 		}
 	}

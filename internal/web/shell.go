@@ -129,7 +129,7 @@ func (s *Server) SendCSV(w http.ResponseWriter, name string, write func(io.Write
 }
 
 // Now is the shell's clock (the service's).
-func (s *Server) Now() time.Time { return s.svc.Now() }
+func (s *Server) Now() time.Time { return s.core.Now() }
 
 // Logger is the shell's log, for a module's own lines.
 func (s *Server) Logger() *slog.Logger { return s.log }

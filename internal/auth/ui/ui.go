@@ -290,41 +290,6 @@ func (m *Module) userPassword(w http.ResponseWriter, r *http.Request, p auth.Pri
 	return m.afterUser(w, r, p, "password", "password", err)
 }
 
-// apiRoutes are the account routes beyond list, create, disable and
-// password (internal/web/api.go).
-func (m *Module) apiRoutes() []web.APIRoute {
-	return []web.APIRoute{
-		{Method: "POST", Path: "/api/v1/users/{username}", Summary: "Change an account's role, staff function and unit",
-			Action: auth.ManageUsers, Body: auth.ChangeUser{}, Response: auth.User{}, Status: 200, Handle: m.apiChangeUser},
-		{Method: "POST", Path: "/api/v1/users/{username}/enable", Summary: "Enable a disabled account",
-			Action: auth.ManageUsers, Response: auth.User{}, Status: 200, Handle: m.apiEnableUser},
-	}
-}
-
-func (m *Module) apiChangeUser(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	var cmd auth.ChangeUser
-	if err := web.Decode(r, &cmd); err != nil {
-		return err
-	}
-	cmd.Username = r.PathValue("username")
-	u, err := m.accounts.ChangeUser(r.Context(), &p, cmd)
-	if err != nil {
-		return err
-	}
-	web.WriteJSON(w, 200, u)
-	return nil
-}
-
-func (m *Module) apiEnableUser(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	name := r.PathValue("username")
-	if err := m.accounts.EnableUser(r.Context(), &p, name); err != nil {
-		return err
-	}
-	u, _ := m.accounts.User(name)
-	web.WriteJSON(w, 200, u)
-	return nil
-}
-
 // roleFields is what the role, function and unit part of a form gets.
 type roleFields struct {
 	Lang      web.Lang

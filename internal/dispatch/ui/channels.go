@@ -83,7 +83,7 @@ func (m *Module) channelAlerts(l web.Lang, p auth.Principal) template.HTML {
 	if len(failing) == 0 {
 		return ""
 	}
-	return template.HTML(m.sh.Partial("channel-alerts", channelAlertsView{l, failing}))
+	return template.HTML(m.sh.Fragment("channel-alerts", channelAlertsView{l, failing}))
 }
 
 type channelAlertsView struct {

@@ -19,20 +19,20 @@ func (m *Module) publish(e event.Envelope, out web.LiveOut) {
 	case dispatch.TypeAcknowledged:
 		m.publishUnitAck(e, out) // the unit page
 	}
-	langs := out.Langs()
+	langs := out.JournalLangs()
 	if len(langs) == 0 {
 		return
 	}
-	frames := make(map[web.Lang][]byte, len(langs))
+	frames := make(map[web.Lang][][]byte, len(langs))
 	var inc incident.ID
 	for _, lang := range langs {
 		id, frame := m.coverageMsgs(lang, e, out)
 		if frame == nil {
 			return
 		}
-		inc, frames[lang] = id, frame
+		inc, frames[lang] = id, [][]byte{frame}
 	}
-	out.SendJournal(frames, inc)
+	out.SendJournal(inc, frames)
 }
 
 // publishInbox tells every connected account of an addressed unit that a
@@ -46,7 +46,7 @@ func (m *Module) publishInbox(e event.Envelope, out web.LiveOut) {
 	frames := map[web.Lang][]byte{}
 	for _, lang := range []web.Lang{web.Swedish, web.English} {
 		frames[lang] = out.Frame("inbox", inboxData{Dispatch: c.Dispatch, Title: c.Title,
-			HTML: m.sh.Partial("inbox-item", inboxItemView{lang, c})})
+			HTML: m.sh.Fragment("inbox-item", inboxItemView{lang, c})})
 	}
 	out.SendUnits(frames, c.Units...)
 }
@@ -90,10 +90,10 @@ func (m *Module) coverageMsgs(lang web.Lang, e event.Envelope, out web.LiveOut) 
 	if !ok {
 		return "", nil
 	}
-	data := coverageData{Dispatch: d.Dispatch, Summary: m.sh.Partial("coverage", coverageView{lang, d}),
+	data := coverageData{Dispatch: d.Dispatch, Summary: m.sh.Fragment("coverage", coverageView{lang, d}),
 		Figure: figure{lang, d.Dispatch, d.Acked, len(d.Units)}.Text()}
 	if st, ok := m.svc.UnitState(ref.Dispatch, ref.Unit); ok {
-		data.Unit, data.Row = st.Unit, m.sh.Partial("unit-row", unitRowView{lang, st, m.dir.UnitName(st.Unit)})
+		data.Unit, data.Row = st.Unit, m.sh.Fragment("unit-row", unitRowView{lang, st, m.dir.UnitName(st.Unit)})
 	}
 	return d.Incident, out.Frame("coverage", data)
 }

@@ -94,6 +94,7 @@ func (m *Module) Funcs() template.FuncMap {
 // alert and the settings that turn the callbacks on.
 func (m *Module) Mount(sh *web.Server) {
 	m.sh = sh
+	sh.HandlePanel("incident", 20, m.incidentPanel)
 	m.dispatchRoutes()
 	m.receiptRoutes()
 	m.channelRoutes()

@@ -80,4 +80,5 @@ func (m *Module) Mount(sh *web.Server) {
 		sh.HandleAPI(rt)
 	}
 	sh.HandleLive("situation.", m.publish)
+	sh.HandlePanel("incident", 10, m.incidentPanel)
 }

@@ -1,4 +1,4 @@
-package web
+package incidentui
 
 // The staff journal's pages, export and API beyond the incident page
 // itself: pages with a cursor, the streamed CSV export in the user's
@@ -18,9 +18,10 @@ import (
 	"fyr/internal/fail"
 	"fyr/internal/incident"
 	"fyr/internal/safecsv"
+	"fyr/internal/web"
 )
 
-func init() { addMessages(journalMessages) }
+func init() { web.AddMessages(journalMessages) }
 
 var journalMessages = map[string][2]string{
 	"jr.saved":        {"Sparad: post", "Saved: entry"},
@@ -151,7 +152,7 @@ func pagerOf(r *http.Request, inc incident.Incident, out incident.PageOf, filter
 }
 
 // serialsOf gives the serial numbers of the entries the shown ones link to.
-func (s *Server) serialsOf(id incident.ID, entries []incident.Entry) map[string]int {
+func (m *Module) serialsOf(id incident.ID, entries []incident.Entry) map[string]int {
 	out := map[string]int{}
 	for _, e := range entries {
 		out[e.ID] = e.Serial
@@ -163,7 +164,7 @@ func (s *Server) serialsOf(id incident.ID, entries []incident.Entry) map[string]
 		}
 		for _, x := range ids {
 			if _, ok := out[x]; x != "" && !ok {
-				if en, ok := s.svc.Incidents.Entry(id, x); ok {
+				if en, ok := m.svc.Entry(id, x); ok {
 					out[x] = en.Serial
 				}
 			}
@@ -196,42 +197,16 @@ func newFormToken() string {
 
 // savedEntry reads saved= (the serial the last submission wrote) for the
 // confirmation at the top of the page: only for an entry the caller wrote.
-func (s *Server) savedEntry(r *http.Request, p auth.Principal, id incident.ID) *incident.Entry {
+func (m *Module) savedEntry(r *http.Request, p auth.Principal, id incident.ID) *incident.Entry {
 	n, err := strconv.Atoi(r.URL.Query().Get("saved"))
 	if err != nil {
 		return nil
 	}
-	e, ok := s.svc.Incidents.EntryBySerial(id, n)
+	e, ok := m.svc.EntryBySerial(id, n)
 	if !ok || e.Author != p.Name {
 		return nil
 	}
 	return &e
-}
-
-func (s *Server) apiJournal(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	q, err := parseQuery(r, "")
-	if err != nil {
-		return err
-	}
-	pg, err := parsePage(r, 0, MaxPageLimit)
-	if err != nil {
-		return err
-	}
-	pg.Newest = r.URL.Query().Get("order") == "newest"
-	id := incident.ID(r.PathValue("id"))
-	out, err := s.svc.Incidents.JournalPage(p, id, q, pg, "api")
-	if err != nil {
-		return err
-	}
-	resp := journalResponse{Incident: id, Entries: out.Entries, Earlier: out.Earlier, Later: out.Later}
-	if !q.At.IsZero() {
-		resp.At = &q.At
-	}
-	if !q.KnownAt.IsZero() {
-		resp.KnownAt = &q.KnownAt
-	}
-	writeJSON(w, 200, resp)
-	return nil
 }
 
 // journalCSV exports the journal as a timeline in the user's language:
@@ -239,28 +214,28 @@ func (s *Server) apiJournal(w http.ResponseWriter, r *http.Request, p auth.Princ
 // with ','; UTF-8 with a byte-order mark so that Excel reads å, ä and ö;
 // every cell quoted and neutralised (package safecsv). It streams: a long
 // journal is read and written a chunk at a time.
-func (s *Server) journalCSV(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (m *Module) journalCSV(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	id := incident.ID(r.PathValue("id"))
-	q, err := parseQuery(r, "")
+	q, err := web.ParseQuery(r)
 	if err != nil {
 		return err
 	}
 	q.ByTime = true
-	inc, err := s.svc.Incidents.Incident(p, id, q.AsOf)
+	inc, err := m.svc.Incident(p, id, q.AsOf)
 	if err != nil {
 		return err
 	}
 	if err := p.Require(auth.ReadJournal); err != nil {
 		return err
 	}
-	l := langOf(r)
+	l := web.LangOf(r)
 	sep := ';'
-	if l == English {
+	if l == web.English {
 		sep = ','
 	}
-	names := s.scopeNames()
+	names := m.scopeNames()
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.csv"`, T(l, "jr.csv.file"), inc.ID))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.csv"`, web.T(l, "jr.csv.file"), inc.ID))
 	w.Header().Set("Cache-Control", "no-store")
 	cw := safecsv.NewWriter(w, sep)
 	cw.BOM()
@@ -268,20 +243,20 @@ func (s *Server) journalCSV(w http.ResponseWriter, r *http.Request, p auth.Princ
 	for _, k := range []string{"serial", "kind", "occurred", "recorded", "late", "author", "function", "source", "channel",
 		"from", "to", "verified", "text", "corrects", "scope", "level_from", "level_to", "dm", "mandate",
 		"rationale", "valid", "inform", "owner", "deadline", "status", "report", "updates"} {
-		header = append(header, T(l, "jcsv."+k))
+		header = append(header, web.T(l, "jcsv."+k))
 	}
 	cw.Write(header...)
 	ts := func(t time.Time) string {
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(Stockholm).Format("2006-01-02T15:04:05.000-07:00")
+		return t.In(web.Stockholm).Format("2006-01-02T15:04:05.000-07:00")
 	}
 	yes := func(b bool) string {
 		if b {
-			return T(l, "jr.yes")
+			return web.T(l, "jr.yes")
 		}
-		return T(l, "jr.no")
+		return web.T(l, "jr.no")
 	}
 	serial := map[string]int{} // of the entries written so far: links point backwards in time mostly
 	ref := func(x string) string {
@@ -291,26 +266,26 @@ func (s *Server) journalCSV(w http.ResponseWriter, r *http.Request, p auth.Princ
 		if n, ok := serial[x]; ok {
 			return strconv.Itoa(n)
 		}
-		if e, ok := s.svc.Incidents.Entry(id, x); ok {
+		if e, ok := m.svc.Entry(id, x); ok {
 			return strconv.Itoa(e.Serial)
 		}
 		return ""
 	}
 	fl, _ := w.(http.Flusher)
-	err = s.svc.Incidents.JournalEach(p, id, q, "csv", func(entries []incident.Entry) error {
+	err = m.svc.JournalEach(p, id, q, "csv", func(entries []incident.Entry) error {
 		for _, e := range entries {
 			serial[e.ID] = e.Serial
-			row := []string{strconv.Itoa(e.Serial), T(l, "kind."+string(e.Kind)), ts(e.OccurredAt), ts(e.RecordedAt), yes(e.Late),
+			row := []string{strconv.Itoa(e.Serial), web.T(l, "kind."+string(e.Kind)), ts(e.OccurredAt), ts(e.RecordedAt), yes(e.Late),
 				e.Author, e.Function, e.Source, e.Channel, e.From, e.To, yes(e.Verified), e.Text, ref(e.Corrects)}
 			if lv := e.Level; lv != nil {
-				scope := T(l, "scope.region")
+				scope := web.T(l, "scope.region")
 				if lv.Scope != incident.RegionScope {
 					scope = names[lv.Scope]
 					if scope == "" {
 						scope = lv.Scope
 					}
 				}
-				row = append(row, scope, T(l, "level."+string(lv.From)), T(l, "level."+string(lv.To)))
+				row = append(row, scope, web.T(l, "level."+string(lv.From)), web.T(l, "level."+string(lv.To)))
 			} else {
 				row = append(row, "", "", "")
 			}
@@ -320,7 +295,7 @@ func (s *Server) journalCSV(w http.ResponseWriter, r *http.Request, p auth.Princ
 				row = append(row, "", "", "", "", "")
 			}
 			if t := e.Task; t != nil {
-				row = append(row, t.Owner, ts(t.Deadline), T(l, "task."+string(t.Status)), t.ReportBack, ref(t.Updates))
+				row = append(row, t.Owner, ts(t.Deadline), web.T(l, "task."+string(t.Status)), t.ReportBack, ref(t.Updates))
 			} else {
 				row = append(row, "", "", "", "", "")
 			}
@@ -338,7 +313,7 @@ func (s *Server) journalCSV(w http.ResponseWriter, r *http.Request, p auth.Princ
 	})
 	if err != nil {
 		// The header is sent: the client sees a cut file; say why in the log.
-		s.log.Warn("journal export cut short", "incident_id", id, "err", err)
+		m.sh.Logger().Warn("journal export cut short", "incident_id", id, "err", err)
 	}
 	return nil
 }
@@ -347,25 +322,25 @@ func (s *Server) journalCSV(w http.ResponseWriter, r *http.Request, p auth.Princ
 // first, then by owner; the done and cancelled below. It follows the
 // journal live.
 type tasksPage struct {
-	Base
+	web.Base
 	Incident     incident.Incident
 	Open, Closed []taskRow
 	Overdue      int
 	Now          time.Time
 }
 
-func (s *Server) tasksPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+func (m *Module) tasksPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	id := incident.ID(r.PathValue("id"))
-	inc, err := s.svc.Incidents.Incident(p, id, incident.AsOf{})
+	inc, err := m.svc.Incident(p, id, incident.AsOf{})
 	if err != nil {
 		return err
 	}
-	tasks, err := s.svc.Incidents.Tasks(p, id)
+	tasks, err := m.svc.Tasks(p, id)
 	if err != nil {
 		return err
 	}
-	l := langOf(r)
-	pg := tasksPage{Base: s.base(r, &p, T(l, "tb.title")+" – "+inc.Title), Incident: inc, Now: s.svc.Now()}
+	l := web.LangOf(r)
+	pg := tasksPage{Base: m.sh.Base(r, &p, web.T(l, "tb.title")+" – "+inc.Title), Incident: inc, Now: m.sh.Now()}
 	pg.LiveIncident = id
 	for _, t := range tasks {
 		row := taskRow{t, fmt.Sprintf("/incidents/%s?after=%d#e-%s", id, t.Serial-1, t.ID)}
@@ -378,7 +353,7 @@ func (s *Server) tasksPage(w http.ResponseWriter, r *http.Request, p auth.Princi
 			pg.Closed = append(pg.Closed, row)
 		}
 	}
-	s.render(w, r, "tasks", pg)
+	m.sh.Render(w, r, "tasks", pg)
 	return nil
 }
 
@@ -410,4 +385,30 @@ func flatEntry(e incident.Entry) entryFlat {
 		From: e.From, To: e.To, Corrects: e.Corrects, Dispatch: e.Dispatch, System: e.System, Incident: e.Incident,
 		Kind: e.Kind, Verified: e.Verified, Late: e.Late, Decision: e.Decision, Task: e.Task, Level: e.Level,
 		Serial: e.Serial, OccurredAt: e.OccurredAt, RecordedAt: e.RecordedAt, CorrectedBy: e.CorrectedBy, UpdatedBy: e.UpdatedBy}
+}
+
+// entryView is what the "entry" template shows of one entry.
+type entryView struct {
+	Lang  web.Lang
+	Entry entryFlat
+	// Refs holds the serial numbers of the entries this one links to; Names
+	// the names of hospital scopes.
+	Refs  map[string]int
+	Names map[string]string
+}
+
+// entryViewOf prepares one entry for the entry template on its own (a
+// live frame): the entries it links to are looked up.
+func (m *Module) entryViewOf(lang web.Lang, e incident.Entry, names map[string]string) entryView {
+	refs := map[string]int{}
+	ids := append(append([]string{e.Corrects}, e.CorrectedBy...), e.UpdatedBy...)
+	if e.Task != nil {
+		ids = append(ids, e.Task.Updates)
+	}
+	for _, id := range ids {
+		if x, ok := m.svc.Entry(e.Incident, id); id != "" && ok {
+			refs[id] = x.Serial
+		}
+	}
+	return entryView{Lang: lang, Entry: flatEntry(e), Refs: refs, Names: names}
 }
