@@ -166,6 +166,7 @@ func (g *Graph) Impact(statuses map[string]Status) Impact {
 		st[i], given[i] = rank(s), rank(s)
 		work = append(work, i)
 	}
+	slices.Sort(work) // ties between paths go to the root first in the registry, not to map order
 	roots := slices.Clone(work)
 	for len(work) > 0 {
 		m := work[len(work)-1]
@@ -182,21 +183,34 @@ func (g *Graph) Impact(statuses map[string]Status) Impact {
 	// down node's path keeps to down nodes and ends at a recorded down one
 	// (a down dependent always has a down member); a degraded node's may
 	// end at either.
-	downNext := g.bfs(st, given, roots, 2)
-	anyNext := g.bfs(st, given, roots, 1)
+	downNext, downDist := g.bfs(st, given, roots, 2)
+	anyNext, anyDist := g.bfs(st, given, roots, 1)
+	// Every path is cut from one backing array: thousands of affected
+	// items cost one allocation, not one each.
+	total := 0
+	for i := range n {
+		switch st[i] {
+		case 2:
+			total += int(downDist[i]) + 1
+		case 1:
+			total += int(anyDist[i]) + 1
+		}
+	}
+	backing := make([]string, 0, total)
 	path := func(i int32) []string {
 		next := anyNext
 		if st[i] == 2 {
 			next = downNext
 		}
-		p := []string{g.ids[i]}
+		start := len(backing)
+		backing = append(backing, g.ids[i])
 		for next[i] != i && next[i] >= 0 {
 			i = next[i]
-			p = append(p, g.ids[i])
+			backing = append(backing, g.ids[i])
 		}
-		return p
+		return backing[start:len(backing):len(backing)]
 	}
-	imp := Impact{Components: []Affected{}, Units: []Affected{}, Routines: []RoutineCheck{}}
+	imp := Impact{Components: make([]Affected, 0, g.nComp), Units: []Affected{}, Routines: []RoutineCheck{}}
 	for i := range n {
 		if st[i] == 0 {
 			continue
@@ -282,8 +296,8 @@ func (g *Graph) groupStatus(st []uint8, gr group) uint8 {
 // bfs returns, for every node at least min bad that a root (recorded at
 // least min bad) reaches through such nodes, the next node on a shortest
 // path to a root (a root's is itself). Nodes not reached point at -1.
-func (g *Graph) bfs(st, given []uint8, roots []int32, min uint8) []int32 {
-	next := make([]int32, len(st))
+func (g *Graph) bfs(st, given []uint8, roots []int32, min uint8) (next, dist []int32) {
+	next, dist = make([]int32, len(st)), make([]int32, len(st))
 	for i := range next {
 		next[i] = -1
 	}
@@ -299,12 +313,12 @@ func (g *Graph) bfs(st, given []uint8, roots []int32, min uint8) []int32 {
 		queue = queue[1:]
 		for _, u := range g.users[m] {
 			if st[u.node] >= min && next[u.node] < 0 {
-				next[u.node] = m
+				next[u.node], dist[u.node] = m, dist[m]+1
 				queue = append(queue, u.node)
 			}
 		}
 	}
-	return next
+	return next, dist
 }
 
 func sortAffected(as []Affected) {
