@@ -318,4 +318,5 @@ var errorsSV = map[string]string{
 	"routine %d (%s): %v":                                                                                     "reservrutin %d (%s): %v",
 	"unknown component %q":                                                                                    "okänd komponent %q",
 	"unknown component or unit %q":                                                                            "okänd komponent eller enhet %q",
+	"must be components or dependencies":                                                                      "måste vara components eller dependencies",
 }
