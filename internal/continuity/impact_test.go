@@ -230,3 +230,5 @@ func BenchmarkCompile(b *testing.B) {
 		continuity.Compile(s)
 	}
 }
+
+var testTime = time.Date(2018, 9, 21, 3, 0, 0, 0, time.UTC)
