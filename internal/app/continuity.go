@@ -1,8 +1,12 @@
 package app
 
 import (
+	"time"
+
 	"fyr/internal/continuity"
 	"fyr/internal/directory"
+	"fyr/internal/event"
+	"fyr/internal/incident"
 )
 
 // unitsOf is the directory as the continuity registry sees it: a unit's
@@ -26,4 +30,11 @@ func (u unitsOf) Unit(id string) (continuity.UnitInfo, bool) {
 		}
 	}
 	return info, true
+}
+
+// RecordStatus writes the journal's record of a component's status
+// (info_in, at the time it changed); the incident must be open.
+func (j journalOf) RecordStatus(inc incident.ID, text, source string, occurred time.Time, who event.Actor, now time.Time) ([]event.Draft, error) {
+	return incident.Record{Incident: inc, Kind: incident.InfoIn, Text: text, OccurredAt: occurred, Function: who.Function,
+		Source: source, Channel: "Fyr"}.Decide(j.f.Incidents, who, now)
 }

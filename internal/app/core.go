@@ -183,8 +183,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	s.Situation = situation.NewService(kernel.View(s.k, situationModel), situation.ReadModel{Book: s.P.situation,
 		Incidents: s.P.Incidents, Units: s.P.Units, Accounts: s.P.Users}, cfg.Logger)
 	s.Continuity = continuity.NewService(kernel.View(s.k, func(f *Facts) continuity.WriteModel {
-		return continuity.WriteModel{Registry: f.Registry, Units: unitsOf{f.Units}}
-	}), s.P.registry, unitsOf{s.P.Units}, st.MaxPayload(), cfg.Logger)
+		return continuity.WriteModel{Registry: f.Registry, Units: unitsOf{f.Units}, Journal: journalOf{f}}
+	}), s.P.registry, unitsOf{s.P.Units}, s.P.Incidents, st.MaxPayload(), cfg.Logger)
 	return s, nil
 }
 

@@ -27,6 +27,7 @@ type UnitInfo struct {
 type WriteModel struct {
 	Registry *Registry
 	Units    Units
+	Journal  Journal // for statuses recorded in an incident
 }
 
 // SaveComponent adds a component or replaces the one with its id.

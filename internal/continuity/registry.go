@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"fyr/internal/event"
+	"fyr/internal/incident"
 )
 
 // Registry is the model of the continuity registry, the write and the read
@@ -20,11 +21,12 @@ type Registry struct {
 	rorder     []string
 	version    uint64 // counts the changes: the compiled graph's key
 	compiled   *Graph
+	statuses   map[incident.ID][]statusRec // recorded in an incident, in log order
 }
 
 // NewRegistry returns an empty registry.
 func NewRegistry() *Registry {
-	return &Registry{components: map[string]Component{}, depIndex: map[string]int{}, routines: map[string]Routine{}}
+	return &Registry{components: map[string]Component{}, depIndex: map[string]int{}, routines: map[string]Routine{}, statuses: map[incident.ID][]statusRec{}}
 }
 
 // Apply folds one event; events of other capabilities are ignored.
@@ -63,6 +65,13 @@ func (r *Registry) Apply(e event.Envelope) error {
 		for _, d := range p.Dependencies {
 			r.addDependency(d)
 		}
+	case TypeStatusRecorded:
+		var p StatusRecorded
+		if err := e.Unmarshal(&p); err != nil {
+			return err
+		}
+		r.statuses[p.Incident] = append(r.statuses[p.Incident], statusRec{p, e.OccurredAt, e.RecordedAt, e.Seq})
+		return nil // the registry itself did not change
 	case TypeRoutineSaved:
 		var p RoutineSaved
 		if err := e.Unmarshal(&p); err != nil {

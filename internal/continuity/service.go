@@ -3,6 +3,7 @@ package continuity
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"fyr/internal/auth"
 	"fyr/internal/event"
 	"fyr/internal/fail"
+	"fyr/internal/incident"
 	"fyr/internal/kernel"
 )
 
@@ -25,15 +27,21 @@ type Service struct {
 	run        kernel.Runner[WriteModel]
 	reg        *Registry
 	units      Units
+	incidents  Incidents
 	maxPayload int
 	log        *slog.Logger
 }
 
+// Incidents is what the registry reads of the incidents: one as it stood.
+type Incidents interface {
+	Get(id incident.ID, asOf incident.AsOf) (incident.Incident, error)
+}
+
 // NewService returns the service over run (the appender, on the
-// registry's write model), reg (its read model) and units (the directory's
-// read model).
-func NewService(run kernel.Runner[WriteModel], reg *Registry, units Units, maxPayload int, logger *slog.Logger) *Service {
-	return &Service{run: run, reg: reg, units: units, maxPayload: maxPayload, log: logger}
+// registry's write model), reg (its read model), units (the directory's
+// read model) and incidents (theirs).
+func NewService(run kernel.Runner[WriteModel], reg *Registry, units Units, incidents Incidents, maxPayload int, logger *slog.Logger) *Service {
+	return &Service{run: run, reg: reg, units: units, incidents: incidents, maxPayload: maxPayload, log: logger}
 }
 
 // by names who issues a command: the account, or "cli" for an operator at
@@ -191,4 +199,43 @@ func (s *Service) WhatIf(p auth.Principal, down []string) (Report, error) {
 	}
 	g := s.reg.Graph()
 	return s.report(g, g.Impact(statuses)), nil
+}
+
+// RecordStatus records a component's status in an incident, with its
+// journal entry (auth.WriteIncidents: the staff).
+func (s *Service) RecordStatus(ctx context.Context, p auth.Principal, c RecordStatus) (StatusChange, error) {
+	if err := p.Require(auth.WriteIncidents); err != nil {
+		return StatusChange{}, err
+	}
+	envs, err := s.run.Run(ctx, func(m WriteModel, now time.Time) ([]event.Draft, error) {
+		return c.Decide(m, p.Actor(), now)
+	})
+	if err != nil {
+		return StatusChange{}, err
+	}
+	for _, e := range envs {
+		if e.Type == TypeStatusRecorded {
+			var rec StatusRecorded
+			if err := e.Unmarshal(&rec); err != nil {
+				return StatusChange{}, fmt.Errorf("record status: %w", err)
+			}
+			return StatusChange{StatusRecorded: rec, OccurredAt: e.OccurredAt, RecordedAt: e.RecordedAt, By: p.Name}, nil
+		}
+	}
+	return StatusChange{}, fmt.Errorf("record status: no status event written")
+}
+
+// Impact computes the impact of the statuses recorded in an incident as
+// they stood at asOf (at: what had happened by then; known_at: what the
+// staff knew then) over the registry as it is now. Every role that sees
+// the incident may read it (auth.ReadIncidents).
+func (s *Service) Impact(p auth.Principal, inc incident.ID, asOf incident.AsOf) (Report, error) {
+	if err := p.Require(auth.ReadIncidents); err != nil {
+		return Report{}, err
+	}
+	if _, err := s.incidents.Get(inc, incident.AsOf{}); err != nil {
+		return Report{}, err
+	}
+	g := s.reg.Graph()
+	return s.report(g, g.Impact(s.reg.Statuses(inc, asOf))), nil
 }

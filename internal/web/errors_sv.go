@@ -319,4 +319,5 @@ var errorsSV = map[string]string{
 	"unknown component %q":                                                                                    "okänd komponent %q",
 	"unknown component or unit %q":                                                                            "okänd komponent eller enhet %q",
 	"must be components or dependencies":                                                                      "måste vara components eller dependencies",
+	"%q is not a status: down, degraded or up":                                                                "%q är ingen status: down, degraded eller up",
 }

@@ -83,6 +83,22 @@ func init() {
 	} {
 		docs[f] = d
 	}
+	for f, d := range map[string]string{
+		"component":   "The component's id",
+		"status":      "down, degraded or up",
+		"occurred_at": "When the component changed (default now; may be earlier)",
+		"source":      "Where the staff learned it",
+		"note":        "A short note",
+	} {
+		docs["RecordStatus."+f] = d
+		docs["RecordStatusInput."+f] = d
+		docs["StatusChange."+f] = d
+		docs["StatusRecorded."+f] = d
+	}
+	docs["StatusChange.recorded_at"] = "When Fyr learned it"
+	docs["StatusChange.by"] = "Who recorded it"
+	docs["StatusRecorded.incident"] = "The incident's id"
+	docs["StatusRecorded.entry"] = "The journal entry that records it"
 	web.AddFieldDocs(docs)
 	kinds, crits, types := []string{}, []string{}, []string{}
 	for _, k := range continuity.Kinds {
@@ -100,5 +116,7 @@ func init() {
 		"continuity.Dependency.type":       types,
 		"continuity.Dependency.mode":       {string(continuity.All), string(continuity.Any)},
 		"continuity.Affected.status":       {string(continuity.Degraded), string(continuity.Down)},
+		"continuity.RecordStatus.status":   {string(continuity.Down), string(continuity.Degraded), string(continuity.Up)},
+		"continuity.StatusRecorded.status": {string(continuity.Down), string(continuity.Degraded), string(continuity.Up)},
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"fyr/internal/continuity"
 	"fyr/internal/directory"
 	"fyr/internal/fail"
+	"fyr/internal/incident"
 	"fyr/internal/web"
 )
 
@@ -45,6 +46,7 @@ func init() {
 	web.RequireFields[continuity.Component]("id", "kind", "name")
 	web.RequireFields[continuity.Dependency]("from", "to", "type")
 	web.RequireFields[continuity.Routine]("id", "title", "steps", "for")
+	web.RequireFields[continuity.RecordStatus]("component", "status")
 }
 
 // Response bodies.
@@ -121,7 +123,33 @@ func (m *Module) apiRoutes() []web.APIRoute {
 			"works, or broken_by the down component and the path through what it needs (at_risk_by: works, but something it needs is degraded)",
 			Action: read, Response: continuity.Report{}, Status: 200, Handle: m.apiWhatIf,
 			Query: []web.QueryParam{{Name: "down", Description: "Component ids separated by commas"}}},
+		{Method: "POST", Path: "/api/v1/incidents/{id}/statuses", Summary: "Record a component's status in an incident (down, degraded or up), " +
+			"when it happened (occurred_at, default now; may be earlier, never in the future), source and note; also a journal entry of the incident",
+			Action: auth.WriteIncidents, Body: continuity.RecordStatus{}, Response: continuity.StatusChange{}, Status: 201,
+			Handle: web.JSONCommand(201, func(c *continuity.RecordStatus, r *http.Request) { c.Incident = web.IncidentID(r) }, m.svc.RecordStatus, nil)},
+		{Method: "GET", Path: "/api/v1/incidents/{id}/impact", Summary: "The impact of the statuses recorded in an incident, over the registry as it is now " +
+			"(the same answer as the what-if /api/v1/registry/impact)",
+			Action: read, Response: continuity.Report{}, Status: 200, Handle: m.apiIncidentImpact,
+			Query: []web.QueryParam{{Name: "at", Description: "The statuses as they stood at this time, as known now (RFC 3339)"},
+				{Name: "known_at", Description: "The statuses as the staff knew them at this time (RFC 3339)"}}},
 	}
+}
+
+func (m *Module) apiIncidentImpact(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	var asOf incident.AsOf
+	var err error
+	if asOf.At, err = web.ParseTime("at", r.URL.Query().Get("at")); err != nil {
+		return err
+	}
+	if asOf.KnownAt, err = web.ParseTime("known_at", r.URL.Query().Get("known_at")); err != nil {
+		return err
+	}
+	rep, err := m.svc.Impact(p, web.IncidentID(r), asOf)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, 200, rep)
+	return nil
 }
 
 func (m *Module) exportComponents(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
