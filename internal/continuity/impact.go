@@ -341,3 +341,11 @@ func (g *Graph) Name(id string) string {
 	}
 	return ""
 }
+
+// Kind returns the kind of a component ("" for a unit).
+func (g *Graph) Kind(id string) Kind {
+	if i, ok := g.index[id]; ok {
+		return g.kinds[i]
+	}
+	return ""
+}

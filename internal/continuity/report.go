@@ -62,17 +62,26 @@ func (s *Service) report(g *Graph, imp Impact) Report {
 		}
 		return id
 	}
-	names := func(path []string) []string {
-		out := make([]string, len(path))
-		for i, id := range path {
-			out[i] = name(id)
-		}
-		return out
-	}
-	r := Report{Components: []ComponentImpact{}, Units: []UnitImpact{}, Hospitals: []HospitalCount{}, Routines: []RoutineImpact{}}
+	// The names along every path, cut from one backing array (thousands
+	// of items, one allocation).
+	total := 0
 	for _, a := range imp.Components {
-		c, _ := s.reg.Component(a.ID)
-		r.Components = append(r.Components, ComponentImpact{Affected: a, Name: c.Name, Kind: c.Kind, PathNames: names(a.Path)})
+		total += len(a.Path)
+	}
+	for _, a := range imp.Units {
+		total += len(a.Path)
+	}
+	backing := make([]string, 0, total)
+	names := func(path []string) []string {
+		start := len(backing)
+		for _, id := range path {
+			backing = append(backing, name(id))
+		}
+		return backing[start:len(backing):len(backing)]
+	}
+	r := Report{Components: make([]ComponentImpact, 0, len(imp.Components)), Units: []UnitImpact{}, Hospitals: []HospitalCount{}, Routines: []RoutineImpact{}}
+	for _, a := range imp.Components {
+		r.Components = append(r.Components, ComponentImpact{Affected: a, Name: g.Name(a.ID), Kind: g.Kind(a.ID), PathNames: names(a.Path)})
 	}
 	counts := map[string]*HospitalCount{}
 	for _, a := range imp.Units {

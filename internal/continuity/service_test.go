@@ -2,6 +2,7 @@ package continuity_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"fyr/internal/auth"
@@ -164,5 +165,34 @@ func TestADependencySavedAgainReplacesItsGroup(t *testing.T) {
 	ds, _ := svc.Dependencies(admin)
 	if len(ds) != 9 || ds[3].Group != "names" || ds[3].Mode != continuity.Any {
 		t.Errorf("got %d dependencies, the fourth %+v", len(ds), ds[3])
+	}
+}
+
+// The demo's seeding calls the exported imports with the files' bytes and
+// no caller: routines are saved all or nothing.
+func TestImportsTakeTheFilesBytes(t *testing.T) {
+	t.Parallel()
+	env := fyrtest.Start(t)
+	ctx := context.Background()
+	svc := env.Svc.Continuity
+	sum, err := svc.ImportCSV(ctx, nil, []byte("id,kind,name,owner,contact_name,contact_phone,criticality,max_outage,note\n"+
+		"dns,infrastructure,DNS,IT,,,critical,1h,\ncosmic,system,Cosmic,IT,,,,,\npaper,function,Papper,,,,,,\n"),
+		[]byte("from,to,type,group,mode\ncosmic,dns,needs,,\navd1,cosmic,used_by,,\n"))
+	if err != nil || sum != (continuity.ImportSummary{ComponentsAdded: 3, DependenciesAdded: 2}) {
+		t.Fatalf("import: %+v %v", sum, err)
+	}
+	bad := `[{"id":"a","title":"A","steps":["s"],"for":["cosmic"],"needs":["paper"]},{"id":"b","title":"B","steps":[],"for":["cosmic"]}]`
+	if _, err := svc.ImportRoutines(ctx, nil, []byte(bad)); fail.As(err).Field != "file" || !strings.Contains(err.Error(), "routine 2 (b): steps") {
+		t.Errorf("a routine without steps: %v", err)
+	}
+	if rs, _ := svc.Routines(env.Principal(auth.Viewer)); len(rs) != 0 {
+		t.Errorf("%d routines saved from a refused file", len(rs))
+	}
+	if n, err := svc.ImportRoutines(ctx, nil, []byte(bad[:strings.Index(bad, `,{"id":"b"`)]+"]")); err != nil || n != 1 {
+		t.Errorf("one good routine: %d %v", n, err)
+	}
+	rep, err := svc.WhatIf(env.Principal(auth.Unit), []string{"dns"})
+	if err != nil || len(rep.Units) != 1 || len(rep.Routines) != 1 || !rep.Routines[0].Works {
+		t.Errorf("what-if after the imports: %+v %v", rep, err)
 	}
 }
