@@ -70,7 +70,7 @@ func (r *Registry) Apply(e event.Envelope) error {
 		if err := e.Unmarshal(&p); err != nil {
 			return err
 		}
-		r.statuses[p.Incident] = append(r.statuses[p.Incident], statusRec{p, e.OccurredAt, e.RecordedAt, e.Seq})
+		r.statuses[p.Incident] = append(r.statuses[p.Incident], statusRec{p, e.OccurredAt, e.RecordedAt, e.Seq, e.Actor})
 		return nil // the registry itself did not change
 	case TypeRoutineSaved:
 		var p RoutineSaved

@@ -219,7 +219,8 @@ func (s *Service) RecordStatus(ctx context.Context, p auth.Principal, c RecordSt
 			if err := e.Unmarshal(&rec); err != nil {
 				return StatusChange{}, fmt.Errorf("record status: %w", err)
 			}
-			return StatusChange{StatusRecorded: rec, OccurredAt: e.OccurredAt, RecordedAt: e.RecordedAt, By: p.Name}, nil
+			c, _ := s.reg.Component(rec.Component)
+			return StatusChange{StatusRecorded: rec, OccurredAt: e.OccurredAt, RecordedAt: e.RecordedAt, By: e.Actor, Name: c.Name}, nil
 		}
 	}
 	return StatusChange{}, fmt.Errorf("record status: no status event written")
@@ -238,4 +239,16 @@ func (s *Service) Impact(p auth.Principal, inc incident.ID, asOf incident.AsOf) 
 	}
 	g := s.reg.Graph()
 	return s.report(g, g.Impact(s.reg.Statuses(inc, asOf))), nil
+}
+
+// Statuses lists the components' statuses recorded in an incident as they
+// stood at asOf, worst first (auth.ReadIncidents).
+func (s *Service) Statuses(p auth.Principal, inc incident.ID, asOf incident.AsOf) ([]StatusChange, error) {
+	if err := p.Require(auth.ReadIncidents); err != nil {
+		return nil, err
+	}
+	if _, err := s.incidents.Get(inc, incident.AsOf{}); err != nil {
+		return nil, err
+	}
+	return s.reg.Current(inc, asOf), nil
 }

@@ -2,6 +2,7 @@ package continuity
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,6 +97,7 @@ type statusRec struct {
 	StatusRecorded
 	occurred, recorded time.Time
 	seq                uint64
+	actor              string
 }
 
 // StatusChange is a recorded status as the API answers it.
@@ -103,7 +105,8 @@ type StatusChange struct {
 	StatusRecorded
 	OccurredAt time.Time `json:"occurred_at"`
 	RecordedAt time.Time `json:"recorded_at"`
-	By         string    `json:"by"`
+	By         string    `json:"by"`             // the account that recorded it
+	Name       string    `json:"name,omitempty"` // the component's name
 }
 
 // statusesAt returns the components' statuses in an incident as they
@@ -123,6 +126,34 @@ func (r *Registry) statusesAt(inc incident.ID, asOf incident.AsOf) map[string]St
 	for id, s := range latest {
 		out[id] = s.Status
 	}
+	return out
+}
+
+// Current returns, for every component with a status recorded in an
+// incident, the change that stands at asOf: worst first, then by name.
+func (r *Registry) Current(inc incident.ID, asOf incident.AsOf) []StatusChange {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	latest := map[string]statusRec{}
+	for _, s := range r.statuses[inc] {
+		if !asOf.At.IsZero() && s.occurred.After(asOf.At) || !asOf.KnownAt.IsZero() && s.recorded.After(asOf.KnownAt) {
+			continue
+		}
+		if old, ok := latest[s.Component]; !ok || !s.occurred.Before(old.occurred) {
+			latest[s.Component] = s
+		}
+	}
+	out := make([]StatusChange, 0, len(latest))
+	for _, s := range latest {
+		out = append(out, StatusChange{StatusRecorded: s.StatusRecorded, OccurredAt: s.occurred, RecordedAt: s.recorded, By: s.actor,
+			Name: r.components[s.Component].Name})
+	}
+	slices.SortFunc(out, func(a, b StatusChange) int {
+		if ra, rb := rank(a.Status), rank(b.Status); ra != rb {
+			return int(rb) - int(ra)
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
 	return out
 }
 

@@ -38,6 +38,7 @@ func continuityRouteCases() map[string]routeCase {
 		"POST /api/v1/incidents/{id}/statuses": {[]auth.Role{auth.Admin, auth.Staff}, 201, inIncident("/statuses",
 			map[string]any{"component": "dns", "status": "down", "source": "IT-jouren"})},
 		"GET /api/v1/incidents/{id}/impact":     {all, 200, inIncident("/impact", nil)},
+		"GET /api/v1/incidents/{id}/statuses":   {all, 200, inIncident("/statuses", nil)},
 		"GET /api/v1/registry/components":       {all, 200, seeded("/api/v1/registry/components", nil)},
 		"GET /api/v1/registry/components.csv":   {all, 200, seeded("/api/v1/registry/components.csv", nil)},
 		"GET /api/v1/registry/dependencies":     {all, 200, seeded("/api/v1/registry/dependencies", nil)},

@@ -96,7 +96,9 @@ func init() {
 		docs["StatusRecorded."+f] = d
 	}
 	docs["StatusChange.recorded_at"] = "When Fyr learned it"
-	docs["StatusChange.by"] = "Who recorded it"
+	docs["StatusChange.by"] = "Who recorded it (the account)"
+	docs["StatusChange.name"] = "The component's name"
+	docs["StatusList.statuses"] = "For each component with a status, the one standing, worst first"
 	docs["StatusRecorded.incident"] = "The incident's id"
 	docs["StatusRecorded.entry"] = "The journal entry that records it"
 	web.AddFieldDocs(docs)

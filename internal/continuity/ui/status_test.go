@@ -57,6 +57,11 @@ func TestStatusesInAnIncident(t *testing.T) {
 	if rep := impact(""); len(rep.Components) != 5 || len(rep.Routines) != 2 || rep.Routines[0].Works {
 		t.Errorf("impact now: %+v", rep)
 	}
+	var list struct{ Statuses []continuity.StatusChange }
+	if code := env.Do(env.Token(auth.Viewer), "GET", base+"/statuses", nil, &list); code != 200 || len(list.Statuses) != 1 ||
+		list.Statuses[0].Name != "DNS" || list.Statuses[0].Status != continuity.Down || list.Statuses[0].By != "staff" || list.Statuses[0].Source != "IT-jouren" {
+		t.Errorf("statuses: %d %+v", code, list)
+	}
 	// DNS back up: recorded now, as of an hour ago.
 	hourAgo := before.Add(-time.Hour).Truncate(time.Second)
 	if code := env.Do(staff, "POST", base+"/statuses", map[string]any{"component": "dns", "status": "up", "occurred_at": hourAgo.Format(time.RFC3339)}, nil); code != 201 {
@@ -65,7 +70,15 @@ func TestStatusesInAnIncident(t *testing.T) {
 	if rep := impact(""); len(rep.Components) != 0 || len(rep.Units) != 0 || len(rep.Routines) != 0 {
 		t.Errorf("impact after DNS is up: %+v", rep)
 	}
+	list.Statuses = nil
+	if env.Do(staff, "GET", base+"/statuses", nil, &list); len(list.Statuses) != 1 || list.Statuses[0].Status != continuity.Up {
+		t.Errorf("statuses after DNS is up: %+v", list)
+	}
 	at := "?at=" + url.QueryEscape(threeAM.Add(time.Minute).Format(time.RFC3339))
+	list.Statuses = nil
+	if env.Do(staff, "GET", base+"/statuses"+at, nil, &list); len(list.Statuses) != 1 || list.Statuses[0].Status != continuity.Down {
+		t.Errorf("statuses at 03:01: %+v", list)
+	}
 	if rep := impact(at); len(rep.Components) != 5 || len(rep.Units) != 1 {
 		t.Errorf("impact at 03:01 (DNS down then): %+v", rep)
 	}

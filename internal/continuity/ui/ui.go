@@ -60,6 +60,9 @@ type (
 	routineList struct {
 		Routines []continuity.Routine `json:"routines"`
 	}
+	statusList struct {
+		Statuses []continuity.StatusChange `json:"statuses"`
+	}
 )
 
 var sepQuery = []web.QueryParam{{Name: "sep", Description: "Cell separator: `,` (default) or `;` (Swedish Excel)"}}
@@ -127,6 +130,10 @@ func (m *Module) apiRoutes() []web.APIRoute {
 			"when it happened (occurred_at, default now; may be earlier, never in the future), source and note; also a journal entry of the incident",
 			Action: auth.WriteIncidents, Body: continuity.RecordStatus{}, Response: continuity.StatusChange{}, Status: 201,
 			Handle: web.JSONCommand(201, func(c *continuity.RecordStatus, r *http.Request) { c.Incident = web.IncidentID(r) }, m.svc.RecordStatus, nil)},
+		{Method: "GET", Path: "/api/v1/incidents/{id}/statuses", Summary: "The components' statuses recorded in an incident, the one standing for each, worst first",
+			Action: read, Response: statusList{}, Status: 200, Handle: m.apiStatuses,
+			Query: []web.QueryParam{{Name: "at", Description: "The statuses as they stood at this time, as known now (RFC 3339)"},
+				{Name: "known_at", Description: "The statuses as the staff knew them at this time (RFC 3339)"}}},
 		{Method: "GET", Path: "/api/v1/incidents/{id}/impact", Summary: "The impact of the statuses recorded in an incident, over the registry as it is now " +
 			"(the same answer as the what-if /api/v1/registry/impact)",
 			Action: read, Response: continuity.Report{}, Status: 200, Handle: m.apiIncidentImpact,
@@ -135,16 +142,36 @@ func (m *Module) apiRoutes() []web.APIRoute {
 	}
 }
 
-func (m *Module) apiIncidentImpact(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	var asOf incident.AsOf
+// asOf reads at= and known_at=.
+func asOf(r *http.Request) (incident.AsOf, error) {
+	var a incident.AsOf
 	var err error
-	if asOf.At, err = web.ParseTime("at", r.URL.Query().Get("at")); err != nil {
+	if a.At, err = web.ParseTime("at", r.URL.Query().Get("at")); err != nil {
+		return a, err
+	}
+	a.KnownAt, err = web.ParseTime("known_at", r.URL.Query().Get("known_at"))
+	return a, err
+}
+
+func (m *Module) apiStatuses(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	a, err := asOf(r)
+	if err != nil {
 		return err
 	}
-	if asOf.KnownAt, err = web.ParseTime("known_at", r.URL.Query().Get("known_at")); err != nil {
+	cs, err := m.svc.Statuses(p, web.IncidentID(r), a)
+	if err != nil {
 		return err
 	}
-	rep, err := m.svc.Impact(p, web.IncidentID(r), asOf)
+	web.WriteJSON(w, 200, statusList{cs})
+	return nil
+}
+
+func (m *Module) apiIncidentImpact(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	a, err := asOf(r)
+	if err != nil {
+		return err
+	}
+	rep, err := m.svc.Impact(p, web.IncidentID(r), a)
 	if err != nil {
 		return err
 	}
