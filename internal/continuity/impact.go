@@ -210,20 +210,38 @@ func (g *Graph) Impact(statuses map[string]Status) Impact {
 		}
 		return backing[start:len(backing):len(backing)]
 	}
-	imp := Impact{Components: make([]Affected, 0, g.nComp), Units: []Affected{}, Routines: []RoutineCheck{}}
-	for i := range n {
-		if st[i] == 0 {
-			continue
+	// Worst first, then the shortest path, then by id: the nodes are
+	// sorted as int32s (cheap to move, no write barriers), then laid out.
+	length := func(i int32) int32 {
+		if st[i] == 2 {
+			return downDist[i]
 		}
-		a := Affected{ID: g.ids[i], Status: ranks[st[i]], Path: path(int32(i))}
-		if i < g.nComp {
+		return anyDist[i]
+	}
+	var hit []int32
+	for i := range n {
+		if st[i] > 0 {
+			hit = append(hit, int32(i))
+		}
+	}
+	slices.SortFunc(hit, func(a, b int32) int {
+		if st[a] != st[b] {
+			return int(st[b]) - int(st[a])
+		}
+		if la, lb := length(a), length(b); la != lb {
+			return int(la - lb)
+		}
+		return strings.Compare(g.ids[a], g.ids[b])
+	})
+	imp := Impact{Components: make([]Affected, 0, len(hit)), Units: []Affected{}, Routines: []RoutineCheck{}}
+	for _, i := range hit {
+		a := Affected{ID: g.ids[i], Status: ranks[st[i]], Path: path(i)}
+		if int(i) < g.nComp {
 			imp.Components = append(imp.Components, a)
 		} else {
 			imp.Units = append(imp.Units, a)
 		}
 	}
-	sortAffected(imp.Components)
-	sortAffected(imp.Units)
 	for _, rt := range g.rts {
 		var needed []string
 		for _, id := range rt.For {
@@ -319,18 +337,6 @@ func (g *Graph) bfs(st, given []uint8, roots []int32, min uint8) (next, dist []i
 		}
 	}
 	return next, dist
-}
-
-func sortAffected(as []Affected) {
-	slices.SortStableFunc(as, func(a, b Affected) int {
-		if ra, rb := rank(a.Status), rank(b.Status); ra != rb {
-			return int(rb) - int(ra)
-		}
-		if len(a.Path) != len(b.Path) {
-			return len(a.Path) - len(b.Path)
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
 }
 
 // Name returns the name of a component ("" for a unit: the directory
