@@ -109,7 +109,7 @@ func (s *Service) report(g *Graph, imp Impact) Report {
 		rt, _ := s.reg.Routine(c.ID)
 		ri := RoutineImpact{RoutineCheck: c, Title: rt.Title}
 		if len(c.Path) > 0 {
-			ri.PathNames = names(c.Path)
+			ri.PathNames = append([]string{rt.Title}, names(c.Path[1:])...) // a routine's id may also be a component's
 		}
 		r.Routines = append(r.Routines, ri)
 	}

@@ -109,10 +109,11 @@ type StatusChange struct {
 	Name       string    `json:"name,omitempty"` // the component's name
 }
 
-// statusesAt returns the components' statuses in an incident as they
-// stood at asOf: of the records kept, the one that occurred last (the
-// later recorded on a tie). r.mu is held.
-func (r *Registry) statusesAt(inc incident.ID, asOf incident.AsOf) map[string]Status {
+// standing returns, per component, the status record of an incident that
+// stands at asOf: of the records kept (at: occurred by then; known_at:
+// recorded by then), the one that occurred last, the later recorded on a
+// tie. r.mu is held.
+func (r *Registry) standing(inc incident.ID, asOf incident.AsOf) map[string]statusRec {
 	latest := map[string]statusRec{}
 	for _, s := range r.statuses[inc] {
 		if !asOf.At.IsZero() && s.occurred.After(asOf.At) || !asOf.KnownAt.IsZero() && s.recorded.After(asOf.KnownAt) {
@@ -122,11 +123,7 @@ func (r *Registry) statusesAt(inc incident.ID, asOf incident.AsOf) map[string]St
 			latest[s.Component] = s
 		}
 	}
-	out := make(map[string]Status, len(latest))
-	for id, s := range latest {
-		out[id] = s.Status
-	}
-	return out
+	return latest
 }
 
 // Current returns, for every component with a status recorded in an
@@ -134,15 +131,7 @@ func (r *Registry) statusesAt(inc incident.ID, asOf incident.AsOf) map[string]St
 func (r *Registry) Current(inc incident.ID, asOf incident.AsOf) []StatusChange {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	latest := map[string]statusRec{}
-	for _, s := range r.statuses[inc] {
-		if !asOf.At.IsZero() && s.occurred.After(asOf.At) || !asOf.KnownAt.IsZero() && s.recorded.After(asOf.KnownAt) {
-			continue
-		}
-		if old, ok := latest[s.Component]; !ok || !s.occurred.Before(old.occurred) {
-			latest[s.Component] = s
-		}
-	}
+	latest := r.standing(inc, asOf)
 	out := make([]StatusChange, 0, len(latest))
 	for _, s := range latest {
 		out = append(out, StatusChange{StatusRecorded: s.StatusRecorded, OccurredAt: s.occurred, RecordedAt: s.recorded, By: s.actor,
@@ -161,5 +150,9 @@ func (r *Registry) Current(inc incident.ID, asOf incident.AsOf) []StatusChange {
 func (r *Registry) Statuses(inc incident.ID, asOf incident.AsOf) map[string]Status {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return r.statusesAt(inc, asOf)
+	out := map[string]Status{}
+	for id, s := range r.standing(inc, asOf) {
+		out[id] = s.Status
+	}
+	return out
 }
