@@ -40,6 +40,7 @@ Usage:
   fyr user list|disable|enable|passwd --data DIR [--username NAME]
   fyr user change --data DIR --username NAME --role ROLE [--function F] [--unit UNIT]
   fyr import units FILE [people FILE] --data DIR   (CSV; all or nothing; prints every bad row)
+  fyr import registry components FILE [dependencies FILE] [routines FILE] --data DIR   (the continuity registry)
   fyr export units|people --data DIR [--sep ';']  (CSV to stdout)
 
 Environment: FYR_DATA, FYR_LISTEN, FYR_ORG, FYR_TLS_CERT, FYR_TLS_KEY, FYR_ADMIN_PASSWORD, FYR_PASSWORD (for user add/passwd).
@@ -67,6 +68,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "restore":
 		err = restore(ctx, args[1:], stdout, stderr)
 	case "import":
+		if len(args) > 1 && args[1] == "registry" {
+			return importRegistry(ctx, args[2:], stdout, stderr)
+		}
 		return importDirectory(ctx, args[1:], stdout, stderr)
 	case "export":
 		return exportDirectory(ctx, args[1:], stdout, stderr)

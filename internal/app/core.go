@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyr/internal/auth"
+	"fyr/internal/continuity"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
 	"fyr/internal/event"
@@ -26,12 +27,13 @@ type Facts struct {
 	Users      *auth.Users
 	Dispatches *dispatch.Book
 	Situation  *situation.Book
+	Registry   *continuity.Registry
 }
 
 // NewFacts returns an empty write model.
 func NewFacts() *Facts {
 	return &Facts{Incidents: incident.NewFacts(), Units: directory.New(), Users: auth.NewUsers(), Dispatches: dispatch.NewBook(),
-		Situation: situation.NewBook()}
+		Situation: situation.NewBook(), Registry: continuity.NewRegistry()}
 }
 
 // Apply folds an event into every capability's write model.
@@ -39,7 +41,7 @@ func (f *Facts) Apply(e event.Envelope) error { return decodeThen(e, f.ApplyDeco
 
 // ApplyDecoded folds an event whose incident payload is already decoded.
 func (f *Facts) ApplyDecoded(e event.Envelope, inc any) error {
-	return fold(e, inc, f.Incidents, f.Units, f.Users, f.Dispatches, f.Situation)
+	return fold(e, inc, f.Incidents, f.Units, f.Users, f.Dispatches, f.Situation, f.Registry)
 }
 
 // decodeThen decodes an event's incident payload once, for apply.
@@ -70,14 +72,15 @@ type Projection struct {
 	Incidents  *incident.View
 	Units      *directory.Directory
 	Users      *auth.Users
-	dispatches *dispatch.Book  // the dispatch service's and engine's, private to them
-	situation  *situation.Book // read through App.Situation only
+	dispatches *dispatch.Book       // the dispatch service's and engine's, private to them
+	situation  *situation.Book      // read through App.Situation only
+	registry   *continuity.Registry // read through App.Continuity only
 }
 
 // NewProjection returns an empty read model.
 func NewProjection() *Projection {
 	return &Projection{Incidents: incident.NewView(), Units: directory.New(), Users: auth.NewUsers(),
-		dispatches: dispatch.NewBook(), situation: situation.NewBook()}
+		dispatches: dispatch.NewBook(), situation: situation.NewBook(), registry: continuity.NewRegistry()}
 }
 
 // Apply folds one event from the log.
@@ -85,7 +88,7 @@ func (p *Projection) Apply(e event.Envelope) error { return decodeThen(e, p.Appl
 
 // ApplyDecoded folds an event whose incident payload is already decoded.
 func (p *Projection) ApplyDecoded(e event.Envelope, inc any) error {
-	return fold(e, inc, p.Incidents, p.Units, p.Users, p.dispatches, p.situation)
+	return fold(e, inc, p.Incidents, p.Units, p.Users, p.dispatches, p.situation, p.registry)
 }
 
 // Config configures a Service.
@@ -113,6 +116,8 @@ type App struct {
 	Auth      *auth.Service
 	Dispatch  *dispatch.Service
 	Situation *situation.Service
+	// Continuity is the continuity registry and its impact analysis.
+	Continuity *continuity.Service
 
 	P *Projection
 
@@ -177,6 +182,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	s.Dispatch = dispatch.NewService(kernel.View(s.k, dispatchModel), s.P.dispatches, linkKey, cfg.Logger)
 	s.Situation = situation.NewService(kernel.View(s.k, situationModel), situation.ReadModel{Book: s.P.situation,
 		Incidents: s.P.Incidents, Units: s.P.Units, Accounts: s.P.Users}, cfg.Logger)
+	s.Continuity = continuity.NewService(kernel.View(s.k, func(f *Facts) continuity.WriteModel {
+		return continuity.WriteModel{Registry: f.Registry, Units: unitsOf{f.Units}, Journal: journalOf{f}}
+	}), s.P.registry, unitsOf{s.P.Units}, s.P.Incidents, st.MaxPayload(), cfg.Logger)
 	return s, nil
 }
 

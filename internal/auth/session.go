@@ -46,6 +46,9 @@ const (
 	// ReadContacts: every unit's contact details (a unit account sees its
 	// own unit's; see directory.ContactAccess).
 	ReadContacts Action = "read_contacts"
+	// ManageRegistry: keep the continuity registry (components,
+	// dependencies, backup routines); every role reads it.
+	ManageRegistry Action = "manage_registry"
 )
 
 // ApproverFunctions are the staff functions that may approve a situation
@@ -61,7 +64,7 @@ var byFunction = map[Action]map[Role]*[]string{
 
 var grants = map[Role][]Action{
 	Admin: {ReadIncidents, ReadJournal, WriteIncidents, ManageUsers, Acknowledge, ManageDirectory, SetOnDuty, ExportDirectory,
-		FileReport, ApprovePicture, ManageSettings, EndSession, ReadContacts},
+		FileReport, ApprovePicture, ManageSettings, EndSession, ReadContacts, ManageRegistry},
 	Staff:  {ReadIncidents, ReadJournal, WriteIncidents, Acknowledge, SetOnDuty, ExportDirectory, FileReport, EndSession, ReadContacts},
 	Unit:   {ReadIncidents, Acknowledge, FileReport, EndSession},
 	Viewer: {ReadIncidents, ReadJournal, EndSession},

@@ -5,6 +5,7 @@ package pages
 import (
 	"fyr/internal/app"
 	authui "fyr/internal/auth/ui"
+	continuityui "fyr/internal/continuity/ui"
 	directoryui "fyr/internal/directory/ui"
 	dispatchui "fyr/internal/dispatch/ui"
 	incidentui "fyr/internal/incident/ui"
@@ -21,5 +22,6 @@ func Modules(a *app.App) []web.Module {
 		directoryui.New(a.Directory),
 		dispatchui.New(a.Dispatch, a.Incidents, a.Directory, a.Situation),
 		situationui.New(a.Situation, a.Incidents, a.Directory, a.Dispatch, a.Auth, a.Org),
+		continuityui.New(a.Continuity),
 	}
 }

@@ -123,16 +123,3 @@ type ChannelName = channelName
 
 // Report logs err when it is internal and returns what the caller may see.
 func (s *Server) Report(r *http.Request, err error) *fail.Error { return s.report(r, err) }
-
-// AddFieldDocs adds a module's one-line descriptions of its schemas'
-// fields to the OpenAPI document, by schema name and JSON name
-// ("Dispatch.created_at"); a field described twice stops the program at
-// start. Call it from the module's init.
-func AddFieldDocs(m map[string]string) {
-	for k, v := range m {
-		if _, dup := fieldDocs[k]; dup {
-			panic("web: OpenAPI field " + k + " described twice")
-		}
-		fieldDocs[k] = v
-	}
-}

@@ -16,7 +16,7 @@ import (
 func init() {
 	web.RequireFields[loginRequest]("username")
 	web.RequireFields[passwordRequest]("password")
-	web.DescribeFields(map[string]string{
+	web.AddFieldDocs(map[string]string{
 		"LoginRequest.username":  "The account's username",
 		"LoginRequest.password":  "The account's password",
 		"LoginResponse.role":     "The account's role",

@@ -18,7 +18,7 @@ func init() {
 	web.RequireFields[incident.ChangeLevel]("scope", "level", "reason", "decided_by")
 	web.RequireFields[incident.Record]("kind", "text")
 	web.RequireFields[incident.Close]("reason")
-	web.DescribeFields(map[string]string{
+	web.AddFieldDocs(map[string]string{
 		"IncidentList.incidents":  "Incidents, newest first",
 		"JournalResponse.earlier": "Cursor of the previous page (pass as before=); absent at the start",
 		"JournalResponse.later":   "Cursor of the next page (pass as after=); absent at the end",
