@@ -36,9 +36,9 @@ func NewService(run kernel.Runner[WriteModel], read ReadModel, logger *slog.Logg
 	return &Service{run: run, read: read, log: logger}
 }
 
-// Record is a change as the API takes it: a positive count adds, a
+// Tally is a change as the API takes it: a positive count adds, a
 // negative one works off.
-type Record struct {
+type Tally struct {
 	Incident   incident.ID `json:"-"`
 	Unit       string      `json:"unit"`
 	System     string      `json:"system"`
@@ -56,7 +56,7 @@ type Recorded struct {
 }
 
 // Record adds (count > 0) or works off (count < 0).
-func (s *Service) Record(ctx context.Context, p auth.Principal, r Record) (Recorded, error) {
+func (s *Service) Record(ctx context.Context, p auth.Principal, r Tally) (Recorded, error) {
 	c := Add{Incident: r.Incident, Unit: r.Unit, System: r.System, Kind: r.Kind, Count: r.Count, OccurredAt: r.OccurredAt, Note: r.Note}
 	switch {
 	case r.Count < 0:

@@ -49,29 +49,29 @@ func TestAWardRecordsAndWorksOffItsBacklog(t *testing.T) {
 	ctx := context.Background()
 	svc := env.Svc.Backlog
 	for range 3 { // three taps on +1
-		if _, err := svc.Record(ctx, unit, backlog.Record{Incident: inc, Unit: "avd1", System: "cosmic", Kind: backlog.Prescriptions, Count: 1}); err != nil {
+		if _, err := svc.Record(ctx, unit, backlog.Tally{Incident: inc, Unit: "avd1", System: "cosmic", Kind: backlog.Prescriptions, Count: 1}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	r, err := svc.Record(ctx, unit, backlog.Record{Incident: inc, Unit: "avd1", System: "cosmic", Kind: backlog.Prescriptions, Count: 12})
+	r, err := svc.Record(ctx, unit, backlog.Tally{Incident: inc, Unit: "avd1", System: "cosmic", Kind: backlog.Prescriptions, Count: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Row.Added != 15 || r.Row.Left != 15 || r.Row.SystemName != "Cosmic" || r.Row.UnitName != "Avdelning 1" {
 		t.Fatalf("after adding: %+v", r.Row)
 	}
-	if r, err = svc.Record(ctx, unit, backlog.Record{Incident: inc, Unit: "avd1", System: "cosmic", Kind: backlog.Prescriptions, Count: -5}); err != nil {
+	if r, err = svc.Record(ctx, unit, backlog.Tally{Incident: inc, Unit: "avd1", System: "cosmic", Kind: backlog.Prescriptions, Count: -5}); err != nil {
 		t.Fatal(err)
 	}
 	if r.Row.Done != 5 || r.Row.Left != 10 {
 		t.Fatalf("after working off: %+v", r.Row)
 	}
-	_, err = svc.Record(ctx, unit, backlog.Record{Incident: inc, Unit: "avd1", System: "cosmic", Kind: backlog.Prescriptions, Count: -11})
+	_, err = svc.Record(ctx, unit, backlog.Tally{Incident: inc, Unit: "avd1", System: "cosmic", Kind: backlog.Prescriptions, Count: -11})
 	if fe := fail.As(err); fe.Field != "count" {
 		t.Fatalf("working off 11 of 10: %v", err)
 	}
 	staff := env.Principal(auth.Staff)
-	if _, err := svc.Record(ctx, staff, backlog.Record{Incident: inc, Unit: fyrtest.Hospital, System: "lab", Kind: backlog.LabRequests, Count: 4}); err != nil {
+	if _, err := svc.Record(ctx, staff, backlog.Tally{Incident: inc, Unit: fyrtest.Hospital, System: "lab", Kind: backlog.LabRequests, Count: 4}); err != nil {
 		t.Fatalf("the staff on a unit's behalf: %v", err)
 	}
 	all, err := svc.Totals(staff, inc, incident.AsOf{})
@@ -100,7 +100,7 @@ func TestWhoMayRecordBacklogForWhichUnit(t *testing.T) {
 	env, inc, unit := setup(t)
 	ctx := context.Background()
 	rec := func(p auth.Principal, u string) error {
-		_, err := env.Svc.Backlog.Record(ctx, p, backlog.Record{Incident: inc, Unit: u, System: "cosmic", Kind: backlog.Orders, Count: 1})
+		_, err := env.Svc.Backlog.Record(ctx, p, backlog.Tally{Incident: inc, Unit: u, System: "cosmic", Kind: backlog.Orders, Count: 1})
 		return err
 	}
 	for _, c := range []struct {
@@ -138,21 +138,21 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	seq := env.Svc.Seq()
-	ok := backlog.Record{Incident: inc, Unit: "avd1", System: "cosmic", Kind: backlog.Prescriptions, Count: 1}
+	ok := backlog.Tally{Incident: inc, Unit: "avd1", System: "cosmic", Kind: backlog.Prescriptions, Count: 1}
 	for _, c := range []struct {
 		name  string
-		edit  func(*backlog.Record)
+		edit  func(*backlog.Tally)
 		field string
 	}{
-		{"unknown incident", func(r *backlog.Record) { r.Incident = "nope" }, "incident"},
-		{"closed incident", func(r *backlog.Record) { r.Incident = closed.ID }, "incident"},
-		{"unknown system", func(r *backlog.Record) { r.System = "nope" }, "system"},
-		{"infrastructure is not a system", func(r *backlog.Record) { r.System = "dns" }, "system"},
-		{"unknown kind", func(r *backlog.Record) { r.Kind = "fax" }, "kind"},
-		{"count zero", func(r *backlog.Record) { r.Count = 0 }, "count"},
-		{"count absurd", func(r *backlog.Record) { r.Count = 100001 }, "count"},
-		{"working off with nothing left", func(r *backlog.Record) { r.Count = -1 }, "count"},
-		{"in the future", func(r *backlog.Record) { r.OccurredAt = time.Now().Add(time.Hour) }, "occurred_at"},
+		{"unknown incident", func(r *backlog.Tally) { r.Incident = "nope" }, "incident"},
+		{"closed incident", func(r *backlog.Tally) { r.Incident = closed.ID }, "incident"},
+		{"unknown system", func(r *backlog.Tally) { r.System = "nope" }, "system"},
+		{"infrastructure is not a system", func(r *backlog.Tally) { r.System = "dns" }, "system"},
+		{"unknown kind", func(r *backlog.Tally) { r.Kind = "fax" }, "kind"},
+		{"count zero", func(r *backlog.Tally) { r.Count = 0 }, "count"},
+		{"count absurd", func(r *backlog.Tally) { r.Count = 100001 }, "count"},
+		{"working off with nothing left", func(r *backlog.Tally) { r.Count = -1 }, "count"},
+		{"in the future", func(r *backlog.Tally) { r.OccurredAt = time.Now().Add(time.Hour) }, "occurred_at"},
 	} {
 		r := ok
 		c.edit(&r)
@@ -161,7 +161,7 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 			t.Errorf("%s: %v, want a refusal naming %q", c.name, err, c.field)
 		}
 	}
-	if _, err := env.Svc.Backlog.Record(ctx, staff, backlog.Record{Incident: inc, Unit: "mars", System: "cosmic", Kind: backlog.Orders, Count: 1}); fail.As(err).Field != "unit" {
+	if _, err := env.Svc.Backlog.Record(ctx, staff, backlog.Tally{Incident: inc, Unit: "mars", System: "cosmic", Kind: backlog.Orders, Count: 1}); fail.As(err).Field != "unit" {
 		t.Errorf("unknown unit: %v", err)
 	}
 	if got := env.Svc.Seq(); got != seq {
@@ -175,13 +175,13 @@ func TestTheBacklogAsItStoodAndAsItWasKnown(t *testing.T) {
 	ctx := context.Background()
 	staff := env.Principal(auth.Staff)
 	start := clock.Now().Add(-3 * time.Hour)
-	if _, err := env.Svc.Backlog.Record(ctx, unit, backlog.Record{Incident: inc, Unit: "avd1", System: "cosmic", Kind: backlog.JournalNotes,
+	if _, err := env.Svc.Backlog.Record(ctx, unit, backlog.Tally{Incident: inc, Unit: "avd1", System: "cosmic", Kind: backlog.JournalNotes,
 		Count: 20, OccurredAt: start}); err != nil {
 		t.Fatal(err)
 	}
 	known := clock.Now()
 	clock.Add(time.Minute)
-	if _, err := env.Svc.Backlog.Record(ctx, unit, backlog.Record{Incident: inc, Unit: "avd1", System: "cosmic", Kind: backlog.JournalNotes,
+	if _, err := env.Svc.Backlog.Record(ctx, unit, backlog.Tally{Incident: inc, Unit: "avd1", System: "cosmic", Kind: backlog.JournalNotes,
 		Count: -8, OccurredAt: start.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ package pages
 import (
 	"fyr/internal/app"
 	authui "fyr/internal/auth/ui"
+	backlogui "fyr/internal/backlog/ui"
 	directoryui "fyr/internal/directory/ui"
 	situationui "fyr/internal/situation/ui"
 	"fyr/internal/web"
@@ -17,5 +18,6 @@ func Modules(a *app.App) []web.Module {
 		authui.New(a.Auth, a.Directory),
 		directoryui.New(a.Directory),
 		situationui.New(a.Situation, a.Incidents, a.Directory, a.Dispatch, a.Auth, a.Org),
+		backlogui.New(a.Backlog, a.Incidents, a.Directory),
 	}
 }

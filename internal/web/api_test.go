@@ -123,6 +123,7 @@ func routeCases() map[string]routeCase {
 	maps.Copy(cases, directoryRouteCases())
 	maps.Copy(cases, situationRouteCases())
 	maps.Copy(cases, userRouteCases())
+	maps.Copy(cases, backlogRouteCases())
 	return cases
 }
 

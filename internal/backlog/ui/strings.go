@@ -1,0 +1,45 @@
+package ui
+
+import "fyr/internal/web"
+
+func init() { web.AddMessages(messages) }
+
+var messages = map[string][2]string{
+	"backlog.title":                   {"Efterregistrering", "Re-entry backlog"},
+	"backlog.unit.title":              {"Att efterregistrera", "To re-enter"},
+	"backlog.intro":                   {"Det som gjorts för hand medan ett system var nere och ska föras in när det är tillbaka.", "Work done by hand while a system was down, to be entered when it is back."},
+	"backlog.noincident":              {"Ingen pågående händelse. Efterregistrering hör till en händelse.", "No active incident. A backlog belongs to an incident."},
+	"backlog.live":                    {"Uppdateras direkt", "Updates live"},
+	"backlog.left":                    {"Kvar", "Left"},
+	"backlog.of":                      {"av", "of"},
+	"backlog.done":                    {"klara", "done"},
+	"backlog.done.h":                  {"Klara", "Done"},
+	"backlog.added":                   {"Tillagt", "Added"},
+	"backlog.per.system":              {"Per system", "Per system"},
+	"backlog.per.unit":                {"Per enhet", "Per unit"},
+	"backlog.per.kind":                {"Per typ", "Per kind"},
+	"backlog.over.time":               {"Kvar över tid", "Left over time"},
+	"backlog.series.table":            {"Visa som tabell", "Show as a table"},
+	"backlog.system":                  {"System", "System"},
+	"backlog.unit":                    {"Enhet", "Unit"},
+	"backlog.kind":                    {"Typ", "Kind"},
+	"backlog.when":                    {"Tid", "Time"},
+	"backlog.count":                   {"Antal", "Number"},
+	"backlog.add":                     {"Lägg till", "Add"},
+	"backlog.workoff":                 {"Arbetat av", "Worked off"},
+	"backlog.new":                     {"Registrera nytt att efterregistrera", "Record new work to re-enter"},
+	"backlog.onbehalf":                {"Registrera för en enhet (t.ex. uppgift per telefon)", "Record for a unit (e.g. given by phone)"},
+	"backlog.onbehalf.note":           {"Du registrerar för enhetens räkning.", "You are recording on the unit's behalf."},
+	"backlog.open":                    {"Öppna", "Open"},
+	"backlog.saved.added":             {"Sparat", "Saved"},
+	"backlog.saved.off":               {"Sparat: arbetat av", "Saved: worked off"},
+	"backlog.empty.staff":             {"Ingen efterregistrering i den här händelsen än. Enheterna räknar sin på sidan Att efterregistrera; staben kan registrera för en enhet nedan.", "No backlog in this incident yet. Units count theirs on their To re-enter page; the staff can record for a unit below."},
+	"backlog.empty.unit":              {"Inget att efterregistrera än. När ni gör något för hand som ska in i ett system senare: välj system och typ nedan.", "Nothing to re-enter yet. When you do something by hand that must go into a system later: choose the system and kind below."},
+	"backlog.nosystems":               {"Kontinuitetsregistret har inga system än. Be administratören lägga in dem.", "The continuity registry has no systems yet. Ask the administrator to add them."},
+	"backlog.kind.prescriptions":      {"Läkemedelsordinationer", "Prescriptions"},
+	"backlog.kind.lab_requests":       {"Labbremisser", "Lab requests"},
+	"backlog.kind.journal_notes":      {"Journalanteckningar", "Journal notes"},
+	"backlog.kind.orders":             {"Beställningar", "Orders"},
+	"backlog.kind.discharge_messages": {"Utskrivningsmeddelanden", "Discharge messages"},
+	"backlog.kind.other":              {"Övrigt", "Other"},
+}
