@@ -263,3 +263,25 @@ func equal[T comparable](a, b []T) bool {
 	}
 	return true
 }
+
+func TestTheRollUpLine(t *testing.T) {
+	m := model()
+	id := func(s string) string {
+		return map[string]string{"avd1": "Avdelning 1", "cosmic": "Cosmic", "lab": "Labbsystemet"}[s]
+	}
+	if got := SummaryOf(m.Book.Totals("inc", "", incident.AsOf{}, id, id)).Swedish(); got != "" {
+		t.Fatalf("no backlog: %q", got)
+	}
+	must(t, m, t0, add("avd1", "cosmic", Prescriptions, 3, time.Time{}))
+	must(t, m, t0, add("avd1", "lab", LabRequests, 7, time.Time{}))
+	must(t, m, t0, WorkOff(add("avd1", "lab", LabRequests, 2, time.Time{})))
+	if got, want := SummaryOf(m.Book.Totals("inc", "", incident.AsOf{}, id, id)).Swedish(),
+		"Efterregistrering: 8 kvar av 10 (2 klara). Kvar per system: Labbsystemet 5, Cosmic 3."; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	must(t, m, t0, WorkOff(add("avd1", "lab", LabRequests, 5, time.Time{})))
+	must(t, m, t0, WorkOff(add("avd1", "cosmic", Prescriptions, 3, time.Time{})))
+	if got, want := SummaryOf(m.Book.Totals("inc", "", incident.AsOf{}, id, id)).Swedish(), "Efterregistrering: allt klart (10 poster införda)."; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}

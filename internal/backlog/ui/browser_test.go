@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -181,27 +183,33 @@ func TestBrowserAWardRecordsBacklogAndTheStaffSeeItLive(t *testing.T) {
 	u.do("choose system and kind", chromedp.SetValue(chromedp.ID("new-system"), "cosmic"), chromedp.SetValue(chromedp.ID("new-kind"), "prescriptions"))
 	u.submit("add the first", "#new-form button.ack")
 	u.do("the new row", chromedp.WaitVisible(chromedp.ID("row-cosmic-prescriptions")))
-	if got := u.text("saved"); !strings.Contains(got, "Sparat +1") || !strings.Contains(got, "Kvar 1") {
+	if got := u.text("saved"); !strings.Contains(got, "Sparat kl ") || !strings.Contains(got, ": +1. Kvar 1.") {
 		t.Fatalf("confirmation %q", got)
 	}
 	u.submit("+1", "#row-cosmic-prescriptions .plus-form button")
-	if got := u.text("saved"); !strings.Contains(got, "Sparat +1") || !strings.Contains(got, "Kvar 2") {
+	if got := u.text("saved"); !strings.Contains(got, ": +1. Kvar 2.") {
 		t.Fatalf("after +1: %q", got)
 	}
 	u.do("a number", chromedp.SetValue(chromedp.ID("row-cosmic-prescriptions-n"), "12"))
 	u.submit("add 12", `#row-cosmic-prescriptions .count-form button[value=add]`)
-	if got := u.text("saved"); !strings.Contains(got, "Sparat +12") || !strings.Contains(got, "Kvar 14") {
+	if got := u.text("saved"); !strings.Contains(got, ": +12. Kvar 14.") {
 		t.Fatalf("after +12: %q", got)
 	}
 	u.do("worked off", chromedp.SetValue(chromedp.ID("row-cosmic-prescriptions-n"), "5"))
 	u.submit("work off 5", `#row-cosmic-prescriptions .count-form button[value=off]`)
-	if got := u.text("saved"); !strings.Contains(got, "arbetat av 5") || !strings.Contains(got, "Kvar 9") {
+	if got := u.text("saved"); !strings.Contains(got, ": arbetat av 5. Kvar 9.") {
 		t.Fatalf("after working off 5: %q", got)
 	}
 	u.do("more than is left", chromedp.SetValue(chromedp.ID("row-cosmic-prescriptions-n"), "10"))
 	u.submit("work off 10", `#row-cosmic-prescriptions .count-form button[value=off]`)
-	if got := u.text("backlog-error"); !strings.Contains(got, "bara 9") {
+	if got := u.text("backlog-error"); !strings.Contains(got, "Fel i fältet antal") || !strings.Contains(got, "bara 9") {
 		t.Fatalf("refusal %q", got)
+	}
+	if n := eval[int](u, "where the refusal is", `document.querySelectorAll("#row-cosmic-prescriptions #backlog-error").length`); n != 1 {
+		t.Fatal("the refusal is not shown in the row whose form was sent")
+	}
+	if v := eval[string](u, "the new form", `document.getElementById("new-count").value`); v != "1" {
+		t.Errorf("the new line's form took the refused row's number: %q", v)
 	}
 	u.axe("the ward's page with a refusal")
 	u.noSideScroll("the ward's page", width)
@@ -219,6 +227,21 @@ func TestBrowserAWardRecordsBacklogAndTheStaffSeeItLive(t *testing.T) {
 		t.Fatal("the staff page reloaded instead of updating in place")
 	}
 	s.axe("the staff page")
+
+	// Reading works without JavaScript: the numbers are in the page.
+	n := newTab(t, br)
+	n.login(env.URL, "viewer", "/backlog", ".inbox a")
+	n.do("turn JavaScript off", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}), chromedp.Navigate(env.URL+staffPage), chromedp.WaitVisible(chromedp.ID("sys-cosmic-t")))
+	if got := n.text("sys-cosmic-t"); !strings.Contains(got, "Kvar 9") {
+		t.Errorf("without JavaScript the viewer reads %q", got)
+	}
+	n.do("the list of incidents", chromedp.Navigate(env.URL+"/backlog"), chromedp.WaitVisible(chromedp.CSS(".inbox a")))
+	if got := eval[string](n, "index", `document.querySelector(".inbox li").textContent`); !strings.Contains(got, "Cosmic nere") || !strings.Contains(got, "Kvar 9") {
+		t.Errorf("the backlog index: %q", got)
+	}
 	s.shot("staff")
 	s.do("staff on a phone", chromedp.EmulateViewport(width, 844, chromedp.EmulateMobile, chromedp.EmulateTouch), chromedp.Reload())
 	s.noSideScroll("the staff page", width)

@@ -5,12 +5,14 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyr/internal/auth"
 	"fyr/internal/backlog"
 	"fyr/internal/event"
 	"fyr/internal/fail"
 	"fyr/internal/incident"
+	"fyr/internal/tz"
 	"fyr/internal/web"
 )
 
@@ -150,7 +152,11 @@ type saved struct {
 	Key   string // system~kind
 	Count int    // signed: + added, - worked off
 	Abs   int
+	At    time.Time
 }
+
+// Clock is when it was saved, as the ward reads it: 14:02.
+func (s saved) Clock() string { return s.At.In(tz.Stockholm).Format("15:04") }
 
 // unitView is a unit's backlog page.
 type unitView struct {
@@ -166,11 +172,21 @@ type unitView struct {
 	Token    string
 	Saved    *saved
 	Error    *web.FormError
+	ErrorAt  string // the form the refusal is shown in: a row's id, "new", or "" (the top)
 	Form     url.Values
 	OnBehalf bool
 	Pick     []web.Option
 	AsOf     asOfView
 }
+
+// errorView is a refusal with the page's language, for the template.
+type errorView struct {
+	E *web.FormError
+	L web.Lang
+}
+
+// Err is the refusal to show in the form at.
+func (v unitView) Err(at string) errorView { return errorView{v.Error, v.Lang} }
 
 type rowView struct {
 	backlog.Row
@@ -203,10 +219,10 @@ func (m *Module) renderUnit(w http.ResponseWriter, r *http.Request, p auth.Princ
 		return err
 	}
 	l := web.LangOf(r)
-	v := unitView{Incident: inc, Unit: unit, Kinds: backlog.Kinds, Token: event.NewID(), Error: ferr, Form: form,
+	v := unitView{Incident: inc, Unit: unit, Kinds: backlog.Kinds, Token: event.NewID(), Error: ferr, Form: url.Values{},
 		OnBehalf: p.Role != auth.Unit, AsOf: asOfOf(q.AsOf, r)}
-	if v.Form == nil {
-		v.Form = url.Values{}
+	if ferr != nil { // shown in the form that was sent, with what was typed
+		v.ErrorAt, v.Form = form.Get("form"), form
 	}
 	if p.Role == auth.Unit {
 		v.Unit = p.Unit
@@ -229,6 +245,7 @@ func (m *Module) renderUnit(w http.ResponseWriter, r *http.Request, p auth.Princ
 	if s := r.URL.Query().Get("saved"); s != "" {
 		if n, err := strconv.Atoi(r.URL.Query().Get("n")); err == nil && n != 0 {
 			v.Saved = &saved{Key: s, Count: n, Abs: max(n, -n)}
+			v.Saved.At, _ = time.Parse(time.RFC3339, r.URL.Query().Get("when"))
 		}
 	}
 	for _, row := range v.T.Rows {
@@ -276,7 +293,7 @@ func (m *Module) submit(w http.ResponseWriter, r *http.Request, p auth.Principal
 		}
 		return m.renderUnit(w, r, p, unit, ferr, f)
 	}
-	q := url.Values{"saved": {rowKey(c.System, c.Kind)}, "n": {strconv.Itoa(signed)}}
+	q := url.Values{"saved": {rowKey(c.System, c.Kind)}, "n": {strconv.Itoa(signed)}, "when": {m.sh.Now().UTC().Format(time.RFC3339)}}
 	if p.Role != auth.Unit {
 		q.Set("unit", unit)
 	}
