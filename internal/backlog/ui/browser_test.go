@@ -162,6 +162,7 @@ func (b *tab) shot(name string) {
 
 func TestBrowserAWardRecordsBacklogAndTheStaffSeeItLive(t *testing.T) {
 	env, inc := start(t)
+	opened := time.Now()
 	br := browser(t)
 	staffPage := "/incidents/" + string(inc) + "/backlog"
 
@@ -237,6 +238,12 @@ func TestBrowserAWardRecordsBacklogAndTheStaffSeeItLive(t *testing.T) {
 	}), chromedp.Navigate(env.URL+staffPage), chromedp.WaitVisible(chromedp.ID("sys-cosmic-t")))
 	if got := n.text("sys-cosmic-t"); !strings.Contains(got, "Kvar 9") {
 		t.Errorf("without JavaScript the viewer reads %q", got)
+	}
+	// As it stood before the ward recorded anything: empty, and not live.
+	n.do("the page as it stood", chromedp.Navigate(env.URL+staffPage+"?at="+url.QueryEscape(opened.Format(time.RFC3339Nano))),
+		chromedp.WaitVisible(chromedp.ID("backlog-empty")), chromedp.WaitVisible(chromedp.CSS("p.asof")))
+	if c := eval[int](n, "live marker", `document.querySelectorAll("#live-state").length`); c != 0 {
+		t.Error("a view of the past says it is live")
 	}
 	n.do("the list of incidents", chromedp.Navigate(env.URL+"/backlog"), chromedp.WaitVisible(chromedp.CSS(".inbox a")))
 	if got := eval[string](n, "index", `document.querySelector(".inbox li").textContent`); !strings.Contains(got, "Cosmic nere") || !strings.Contains(got, "Kvar 9") {
