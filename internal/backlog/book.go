@@ -16,9 +16,17 @@ import (
 // readers are HTTP handlers on other goroutines: every method takes the
 // lock.
 type Book struct {
-	mu     sync.RWMutex
-	byInc  map[incident.ID][]entry
+	mu    sync.RWMutex
+	byInc map[incident.ID][]entry
+	// lines holds each line's changes too, so that the check of a
+	// work-off (inside the one appender) reads only its own line.
+	lines  map[lineKey][]entry
 	tokens map[tokenKey]bool
+}
+
+type lineKey struct {
+	incident incident.ID
+	key
 }
 
 // entry is one change as the book keeps it: Delta > 0 added, < 0 worked off.
@@ -43,7 +51,7 @@ type tokenKey struct {
 
 // NewBook returns an empty book.
 func NewBook() *Book {
-	return &Book{byInc: map[incident.ID][]entry{}, tokens: map[tokenKey]bool{}}
+	return &Book{byInc: map[incident.ID][]entry{}, lines: map[lineKey][]entry{}, tokens: map[tokenKey]bool{}}
 }
 
 // Apply folds one event; events of other capabilities are ignored.
@@ -65,8 +73,10 @@ func (b *Book) Apply(e event.Envelope) error {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.byInc[c.Incident] = append(b.byInc[c.Incident], entry{key: key{c.Unit, c.System, c.Kind}, delta: sign * c.Count,
-		occurred: e.OccurredAt, recorded: e.RecordedAt})
+	en := entry{key: key{c.Unit, c.System, c.Kind}, delta: sign * c.Count, occurred: e.OccurredAt, recorded: e.RecordedAt}
+	b.byInc[c.Incident] = append(b.byInc[c.Incident], en)
+	lk := lineKey{c.Incident, en.key}
+	b.lines[lk] = append(b.lines[lk], en)
 	if c.Token != "" {
 		b.tokens[tokenKey{e.Actor, c.Incident, c.Token}] = true
 	}
@@ -88,12 +98,7 @@ func (b *Book) seen(actor string, id incident.ID, token string) bool {
 // zero (a late-recorded work-off must fit every later moment too).
 func (b *Book) leftFrom(id incident.ID, k key, t time.Time) int {
 	b.mu.RLock()
-	var es []entry
-	for _, e := range b.byInc[id] {
-		if e.key == k {
-			es = append(es, e)
-		}
-	}
+	es := slices.Clone(b.lines[lineKey{id, k}])
 	b.mu.RUnlock()
 	slices.SortStableFunc(es, func(a, c entry) int { return a.occurred.Compare(c.occurred) })
 	left, i := 0, 0
@@ -197,26 +202,26 @@ func sortedLines(m map[string]*Line) []Line {
 }
 
 // series is what was left of each system after each moment a change
-// happened, in the order of systems.
+// happened, in the order of systems: one pass over the changes by time.
 func series(es []entry, systems []Line) []Series {
 	es = slices.Clone(es)
 	slices.SortStableFunc(es, func(a, c entry) int { return a.occurred.Compare(c.occurred) })
-	out := make([]Series, 0, len(systems))
-	for _, sys := range systems {
-		s := Series{System: sys.ID, Name: sys.Name, Points: []Point{}}
-		left := 0
-		for _, e := range es {
-			if e.key.system != sys.ID {
-				continue
-			}
-			left += e.delta
-			if n := len(s.Points); n > 0 && s.Points[n-1].At.Equal(e.occurred) {
-				s.Points[n-1].Left = left
-				continue
-			}
-			s.Points = append(s.Points, Point{At: e.occurred.UTC(), Left: left})
+	out := make([]Series, len(systems))
+	index := make(map[string]int, len(systems))
+	for i, sys := range systems {
+		out[i] = Series{System: sys.ID, Name: sys.Name, Points: []Point{}}
+		index[sys.ID] = i
+	}
+	left := make([]int, len(systems))
+	for _, e := range es {
+		i := index[e.key.system]
+		left[i] += e.delta
+		pts := out[i].Points
+		if n := len(pts); n > 0 && pts[n-1].At.Equal(e.occurred) { // the same moment: one point
+			pts[n-1].Left = left[i]
+			continue
 		}
-		out = append(out, s)
+		out[i].Points = append(pts, Point{At: e.occurred.UTC(), Left: left[i]})
 	}
 	return out
 }
