@@ -196,6 +196,7 @@ func TestBrowserAWardRecordsBacklogAndTheStaffSeeItLive(t *testing.T) {
 	if got := u.text("saved"); !strings.Contains(got, ": +12. Kvar 14.") {
 		t.Fatalf("after +12: %q", got)
 	}
+	u.shot("unit-saved")
 	u.do("worked off", chromedp.SetValue(chromedp.ID("row-cosmic-prescriptions-n"), "5"))
 	u.submit("work off 5", `#row-cosmic-prescriptions .count-form button[value=off]`)
 	if got := u.text("saved"); !strings.Contains(got, ": arbetat av 5. Kvar 9.") {
