@@ -68,7 +68,7 @@ func decide(m WriteModel, c Add, typ string, by event.Actor, now time.Time) ([]e
 	if err != nil {
 		return nil, err
 	}
-	if err := fail.Text("note", c.Note, MaxNote, false); err != nil {
+	if err := fail.First(fail.Text("note", c.Note, MaxNote, false), fail.Text("token", c.Token, 200, false)); err != nil {
 		return nil, err
 	}
 	if typ == TypeWorkedOff {

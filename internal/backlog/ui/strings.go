@@ -42,6 +42,7 @@ var messages = map[string][2]string{
 	"backlog.field.occurred_at":       {"tidpunkt", "time"},
 	"backlog.field.note":              {"anteckning", "note"},
 	"backlog.field.form":              {"formulär", "form"},
+	"backlog.field.token":             {"formulärets engångskod", "the form's one-time code"},
 	"backlog.empty.staff":             {"Ingen efterregistrering i den här händelsen än. Enheterna räknar sin på sidan Att efterregistrera; staben kan registrera för en enhet nedan.", "No backlog in this incident yet. Units count theirs on their To re-enter page; the staff can record for a unit below."},
 	"backlog.empty.unit":              {"Inget att efterregistrera än. När ni gör något för hand som ska in i ett system senare: välj system och typ nedan.", "Nothing to re-enter yet. When you do something by hand that must go into a system later: choose the system and kind below."},
 	"backlog.nosystems":               {"Kontinuitetsregistret har inga system än. Be administratören lägga in dem.", "The continuity registry has no systems yet. Ask the administrator to add them."},

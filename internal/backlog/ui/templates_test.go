@@ -27,7 +27,7 @@ func TestEveryBacklogKeyIsTranslated(t *testing.T) {
 	for _, k := range backlog.Kinds {
 		keys = append(keys, "backlog.kind."+string(k))
 	}
-	for _, f := range []string{"incident", "unit", "system", "kind", "count", "occurred_at", "note", "form"} {
+	for _, f := range []string{"incident", "unit", "system", "kind", "count", "occurred_at", "note", "form", "token"} {
 		keys = append(keys, "backlog.field."+f)
 	}
 	for _, k := range keys {
