@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyr/internal/auth"
+	"fyr/internal/backlog"
 	"fyr/internal/continuity"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
@@ -28,12 +29,14 @@ type Facts struct {
 	Dispatches *dispatch.Book
 	Situation  *situation.Book
 	Registry   *continuity.Registry
+	Backlog    *backlog.Book
 }
 
 // NewFacts returns an empty write model.
 func NewFacts() *Facts {
 	return &Facts{Incidents: incident.NewFacts(), Units: directory.New(), Users: auth.NewUsers(), Dispatches: dispatch.NewBook(),
-		Situation: situation.NewBook(), Registry: continuity.NewRegistry()}
+		Situation: situation.NewBook(), Registry: continuity.NewRegistry(),
+		Backlog: backlog.NewBook()}
 }
 
 // Apply folds an event into every capability's write model.
@@ -41,7 +44,7 @@ func (f *Facts) Apply(e event.Envelope) error { return decodeThen(e, f.ApplyDeco
 
 // ApplyDecoded folds an event whose incident payload is already decoded.
 func (f *Facts) ApplyDecoded(e event.Envelope, inc any) error {
-	return fold(e, inc, f.Incidents, f.Units, f.Users, f.Dispatches, f.Situation, f.Registry)
+	return fold(e, inc, f.Incidents, f.Units, f.Users, f.Dispatches, f.Situation, f.Registry, f.Backlog)
 }
 
 // decodeThen decodes an event's incident payload once, for apply.
@@ -75,12 +78,14 @@ type Projection struct {
 	dispatches *dispatch.Book       // the dispatch service's and engine's, private to them
 	situation  *situation.Book      // read through App.Situation only
 	registry   *continuity.Registry // read through App.Continuity only
+	backlog    *backlog.Book        // read through App.Backlog only
 }
 
 // NewProjection returns an empty read model.
 func NewProjection() *Projection {
 	return &Projection{Incidents: incident.NewView(), Units: directory.New(), Users: auth.NewUsers(),
-		dispatches: dispatch.NewBook(), situation: situation.NewBook(), registry: continuity.NewRegistry()}
+		dispatches: dispatch.NewBook(), situation: situation.NewBook(), registry: continuity.NewRegistry(),
+		backlog: backlog.NewBook()}
 }
 
 // Apply folds one event from the log.
@@ -88,7 +93,7 @@ func (p *Projection) Apply(e event.Envelope) error { return decodeThen(e, p.Appl
 
 // ApplyDecoded folds an event whose incident payload is already decoded.
 func (p *Projection) ApplyDecoded(e event.Envelope, inc any) error {
-	return fold(e, inc, p.Incidents, p.Units, p.Users, p.dispatches, p.situation, p.registry)
+	return fold(e, inc, p.Incidents, p.Units, p.Users, p.dispatches, p.situation, p.registry, p.backlog)
 }
 
 // Config configures a Service.
@@ -118,6 +123,8 @@ type App struct {
 	Situation *situation.Service
 	// Continuity is the continuity registry and its impact analysis.
 	Continuity *continuity.Service
+	// Backlog is the re-entry backlog (efterregistrering).
+	Backlog *backlog.Service
 
 	P *Projection
 
@@ -185,6 +192,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	s.Continuity = continuity.NewService(kernel.View(s.k, func(f *Facts) continuity.WriteModel {
 		return continuity.WriteModel{Registry: f.Registry, Units: unitsOf{f.Units}, Journal: journalOf{f}}
 	}), s.P.registry, unitsOf{s.P.Units}, s.P.Incidents, st.MaxPayload(), cfg.Logger)
+	s.Backlog = backlog.NewService(kernel.View(s.k, backlogModel), backlog.ReadModel{Book: s.P.backlog,
+		Incidents: s.P.Incidents, Units: unitNames{s.P.Units}, Systems: systemsOf{s.P.registry}}, cfg.Logger)
 	return s, nil
 }
 

@@ -5,6 +5,7 @@ package pages
 import (
 	"fyr/internal/app"
 	authui "fyr/internal/auth/ui"
+	backlogui "fyr/internal/backlog/ui"
 	continuityui "fyr/internal/continuity/ui"
 	directoryui "fyr/internal/directory/ui"
 	dispatchui "fyr/internal/dispatch/ui"
@@ -23,5 +24,6 @@ func Modules(a *app.App) []web.Module {
 		dispatchui.New(a.Dispatch, a.Incidents, a.Directory, a.Situation),
 		situationui.New(a.Situation, a.Incidents, a.Directory, a.Dispatch, a.Auth, a.Org),
 		continuityui.New(a.Continuity),
+		backlogui.New(a.Backlog, a.Incidents, a.Directory),
 	}
 }

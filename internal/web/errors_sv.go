@@ -320,4 +320,17 @@ var errorsSV = map[string]string{
 	"unknown component or unit %q":                                                                            "okänd komponent eller enhet %q",
 	"must be components or dependencies":                                                                      "måste vara components eller dependencies",
 	"%q is not a status: down, degraded or up":                                                                "%q är ingen status: down, degraded eller up",
+
+	// The re-entry backlog (internal/backlog).
+	"%q is not a kind: prescriptions, lab_requests, journal_notes, orders, discharge_messages or other": "%q är ingen typ: prescriptions, lab_requests, journal_notes, orders, discharge_messages eller other",
+	"an account for unit %q may not read the backlog of unit %q":                                        "ett konto för enheten %q får inte läsa efterregistreringen för enheten %q",
+	"an account for unit %q may not record backlog for unit %q":                                         "ett konto för enheten %q får inte registrera efterregistrering för enheten %q",
+	"is %d: at most %d at a time":                                                                       "är %d: högst %d åt gången",
+	"is %d: it must be at least 1":                                                                      "är %d: det måste vara minst 1",
+	"is 0: a positive count adds to the backlog, a negative one works it off":                           "är 0: ett positivt antal lägger till, ett negativt arbetar av",
+	"is required: the id of a system in the continuity registry":                                        "måste anges: id för ett system i kontinuitetsregistret",
+	"the account answers for no unit":                                                                   "kontot svarar inte för någon enhet",
+	"the role %q may not record backlog":                                                                "rollen %q får inte registrera efterregistrering",
+	"unknown system %q: the id of a component of kind system in the continuity registry":                "okänt system %q: ange id för en komponent av typen system i kontinuitetsregistret",
+	"works off %d, but only %d is left to re-enter (of that unit, system and kind, then and after)":     "arbetar av %d, men bara %d återstår att efterregistrera (för den enheten, det systemet och den typen, då och senare)",
 }
