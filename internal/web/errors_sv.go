@@ -320,4 +320,8 @@ var errorsSV = map[string]string{
 	"unknown component or unit %q":                                                                            "okänd komponent eller enhet %q",
 	"must be components or dependencies":                                                                      "måste vara components eller dependencies",
 	"%q is not a status: down, degraded or up":                                                                "%q är ingen status: down, degraded eller up",
+	// The continuity registry's pages (internal/continuity/ui).
+	"%q is taken by another component":  "%q används redan av en annan komponent",
+	"no component %q in the registry":   "ingen komponent %q i registret",
+	"paste or choose at least one file": "klistra in eller välj minst en fil",
 }
