@@ -249,6 +249,9 @@ func (m *Module) whatIfPage(w http.ResponseWriter, r *http.Request, p auth.Princ
 			pg.Hidden = append(pg.Hidden, c.ID)
 		}
 	}
+	if len(pg.Chosen) == 0 && q.Get("go") != "" {
+		pg.Error = web.T(lang, "crp.whatif.none")
+	}
 	if len(pg.Chosen) > 0 {
 		rep, err := m.svc.WhatIf(p, pg.Chosen)
 		if err != nil {

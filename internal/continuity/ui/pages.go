@@ -188,6 +188,9 @@ func componentOf(r *http.Request, id string) continuity.Component {
 }
 
 func (m *Module) addComponentSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	if err := m.svc.MayManage(p); err != nil {
+		return err
+	}
 	c := componentOf(r, "")
 	if _, ok, err := m.svc.Component(p, strings.TrimSpace(c.ID)); err != nil {
 		return err

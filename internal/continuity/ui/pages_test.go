@@ -206,6 +206,8 @@ func TestWhatIfPage(t *testing.T) {
 		!bytes.Contains(svg, []byte("FUNGERAR INTE")) || !bytes.Contains(svg, []byte("Faxa remisser")) {
 		t.Errorf("svg: %d %s %.300s", resp.StatusCode, resp.Header.Get("Content-Type"), svg)
 	}
+	_, _, html = page(t, env, viewer, "GET", "/registry/whatif?q=&go=1", nil)
+	mustContain(t, "nothing chosen", html, `id="ct-whatif-error"`, "Välj minst en komponent.")
 	code, _, html = page(t, env, viewer, "GET", "/registry/whatif?down=nope", nil)
 	if code != 400 || !strings.Contains(html, `id="ct-whatif-error"`) {
 		t.Errorf("unknown component: %d", code)
@@ -281,4 +283,85 @@ func TestIncidentContinuityPage(t *testing.T) {
 	}
 	_, _, html = page(t, env, viewer, "GET", "/registry", nil)
 	mustContain(t, "registry", html, "nere</strong> i <a href=\"/incidents/"+id+"/continuity\">IT-avbrott</a>")
+}
+
+// In English: the same impact with English words, no Swedish heading, the
+// drawing's words too.
+func TestWhatIfPageInEnglish(t *testing.T) {
+	t.Parallel()
+	env, _ := kronoberg(t)
+	viewer := env.Token(auth.Viewer)
+	get := func(path string) string {
+		t.Helper()
+		req, _ := http.NewRequest("GET", env.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+viewer)
+		req.AddCookie(&http.Cookie{Name: "lang", Value: "en"})
+		code, _, body := send(t, req)
+		if code != 200 {
+			t.Fatalf("%s: %d", path, code)
+		}
+		return body
+	}
+	html := get("/registry/whatif?down=dns")
+	mustContain(t, "what-if in English", html, "Avdelning 1 → uses Läkemedelsordination → runs on Cosmic → needs DNS <strong class=\"ct-down\">[down]</strong>",
+		"✗ Faxa remisser: will not work</strong> – broken by DNS", "Backup routines needed")
+	for _, sv := range []string{"Reservrutiner", "Konsekvenser", "fungerar", "behöver", "nere"} {
+		if strings.Contains(html, sv) {
+			t.Errorf("Swedish %q on the English page", sv)
+		}
+	}
+	svg := get("/registry/whatif.svg?down=dns")
+	if !strings.Contains(svg, "WILL NOT WORK") || strings.Contains(svg, "FUNGERAR INTE") {
+		t.Errorf("the drawing is not in English: %.400s", svg)
+	}
+}
+
+// Every page for every role: reading takes auth.ReadIncidents, keeping the
+// registry auth.ManageRegistry, recording a status auth.WriteIncidents; a
+// refused write changes nothing; without a login a page sends to the login.
+func TestPagesAccess(t *testing.T) {
+	t.Parallel()
+	env, _ := kronoberg(t)
+	id := openIncident(t, env, env.Token(auth.Staff))
+	inc := "/incidents/" + id + "/continuity"
+	gets := []string{"/registry", "/registry?kind=system", "/registry/components/cosmic", "/registry/import", "/registry/whatif",
+		"/registry/whatif?down=dns", "/registry/whatif.svg?down=dns", "/registry/continuity.css", inc, inc + ".svg"}
+	posts := []struct {
+		path   string
+		action auth.Action
+		form   url.Values
+	}{
+		{"/registry/components", auth.ManageRegistry, url.Values{"id": {"x1"}, "name": {"X"}, "kind": {"system"}}},
+		{"/registry/components/cosmic", auth.ManageRegistry, url.Values{"name": {"Cosmic 2"}, "kind": {"system"}}},
+		{"/registry/components/cosmic/dependencies", auth.ManageRegistry, url.Values{"to": {"network"}, "type": {"needs"}}},
+		{"/registry/components/cosmic/routines", auth.ManageRegistry, url.Values{"rid": {"r1"}, "title": {"R"}, "steps": {"Ett"}}},
+		{"/registry/import", auth.ManageRegistry, url.Values{"components": {"id,kind,name\nx2,system,X2"}}},
+		{inc, auth.WriteIncidents, url.Values{"component": {"pacs"}, "status": {"degraded"}}},
+	}
+	for _, role := range auth.Roles {
+		token := env.Token(role)
+		for _, path := range gets {
+			want := 200
+			if !auth.Can(role, auth.ReadIncidents) {
+				want = 403
+			}
+			if code, _, _ := page(t, env, token, "GET", path, nil); code != want {
+				t.Errorf("%s GET %s: %d, want %d", role, path, code, want)
+			}
+		}
+		for _, p := range posts {
+			seq := env.Svc.Seq()
+			code, _, _ := page(t, env, token, "POST", p.path, p.form)
+			switch {
+			case !auth.Can(role, p.action) && (code != 403 || env.Svc.Seq() != seq):
+				t.Errorf("%s POST %s: %d (seq %d → %d), want 403 and nothing written", role, p.path, code, seq, env.Svc.Seq())
+			case auth.Can(role, p.action) && code != 303 && code != 200:
+				t.Errorf("%s POST %s: %d, want it done", role, p.path, code)
+			}
+		}
+	}
+	req, _ := http.NewRequest("GET", env.URL+"/registry", nil)
+	if code, loc, _ := send(t, req); code != 303 || !strings.HasPrefix(loc, "/login") {
+		t.Errorf("without a login: %d %s", code, loc)
+	}
 }
