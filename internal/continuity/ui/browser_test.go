@@ -197,6 +197,9 @@ func TestBrowserContinuityLive(t *testing.T) {
 	if !strings.Contains(broken, "Faxa remisser: fungerar inte") || !strings.Contains(broken, "Faxa remisser → behöver Fax → behöver Internt nät → behöver DNS") {
 		t.Errorf("broken routine: %q", broken)
 	}
+	if head := get(watcher, "the announced headline", chromedp.Text(chromedp.ID("ct-headline"))); !strings.Contains(head, "1 reservrutiner fungerar inte") {
+		t.Errorf("the live region says %q", head)
+	}
 	loc := get(watcher, "still the same page", chromedp.Location())
 	if !strings.HasSuffix(loc, path) {
 		t.Errorf("the watcher's page moved to %s", loc)
