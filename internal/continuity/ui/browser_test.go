@@ -197,7 +197,7 @@ func TestBrowserContinuityLive(t *testing.T) {
 	if !strings.Contains(broken, "Faxa remisser: fungerar inte") || !strings.Contains(broken, "Faxa remisser → behöver Fax → behöver Internt nät → behöver DNS") {
 		t.Errorf("broken routine: %q", broken)
 	}
-	if head := get(watcher, "the announced headline", chromedp.Text(chromedp.ID("ct-headline"))); !strings.Contains(head, "1 reservrutiner fungerar inte") {
+	if head := get(watcher, "the announced headline", chromedp.Text(chromedp.ID("ct-headline"))); !strings.Contains(head, "reservrutiner som inte fungerar: 1") {
 		t.Errorf("the live region says %q", head)
 	}
 	loc := get(watcher, "still the same page", chromedp.Location())

@@ -83,7 +83,7 @@ func TestRegistryPage(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("registry: %d\n%s", code, html)
 	}
-	mustContain(t, "registry", html, `href="tel:0101234567"`, "8 komponenter: 1 nere, 1 störda", `data-live="situation"`, `data-incident="`+id+`"`)
+	mustContain(t, "registry", html, `href="tel:0101234567"`, "Komponenter: 8. I öppna händelser nere: 1, störda: 1.", `data-live="situation"`, `data-incident="`+id+`"`)
 	pacs, fax, dns := strings.Index(html, `id="c-pacs"`), strings.Index(html, `id="c-fax"`), strings.Index(html, `id="c-dns"`)
 	if pacs < 0 || fax < pacs || dns < fax {
 		t.Errorf("not worst first: pacs %d, fax %d, dns %d", pacs, fax, dns)
@@ -190,7 +190,7 @@ func TestWhatIfPage(t *testing.T) {
 		"Avdelning 1</strong> <span class=\"meta\">nere</span><br><span class=\"ct-path\">Avdelning 1 → använder Läkemedelsordination → körs på Cosmic → behöver DNS <strong class=\"ct-down\">[nere]</strong>",
 		"✗ Faxa remisser: fungerar inte</strong> – bryts av DNS",
 		"Faxa remisser → behöver Fax → behöver Internt nät → behöver DNS",
-		"✓ Pappersjournal: fungerar", "Testsjukhuset <span class=\"meta\">1 nere, 0 störda", `<img src="/registry/whatif.svg?down=dns"`)
+		"✓ Pappersjournal: fungerar", "Testsjukhuset <span class=\"meta\">nere: 1, störda: 0", `<img src="/registry/whatif.svg?down=dns"`)
 	if env.Svc.Seq() != seq {
 		t.Error("a what-if wrote to the log")
 	}
