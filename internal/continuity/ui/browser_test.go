@@ -209,6 +209,7 @@ func TestBrowserContinuityLive(t *testing.T) {
 
 	// The drawing, scrolled sideways in its box at natural size.
 	watcher.do("drawing", chromedp.WaitVisible(chromedp.CSS(".ct-graph img")))
+	eval[chromedp.Void](watcher, "scroll to the drawing (it loads lazily)", `document.querySelector(".ct-graph img").scrollIntoView()`)
 	get(watcher, "drawing loaded", chromedp.Poll[bool](`(() => { const i = document.querySelector(".ct-graph img"); return i.complete && i.naturalWidth > 0 })()`))
 	wide := eval[bool](watcher, "scroll box", `(() => { const b = document.querySelector(".ct-graph"); return b.scrollWidth > b.clientWidth && document.documentElement.scrollWidth <= 390 })()`)
 	if !wide {

@@ -42,6 +42,7 @@ type itemView struct {
 type pathView struct {
 	Lang  web.Lang
 	Steps []stepView
+	Lead  bool // the first step says how the item before it (not shown) depends on it
 }
 
 type stepView struct {
@@ -53,7 +54,16 @@ type stepView struct {
 type hospitalView struct {
 	Name           string
 	Down, Degraded int
-	Units          []itemView
+	Groups         []unitGroup
+}
+
+// unitGroup is the units of a hospital affected the same way: the same
+// status and the same path from what they use on (a ward's path differs
+// from its neighbour's only by its own name), named once.
+type unitGroup struct {
+	Names  []string
+	Status continuity.Status
+	Path   pathView // from what the units use, its first step with the word for "uses"
 }
 
 type routineView struct {
@@ -100,12 +110,24 @@ func (m *Module) view(lang web.Lang, rep continuity.Report, svgURL string) impac
 		byName[h.Hospital] = len(v.Hospitals)
 		v.Hospitals = append(v.Hospitals, hospitalView{Name: name, Down: h.Down, Degraded: h.Degraded})
 	}
+	groups := map[string]int{} // hospital, status and path tail → index in its hospital's groups
 	for _, u := range rep.Units {
 		i, ok := byName[u.Hospital]
 		if !ok {
 			continue
 		}
-		v.Hospitals[i].Units = append(v.Hospitals[i].Units, itemView{ID: u.ID, Name: u.Name, Status: u.Status, Path: path(u.Path)})
+		key := u.Hospital + "\x00" + string(u.Status) + "\x00" + strings.Join(u.Path[min(1, len(u.Path)):], "\x00")
+		if j, ok := groups[key]; ok {
+			g := &v.Hospitals[i].Groups[j]
+			g.Names = append(g.Names, u.Name)
+			continue
+		}
+		pv := path(u.Path)
+		if len(pv.Steps) > 1 {
+			pv.Steps, pv.Lead = pv.Steps[1:], true
+		}
+		groups[key] = len(v.Hospitals[i].Groups)
+		v.Hospitals[i].Groups = append(v.Hospitals[i].Groups, unitGroup{Names: []string{u.Name}, Status: u.Status, Path: pv})
 	}
 	for _, rt := range rep.Routines {
 		rv := routineView{ID: rt.ID, Title: rt.Title, Works: rt.Works, BrokenBy: names[rt.BrokenBy], AtRisk: names[rt.AtRisk], Path: path(rt.Path)}

@@ -187,7 +187,7 @@ func TestWhatIfPage(t *testing.T) {
 		t.Fatalf("what-if: %d", code)
 	}
 	mustContain(t, "what-if", html,
-		"Avdelning 1</strong> <span class=\"meta\">nere</span><br><span class=\"ct-path\">Avdelning 1 → använder Läkemedelsordination → körs på Cosmic → behöver DNS <strong class=\"ct-down\">[nere]</strong>",
+		"Avdelning 1</strong> <span class=\"meta\">nere</span><br><span class=\"ct-path\">→ använder Läkemedelsordination → körs på Cosmic → behöver DNS <strong class=\"ct-down\">[nere]</strong>",
 		"✗ Faxa remisser: fungerar inte</strong> – bryts av DNS",
 		"Faxa remisser → behöver Fax → behöver Internt nät → behöver DNS",
 		"✓ Pappersjournal: fungerar", "Testsjukhuset <span class=\"meta\">nere: 1, störda: 0", `<img src="/registry/whatif.svg?down=dns"`)
@@ -303,7 +303,7 @@ func TestWhatIfPageInEnglish(t *testing.T) {
 		return body
 	}
 	html := get("/registry/whatif?down=dns")
-	mustContain(t, "what-if in English", html, "Avdelning 1 → uses Läkemedelsordination → runs on Cosmic → needs DNS <strong class=\"ct-down\">[down]</strong>",
+	mustContain(t, "what-if in English", html, "Avdelning 1</strong> <span class=\"meta\">down</span><br><span class=\"ct-path\">→ uses Läkemedelsordination → runs on Cosmic → needs DNS <strong class=\"ct-down\">[down]</strong>",
 		"✗ Faxa remisser: will not work</strong> – broken by DNS", "Backup routines needed")
 	for _, sv := range []string{"Reservrutiner", "Konsekvenser", "fungerar", "behöver", "nere"} {
 		if strings.Contains(html, sv) {
