@@ -333,4 +333,8 @@ var errorsSV = map[string]string{
 	"the role %q may not record backlog":                                                                "rollen %q får inte registrera efterregistrering",
 	"unknown system %q: the id of a component of kind system in the continuity registry":                "okänt system %q: ange id för en komponent av typen system i kontinuitetsregistret",
 	"works off %d, but only %d is left to re-enter (of that unit, system and kind, then and after)":     "arbetar av %d, men bara %d återstår att efterregistrera (för den enheten, det systemet och den typen, då och senare)",
+	// The continuity registry's pages (internal/continuity/ui).
+	"%q is taken by another component":  "%q används redan av en annan komponent",
+	"no component %q in the registry":   "ingen komponent %q i registret",
+	"paste or choose at least one file": "klistra in eller välj minst en fil",
 }

@@ -1,6 +1,8 @@
-// Package continuityui is the continuity registry's API: components,
-// dependencies, routines, the CSV import and export, and the what-if
-// impact. Every route is authorised by the shell and again in the service.
+// Package continuityui is the continuity registry's API and pages:
+// components, dependencies, routines, the CSV import and export, the
+// what-if impact, and an incident's statuses and impact (pages.go,
+// impactpages.go). Every route is authorised by the shell and again in the
+// service.
 package continuityui
 
 import (
@@ -40,6 +42,7 @@ func (m *Module) Mount(sh *web.Server) {
 	for _, rt := range m.apiRoutes() {
 		sh.HandleAPI(rt)
 	}
+	m.pageRoutes()
 }
 
 func init() {
