@@ -73,3 +73,20 @@ func (s *Server) audienceView(lang Lang, f url.Values) audienceView {
 	}
 	return v
 }
+
+// The words of an audience (who a dispatch or a round goes to), shared by
+// the pages of dispatches, rounds and pictures that show AudienceView.
+func init() {
+	addMessages(map[string][2]string{
+		"dispatch.all":         {"Alla enheter", "All units"},
+		"dispatch.coverage":    {"Kvitterat", "Acknowledged"},
+		"dispatch.functions":   {"Enheter där någon har funktionen", "Units where someone holds the function"},
+		"dispatch.of":          {"av", "of"},
+		"dispatch.subtrees":    {"Sjukhus med alla underliggande enheter", "Hospitals with every unit below them"},
+		"dispatch.types":       {"Alla enheter av typen", "Every unit of the type"},
+		"dispatch.units":       {"Enskilda enheter", "Named units"},
+		"dispatch.units.count": {"enheter", "units"},
+		"dispatch.audience":    {"Mottagare", "Audience"},
+		"dispatch.title":       {"Rubrik", "Title"},
+	})
+}

@@ -37,16 +37,20 @@ func TestTheBacklogAPI(t *testing.T) {
 	path := "/api/v1/incidents/" + string(inc) + "/backlog"
 	unit, staff, viewer := env.Token(auth.Unit), env.Token(auth.Staff), env.Token(auth.Viewer)
 	var rec backlog.Recorded
+	// Explicit times, minutes apart: the point-in-time reads below must not
+	// depend on how fast the machine runs.
+	added, workedOff := time.Now().Add(-10*time.Minute), time.Now().Add(-5*time.Minute)
 	for _, n := range []int{1, 1, 10} {
-		if code := env.Do(unit, "POST", path, map[string]any{"unit": "avd1", "system": "cosmic", "kind": "prescriptions", "count": n}, &rec); code != 201 {
+		if code := env.Do(unit, "POST", path, map[string]any{"unit": "avd1", "system": "cosmic", "kind": "prescriptions", "count": n,
+			"occurred_at": added.Format(time.RFC3339Nano)}, &rec); code != 201 {
 			t.Fatalf("add %d: %d", n, code)
 		}
 	}
 	if rec.Row.Left != 12 || rec.Row.Added != 12 {
 		t.Fatalf("after adding: %+v", rec.Row)
 	}
-	before := time.Now()
-	if code := env.Do(unit, "POST", path, map[string]any{"unit": "avd1", "system": "cosmic", "kind": "prescriptions", "count": -5, "note": "inmatat i Cosmic"}, &rec); code != 201 {
+	if code := env.Do(unit, "POST", path, map[string]any{"unit": "avd1", "system": "cosmic", "kind": "prescriptions", "count": -5, "note": "inmatat i Cosmic",
+		"occurred_at": workedOff.Format(time.RFC3339Nano)}, &rec); code != 201 {
 		t.Fatalf("work off: %d", code)
 	}
 	if rec.Row.Left != 7 || rec.Row.Done != 5 {
@@ -74,11 +78,11 @@ func TestTheBacklogAPI(t *testing.T) {
 	}
 	// As it stood before the work-off, and as known then.
 	var then backlog.Totals
-	if code := env.Do(staff, "GET", path+"?at="+url.QueryEscape(before.Add(-time.Millisecond).Format(time.RFC3339Nano)), nil, &then); code != 200 {
+	if code := env.Do(staff, "GET", path+"?at="+url.QueryEscape(workedOff.Add(-time.Minute).Format(time.RFC3339Nano)), nil, &then); code != 200 {
 		t.Fatalf("at: %d", code)
 	}
 	if then.Total.Done != 0 || then.Total.Left != 15 {
-		t.Fatalf("at %s: %+v, want nothing done yet", before, then.Total)
+		t.Fatalf("a minute before the work-off: %+v, want nothing done yet", then.Total)
 	}
 	var early backlog.Totals
 	env.Do(staff, "GET", path+"?at="+url.QueryEscape(time.Now().Add(-time.Hour).Format(time.RFC3339)), nil, &early)
