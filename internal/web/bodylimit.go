@@ -53,6 +53,16 @@ var bodyLimits = map[string]int64{
 // uploaded file is expected there and nowhere else.
 var fileRoutes = map[string]bool{"POST /directory/import": true}
 
+// AcceptUpload lets a module's route take multipart/form-data (a file
+// upload) with a body of up to limit bytes; every other route refuses an
+// upload. Call it from the module's Mount.
+func (s *Server) AcceptUpload(pattern string, limit int64) {
+	if s.uploads == nil {
+		s.uploads = map[string]int64{}
+	}
+	s.uploads[pattern] = limit
+}
+
 // bodyLimit is the limit for a matched pattern: bodies are refused where
 // none is expected (GET), forms and JSON get maxForm unless listed.
 func bodyLimit(pattern string) int64 {
@@ -87,11 +97,15 @@ func (s *Server) limitBody(w http.ResponseWriter, r *http.Request) (*http.Reques
 		pattern = r.Method + " " // no route (404, 405): the method's default
 	}
 	limit := bodyLimit(pattern)
+	upload, isUpload := s.uploads[pattern]
+	if isUpload {
+		limit = upload
+	}
 	if r.ContentLength > limit {
 		s.refuseBody(w, r, pattern, limit, nil)
 		return r, false
 	}
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); strings.HasPrefix(mt, "multipart/") && !fileRoutes[pattern] {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); strings.HasPrefix(mt, "multipart/") && !fileRoutes[pattern] && !isUpload {
 		s.refuseBody(w, r, pattern, limit, fail.New(fail.Unsupported, "this form takes no file upload: send it as application/x-www-form-urlencoded"))
 		return r, false
 	}

@@ -40,6 +40,9 @@ type Server struct {
 	pages *template.Template
 	hub   *hub
 	mux   *http.ServeMux
+	// uploads are the modules' routes that take a file (AcceptUpload), with
+	// their body limits.
+	uploads map[string]int64
 	// openapiJSON is the encoded OpenAPI document, built once.
 	openapiJSON []byte
 	// Secure marks cookies Secure (set when served over TLS).

@@ -53,3 +53,13 @@ var messages = map[string][2]string{
 	"backlog.kind.discharge_messages": {"Utskrivningsmeddelanden", "Discharge messages"},
 	"backlog.kind.other":              {"Övrigt", "Other"},
 }
+
+// The incident page's panel.
+func init() {
+	web.AddMessages(map[string][2]string{
+		"bl.panel.title": {"Efterregistrering", "Re-entry backlog"},
+		"bl.panel.left":  {"%d poster kvar att föra in i systemen.", "%d items left to enter into the systems."},
+		"bl.panel.none":  {"Inget kvar att efterregistrera.", "Nothing left to re-enter."},
+		"bl.panel.open":  {"Efterregistrering per system och enhet", "Backlog per system and unit"},
+	})
+}

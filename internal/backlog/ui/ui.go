@@ -52,6 +52,7 @@ func (m *Module) Templates() fs.FS { return templates }
 // Mount registers the pages, the API routes and the live hook.
 func (m *Module) Mount(sh *web.Server) {
 	m.sh = sh
+	sh.HandlePanel("incident", 40, m.incidentPanel)
 	m.pageRoutes()
 	for _, rt := range m.apiRoutes() {
 		sh.HandleAPI(rt)

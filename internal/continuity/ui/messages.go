@@ -111,7 +111,9 @@ var pageMessages = map[string][2]string{
 	"crp.import.deps":       {"Beroenden (CSV)", "Dependencies (CSV)"},
 	"crp.import.comps.cols": {"kind är system, infrastructure, supplier eller function; criticality critical, high, medium eller low; max_outage t.ex. 4h", "kind is system, infrastructure, supplier or function; criticality critical, high, medium or low; max_outage e.g. 4h"},
 	"crp.import.deps.cols":  {"from är en komponent eller enhet; type runs_on, hosted_by, needs, supplied_by eller used_by; mode all eller any inom en group", "from is a component or unit; type runs_on, hosted_by, needs, supplied_by or used_by; mode all or any within a group"},
-	"crp.import.paste":      {"Klistra in filernas innehåll (öppna CSV-filen i en textredigerare, markera allt och kopiera). Den ena räcker.", "Paste the files' contents (open the CSV file in a text editor, select all and copy). Either one will do."},
+	"crp.import.paste":      {"Eller klistra in filernas innehåll (öppna CSV-filen i en textredigerare, markera allt och kopiera). En av filerna räcker.", "Or paste the files' contents (open the CSV file in a text editor, select all and copy). Either file will do."},
+	"crp.import.comps.file": {"Fil med komponenter (CSV)", "File of components (CSV)"},
+	"crp.import.deps.file":  {"Fil med beroenden (CSV)", "File of dependencies (CSV)"},
 	"crp.file.components":   {"Komponenter", "Components"},
 	"crp.file.dependencies": {"Beroenden", "Dependencies"},
 	"crp.file.":             {"–", "–"},
@@ -194,3 +196,16 @@ var pageMessages = map[string][2]string{
 }
 
 func init() { web.AddMessages(pageMessages) }
+
+// The incident page's panel.
+func init() {
+	web.AddMessages(map[string][2]string{
+		"crp.panel.title":   {"Kontinuitet", "Continuity"},
+		"crp.panel.figures": {"Påverkat av det som är nere: %d komponenter, %d enheter.", "Affected by what is down: %d components, %d units."},
+		"crp.panel.broken":  {"%d reservrutiner fungerar inte.", "%d backup routines will not work."},
+		"crp.panel.none":    {"Inget system eller ingen infrastruktur är registrerad som nere i händelsen.", "No system or infrastructure is recorded as down in this incident."},
+		"crp.panel.record":  {"Registrera läge och se påverkan", "Record a status and see the impact"},
+		"crp.panel.open":    {"Läge och påverkan", "Statuses and impact"},
+		"crp.panel.whatif":  {"Tänk om … (utan att registrera)", "What if … (without recording)"},
+	})
+}

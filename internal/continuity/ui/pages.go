@@ -390,6 +390,13 @@ func importFiles(r *http.Request, names map[string]string) (map[string][]byte, e
 	for _, field := range fields {
 		f, h, err := r.FormFile(field)
 		if err != nil || h.Size == 0 {
+			// No file chosen: the text pasted into the field's text area.
+			for _, v := range r.MultipartForm.Value[field] {
+				if v = strings.TrimSpace(v); v != "" {
+					files[field] = []byte(v + "\n")
+					break
+				}
+			}
 			continue
 		}
 		names[field] = h.Filename

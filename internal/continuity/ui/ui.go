@@ -39,6 +39,8 @@ func (m *Module) Templates() fs.FS { return templates }
 // Mount registers the routes.
 func (m *Module) Mount(sh *web.Server) {
 	m.sh = sh
+	sh.HandlePanel("incident", 30, m.incidentPanel)
+	sh.AcceptUpload("POST /registry/import", 2*MaxImportBytes+1<<20) // two files and the form
 	for _, rt := range m.apiRoutes() {
 		sh.HandleAPI(rt)
 	}
