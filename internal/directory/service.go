@@ -265,6 +265,13 @@ func (s *Service) Shifts(p auth.Principal, unit string, at time.Time) ([]Shift, 
 // call): the directory pages ask before they show anything.
 func (s *Service) MayRead(p auth.Principal) error { return p.Require(auth.ReadIncidents) }
 
+// MayExport and MayImport answer what Export and Import check, for the
+// import page, which asks before it parses an upload.
+func (s *Service) MayExport(p auth.Principal) error { return p.Require(auth.ExportDirectory) }
+
+// MayImport: see MayExport.
+func (s *Service) MayImport(p auth.Principal) error { return p.Require(auth.ManageDirectory) }
+
 // UnitName is a unit's name, or its id when the directory lacks it (a unit
 // removed since, or an id typed by hand): what a page shows for a unit id.
 func (s *Service) UnitName(id string) string {

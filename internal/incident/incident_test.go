@@ -23,14 +23,14 @@ var (
 
 // world applies sealed drafts to both models, as the log would.
 type world struct {
-	t     *testing.T
+	t     testing.TB
 	facts *incident.Facts
 	view  *incident.View
 	seq   uint64
 	prev  string
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	return &world{t: t, facts: incident.NewFacts(), view: incident.NewView()}
 }
 

@@ -66,6 +66,30 @@ func (v *View) JournalPage(id ID, q Query, pg Page) (PageOf, error) {
 		limit = len(list)
 	}
 	m := q.matcher()
+	// A text search first finds its entries in the index, so the walk below
+	// skips the others without touching them.
+	// A kind filter is checked on the dense part numbers the same way.
+	hits := st.search.hits(m.needle)
+	kind, known := st.search.kindPart(q.Kind)
+	dense := q.Kind != "" && known && st.search.usable()
+	keeps := func(i int) bool {
+		if q.Kind != "" && !known {
+			return false // no entry has this kind
+		}
+		if hits != nil || dense {
+			serial := i + 1
+			if q.ByTime {
+				serial = list[i].Serial
+			}
+			if dense && st.search.part[serial-1] != kind {
+				return false
+			}
+			if !hits.has(serial - 1) {
+				return false
+			}
+		}
+		return m.keeps(list[i])
+	}
 	// Collect upwards from lo (after a cursor, or the oldest first), or
 	// downwards from hi.
 	up := pg.After != 0 || (pg.Before == 0 && !pg.Newest)
@@ -73,7 +97,7 @@ func (v *View) JournalPage(id ID, q Query, pg Page) (PageOf, error) {
 	first, last := -1, -1 // the window's extent in list
 	if up {
 		for i := lo; i < hi && len(picked) < limit; i++ {
-			if m.keeps(list[i]) {
+			if keeps(i) {
 				picked = append(picked, list[i])
 				if first < 0 {
 					first = i
@@ -83,7 +107,7 @@ func (v *View) JournalPage(id ID, q Query, pg Page) (PageOf, error) {
 		}
 	} else {
 		for i := hi - 1; i >= lo && len(picked) < limit; i-- {
-			if m.keeps(list[i]) {
+			if keeps(i) {
 				picked = append(picked, list[i])
 				if last < 0 {
 					last = i
@@ -96,13 +120,13 @@ func (v *View) JournalPage(id ID, q Query, pg Page) (PageOf, error) {
 	var out PageOf
 	if first >= 0 {
 		for i := first - 1; i >= 0; i-- {
-			if m.keeps(list[i]) {
+			if keeps(i) {
 				out.Earlier = list[first].Serial
 				break
 			}
 		}
 		for i := last + 1; i < len(list); i++ {
-			if m.keeps(list[i]) {
+			if keeps(i) {
 				out.Later = list[last].Serial
 				break
 			}

@@ -48,6 +48,7 @@ type incidentState struct {
 	entries        []*Entry // in serial (log) order
 	timeline       []*Entry // by occurred_at, then serial: kept sorted as entries arrive
 	byID           map[string]*Entry
+	search         textIndex // lower-cased text of entries, for searches
 	history        []levelChange
 }
 
@@ -131,6 +132,7 @@ func (st *incidentState) add(en *Entry, e event.Envelope) {
 	en.OccurredAt, en.RecordedAt, en.Seq = e.OccurredAt, e.RecordedAt, e.Seq
 	en.Late = e.RecordedAt.Sub(e.OccurredAt) > LateAfter
 	st.entries = append(st.entries, en)
+	st.search.add(en)
 	st.timeline = insertByTime(st.timeline, en)
 	st.byID[en.ID] = en
 	st.Entries = len(st.entries)

@@ -49,6 +49,17 @@ func NewService(run kernel.Runner[WriteModel], read ReadModel, logger *slog.Logg
 	return &Service{run: run, read: read, log: logger}
 }
 
+// MayPlan, MayApprove and MayReadReports answer, before a page parses a
+// form or gathers what it shows, the question the service's commands and
+// queries ask themselves: the rights stay decided here, not in the UI.
+func (s *Service) MayPlan(p auth.Principal) error { return p.Require(auth.WriteIncidents) }
+
+// MayApprove: see MayPlan.
+func (s *Service) MayApprove(p auth.Principal) error { return p.Require(auth.ApprovePicture) }
+
+// MayReadReports: see MayPlan.
+func (s *Service) MayReadReports(p auth.Principal) error { return p.Require(auth.ReadJournal) }
+
 // OpenRound asks an audience of units to report by a deadline. The round,
 // its call to report (a dispatch of kind report_request, which the engine
 // sends and escalates) and the journal entry are one atomic write.

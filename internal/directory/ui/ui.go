@@ -201,7 +201,7 @@ func (m *Module) showDirectory(w http.ResponseWriter, r *http.Request, p auth.Pr
 	}
 	lang := web.LangOf(r)
 	pg := directoryPage{Base: m.sh.Base(r, &p, web.T(lang, "directory.title")), Query: strings.TrimSpace(r.URL.Query().Get("q")),
-		CanImport: auth.Can(p.Role, auth.ManageDirectory), CanExport: auth.Can(p.Role, auth.ExportDirectory)}
+		CanImport: m.svc.MayImport(p) == nil, CanExport: m.svc.MayExport(p) == nil}
 	switch {
 	case unitID != "":
 		u, ok := m.svc.Unit(unitID)
@@ -398,12 +398,12 @@ type problemView struct {
 
 func (m *Module) newImportPage(r *http.Request, p auth.Principal) importPage {
 	lang := web.LangOf(r)
-	return importPage{Base: m.sh.Base(r, &p, web.T(lang, "import.title")), CanImport: auth.Can(p.Role, auth.ManageDirectory),
+	return importPage{Base: m.sh.Base(r, &p, web.T(lang, "import.title")), CanImport: m.svc.MayImport(p) == nil,
 		Units: directory.UnitColumns, People: directory.PersonColumns}
 }
 
 func (m *Module) importPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := p.Require(auth.ExportDirectory); err != nil {
+	if err := m.svc.MayExport(p); err != nil {
 		return err
 	}
 	m.sh.Render(w, r, "import", m.newImportPage(r, p))
@@ -413,7 +413,7 @@ func (m *Module) importPage(w http.ResponseWriter, r *http.Request, p auth.Princ
 // importSubmit imports the uploaded files: every bad row is listed, and
 // nothing changes unless all rows are good.
 func (m *Module) importSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := p.Require(auth.ManageDirectory); err != nil {
+	if err := m.svc.MayImport(p); err != nil {
 		return err
 	}
 	pg := m.newImportPage(r, p)

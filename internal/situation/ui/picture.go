@@ -305,7 +305,7 @@ func (m *Module) showPictureList(w http.ResponseWriter, r *http.Request, p auth.
 
 // pictureNew starts a new version, prefilled, and opens it.
 func (m *Module) pictureNew(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := p.Require(auth.WriteIncidents); err != nil {
+	if err := m.svc.MayPlan(p); err != nil {
 		return err
 	}
 	pic, err := m.svc.DraftPicture(r.Context(), p, situation.DraftPicture{Incident: incident.ID(r.PathValue("id"))})
@@ -555,7 +555,7 @@ func formRowField(field string, rowOf []int) string {
 }
 
 func (m *Module) pictureRevise(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := p.Require(auth.WriteIncidents); err != nil {
+	if err := m.svc.MayPlan(p); err != nil {
 		return err
 	}
 	id := situation.PictureID(r.PathValue("id"))
@@ -583,7 +583,7 @@ func (m *Module) pictureRevise(w http.ResponseWriter, r *http.Request, p auth.Pr
 }
 
 func (m *Module) pictureApprove(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := p.Require(auth.ApprovePicture); err != nil {
+	if err := m.svc.MayApprove(p); err != nil {
 		return err
 	}
 	id := situation.PictureID(r.PathValue("id"))
@@ -600,7 +600,7 @@ func (m *Module) pictureApprove(w http.ResponseWriter, r *http.Request, p auth.P
 
 // pictureDiscard sets an unpublished version aside, with a reason.
 func (m *Module) pictureDiscard(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := p.Require(auth.WriteIncidents); err != nil {
+	if err := m.svc.MayPlan(p); err != nil {
 		return err
 	}
 	id := situation.PictureID(r.PathValue("id"))
@@ -616,7 +616,7 @@ func (m *Module) pictureDiscard(w http.ResponseWriter, r *http.Request, p auth.P
 }
 
 func (m *Module) picturePublish(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := p.Require(auth.WriteIncidents); err != nil {
+	if err := m.svc.MayPlan(p); err != nil {
 		return err
 	}
 	id := situation.PictureID(r.PathValue("id"))

@@ -178,7 +178,7 @@ func (m *Module) roundListPage(w http.ResponseWriter, r *http.Request, p auth.Pr
 }
 
 func (m *Module) showRounds(w http.ResponseWriter, r *http.Request, p auth.Principal, ferr *web.FormError, form url.Values) error {
-	if err := p.Require(auth.ReadJournal); err != nil {
+	if err := m.svc.MayReadReports(p); err != nil {
 		return err
 	}
 	id := incident.ID(r.PathValue("id"))
@@ -247,7 +247,7 @@ func escalationOf(f url.Values) (*dispatch.Escalation, error) {
 }
 
 func (m *Module) openRoundSubmit(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := p.Require(auth.WriteIncidents); err != nil {
+	if err := m.svc.MayPlan(p); err != nil {
 		return err
 	}
 	id := incident.ID(r.PathValue("id"))
@@ -475,7 +475,7 @@ type reportListRow struct {
 }
 
 func (m *Module) reportListPage(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	if err := p.Require(auth.ReadJournal); err != nil {
+	if err := m.svc.MayReadReports(p); err != nil {
 		return err
 	}
 	id := incident.ID(r.PathValue("id"))
@@ -653,7 +653,7 @@ type overviewPage struct {
 }
 
 func (m *Module) loadOverview(r *http.Request, p auth.Principal) (overviewPage, error) {
-	if err := p.Require(auth.ReadJournal); err != nil {
+	if err := m.svc.MayReadReports(p); err != nil {
 		return overviewPage{}, err
 	}
 	id := incident.ID(r.PathValue("id"))
