@@ -124,6 +124,7 @@ func routeCases() map[string]routeCase {
 	maps.Copy(cases, situationRouteCases())
 	maps.Copy(cases, userRouteCases())
 	maps.Copy(cases, continuityRouteCases())
+	maps.Copy(cases, routineRouteCases())
 	return cases
 }
 

@@ -320,4 +320,9 @@ var errorsSV = map[string]string{
 	"unknown component or unit %q":                                                                            "okänd komponent eller enhet %q",
 	"must be components or dependencies":                                                                      "måste vara components eller dependencies",
 	"%q is not a status: down, degraded or up":                                                                "%q är ingen status: down, degraded eller up",
+	// Backup routines in an incident (continuity/routines_incident.go).
+	"unknown routine %q": "okänd reservrutin %q",
+	"%q is not a state: started, working or not_working":      "%q är inget läge: started, working eller not_working",
+	"routine %q is not activated in this incident":            "reservrutinen %q är inte aktiverad i händelsen",
+	"unit %q was not told to use routine %q in this incident": "enheten %q har inte fått reservrutinen %q i händelsen",
 }

@@ -40,6 +40,7 @@ func (m *Module) Mount(sh *web.Server) {
 	for _, rt := range m.apiRoutes() {
 		sh.HandleAPI(rt)
 	}
+	m.mountRoutines(sh) // backup routines in an incident: routines_api.go, routines_pages.go
 }
 
 func init() {
