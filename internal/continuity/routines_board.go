@@ -112,8 +112,10 @@ func (b *Board) incidentsOf(unit string) []incident.ID {
 // RoutineBoard is the state of the routines activated in an incident, as it
 // stood at a point in time: per routine, per unit.
 type RoutineBoard struct {
-	Incident incident.ID    `json:"incident"`
-	Routines []BoardRoutine `json:"routines"`
+	Incident      incident.ID    `json:"incident"`
+	IncidentTitle string         `json:"incident_title"`
+	Closed        bool           `json:"closed"` // the incident is closed now: nothing more can be activated or reported
+	Routines      []BoardRoutine `json:"routines"`
 }
 
 // BoardRoutine is one activated routine and its units.

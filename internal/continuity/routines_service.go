@@ -121,10 +121,13 @@ func (s *Service) RoutineBoard(p auth.Principal, inc incident.ID, asOf incident.
 	if err := p.Require(auth.ReadJournal); err != nil {
 		return RoutineBoard{}, err
 	}
-	if _, err := s.incidents.Get(inc, incident.AsOf{}); err != nil {
+	i, err := s.incidents.Get(inc, incident.AsOf{})
+	if err != nil {
 		return RoutineBoard{}, err
 	}
-	return s.board.board(inc, asOf, s.unitName), nil
+	b := s.board.board(inc, asOf, s.unitName)
+	b.IncidentTitle, b.Closed = i.Title, i.Closed
+	return b, nil
 }
 
 func (s *Service) unitName(id string) string {

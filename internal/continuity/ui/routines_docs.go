@@ -29,6 +29,8 @@ func init() {
 		"RoutineReport.reported_at":   "When it was reported",
 		"RoutineReport.on_behalf":     "The staff reported for the unit (by phone)",
 		"RoutineReport.username":      "The account that reported",
+		"RoutineBoard.incident_title": "The incident's title",
+		"RoutineBoard.closed":         "The incident is closed: nothing more can be activated or reported",
 		"RoutineBoard.routines":       "The activated routines, in the order first activated",
 		"BoardRoutine.routine":        "The routine's id",
 		"BoardRoutine.title":          "The routine's title",
