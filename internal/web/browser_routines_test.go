@@ -72,12 +72,20 @@ func TestBrowserWardReportsRoutineNotWorkingAndBoardUpdatesLive(t *testing.T) {
 	const width = 390
 	u.do("phone viewport", chromedp.EmulateViewport(width, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
 	u.login(env.URL, "unit", "/unit/routines", "#rr-journal-paper")
+	if dir := os.Getenv("FYR_SCREENSHOTS"); dir != "" {
+		png := cdpRun(u, "screenshot", chromedp.CaptureScreenshot())
+		os.WriteFile(filepath.Join(dir, "unit-routines-before.png"), png, 0o644)
+	}
 	if !strings.Contains(cdpEval[string](u, "steps", `document.querySelector(".rr-steps").textContent`), "Skriv ordinationer för hand") {
 		t.Error("the unit page does not show the routine's steps")
 	}
 	u.do("write the note", chromedp.SendKeys(chromedp.ID("rr-note-journal-paper"), "Blanketterna är slut"))
 	u.submit("report not working", `#rr-journal-paper button[value="not_working"]`)
 	u.do("confirmed", chromedp.WaitVisible(chromedp.ID("rr-saved")))
+	if dir := os.Getenv("FYR_SCREENSHOTS"); dir != "" {
+		png := cdpRun(u, "screenshot", chromedp.CaptureScreenshot())
+		os.WriteFile(filepath.Join(dir, "unit-routines.png"), png, 0o644)
+	}
 	if got := cdpEval[string](u, "saved", `document.getElementById("rr-saved").textContent`); !strings.Contains(got, "Fungerar inte") {
 		t.Errorf("the confirmation %q does not say what was reported", got)
 	}
@@ -89,10 +97,6 @@ func TestBrowserWardReportsRoutineNotWorkingAndBoardUpdatesLive(t *testing.T) {
 		t.Errorf("the unit's routine page scrolls sideways on a %d px phone: %d", width, r.ScrollWidth)
 	}
 	axeAudit(t, u, "unit routines on a phone")
-	if dir := os.Getenv("FYR_SCREENSHOTS"); dir != "" {
-		png := cdpRun(u, "screenshot", chromedp.FullScreenshot(100))
-		os.WriteFile(filepath.Join(dir, "unit-routines.png"), png, 0o644)
-	}
 
 	s.do("the board shows it live", chromedp.Poll[chromedp.Void](
 		`document.getElementById("routine-board").textContent.includes("Blanketterna är slut")`))
