@@ -112,6 +112,17 @@ func TestBrowserWardReportsRoutineNotWorkingAndBoardUpdatesLive(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, "routine-board.png"), png, 0o644)
 	}
 
+	// The staff activate it once more, for Avdelning 1, through the form.
+	s.do("choose the unit", chromedp.Evaluate[chromedp.Void](`document.querySelector("#r-units option[value='avd1']").selected = true`))
+	s.submit("activate", `#rr-form button[type=submit]`)
+	s.do("the board again", chromedp.WaitVisible(chromedp.ID("routine-board")))
+	if got := cdpEval[string](s, "activations", `document.querySelector("#rr-journal-paper p.meta").textContent`); strings.Count(got, "Aktiverad") != 2 {
+		t.Errorf("the second activation is not on the board: %q", got)
+	}
+	if ds, err := env.Svc.Dispatch.Dispatches(env.Principal(auth.Staff), id); err != nil || len(ds) != 2 {
+		t.Errorf("%d dispatches (%v); want one per activation", len(ds), err)
+	}
+
 	// The binder prints on A4: read the PDF back.
 	u.do("the binder", chromedp.Navigate(env.URL+"/unit/routines/binder"), chromedp.WaitVisible(chromedp.ID("rr-journal-paper")))
 	pdf := cdpRun(u, "print to PDF", chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
