@@ -271,3 +271,44 @@ func TestBinderHoldsTheRoutinesOfWhatTheUnitUses(t *testing.T) {
 		t.Fatalf("the hospital uses nothing: %+v %v", b, err)
 	}
 }
+
+// Routines in an incident are the log's: after a restart on the same
+// JetStream log the board is the same, and a report still finds its
+// activation.
+func TestRoutineBoardSurvivesARestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	env := fyrtest.StartIn(t, dir)
+	ctx := context.Background()
+	if _, err := env.Svc.Continuity.ImportCSV(ctx, nil, []byte("id,kind,name\ncosmic,system,Cosmic\n"), []byte("from,to,type\navd1,cosmic,used_by\n")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Svc.Continuity.ImportRoutines(ctx, nil, []byte(`[{"id":"r","title":"R","steps":["s"],"for":["cosmic"]}]`)); err != nil {
+		t.Fatal(err)
+	}
+	staff := env.Principal(auth.Staff)
+	inc, err := env.Svc.Incidents.OpenIncident(ctx, staff, incident.Open{Title: "IT-avbrott", Scope: "region", Level: incident.Staff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Svc.Continuity.ActivateRoutine(ctx, staff, continuity.Activate{Incident: inc.ID, Routine: "r",
+		Audience: dispatch.Audience{Units: []string{"avd1", "sjukhus"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Svc.Continuity.ReportRoutine(ctx, unitPrincipal(env), continuity.ReportRoutine{Incident: inc.ID, Routine: "r",
+		State: continuity.NotWorking, Note: "Skrivaren är nere"}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := env.Svc.Continuity.RoutineBoard(staff, inc.ID, incident.AsOf{})
+	env.Svc.Close()
+	again := fyrtest.StartIn(t, dir)
+	after, err := again.Svc.Continuity.RoutineBoard(again.Principal(auth.Staff), inc.ID, incident.AsOf{})
+	if err != nil || len(after.Routines) != 1 || after.Routines[0].NotWorking != 1 || after.Routines[0].Units[0].Note != "Skrivaren är nere" ||
+		after.Routines[0].Unreported != before.Routines[0].Unreported {
+		t.Fatalf("after the restart: %+v %v; before: %+v", after, err, before)
+	}
+	if _, err := again.Svc.Continuity.ReportRoutine(ctx, unitPrincipal(again), continuity.ReportRoutine{Incident: inc.ID, Routine: "r",
+		State: continuity.Working}); err != nil {
+		t.Fatalf("a report after the restart: %v", err)
+	}
+}
