@@ -61,6 +61,7 @@ var routineMessages = map[string][2]string{
 	"rr.unit.pick":         {"Enhet", "Unit"},
 	"rr.show":              {"Visa", "Show"},
 	"rr.board.link":        {"Reservrutiner i händelsen", "Backup routines in the incident"},
+	"rr.registry.none":     {"Registret har inga reservrutiner ännu: en administratör lägger in dem i kontinuitetsregistret.", "The registry has no backup routines yet: an administrator adds them to the continuity registry."},
 	"livemark.routines":    {"Uppdateras direkt när enheter rapporterar", "Updates live as units report"},
 }
 
