@@ -79,6 +79,8 @@ func TestBrowserWardReportsRoutineNotWorkingAndBoardUpdatesLive(t *testing.T) {
 	if !strings.Contains(cdpEval[string](u, "steps", `document.querySelector(".rr-steps").textContent`), "Skriv ordinationer för hand") {
 		t.Error("the unit page does not show the routine's steps")
 	}
+	u.submit("not working without a note", `#rr-journal-paper button[value="not_working"]`)
+	u.do("refused beside the routine", chromedp.WaitVisible(chromedp.CSS("#rr-journal-paper #rr-error")))
 	u.do("write the note", chromedp.SendKeys(chromedp.ID("rr-note-journal-paper"), "Blanketterna är slut"))
 	u.submit("report not working", `#rr-journal-paper button[value="not_working"]`)
 	u.do("confirmed", chromedp.WaitVisible(chromedp.ID("rr-saved")))
@@ -112,6 +114,9 @@ func TestBrowserWardReportsRoutineNotWorkingAndBoardUpdatesLive(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, "routine-board.png"), png, 0o644)
 	}
 
+	// A form naming no unit is refused on the page, and nothing is sent.
+	s.submit("activate for nobody", `#rr-form button[type=submit]`)
+	s.do("refused", chromedp.WaitVisible(chromedp.ID("rr-error")))
 	// The staff activate it once more, for Avdelning 1, through the form.
 	s.do("choose the unit", chromedp.Evaluate[chromedp.Void](`document.querySelector("#r-units option[value='avd1']").selected = true`))
 	s.submit("activate", `#rr-form button[type=submit]`)
