@@ -30,12 +30,13 @@ type Facts struct {
 	Situation  *situation.Book
 	Registry   *continuity.Registry
 	Backlog    *backlog.Book
+	Board      *continuity.Board // backup routines in incidents
 }
 
 // NewFacts returns an empty write model.
 func NewFacts() *Facts {
 	return &Facts{Incidents: incident.NewFacts(), Units: directory.New(), Users: auth.NewUsers(), Dispatches: dispatch.NewBook(),
-		Situation: situation.NewBook(), Registry: continuity.NewRegistry(),
+		Situation: situation.NewBook(), Registry: continuity.NewRegistry(), Board: continuity.NewBoard(),
 		Backlog: backlog.NewBook()}
 }
 
@@ -44,7 +45,7 @@ func (f *Facts) Apply(e event.Envelope) error { return decodeThen(e, f.ApplyDeco
 
 // ApplyDecoded folds an event whose incident payload is already decoded.
 func (f *Facts) ApplyDecoded(e event.Envelope, inc any) error {
-	return fold(e, inc, f.Incidents, f.Units, f.Users, f.Dispatches, f.Situation, f.Registry, f.Backlog)
+	return fold(e, inc, f.Incidents, f.Units, f.Users, f.Dispatches, f.Situation, f.Registry, f.Board, f.Backlog)
 }
 
 // decodeThen decodes an event's incident payload once, for apply.
@@ -79,12 +80,13 @@ type Projection struct {
 	situation  *situation.Book      // read through App.Situation only
 	registry   *continuity.Registry // read through App.Continuity only
 	backlog    *backlog.Book        // read through App.Backlog only
+	board      *continuity.Board    // read through App.Continuity only
 }
 
 // NewProjection returns an empty read model.
 func NewProjection() *Projection {
 	return &Projection{Incidents: incident.NewView(), Units: directory.New(), Users: auth.NewUsers(),
-		dispatches: dispatch.NewBook(), situation: situation.NewBook(), registry: continuity.NewRegistry(),
+		dispatches: dispatch.NewBook(), situation: situation.NewBook(), registry: continuity.NewRegistry(), board: continuity.NewBoard(),
 		backlog: backlog.NewBook()}
 }
 
@@ -93,7 +95,7 @@ func (p *Projection) Apply(e event.Envelope) error { return decodeThen(e, p.Appl
 
 // ApplyDecoded folds an event whose incident payload is already decoded.
 func (p *Projection) ApplyDecoded(e event.Envelope, inc any) error {
-	return fold(e, inc, p.Incidents, p.Units, p.Users, p.dispatches, p.situation, p.registry, p.backlog)
+	return fold(e, inc, p.Incidents, p.Units, p.Users, p.dispatches, p.situation, p.registry, p.board, p.backlog)
 }
 
 // Config configures a Service.
@@ -190,8 +192,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	s.Situation = situation.NewService(kernel.View(s.k, situationModel), situation.ReadModel{Book: s.P.situation,
 		Incidents: s.P.Incidents, Units: s.P.Units, Accounts: s.P.Users}, cfg.Logger)
 	s.Continuity = continuity.NewService(kernel.View(s.k, func(f *Facts) continuity.WriteModel {
-		return continuity.WriteModel{Registry: f.Registry, Units: unitsOf{f.Units}, Journal: journalOf{f}}
-	}), s.P.registry, unitsOf{s.P.Units}, s.P.Incidents, st.MaxPayload(), cfg.Logger)
+		return continuity.WriteModel{Registry: f.Registry, Units: unitsOf{f.Units}, Journal: journalOf{f},
+			Board: f.Board, Dispatches: continuityDispatches{f}, RoutineJournal: journalOf{f}}
+	}), s.P.registry, unitsOf{s.P.Units}, s.P.Incidents, st.MaxPayload(), cfg.Logger).WithRoutines(s.P.board)
 	s.Backlog = backlog.NewService(kernel.View(s.k, backlogModel), backlog.ReadModel{Book: s.P.backlog,
 		Incidents: s.P.Incidents, Units: unitNames{s.P.Units}, Systems: systemsOf{s.P.registry}}, cfg.Logger)
 	return s, nil

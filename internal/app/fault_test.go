@@ -13,6 +13,7 @@ import (
 
 	"fyr/internal/app"
 	"fyr/internal/auth"
+	"fyr/internal/continuity"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
 	"fyr/internal/event"
@@ -36,6 +37,7 @@ var ownedTypes = []string{
 	directory.TypeOnDutyCleared, directory.TypeImported,
 	auth.TypeUserCreated, auth.TypeUserDisabled, auth.TypeSessionRevoked, auth.TypePasswordChanged,
 	auth.TypeUserChanged, auth.TypeUserEnabled,
+	continuity.TypeRoutineActivated, continuity.TypeRoutineReported,
 }
 
 // notAnObject is a payload of the right type that no payload struct decodes.

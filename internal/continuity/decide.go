@@ -28,6 +28,10 @@ type WriteModel struct {
 	Registry *Registry
 	Units    Units
 	Journal  Journal // for statuses recorded in an incident
+	// Routines in an incident (routines_incident.go).
+	Board          *Board
+	Dispatches     Dispatches
+	RoutineJournal RoutineJournal
 }
 
 // SaveComponent adds a component or replaces the one with its id.

@@ -30,6 +30,7 @@ type Service struct {
 	incidents  Incidents
 	maxPayload int
 	log        *slog.Logger
+	board      *Board // routines in incidents (routines_service.go)
 }
 
 // Incidents is what the registry reads of the incidents: one as it stood.

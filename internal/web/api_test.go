@@ -125,6 +125,7 @@ func routeCases() map[string]routeCase {
 	maps.Copy(cases, userRouteCases())
 	maps.Copy(cases, continuityRouteCases())
 	maps.Copy(cases, backlogRouteCases())
+	maps.Copy(cases, routineRouteCases())
 	return cases
 }
 

@@ -337,4 +337,9 @@ var errorsSV = map[string]string{
 	"%q is taken by another component":  "%q används redan av en annan komponent",
 	"no component %q in the registry":   "ingen komponent %q i registret",
 	"paste or choose at least one file": "klistra in eller välj minst en fil",
+	// Backup routines in an incident (continuity/routines_incident.go).
+	"unknown routine %q": "okänd reservrutin %q",
+	"%q is not a state: started, working or not_working":      "%q är inget läge: started, working eller not_working",
+	"routine %q is not activated in this incident":            "reservrutinen %q är inte aktiverad i händelsen",
+	"unit %q was not told to use routine %q in this incident": "enheten %q har inte fått reservrutinen %q i händelsen",
 }

@@ -45,6 +45,7 @@ func (m *Module) Mount(sh *web.Server) {
 		sh.HandleAPI(rt)
 	}
 	m.pageRoutes()
+	m.mountRoutines(sh) // backup routines in an incident: routines_api.go, routines_pages.go
 }
 
 func init() {
