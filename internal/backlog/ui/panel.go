@@ -29,3 +29,21 @@ func (m *Module) incidentPanel(r *http.Request, p auth.Principal) (template.HTML
 	}
 	return m.sh.Partial("backlog-panel", panelView{Lang: web.LangOf(r), Incident: id, Left: left})
 }
+
+// unitPanel is the unit page's way to its backlog in each active incident
+// (the unit's own account: the staff record from the incident's page).
+func (m *Module) unitPanel(r *http.Request, p auth.Principal) (template.HTML, error) {
+	if p.Role != auth.Unit {
+		return "", nil
+	}
+	b := m.sh.Base(r, &p, "")
+	if len(b.Active) == 0 {
+		return "", nil
+	}
+	return m.sh.Partial("backlog-unit-panel", unitPanelView{Lang: web.LangOf(r), Active: b.Active})
+}
+
+type unitPanelView struct {
+	Lang   web.Lang
+	Active []incident.Incident
+}

@@ -53,6 +53,7 @@ func (m *Module) Templates() fs.FS { return templates }
 func (m *Module) Mount(sh *web.Server) {
 	m.sh = sh
 	sh.HandlePanel("incident", 40, m.incidentPanel)
+	sh.HandlePanel("unit", 20, m.unitPanel)
 	m.pageRoutes()
 	for _, rt := range m.apiRoutes() {
 		sh.HandleAPI(rt)

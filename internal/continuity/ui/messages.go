@@ -206,6 +206,7 @@ func init() {
 		"crp.panel.none":    {"Inget system eller ingen infrastruktur är registrerad som nere i händelsen.", "No system or infrastructure is recorded as down in this incident."},
 		"crp.panel.record":  {"Registrera läge och se påverkan", "Record a status and see the impact"},
 		"crp.panel.open":    {"Läge och påverkan", "Statuses and impact"},
+		"crp.unit.routines": {"Reservrutiner att använda nu", "Backup routines to use now"},
 		"crp.panel.whatif":  {"Tänk om … (utan att registrera)", "What if … (without recording)"},
 	})
 }

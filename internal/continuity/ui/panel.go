@@ -3,6 +3,7 @@ package continuityui
 import (
 	"html/template"
 	"net/http"
+	"net/url"
 
 	"fyr/internal/auth"
 	"fyr/internal/incident"
@@ -39,4 +40,19 @@ func (m *Module) incidentPanel(r *http.Request, p auth.Principal) (template.HTML
 		}
 	}
 	return m.sh.Partial("continuity-panel", v)
+}
+
+// unitPanel is the unit page's way to its backup routines: those active in
+// an incident (one tap per state) and its binder to print.
+func (m *Module) unitPanel(r *http.Request, p auth.Principal) (template.HTML, error) {
+	q := ""
+	if p.Role != auth.Unit {
+		q = "?unit=" + url.QueryEscape(r.URL.Query().Get("unit"))
+	}
+	return m.sh.Partial("continuity-unit-panel", unitPanelView{Lang: web.LangOf(r), Query: template.URL(q)})
+}
+
+type unitPanelView struct {
+	Lang  web.Lang
+	Query template.URL // "?unit=…" for the staff, "" for the unit's own account; escaped
 }

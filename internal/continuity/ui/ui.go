@@ -40,6 +40,7 @@ func (m *Module) Templates() fs.FS { return templates }
 func (m *Module) Mount(sh *web.Server) {
 	m.sh = sh
 	sh.HandlePanel("incident", 30, m.incidentPanel)
+	sh.HandlePanel("unit", 10, m.unitPanel)
 	sh.AcceptUpload("POST /registry/import", 2*MaxImportBytes+1<<20) // two files and the form
 	for _, rt := range m.apiRoutes() {
 		sh.HandleAPI(rt)

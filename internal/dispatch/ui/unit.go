@@ -1,6 +1,7 @@
 package dispatchui
 
 import (
+	"html/template"
 	"net/http"
 	"slices"
 	"strings"
@@ -82,7 +83,10 @@ type unitPageView struct {
 	// Todo is what needs the unit's answer now, most urgent first; a
 	// dispatch acknowledged by the request that led here stays in its
 	// place, showing the receipt.
-	Todo       []unitTodo
+	Todo []unitTodo
+	// Panels are the other capabilities' parts of the unit's page (backup
+	// routines, the re-entry backlog), registered for the page "unit".
+	Panels     []template.HTML
 	Reported   []unitRound // open rounds the unit has reported in
 	Pictures   []unitPicture
 	Dispatches []unitDispatch
@@ -182,6 +186,9 @@ func (m *Module) showUnitPage(w http.ResponseWriter, r *http.Request, p auth.Pri
 	}
 	inbox, err := m.svc.UnitInbox(p, unit)
 	if err != nil {
+		return err
+	}
+	if v.Panels, err = m.sh.Panels("unit", r, p); err != nil {
 		return err
 	}
 	for _, uv := range inbox {

@@ -1,4 +1,5 @@
-// Fyr's service worker keeps the last copy of the unit page for reading when
+// Fyr's service worker keeps the last copy of the unit page (and its backup
+// routine binder, once opened) for reading when
 // Fyr cannot be reached. Network first: the copy is used only when the
 // network fails, and it is then marked as a copy (the page shows the time
 // it was fetched), so a stale picture is never mistaken for a current one.
@@ -12,9 +13,11 @@ self.addEventListener("activate", function (ev) { ev.waitUntil(self.clients.clai
 // the staff), or a static asset it needs.
 function key(url, req) {
   if (url.pathname.indexOf("/static/") === 0) return url.pathname;
-  if (url.pathname === "/unit" && req.mode === "navigate") {
+  // The unit page and its backup routine binder (steps and where the paper
+  // copy is, no live state): what a ward reads when Fyr cannot be reached.
+  if ((url.pathname === "/unit" || url.pathname === "/unit/routines/binder") && req.mode === "navigate") {
     var unit = url.searchParams.get("unit");
-    return unit ? "/unit?unit=" + encodeURIComponent(unit) : "/unit";
+    return unit ? url.pathname + "?unit=" + encodeURIComponent(unit) : url.pathname;
   }
   return "";
 }
