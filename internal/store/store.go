@@ -164,11 +164,22 @@ func lockDir(dir string) (*os.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open data directory to lock it: %w", err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("%w (%s)", ErrLocked, dir)
+	// A lock just released can still be held for a moment by a child that
+	// a fork copied the descriptor into before its exec closed it (a CLI
+	// command run right after another, while a process starts another), so
+	// a held lock is tried again for a second before it counts as in use.
+	const tries, pause = 20, 50 * time.Millisecond
+	for i := 1; ; i++ {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			return f, nil
+		}
+		if i == tries || !errors.Is(err, syscall.EWOULDBLOCK) {
+			f.Close()
+			return nil, fmt.Errorf("%w (%s)", ErrLocked, dir)
+		}
+		time.Sleep(pause)
 	}
-	return f, nil
 }
 
 // MaxPayload is the largest event the log takes: what the server announces,
