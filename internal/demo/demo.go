@@ -7,6 +7,8 @@ package demo
 import (
 	"context"
 	"fmt"
+	"fyr/internal/continuity"
+	"fyr/internal/demo/registry"
 	"fyr/internal/tz"
 	"time"
 
@@ -73,6 +75,9 @@ func Seed(ctx context.Context, s *app.App) error {
 			Function: a.Function, Unit: a.Unit, Hash: hash}); err != nil {
 			return fmt.Errorf("seed account %s: %w", a.Username, err)
 		}
+	}
+	if err := seedRegistry(ctx, s); err != nil {
+		return err
 	}
 	if err := seedKronoberg(ctx, s); err != nil {
 		return err
@@ -150,6 +155,19 @@ func seedKronoberg(ctx context.Context, s *app.App) error {
 			return err
 		},
 		func() error {
+			// Both DNS servers: the registry's impact and the backup
+			// routines that will not work show on the exercise's
+			// continuity page.
+			for _, dns := range []string{"dns-1", "dns-2"} {
+				if _, err := s.Continuity.RecordStatus(ctx, tib, continuity.RecordStatus{Incident: id, Component: dns,
+					Status: continuity.Down, OccurredAt: at(21, 3, 0), Source: src,
+					Note: "Namnuppslagning fungerar inte efter uppgraderingen."}); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		func() error {
 			_, err := s.Incidents.ChangeLevel(ctx, leader, incident.ChangeLevel{Incident: id, Scope: incident.RegionScope,
 				Level: incident.Reinforcement, Reason: "Störningen påverkar vården i hela regionen.",
 				DecidedBy: "Sven Ledin", Function: "Sjukvårdsledare", OccurredAt: at(21, 6, 30)})
@@ -193,6 +211,19 @@ func seedKronoberg(ctx context.Context, s *app.App) error {
 		if err := step(); err != nil {
 			return fmt.Errorf("seed exercise step %d: %w", i+1, err)
 		}
+	}
+	return nil
+}
+
+// seedRegistry imports the demo's continuity registry (internal/demo/registry):
+// systems, suppliers, infrastructure, care functions, what depends on what
+// and the backup routines.
+func seedRegistry(ctx context.Context, s *app.App) error {
+	if _, err := s.Continuity.ImportCSV(ctx, nil, registry.Components, registry.Dependencies); err != nil {
+		return fmt.Errorf("seed registry: %w", err)
+	}
+	if _, err := s.Continuity.ImportRoutines(ctx, nil, registry.Routines); err != nil {
+		return fmt.Errorf("seed routines: %w", err)
 	}
 	return nil
 }

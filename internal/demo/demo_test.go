@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"fyr/internal/auth"
+	"fyr/internal/continuity"
 	"fyr/internal/store"
 	"slices"
 	"strings"
@@ -189,5 +190,56 @@ func TestSeedHasTwoApprovers(t *testing.T) {
 	others, _ := svc.Auth.Approvers(staff, []string{"stabschef"})
 	if len(others) == 0 {
 		t.Fatal("under four eyes no one could approve what stabschef writes")
+	}
+}
+
+// The demo's registry is seeded and the exercises have their outages: the
+// Kronoberg exercise's DNS breaks the routines that need the network and
+// spares the paper ones; the ransomware exercise takes down the journal.
+func TestSeedHasTheContinuityRegistryAndItsOutages(t *testing.T) {
+	svc := seeded(t)
+	viewer := auth.Principal{Username: "v", Role: auth.Viewer}
+	comps, err := svc.Continuity.Components(viewer)
+	if err != nil || len(comps) < 80 {
+		t.Fatalf("registry: %d components, %v", len(comps), err)
+	}
+	incs, err := svc.Incidents.List(viewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kronoberg, journal incident.ID
+	for _, inc := range incs {
+		switch {
+		case strings.Contains(inc.Title, "DNS"):
+			kronoberg = inc.ID
+		case strings.Contains(inc.Title, "journalsystemet"):
+			journal = inc.ID
+		}
+	}
+	rep, err := svc.Continuity.Impact(viewer, kronoberg, incident.AsOf{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken, working := 0, 0
+	for _, rt := range rep.Routines {
+		if rt.Works {
+			working++
+		} else {
+			broken++
+		}
+	}
+	if broken == 0 || working == 0 || len(rep.Units) == 0 {
+		t.Errorf("DNS down: %d routines broken, %d working, %d units affected; want some of each", broken, working, len(rep.Units))
+	}
+	rep, err = svc.Continuity.Impact(viewer, journal, incident.AsOf{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := map[string]bool{}
+	for _, c := range rep.Components {
+		down[c.ID] = c.Status == continuity.Down
+	}
+	if !down["journal"] {
+		t.Errorf("the supplier's operations down leave the journal system up: %+v", rep.Components)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"fyr/internal/app"
 	"fyr/internal/auth"
+	"fyr/internal/continuity"
 	"fyr/internal/directory"
 	"fyr/internal/dispatch"
 	"fyr/internal/incident"
@@ -30,6 +31,13 @@ func seedSituation(ctx context.Context, s *app.App) error {
 	})
 	if err != nil {
 		return fmt.Errorf("seed situation exercise: %w", err)
+	}
+	// The journal's supplier's operations are down: the journal, economy,
+	// HR, ordering and discharge planning with them.
+	if _, err := s.Continuity.RecordStatus(ctx, tib, continuity.RecordStatus{Incident: inc.ID, Component: "lev-drift",
+		Status: continuity.Down, OccurredAt: s.Now().Add(-90 * time.Minute), Source: "Leverantörens driftcentral, telefon",
+		Note: "Driftmiljön krypterad; ingen tidpunkt för återställning."}); err != nil {
+		return fmt.Errorf("seed supplier down: %w", err)
 	}
 	units := []string{"cs-akut"}
 	for _, u := range s.Directory.Subtree("cs") {
