@@ -63,6 +63,15 @@ func (s *Server) AcceptUpload(pattern string, limit int64) {
 	s.uploads[pattern] = limit
 }
 
+// limitOf is the body limit of a matched pattern on this server, and
+// whether a module's route takes an upload there.
+func (s *Server) limitOf(pattern string) (int64, bool) {
+	if n, ok := s.uploads[pattern]; ok {
+		return n, true
+	}
+	return bodyLimit(pattern), false
+}
+
 // bodyLimit is the limit for a matched pattern: bodies are refused where
 // none is expected (GET), forms and JSON get maxForm unless listed.
 func bodyLimit(pattern string) int64 {
@@ -96,11 +105,7 @@ func (s *Server) limitBody(w http.ResponseWriter, r *http.Request) (*http.Reques
 	if pattern == "" {
 		pattern = r.Method + " " // no route (404, 405): the method's default
 	}
-	limit := bodyLimit(pattern)
-	upload, isUpload := s.uploads[pattern]
-	if isUpload {
-		limit = upload
-	}
+	limit, isUpload := s.limitOf(pattern)
 	if r.ContentLength > limit {
 		s.refuseBody(w, r, pattern, limit, nil)
 		return r, false

@@ -26,7 +26,7 @@ func TestEveryTemplateKeyIsTranslated(t *testing.T) {
 			}
 		}
 	}
-	if seen < 50 {
+	if seen < 25 { // the shell's own templates (layout, errors); the modules test theirs
 		t.Fatalf("found only %d keys: the pattern no longer matches the templates", seen)
 	}
 }

@@ -11,8 +11,6 @@ func init() {
 		"nav.inbox":             {"Utskick till enheten", "Dispatches to my unit"},
 		"nav.channels":          {"Kanaler", "Channels"},
 		"nav.unit":              {"Min enhet", "My unit"},
-		"nav.registry":          {"Kontinuitet", "Continuity"},
-		"nav.backlog":           {"Efterregistrering", "Re-entry backlog"},
 		"directory.unitpage":    {"Enhetens sida: vad den ser och har rapporterat", "The unit's page: what it sees and has reported"},
 		"incident.situation":    {"Lägesbild och rapporter", "Situation picture and reports"},
 		"incident.overview":     {"Sammanställning av enheternas rapporter", "Roll-up of the units' reports"},

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"fyr/internal/auth"
 	"fyr/internal/backlog"
+	"fyr/internal/continuity/chart"
 	"fyr/internal/event"
 	"fyr/internal/fail"
 	"fyr/internal/incident"
@@ -109,8 +111,9 @@ func (m *Module) staffPage(w http.ResponseWriter, r *http.Request, p auth.Princi
 		AsOf      asOfView
 		Pick      []web.Option
 		CanRecord bool
+		Chart     template.HTML
 	}{base, inc, t, barOf(l, t.Total), bars(l, t.Systems), bars(l, t.Units), bars(l, t.Kinds), asOfOf(q.AsOf, r),
-		m.unitOptions(), p.May(auth.WriteIncidents)})
+		m.unitOptions(), p.May(auth.WriteIncidents), lineChart(l, t, q.AsOf.At, m.sh.Now())})
 	return nil
 }
 
@@ -299,4 +302,27 @@ func (m *Module) submit(w http.ResponseWriter, r *http.Request, p auth.Principal
 	}
 	http.Redirect(w, r, "/incidents/"+url.PathEscape(string(id))+"/backlog/unit?"+q.Encode()+"#"+rowID(c.System, c.Kind), http.StatusSeeOther)
 	return nil
+}
+
+// lineChart draws what was left of each system over time, with the total,
+// up to now (or the point in time looked at); none without data.
+func lineChart(l web.Lang, t backlog.Totals, at, now time.Time) template.HTML {
+	c := chart.Line{Title: web.T(l, "backlog.over.time"), Total: web.T(l, "backlog.chart.total"), To: at, IDPrefix: "bl"}
+	if c.To.IsZero() {
+		c.To = now
+	}
+	for _, s := range t.Series {
+		if len(s.Points) == 0 {
+			continue
+		}
+		cs := chart.Series{Name: s.Name}
+		for _, p := range s.Points {
+			cs.Points = append(cs.Points, chart.Point{At: p.At, Count: p.Left})
+		}
+		c.Series = append(c.Series, cs)
+	}
+	if len(c.Series) == 0 {
+		return ""
+	}
+	return template.HTML(chart.LineSVG(c)) // the chart escapes every text it draws
 }

@@ -57,10 +57,11 @@ var messages = map[string][2]string{
 // The incident page's panel.
 func init() {
 	web.AddMessages(map[string][2]string{
-		"bl.panel.title": {"Efterregistrering", "Re-entry backlog"},
-		"bl.panel.left":  {"%d poster kvar att föra in i systemen.", "%d items left to enter into the systems."},
-		"bl.panel.none":  {"Inget kvar att efterregistrera.", "Nothing left to re-enter."},
-		"bl.unit.intro":  {"Arbete gjort för hand som ska föras in när systemet är tillbaka: räkna upp det här.", "Work done by hand that must be entered when the system is back: count it here."},
-		"bl.panel.open":  {"Efterregistrering per system och enhet", "Backlog per system and unit"},
+		"bl.panel.title":      {"Efterregistrering", "Re-entry backlog"},
+		"bl.panel.left":       {"%d poster kvar att föra in i systemen.", "%d items left to enter into the systems."},
+		"bl.panel.none":       {"Inget kvar att efterregistrera.", "Nothing left to re-enter."},
+		"bl.unit.intro":       {"Arbete gjort för hand som ska föras in när systemet är tillbaka: räkna upp det här.", "Work done by hand that must be entered when the system is back: count it here."},
+		"backlog.chart.total": {"Totalt", "Total"},
+		"bl.panel.open":       {"Efterregistrering per system och enhet", "Backlog per system and unit"},
 	})
 }
