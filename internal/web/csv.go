@@ -67,3 +67,26 @@ func (s *Server) sendCSV(w http.ResponseWriter, name string, write func(io.Write
 	w.Write(buf.Bytes())
 	return nil
 }
+
+// ReadCSVBody reads an import file sent to the API as text/csv (UTF-8) of
+// at most max bytes, naming Content-Type or body when it cannot.
+func ReadCSVBody(r *http.Request, max int) ([]byte, error) {
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "text/csv" {
+		return nil, fail.Field("Content-Type", "must be text/csv")
+	}
+	if cs := strings.ToLower(params["charset"]); cs != "" && cs != "utf-8" && cs != "utf8" {
+		return nil, fail.Field("Content-Type", "charset %s is not UTF-8; export as 'CSV UTF-8'", cs)
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, int64(max)+1))
+	if err := BodyTooLarge(r); err != nil {
+		return nil, err
+	}
+	if len(body) > max {
+		return nil, TooLarge(int64(max))
+	}
+	if err != nil {
+		return nil, fail.Field("body", "could not be read: %v", err)
+	}
+	return body, nil
+}

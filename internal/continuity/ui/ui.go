@@ -9,13 +9,11 @@ import (
 	"embed"
 	"io"
 	"io/fs"
-	"mime"
 	"net/http"
 	"strings"
 
 	"fyr/internal/auth"
 	"fyr/internal/continuity"
-	"fyr/internal/directory"
 	"fyr/internal/fail"
 	"fyr/internal/incident"
 	"fyr/internal/web"
@@ -220,7 +218,7 @@ func (m *Module) apiImport(w http.ResponseWriter, r *http.Request, p auth.Princi
 	default:
 		return fail.Field("what", "must be components or dependencies")
 	}
-	body, err := readCSVBody(r)
+	body, err := web.ReadCSVBody(r, MaxImportBytes)
 	if err != nil {
 		return err
 	}
@@ -234,28 +232,6 @@ func (m *Module) apiImport(w http.ResponseWriter, r *http.Request, p auth.Princi
 	}
 	web.WriteJSON(w, 200, sum)
 	return nil
-}
-
-// readCSVBody reads an import file sent as text/csv.
-func readCSVBody(r *http.Request) ([]byte, error) {
-	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "text/csv" {
-		return nil, fail.Field("Content-Type", "must be text/csv")
-	}
-	if cs := strings.ToLower(params["charset"]); cs != "" && cs != "utf-8" && cs != "utf8" {
-		return nil, fail.Field("Content-Type", "charset %s is not UTF-8; export as 'CSV UTF-8'", cs)
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxImportBytes+1))
-	if err := web.BodyTooLarge(r); err != nil {
-		return nil, err
-	}
-	if len(body) > MaxImportBytes || len(body) > directory.MaxFileBytes {
-		return nil, web.TooLarge(MaxImportBytes)
-	}
-	if err != nil {
-		return nil, fail.Field("body", "could not be read: %v", err)
-	}
-	return body, nil
 }
 
 func (m *Module) apiWhatIf(w http.ResponseWriter, r *http.Request, p auth.Principal) error {

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -554,31 +553,9 @@ func (m *Module) apiRoutes() []web.APIRoute {
 	}
 }
 
-// readCSVBody reads an import file sent as text/csv.
-func readCSVBody(r *http.Request) ([]byte, error) {
-	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "text/csv" {
-		return nil, &fail.Error{Code: fail.Invalid, Field: "Content-Type", Message: "must be text/csv"}
-	}
-	if cs := strings.ToLower(params["charset"]); cs != "" && cs != "utf-8" && cs != "utf8" {
-		return nil, fail.Field("Content-Type", "charset %s is not UTF-8; export as 'CSV UTF-8'", cs)
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, directory.MaxFileBytes+1))
-	if err := web.BodyTooLarge(r); err != nil {
-		return nil, err
-	}
-	if len(body) > directory.MaxFileBytes {
-		return nil, web.TooLarge(directory.MaxFileBytes)
-	}
-	if err != nil {
-		return nil, fail.Field("body", "could not be read: %v", err)
-	}
-	return body, nil
-}
-
 func (m *Module) apiImport(parse func([]byte) (directory.Import, error)) func(http.ResponseWriter, *http.Request, auth.Principal) error {
 	return func(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-		body, err := readCSVBody(r)
+		body, err := web.ReadCSVBody(r, directory.MaxFileBytes)
 		if err != nil {
 			return err
 		}
